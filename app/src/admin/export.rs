@@ -1,0 +1,61 @@
+//! CSV exports of the admin lists: `GET /export/{list}.csv` with the same filters and sort as
+//! the page. Plain axum handlers, so they check access themselves with the shared guard.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::guard::{self, Access, ADMIN, STAFF};
+use crate::error::AppError;
+use crate::listing::ListQuery;
+use crate::state::AppState;
+
+pub async fn handler(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let query = ListQuery::from_lookup(|k| query.get(k).cloned());
+    match export(&state, &file, &query, &headers).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+            (status, error.to_string()).into_response()
+        }
+    }
+}
+
+fn access_for(list: &str) -> Option<Access<'static>> {
+    match list {
+        "members.csv" | "agencies.csv" | "donors.csv" | "themes.csv" => Some(STAFF),
+        "users.csv" | "audit.csv" => Some(ADMIN),
+        _ => None,
+    }
+}
+
+async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &HeaderMap) -> Result<String, AppError> {
+    let access = access_for(file).ok_or(AppError::NotFound)?;
+    let user = guard::user_from_headers(state, headers).await?;
+    guard::check(user, access)?;
+    match file {
+        "members.csv" => crate::admin::members::service::csv(state, query).await,
+        "agencies.csv" => crate::admin::agencies::service::csv(state, query).await,
+        "donors.csv" => crate::admin::donors::service::csv(state, query).await,
+        "themes.csv" => crate::admin::themes::service::csv(state, query).await,
+        "users.csv" => crate::admin::users::service::csv(state, query).await,
+        "audit.csv" => crate::audit::api::service::csv(state, query).await,
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Every export path, for the access test.
+pub const EXPORTS: &[&str] = &["members.csv", "agencies.csv", "donors.csv", "themes.csv", "users.csv", "audit.csv"];

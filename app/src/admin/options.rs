@@ -1,0 +1,54 @@
+//! Choices for the admin forms' selects: members, agencies and donors as (id, name).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Choices {
+    pub members: Vec<(String, String)>,
+    pub agencies: Vec<(String, String)>,
+    pub donors: Vec<(String, String)>,
+}
+
+#[server(endpoint = "reference/choices")]
+pub async fn reference_choices() -> Result<Choices, AppError> {
+    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    service::choices().await
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use surrealdb::types::{RecordId, SurrealValue};
+
+    use super::Choices;
+    use crate::db;
+    use crate::error::AppError;
+    use crate::state::AppState;
+
+    #[derive(Debug, SurrealValue)]
+    struct Choice {
+        id: RecordId,
+        label: String,
+    }
+
+    pub async fn choices() -> Result<Choices, AppError> {
+        let state = AppState::current()?;
+        let mut r = state
+            .db
+            .query(
+                "SELECT id, name AS label, name_key FROM member ORDER BY name_key;
+                 SELECT id, name + ' (' + member.name + ')' AS label, name_key FROM agency ORDER BY name_key;
+                 SELECT id, name AS label, name_key FROM donor ORDER BY name_key;",
+            )
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("choices"))?;
+        let pairs = |rows: Vec<Choice>| rows.into_iter().map(|c| (db::key(&c.id), c.label)).collect::<Vec<_>>();
+        let members: Vec<Choice> = r.take(0).map_err(db::fail("choices members"))?;
+        let agencies: Vec<Choice> = r.take(1).map_err(db::fail("choices agencies"))?;
+        let donors: Vec<Choice> = r.take(2).map_err(db::fail("choices donors"))?;
+        Ok(Choices { members: pairs(members), agencies: pairs(agencies), donors: pairs(donors) })
+    }
+}

@@ -1,0 +1,145 @@
+//! Field rules shared by the admin forms. Each returns the clean value or the message to show.
+
+/// Required text: trimmed, at most `max` characters, no control characters.
+pub fn required_text(value: &str, max: usize) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("This field is required.".into());
+    }
+    optional_text(value, max).map(|v| v.unwrap_or_default())
+}
+
+/// Optional text with the same rules; empty becomes `None`.
+pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(format!("Use at most {max} characters."));
+    }
+    if value.chars().any(|c| c.is_control()) {
+        return Err("Remove line breaks and control characters.".into());
+    }
+    Ok((!value.is_empty()).then(|| value.to_string()))
+}
+
+/// An e-mail address, lower-cased. Deliberately strict: these addresses receive our mail, and a
+/// CR or LF here would be a header injection.
+pub fn email(value: &str) -> Result<String, String> {
+    let value = value.trim().to_lowercase();
+    if value.is_empty() {
+        return Err("This field is required.".into());
+    }
+    let invalid = || Err("Enter a valid e-mail address, like name@agency.gov.".to_string());
+    if value.len() > 254 {
+        return invalid();
+    }
+    let Some((local, domain)) = value.split_once('@') else { return invalid() };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if local_ok && domain_ok {
+        Ok(value)
+    } else {
+        invalid()
+    }
+}
+
+/// A three-letter ISO 3166-1 alpha-3 code, upper-cased; empty becomes `None`.
+pub fn iso3(value: &str) -> Result<Option<String>, String> {
+    let value = value.trim().to_uppercase();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if value.len() == 3 && value.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(Some(value))
+    } else {
+        Err("Use the three-letter ISO code, for example THA or IDN.".into())
+    }
+}
+
+/// A checkbox posts "on" when ticked and nothing otherwise.
+pub fn checked(value: &str) -> bool {
+    matches!(value, "on" | "true" | "1" | "yes")
+}
+
+/// The key used for uniqueness: trimmed, lower-cased, inner spaces collapsed.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The languages a contact can receive mail in (BCP 47 codes). English is the only template
+/// language for now; the list is what the members use.
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("id", "Bahasa Indonesia"),
+    ("ms", "Bahasa Melayu"),
+    ("th", "ไทย (Thai)"),
+    ("vi", "Tiếng Việt"),
+    ("si", "සිංහල (Sinhala)"),
+    ("ta", "தமிழ் (Tamil)"),
+    ("bn", "বাংলা (Bengali)"),
+    ("dv", "ދިވެހި (Dhivehi)"),
+    ("tet", "Tetun"),
+    ("pt", "Português"),
+    ("fr", "Français"),
+];
+
+pub fn language(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok("en".into());
+    }
+    LANGUAGES
+        .iter()
+        .find(|(code, _)| *code == value)
+        .map(|(code, _)| code.to_string())
+        .ok_or_else(|| "Choose a language from the list.".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_rules() {
+        assert_eq!(required_text("  Thailand ", 50), Ok("Thailand".into()));
+        assert!(required_text("   ", 50).is_err());
+        assert!(required_text(&"x".repeat(51), 50).is_err());
+        assert!(required_text("two\nlines", 50).is_err());
+        assert_eq!(required_text("<script>alert(1)</script>", 50), Ok("<script>alert(1)</script>".into()));
+    }
+
+    #[test]
+    fn email_rules() {
+        assert_eq!(email(" Focal.Point@Immigration.GO.th "), Ok("focal.point@immigration.go.th".into()));
+        for bad in ["", "no-at", "a@b", "a@@b.org", "a b@c.org", "a@b.org\r\nBcc: x@y.org", ".a@b.org", "a@-b.org", "a@b..org"] {
+            assert!(email(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn iso_codes() {
+        assert_eq!(iso3("tha"), Ok(Some("THA".into())));
+        assert_eq!(iso3(""), Ok(None));
+        assert!(iso3("TH").is_err());
+        assert!(iso3("T1A").is_err());
+    }
+
+    #[test]
+    fn name_keys_ignore_case_and_spacing() {
+        assert_eq!(name_key("  Department of   Immigration "), "department of immigration");
+    }
+
+    #[test]
+    fn languages_come_from_the_list() {
+        assert_eq!(language(""), Ok("en".into()));
+        assert_eq!(language("th"), Ok("th".into()));
+        assert!(language("klingon").is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! How server functions answer.
+//!
+//! API callers (the islands, scripts, tests) get JSON and a real status code. A plain HTML form
+//! post (JavaScript off) is redirected back to its page by leptos_axum; we leave a short-lived
+//! flash cookie so that page can show the message, the field errors and what was typed.
+
+use serde::Serialize;
+
+use crate::error::{AppError, AppResult};
+
+/// Ends a server function: on error, marks the response for the kind of caller.
+/// `form` is the raw input, echoed back to a no-JS form (password fields are never echoed).
+#[cfg(feature = "ssr")]
+pub fn finish<T>(result: AppResult<T>, form: &impl Serialize) -> AppResult<T> {
+    if let Err(error) = &result {
+        mark_error_response(error, Some(crate::ui::flash::echo_values(form)));
+    }
+    result
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn finish<T>(result: AppResult<T>, _form: &impl Serialize) -> AppResult<T> {
+    result
+}
+
+/// The request's method and whether it accepts HTML (a browser rather than a script).
+#[cfg(feature = "ssr")]
+fn request_kind() -> (http::Method, bool, String) {
+    match leptos::prelude::use_context::<http::request::Parts>() {
+        Some(parts) => {
+            let html = parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"));
+            let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
+            (parts.method.clone(), html, path)
+        }
+        None => (http::Method::POST, false, String::new()),
+    }
+}
+
+/// True when the request is a plain browser form post rather than a fetch from an island.
+#[cfg(feature = "ssr")]
+pub fn is_form_post() -> bool {
+    let (method, html, _) = request_kind();
+    html && method == http::Method::POST
+}
+
+/// Prepares the response for an error, by kind of caller:
+/// - a no-JS form post gets a flash (and leptos_axum redirects it back to its page);
+/// - a page being rendered gets its status code, or a redirect to sign in;
+/// - an API caller gets the status code with the JSON error.
+#[cfg(feature = "ssr")]
+pub fn mark_error_response(error: &AppError, values: Option<std::collections::BTreeMap<String, String>>) {
+    use leptos::prelude::use_context;
+    let (method, html, path) = request_kind();
+    if html && method == http::Method::POST {
+        let form = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
+        crate::ui::flash::set(crate::ui::flash::Flash::from_error(error, form, values.unwrap_or_default()));
+        if matches!(error, AppError::Unauthenticated) {
+            leptos_axum::redirect("/login");
+        }
+        return;
+    }
+    if html && matches!(error, AppError::Unauthenticated) {
+        let next: String = path.bytes().map(|b| if b.is_ascii_alphanumeric() || b"/-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+        leptos_axum::redirect(&format!("/login?next={next}"));
+        return;
+    }
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::BAD_REQUEST));
+    }
+}
+
+/// After a successful change: a notice for the next page, then a redirect to it.
+#[cfg(feature = "ssr")]
+pub fn done(notice: &str, to: &str) {
+    crate::ui::flash::set(crate::ui::flash::Flash::notice(notice));
+    leptos_axum::redirect(to);
+}
+
+/// Ids in URLs and forms are record keys: short and alphanumeric. Anything else is refused
+/// before it reaches a query.
+pub fn parse_key(raw: &str) -> AppResult<String> {
+    let ok = !raw.is_empty() && raw.len() <= 40 && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(raw.to_string())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_alphanumeric_and_short() {
+        assert_eq!(parse_key("abc123").unwrap(), "abc123");
+        assert_eq!(parse_key("a; DELETE user"), Err(AppError::NotFound));
+        assert_eq!(parse_key(""), Err(AppError::NotFound));
+        assert_eq!(parse_key(&"a".repeat(41)), Err(AppError::NotFound));
+        assert_eq!(parse_key("user:admin"), Err(AppError::NotFound));
+    }
+}

@@ -1,0 +1,81 @@
+//! The HTML shell and the routes. Every route renders completely on the server before the
+//! response starts (`SsrMode::Async`): pages then work without JavaScript, status codes and
+//! redirects decided by the data are honoured, and no streaming script is needed.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::admin::agencies::{AgenciesPage, AgencyEditPage};
+use crate::admin::donors::{DonorEditPage, DonorsPage};
+use crate::admin::members::{MemberEditPage, MembersPage};
+use crate::admin::themes::{ThemeEditPage, ThemesPage};
+use crate::admin::users::{UserEditPage, UsersPage};
+use crate::audit::pages::AuditPage;
+use crate::auth::pages::{AccountPage, LoginPage};
+use crate::home::HomePage;
+use crate::ui::Layout;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="main-css" href="/pkg/hub.css"/>
+        <Title text="Secondment Hub"/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr/>
+                    <Route path=path!("/login") view=LoginPage ssr/>
+                    <Route path=path!("/account") view=AccountPage ssr/>
+                    <Route path=path!("/admin/members") view=MembersPage ssr/>
+                    <Route path=path!("/admin/members/:id") view=MemberEditPage ssr/>
+                    <Route path=path!("/admin/agencies") view=AgenciesPage ssr/>
+                    <Route path=path!("/admin/agencies/:id") view=AgencyEditPage ssr/>
+                    <Route path=path!("/admin/donors") view=DonorsPage ssr/>
+                    <Route path=path!("/admin/donors/:id") view=DonorEditPage ssr/>
+                    <Route path=path!("/admin/themes") view=ThemesPage ssr/>
+                    <Route path=path!("/admin/themes/:id") view=ThemeEditPage ssr/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr/>
+                    <Route path=path!("/admin/users/:id") view=UserEditPage ssr/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found · Secondment Hub"/>
+        <div class="page-header"><h1>"Page not found"</h1></div>
+        <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
+        <p><a href="/">"Go to your home page"</a></p>
+    }
+}

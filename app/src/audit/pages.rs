@@ -1,0 +1,112 @@
+//! The audit trail page, and the history panel shown on each record's page (admins only).
+
+use leptos::prelude::*;
+
+use super::api::list_audit;
+use super::{changed_fields, AuditEntry};
+use crate::listing::ListQuery;
+use crate::ui::layout::error_view;
+use crate::ui::lists::{current_query, filter_bar, pager};
+use crate::ui::PageHeader;
+
+fn changes_view(entry: &AuditEntry) -> impl IntoView {
+    let changes = changed_fields(entry.before.as_deref(), entry.after.as_deref());
+    view! {
+        <ul class="changes">
+            {changes
+                .into_iter()
+                .map(|(field, before, after)| view! {
+                    <li>
+                        <span class="change-field">{field}</span>": "
+                        {(!before.is_empty()).then(|| view! { <del>{before}</del>" → " })}
+                        <ins>{after}</ins>
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+fn entries_table(entries: &[AuditEntry], with_record: bool) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table audit-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"Who"</th>
+                        <th scope="col">"Action"</th>
+                        {with_record.then(|| view! { <th scope="col">"Record"</th> })}
+                        <th scope="col">"Changes"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries
+                        .iter()
+                        .map(|e| view! {
+                            <tr>
+                                <td class="nowrap">{e.at.clone()}</td>
+                                <td>{e.actor.clone()}</td>
+                                <td>{e.action.clone()}</td>
+                                {with_record.then(|| view! {
+                                    <td><a href=format!("/admin/audit?table={}&key={}", e.record_table, e.record_key)>{format!("{}:{}", e.record_table, e.record_key)}</a></td>
+                                })}
+                                <td>{changes_view(e)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The history of one record. Shows nothing to a caller who may not read the trail.
+#[component]
+pub fn RecordHistory(table: &'static str, key: String) -> impl IntoView {
+    let query = ListQuery { table: table.to_string(), key, ..Default::default() };
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match list_audit(query.clone()).await {
+                    Ok(page) => view! {
+                        <section class="section" aria-labelledby="history-heading">
+                            <h2 id="history-heading">"History"</h2>
+                            {entries_table(&page.items, false)}
+                            {(page.total > page.items.len() as u64).then(|| view! {
+                                <p><a href=query.href("/admin/audit")>"Full history"</a></p>
+                            })}
+                        </section>
+                    }
+                    .into_any(),
+                    Err(_) => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = current_query();
+    const BASE: &str = "/admin/audit";
+    let tables = ["member", "agency", "contact", "donor", "theme", "user"].iter().map(|t| (t.to_string(), t.to_string())).collect();
+    let actions = ["created", "updated", "deleted", "password_changed", "seeded"].iter().map(|t| (t.to_string(), t.to_string())).collect();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match list_audit(query.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(page) => view! {
+                        <PageHeader title="Audit trail" lead="Every change: who made it, when, and the values before and after."/>
+                        {filter_bar(BASE, "/export/audit.csv", &query, vec![("table", "Record type", tables), ("kind", "Action", actions)])}
+                        {entries_table(&page.items, true)}
+                        {page.items.is_empty().then(|| view! { <p class="empty">"No entries match."</p> })}
+                        {pager(BASE, &query, &page)}
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

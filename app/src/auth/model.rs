@@ -1,0 +1,143 @@
+//! Roles and the signed-in user as the browser may see them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Coordinator,
+    Nominator,
+    Host,
+    Secondee,
+    Donor,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [Role::Admin, Role::Coordinator, Role::Nominator, Role::Host, Role::Secondee, Role::Donor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Nominator => "nominator",
+            Role::Host => "host",
+            Role::Secondee => "secondee",
+            Role::Donor => "donor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Role, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text.trim())
+            .ok_or_else(|| "Choose a role from the list.".to_string())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Coordinator => "RSO coordinator",
+            Role::Nominator => "Agency focal point (nominator)",
+            Role::Host => "Host agency contact",
+            Role::Secondee => "Secondee",
+            Role::Donor => "Donor",
+        }
+    }
+
+    /// Nominators and hosts act for one agency.
+    pub fn needs_agency(self) -> bool {
+        matches!(self, Role::Nominator | Role::Host)
+    }
+
+    /// A donor user sees only its own donor's funding.
+    pub fn needs_donor(self) -> bool {
+        matches!(self, Role::Donor)
+    }
+}
+
+/// A reference to another record, with the name to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// The signed-in user. Holds nothing secret: it is safe to send to the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub agency: Option<NamedRef>,
+    pub donor: Option<NamedRef>,
+}
+
+/// One entry of the main navigation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+const fn nav(href: &'static str, label: &'static str) -> NavItem {
+    NavItem { href, label }
+}
+
+/// The navigation each role sees. Pages are protected on the server as well; this only decides
+/// what is offered.
+pub fn navigation(role: Role) -> Vec<NavItem> {
+    let mut items = vec![nav("/", "Home")];
+    match role {
+        Role::Admin => items.extend([
+            nav("/admin/members", "Members"),
+            nav("/admin/agencies", "Agencies"),
+            nav("/admin/donors", "Donors"),
+            nav("/admin/themes", "Themes"),
+            nav("/admin/users", "Users"),
+            nav("/admin/audit", "Audit trail"),
+        ]),
+        Role::Coordinator => items.extend([
+            nav("/admin/members", "Members"),
+            nav("/admin/agencies", "Agencies"),
+            nav("/admin/donors", "Donors"),
+            nav("/admin/themes", "Themes"),
+        ]),
+        Role::Nominator => items.push(nav("/agency", "My agency")),
+        Role::Host => items.push(nav("/agency", "My agency")),
+        Role::Secondee => items.push(nav("/placement", "My placement")),
+        Role::Donor => items.push(nav("/funding", "Funded placements")),
+    }
+    items.push(nav("/account", "Account"));
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_text() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+        assert!(Role::parse("superuser").is_err());
+        assert!(Role::parse("").is_err());
+    }
+
+    #[test]
+    fn only_admins_are_offered_user_administration() {
+        for role in Role::ALL {
+            let offers_users = navigation(role).iter().any(|i| i.href == "/admin/users");
+            assert_eq!(offers_users, role == Role::Admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn bindings_follow_the_brief() {
+        assert!(Role::Nominator.needs_agency() && Role::Host.needs_agency());
+        assert!(Role::Donor.needs_donor());
+        assert!(!Role::Admin.needs_agency() && !Role::Coordinator.needs_donor());
+    }
+}

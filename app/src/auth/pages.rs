@@ -1,0 +1,76 @@
+//! The sign-in page and the account page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::me;
+use crate::ui::fields::{self, form_message, hidden, FormState, Input};
+use crate::ui::layout::{error_view, page_flash};
+use crate::ui::{EnhancedForm, PageHeader};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
+    let state = FormState::new("/api/login", page_flash().as_ref(), fields::values([("next", next.clone())]));
+    view! {
+        <div class="auth-card">
+            <PageHeader title="Sign in" lead="Secondment Hub of the Regional Support Office."/>
+            <EnhancedForm>
+                <form method="post" action="/api/login" class="form" novalidate>
+                    {form_message(&state)}
+                    {hidden("next", super::api::safe_next(&state.value("next")).to_string())}
+                    {Input::text("email", "E-mail").kind("email").required().autocomplete("username").max_len(254).render(&state)}
+                    {Input::text("password", "Password").kind("password").required().autocomplete("current-password").max_len(1024).render(&state)}
+                    <div class="form-actions">
+                        <button type="submit" class="button" data-pending="Signing in…">"Sign in"</button>
+                    </div>
+                </form>
+            </EnhancedForm>
+        </div>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match me().await {
+                    Err(e) => error_view(e),
+                    Ok(None) => {
+                        #[cfg(feature = "ssr")]
+                        leptos_axum::redirect("/login?next=/account");
+                        view! { <p><a href="/login">"Please sign in."</a></p> }.into_any()
+                    }
+                    Ok(Some(user)) => {
+                        let state = FormState::new("/api/account/password", page_flash().as_ref(), Default::default());
+                        let binding = user.agency.as_ref().or(user.donor.as_ref()).map(|b| b.name.clone());
+                        view! {
+                            <PageHeader title="Your account"/>
+                            <dl class="facts">
+                                <dt>"Name"</dt><dd>{user.name.clone()}</dd>
+                                <dt>"E-mail"</dt><dd>{user.email.clone()}</dd>
+                                <dt>"Role"</dt><dd>{user.role.label()}</dd>
+                                {binding.map(|b| view! { <dt>"Acts for"</dt><dd>{b}</dd> })}
+                            </dl>
+                            <section class="section" aria-labelledby="pw-heading">
+                                <h2 id="pw-heading">"Change password"</h2>
+                                <p class="muted">"At least 12 characters. A passphrase of several words is easiest to remember. Changing it signs you out everywhere else."</p>
+                                <EnhancedForm>
+                                    <form method="post" action="/api/account/password" class="form" novalidate>
+                                        {form_message(&state)}
+                                        {Input::text("current_password", "Current password").kind("password").required().autocomplete("current-password").max_len(1024).render(&state)}
+                                        {Input::text("new_password", "New password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
+                                        {Input::text("confirm_password", "Repeat the new password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
+                                        <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Change password"</button></div>
+                                    </form>
+                                </EnhancedForm>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

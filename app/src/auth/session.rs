@@ -1,0 +1,187 @@
+//! Server-side sessions. The cookie holds a random 256-bit token; the database holds only its
+//! SHA-256, with the times that decide the 30-minute idle and 12-hour absolute expiry.
+
+use chrono::{DateTime, Duration, Utc};
+use http::HeaderMap;
+use sha2::{Digest, Sha256};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::model::{CurrentUser, NamedRef, Role};
+use crate::db;
+use crate::error::AppError;
+use crate::state::Db;
+
+pub const COOKIE: &str = "hub_session";
+pub const IDLE_MINUTES: i64 = 30;
+pub const ABSOLUTE_HOURS: i64 = 12;
+/// Writing `last_seen_at` on every request would cost a write per page; a minute is precise
+/// enough for a 30-minute idle limit.
+const TOUCH_AFTER_SECONDS: i64 = 60;
+
+pub fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn session_key(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Whether a session with these times is still valid at `now`. Plain rule, unit-tested.
+pub fn is_live(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - last_seen_at < Duration::minutes(IDLE_MINUTES) && now - created_at < Duration::hours(ABSOLUTE_HOURS)
+}
+
+/// Creates a session for `user` and returns the token for the cookie.
+pub async fn create(db: &Db, user: &RecordId) -> Result<String, AppError> {
+    let token = new_token();
+    db.query("CREATE $sid SET user = $user, created_at = time::now(), last_seen_at = time::now()")
+        .bind(("sid", db::rid("session", &session_key(&token))))
+        .bind(("user", user.clone()))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("session create"))?;
+    Ok(token)
+}
+
+pub async fn revoke(db: &Db, token: &str) -> Result<(), AppError> {
+    db.query("DELETE $sid")
+        .bind(("sid", db::rid("session", &session_key(token))))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("session revoke"))?;
+    Ok(())
+}
+
+/// The statement that ends every session of `$user`, for use inside a larger transaction.
+pub const REVOKE_ALL_OF_USER: &str = "DELETE session WHERE user = $user;";
+
+#[derive(Debug, SurrealValue)]
+struct SessionRow {
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    user_id: RecordId,
+    email: String,
+    name: String,
+    role: String,
+    disabled: bool,
+    agency_id: Option<RecordId>,
+    agency_name: Option<String>,
+    donor_id: Option<RecordId>,
+    donor_name: Option<String>,
+}
+
+/// The user behind a session token, if the session is live and the user enabled.
+pub async fn lookup(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let sid = db::rid("session", &session_key(token));
+    let mut response = db
+        .query(
+            "SELECT created_at, last_seen_at, user AS user_id, user.email AS email, user.name AS name,
+                    user.role AS role, user.disabled AS disabled,
+                    user.agency AS agency_id, user.agency.name AS agency_name,
+                    user.donor AS donor_id, user.donor.name AS donor_name
+             FROM ONLY $sid",
+        )
+        .bind(("sid", sid.clone()))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("session lookup"))?;
+    let row: Option<SessionRow> = response.take(0).map_err(db::fail("session lookup decode"))?;
+    let Some(row) = row else { return Ok(None) };
+    let now = Utc::now();
+    if !is_live(row.created_at, row.last_seen_at, now) || row.disabled {
+        revoke_key(db, sid).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at > Duration::seconds(TOUCH_AFTER_SECONDS) {
+        db.query("UPDATE $sid SET last_seen_at = time::now()")
+            .bind(("sid", sid))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("session touch"))?;
+    }
+    let Ok(role) = Role::parse(&row.role) else { return Ok(None) };
+    Ok(Some(CurrentUser {
+        id: db::key(&row.user_id),
+        email: row.email,
+        name: row.name,
+        role,
+        agency: row.agency_id.zip(row.agency_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
+        donor: row.donor_id.zip(row.donor_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
+    }))
+}
+
+async fn revoke_key(db: &Db, sid: RecordId) -> Result<(), AppError> {
+    db.query("DELETE $sid")
+        .bind(("sid", sid))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("session expire"))?;
+    Ok(())
+}
+
+/// The value of one cookie in a request's headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn set_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", ABSOLUTE_HOURS * 3600)
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_256_bit_hex() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_ne!(session_key(&a), a, "the stored key is not the token");
+    }
+
+    #[test]
+    fn idle_and_absolute_expiry() {
+        let start = Utc::now();
+        assert!(is_live(start, start, start + Duration::minutes(29)));
+        assert!(!is_live(start, start, start + Duration::minutes(31)));
+        let late = start + Duration::hours(12);
+        assert!(!is_live(start, late - Duration::minutes(1), late), "12 h absolute even when active");
+    }
+
+    #[test]
+    fn cookie_flags() {
+        let c = set_cookie("abc", true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(!set_cookie("abc", false).contains("Secure"));
+    }
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::COOKIE, "a=1; hub_session=tok; b=2".parse().unwrap());
+        assert_eq!(cookie_value(&headers, COOKIE).as_deref(), Some("tok"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+}

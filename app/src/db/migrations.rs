@@ -1,0 +1,56 @@
+//! Versioned schema migrations, applied at start-up in order. Each runs once, in one
+//! transaction with the row that records it, so applying them again changes nothing.
+
+use surrealdb::types::SurrealValue;
+
+use crate::state::Db;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub script: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "reference data, users, sessions, audit",
+    script: include_str!("migrations/0001_foundation.surql"),
+}];
+
+#[derive(Debug, SurrealValue)]
+struct Applied {
+    version: i64,
+}
+
+/// Applies every migration not yet applied. Returns the versions it applied.
+pub async fn apply(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
+    db.query(
+        "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
+         DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;
+         DEFINE FIELD IF NOT EXISTS name ON migration TYPE string;
+         DEFINE FIELD IF NOT EXISTS applied_at ON migration TYPE datetime;
+         DEFINE INDEX IF NOT EXISTS migration_version ON migration FIELDS version UNIQUE;",
+    )
+    .await?
+    .check()?;
+    let mut response = db.query("SELECT version FROM migration").await?.check()?;
+    let applied: Vec<Applied> = response.take(0)?;
+    let mut done = Vec::new();
+    for migration in MIGRATIONS {
+        if applied.iter().any(|a| a.version == migration.version) {
+            continue;
+        }
+        let script = format!(
+            "BEGIN TRANSACTION;\n{}\nCREATE migration SET version = $version, name = $name, applied_at = time::now();\nCOMMIT TRANSACTION;",
+            migration.script
+        );
+        db.query(script)
+            .bind(("version", migration.version))
+            .bind(("name", migration.name))
+            .await?
+            .check()?;
+        tracing::info!(version = migration.version, name = migration.name, "migration applied");
+        done.push(migration.version);
+    }
+    Ok(done)
+}

@@ -1,0 +1,149 @@
+//! The one application error type. Every server function returns it.
+//!
+//! Its variants are safe to show to a user. Internal failures are logged in full on the server
+//! (see [`AppError::internal`]) and reach the browser only as a generic message.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A message that belongs to one form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Field errors collected while validating one form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        // One message per field is enough for the person fixing it.
+        if !self.0.iter().any(|e| e.field == field) {
+            self.0.push(FieldError { field: field.to_string(), message: message.into() });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    /// `Ok(value)` when nothing was added, otherwise the collected errors.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, AppError> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(AppError::invalid(self.0))
+        }
+    }
+
+    /// Records the error of a field parser and returns its value when it succeeded.
+    pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have permission to do this.")]
+    Forbidden,
+    #[error("That record does not exist, or you cannot see it.")]
+    NotFound,
+    #[error("{message}")]
+    Invalid { message: String, errors: Vec<FieldError> },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("The request could not be read. Please reload the page and try again.")]
+    BadRequest,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+}
+
+impl AppError {
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let message = if errors.len() == 1 {
+            "Please correct the highlighted field.".to_string()
+        } else {
+            "Please correct the highlighted fields.".to_string()
+        };
+        AppError::Invalid { message, errors }
+    }
+
+    /// A single field error.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    /// Logs the detail on the server and returns the generic variant for the user.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, detail: impl std::fmt::Display) -> Self {
+        tracing::error!(context, error = %detail, "internal error");
+        AppError::Internal
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid { .. } => 422,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
+            AppError::BadRequest => 400,
+            AppError::Internal => 500,
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            // On the server a body that cannot be read (too large, cut off) is the caller's fault.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Request(_) => {
+                AppError::Conflict("The server could not be reached. Please check your connection.".into())
+            }
+            #[cfg(feature = "ssr")]
+            other => AppError::internal("server function framework", other),
+            #[cfg(not(feature = "ssr"))]
+            _ => AppError::Internal,
+        };
+        #[cfg(feature = "ssr")]
+        crate::api::mark_error_response(&error, None);
+        error
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

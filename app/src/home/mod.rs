@@ -1,0 +1,126 @@
+//! The home page: what each role sees first. The workflow areas (nominations, placements,
+//! funding, reports) fill these in as they arrive; for now each role sees its orientation and
+//! the programme's reference data at a glance.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{CurrentUser, Role};
+use crate::error::AppError;
+use crate::ui::layout::error_view;
+use crate::ui::PageHeader;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub user: CurrentUser,
+    /// (label, count, link) shown to the RSO staff.
+    pub counts: Vec<(String, u64, String)>,
+}
+
+#[server(endpoint = "home")]
+pub async fn home_data() -> Result<HomeData, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::SignedIn).await?;
+    service::home(user).await
+}
+
+#[cfg(feature = "ssr")]
+mod service {
+    use surrealdb::types::SurrealValue;
+
+    use super::*;
+    use crate::db;
+    use crate::state::AppState;
+
+    #[derive(Debug, SurrealValue)]
+    struct Counts {
+        members: i64,
+        agencies: i64,
+        donors: i64,
+        themes: i64,
+        users: i64,
+    }
+
+    pub async fn home(user: CurrentUser) -> Result<HomeData, AppError> {
+        let counts = if matches!(user.role, Role::Admin | Role::Coordinator) {
+            let state = AppState::current()?;
+            let mut r = state
+                .db
+                .query(
+                    "RETURN {
+                        members: count(SELECT id FROM member WHERE active = true),
+                        agencies: count(SELECT id FROM agency WHERE active = true),
+                        donors: count(SELECT id FROM donor WHERE active = true),
+                        themes: count(SELECT id FROM theme WHERE active = true),
+                        users: count(SELECT id FROM user WHERE disabled = false)
+                    }",
+                )
+                .await
+                .and_then(|r| r.check())
+                .map_err(db::fail("home counts"))?;
+            let c: Option<Counts> = r.take(0).map_err(db::fail("home counts decode"))?;
+            let c = c.ok_or(AppError::Internal)?;
+            let mut counts = vec![
+                ("Members".to_string(), c.members.max(0) as u64, "/admin/members".to_string()),
+                ("Agencies".to_string(), c.agencies.max(0) as u64, "/admin/agencies".to_string()),
+                ("Donors".to_string(), c.donors.max(0) as u64, "/admin/donors".to_string()),
+                ("Themes".to_string(), c.themes.max(0) as u64, "/admin/themes".to_string()),
+            ];
+            if user.role == Role::Admin {
+                counts.push(("Users".to_string(), c.users.max(0) as u64, "/admin/users".to_string()));
+            }
+            counts
+        } else {
+            Vec::new()
+        };
+        Ok(HomeData { user, counts })
+    }
+}
+
+fn role_intro(user: &CurrentUser) -> (String, String) {
+    let agency = user.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+    let donor = user.donor.as_ref().map(|d| d.name.clone()).unwrap_or_default();
+    match user.role {
+        Role::Admin => ("Administration".into(), "Manage members, agencies, donors, themes and users, and read the audit trail.".into()),
+        Role::Coordinator => ("Programme overview".into(), "Nominations, placements, funding and reports of the secondment programme.".into()),
+        Role::Nominator => (format!("Nominations of {agency}"), "Your agency's nominations, what needs your action, and upcoming reports.".into()),
+        Role::Host => (format!("Placements hosted by {agency}"), "The officers your agency hosts and the assessments you owe.".into()),
+        Role::Secondee => ("Your placement".into(), "Your placement and your next report.".into()),
+        Role::Donor => (format!("Funding of {donor}"), "The placements your funding supports, spend against budget, and shared reports.".into()),
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match home_data().await {
+                    Err(e) => error_view(e),
+                    Ok(data) => {
+                        let (title, lead) = role_intro(&data.user);
+                        view! {
+                            <PageHeader title=title lead=lead/>
+                            <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
+                            {(!data.counts.is_empty()).then(|| view! {
+                                <section class="section" aria-labelledby="ref-heading">
+                                    <h2 id="ref-heading">"Reference data"</h2>
+                                    <ul class="stat-grid">
+                                        {data.counts.iter().map(|(label, n, href)| view! {
+                                            <li class="stat"><a href=href.clone()><span class="stat-number">{*n}</span><span class="stat-label">{label.clone()}</span></a></li>
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                            })}
+                            {data.counts.is_empty().then(|| view! {
+                                <section class="section">
+                                    <p class="empty">"Nothing needs your attention yet. Your work will appear here as the programme runs."</p>
+                                </section>
+                            })}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

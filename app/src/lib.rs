@@ -1,0 +1,28 @@
+//! Secondment Hub: pages, islands, server functions and domain rules, shared by the server
+//! binary (`ssr`) and the browser islands (`hydrate`). See ARCHITECTURE.md for the code map.
+
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod home;
+pub mod listing;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use app::{shell, App};
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,220 @@
+//! Filtering, sorting and paging of lists, and CSV export. Plain rules: the database query is
+//! built from whitelisted parts only (see each area's `SORTS`), never from user text.
+
+use serde::{Deserialize, Serialize};
+
+pub const PER_PAGE: u32 = 25;
+/// The most rows one CSV export holds.
+pub const EXPORT_LIMIT: u32 = 10_000;
+
+/// A list request as it arrives in the URL: `?q=…&sort=…&dir=…&page=…` plus named filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub sort: String,
+    pub dir: String,
+    pub page: u32,
+    pub kind: String,
+    pub member: String,
+    pub role: String,
+    pub status: String,
+    pub table: String,
+    pub key: String,
+}
+
+impl ListQuery {
+    /// Reads a query from URL parameters; unknown or malformed values fall back to defaults.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut q = ListQuery::default();
+        for (k, v) in pairs {
+            let v = v.chars().take(100).collect::<String>();
+            match k {
+                "q" => q.q = v,
+                "sort" => q.sort = v,
+                "dir" => q.dir = v,
+                "page" => q.page = v.parse().unwrap_or(1),
+                "kind" => q.kind = v,
+                "member" => q.member = v,
+                "role" => q.role = v,
+                "status" => q.status = v,
+                "table" => q.table = v,
+                "key" => q.key = v,
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// Reads a query through a lookup of URL parameters (the router's query map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let keys = ["q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key"];
+        let found: Vec<(&str, String)> = keys.iter().filter_map(|k| get(k).map(|v| (*k, v))).collect();
+        Self::from_pairs(found.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        match name {
+            "kind" => &self.kind,
+            "member" => &self.member,
+            "role" => &self.role,
+            "status" => &self.status,
+            "table" => &self.table,
+            "key" => &self.key,
+            _ => "",
+        }
+    }
+
+    pub fn desc(&self) -> bool {
+        self.dir == "desc"
+    }
+
+    pub fn page(&self) -> u32 {
+        self.page.clamp(1, 100_000)
+    }
+
+    /// The search text, trimmed and lower-cased for case-insensitive matching.
+    pub fn needle(&self) -> String {
+        self.q.trim().to_lowercase()
+    }
+
+    pub fn with_sort(&self, key: &str, desc: bool) -> Self {
+        ListQuery { sort: key.to_string(), dir: if desc { "desc" } else { "asc" }.into(), page: 1, ..self.clone() }
+    }
+
+    pub fn with_page(&self, page: u32) -> Self {
+        ListQuery { page, ..self.clone() }
+    }
+
+    /// The `ORDER BY` clause: the whitelisted expression for `sort`, or the first one.
+    pub fn order_by(&self, sorts: &[(&str, &'static str)]) -> String {
+        let expr = sorts.iter().find(|(k, _)| *k == self.sort).or(sorts.first()).map(|(_, e)| *e).unwrap_or("id");
+        format!("{expr} {}", if self.desc() { "DESC" } else { "ASC" })
+    }
+
+    /// A link to `base` with this query.
+    pub fn href(&self, base: &str) -> String {
+        let mut parts = Vec::new();
+        let mut push = |k: &str, v: &str| {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", encode(v)));
+            }
+        };
+        push("q", &self.q);
+        push("kind", &self.kind);
+        push("member", &self.member);
+        push("role", &self.role);
+        push("status", &self.status);
+        push("table", &self.table);
+        push("key", &self.key);
+        push("sort", &self.sort);
+        push("dir", &self.dir);
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        if parts.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{}", parts.join("&"))
+        }
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), total: self.total, page: self.page, per_page: self.per_page }
+    }
+
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(self.per_page.max(1) as u64)).max(1) as u32
+    }
+}
+
+/// One CSV field: quoted when needed, and defused when a spreadsheet would read it as a
+/// formula (a leading `=`, `+`, `-`, `@`, tab or CR).
+pub fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// A whole CSV document with a header row, lines ended by CRLF (RFC 4180).
+pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_by_uses_only_whitelisted_expressions() {
+        let sorts = [("name", "name_key"), ("member", "member_name")];
+        let mut q = ListQuery { sort: "member".into(), dir: "desc".into(), ..Default::default() };
+        assert_eq!(q.order_by(&sorts), "member_name DESC");
+        q.sort = "name; REMOVE TABLE user".into();
+        q.dir = "sideways".into();
+        assert_eq!(q.order_by(&sorts), "name_key ASC");
+    }
+
+    #[test]
+    fn links_keep_filters_and_encode_text() {
+        let q = ListQuery { q: "a&b c".into(), kind: "state".into(), page: 3, ..Default::default() };
+        assert_eq!(q.href("/admin/members"), "/admin/members?q=a%26b+c&kind=state&page=3");
+        assert_eq!(q.with_sort("name", true).href("/x"), "/x?q=a%26b+c&kind=state&sort=name&dir=desc");
+    }
+
+    #[test]
+    fn parsing_ignores_junk_and_caps_length() {
+        let long = "x".repeat(500);
+        let q = ListQuery::from_pairs([("page", "-4"), ("q", long.as_str()), ("nope", "1")]);
+        assert_eq!(q.page(), 1);
+        assert_eq!(q.q.len(), 100);
+    }
+
+    #[test]
+    fn page_count() {
+        let page = Page::<u8> { items: vec![], total: 51, page: 1, per_page: 25 };
+        assert_eq!(page.pages(), 3);
+        let empty = Page::<u8> { items: vec![], total: 0, page: 1, per_page: 25 };
+        assert_eq!(empty.pages(), 1);
+    }
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv(&["a", "b"], [vec!["1".into(), "2".into()]]), "a,b\r\n1,2\r\n");
+    }
+}

@@ -1,0 +1,45 @@
+//! Server-side application state, given to every request through Leptos context and an axum
+//! extension.
+
+use std::sync::Arc;
+
+use surrealdb::engine::any::Any;
+use surrealdb::Surreal;
+
+pub type Db = Surreal<Any>;
+
+/// Settings that the app crate needs at request time. The server binary reads them from the
+/// environment (see the README's configuration table).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base URL used in links, without a trailing slash.
+    pub public_url: String,
+    /// Whether cookies carry `Secure` (true when the public URL is https).
+    pub secure_cookies: bool,
+}
+
+impl Settings {
+    pub fn new(public_url: &str) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let secure_cookies = public_url.starts_with("https://");
+        Settings { public_url, secure_cookies }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        AppState { db, settings: Arc::new(settings) }
+    }
+
+    /// The state of the current request (server functions and pages).
+    pub fn current() -> Result<AppState, crate::error::AppError> {
+        leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| crate::error::AppError::internal("state", "AppState missing from context"))
+    }
+}

@@ -1,0 +1,185 @@
+//! Labelled form fields. Each has a slot (`data-error-for`) where its error appears: filled on the
+//! server after a no-JS post, or by the form island after a fetch.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use super::flash::Flash;
+use crate::error::FieldError;
+
+/// What a form shows: its values and, after a refused post, the errors and the typed values.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    pub action: String,
+    pub values: BTreeMap<String, String>,
+    pub errors: Vec<FieldError>,
+    pub message: Option<String>,
+}
+
+impl FormState {
+    /// `defaults` are the stored values; a flash for this form replaces them with what was typed.
+    pub fn new(action: &str, flash: Option<&Flash>, defaults: BTreeMap<String, String>) -> Self {
+        match flash.filter(|f| f.for_form(action)) {
+            Some(flash) => {
+                let mut values = defaults;
+                values.extend(flash.values.clone());
+                FormState {
+                    action: action.to_string(),
+                    values,
+                    errors: flash.errors.clone(),
+                    message: flash.error.clone(),
+                }
+            }
+            None => FormState { action: action.to_string(), values: defaults, ..Default::default() },
+        }
+    }
+
+    pub fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+    }
+}
+
+/// Builds the `defaults` map of [`FormState::new`].
+pub fn values<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn field_id(name: &str) -> String {
+    format!("f-{name}")
+}
+
+fn error_slot(name: &str, error: Option<String>) -> impl IntoView {
+    let id = format!("{}-error", field_id(name));
+    view! { <p class="field-error" id=id data-error-for=name.to_string() role="alert">{error}</p> }
+}
+
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub kind: &'a str,
+    pub required: bool,
+    pub hint: Option<&'a str>,
+    pub autocomplete: Option<&'a str>,
+    pub max_len: Option<usize>,
+}
+
+impl<'a> Input<'a> {
+    pub fn text(name: &'a str, label: &'a str) -> Self {
+        Input { name, label, kind: "text", required: false, hint: None, autocomplete: None, max_len: None }
+    }
+    pub fn kind(mut self, kind: &'a str) -> Self {
+        self.kind = kind;
+        self
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+    pub fn autocomplete(mut self, value: &'a str) -> Self {
+        self.autocomplete = Some(value);
+        self
+    }
+    pub fn max_len(mut self, max: usize) -> Self {
+        self.max_len = Some(max);
+        self
+    }
+
+    pub fn render(self, state: &FormState) -> AnyView {
+        let id = field_id(self.name);
+        let error = state.error(self.name);
+        let invalid = error.is_some().then_some("true");
+        let described = format!("{id}-error{}", if self.hint.is_some() { format!(" {id}-hint") } else { String::new() });
+        // Password fields never show what was typed.
+        let value = if self.kind == "password" { String::new() } else { state.value(self.name) };
+        let hint = self.hint.map(|h| view! { <p class="field-hint" id=format!("{id}-hint")>{h.to_string()}</p> });
+        view! {
+            <div class="field" class:has-error=invalid.is_some()>
+                <label for=id.clone()>
+                    {self.label.to_string()}
+                    {self.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+                </label>
+                {hint}
+                <input
+                    id=id
+                    name=self.name.to_string()
+                    type=self.kind.to_string()
+                    value=value
+                    required=self.required
+                    maxlength=self.max_len.map(|m| m.to_string())
+                    autocomplete=self.autocomplete.map(str::to_string)
+                    aria-invalid=invalid
+                    aria-describedby=described
+                />
+                {error_slot(self.name, error)}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// A `<select>` with its label and error slot. `options` are (value, label).
+pub fn select(state: &FormState, name: &str, label: &str, options: Vec<(String, String)>, required: bool) -> AnyView {
+    let id = field_id(name);
+    let error = state.error(name);
+    let selected = state.value(name);
+    let invalid = error.is_some().then_some("true");
+    view! {
+        <div class="field" class:has-error=invalid.is_some()>
+            <label for=id.clone()>
+                {label.to_string()}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </label>
+            <select id=id.clone() name=name.to_string() required=required aria-invalid=invalid aria-describedby=format!("{id}-error")>
+                <option value="">"— choose —"</option>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = value == selected;
+                        view! { <option value=value selected=is_selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {error_slot(name, error)}
+        </div>
+    }
+    .into_any()
+}
+
+/// A checkbox that posts "on" when ticked.
+pub fn checkbox(state: &FormState, name: &str, label: &str) -> AnyView {
+    let id = field_id(name);
+    let checked = matches!(state.value(name).as_str(), "on" | "true");
+    let error = state.error(name);
+    view! {
+        <div class="field field-check">
+            <input id=id.clone() name=name.to_string() type="checkbox" checked=checked/>
+            <label for=id>{label.to_string()}</label>
+            {error_slot(name, error)}
+        </div>
+    }
+    .into_any()
+}
+
+/// The form-level message (shown above the fields) and the hidden slot the island fills.
+pub fn form_message(state: &FormState) -> impl IntoView {
+    let message = state.message.clone();
+    view! {
+        <div class="form-message" data-form-message="" role="alert" hidden=message.is_none()>
+            {message}
+        </div>
+    }
+}
+
+/// Hidden input.
+pub fn hidden(name: &str, value: String) -> impl IntoView {
+    view! { <input type="hidden" name=name.to_string() value=value/> }
+}

@@ -1,0 +1,191 @@
+//! One-shot messages carried across a redirect in a short-lived cookie: the notice after a
+//! successful change, or the errors and typed values after a refused no-JS form post.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldError};
+
+pub const COOKIE: &str = "hub_flash";
+/// Browsers drop cookies over 4 KB; we stay well below.
+const MAX_ENCODED: usize = 3000;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Flash {
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub errors: Vec<FieldError>,
+    /// The endpoint of the form the errors belong to.
+    pub form: Option<String>,
+    pub values: BTreeMap<String, String>,
+}
+
+impl Flash {
+    pub fn notice(text: &str) -> Self {
+        Flash { notice: Some(text.to_string()), ..Default::default() }
+    }
+
+    pub fn from_error(error: &AppError, form: Option<String>, values: BTreeMap<String, String>) -> Self {
+        Flash {
+            error: Some(error.to_string()),
+            errors: error.field_errors().to_vec(),
+            form,
+            values,
+            ..Default::default()
+        }
+    }
+
+    pub fn for_form(&self, action: &str) -> bool {
+        self.form.as_deref() == Some(action)
+    }
+
+    pub fn value(&self, field: &str) -> Option<&str> {
+        self.values.get(field).map(String::as_str)
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// Hex of the JSON: cookie-safe without another dependency. Values are dropped first when
+    /// the cookie would grow too large, then the field messages.
+    pub fn encode(&self) -> String {
+        let mut flash = self.clone();
+        let mut encoded = hex_encode(&serde_json::to_vec(&flash).unwrap_or_default());
+        if encoded.len() > MAX_ENCODED {
+            flash.values.clear();
+            encoded = hex_encode(&serde_json::to_vec(&flash).unwrap_or_default());
+        }
+        if encoded.len() > MAX_ENCODED {
+            flash.errors.clear();
+            flash.error = Some("Please check the form and try again.".into());
+            encoded = hex_encode(&serde_json::to_vec(&flash).unwrap_or_default());
+        }
+        encoded
+    }
+
+    pub fn decode(raw: &str) -> Option<Flash> {
+        serde_json::from_slice(&hex_decode(raw)?).ok()
+    }
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || text.len() > MAX_ENCODED * 2 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// What a form posted, to put back into the fields. Never secrets, never huge values.
+pub fn echo_values(form: &impl Serialize) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(form) {
+        for (key, value) in map {
+            if key.contains("password") || key.contains("token") {
+                continue;
+            }
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Array(items) => {
+                    items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(",")
+                }
+                _ => continue,
+            };
+            if text.len() <= 500 {
+                out.insert(key, text);
+            }
+        }
+    }
+    out
+}
+
+/// Sets the flash cookie on the current response.
+#[cfg(feature = "ssr")]
+pub fn set(flash: Flash) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let cookie = format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120", flash.encode());
+        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// Reads the flash of the current request, and clears it so that it shows once.
+#[cfg(feature = "ssr")]
+pub fn take() -> Option<Flash> {
+    use leptos::prelude::use_context;
+    let parts = use_context::<http::request::Parts>()?;
+    let raw = crate::auth::session::cookie_value(&parts.headers, COOKIE)?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(
+            http::header::SET_COOKIE,
+            http::HeaderValue::from_static("hub_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        );
+    }
+    Flash::decode(&raw)
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn take() -> Option<Flash> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_the_cookie_encoding() {
+        let mut values = BTreeMap::new();
+        values.insert("name".to_string(), "Ministry <of> \"Foreign\" Affairs; x".to_string());
+        let flash = Flash::from_error(
+            &AppError::field("name", "Too long"),
+            Some("/api/agencies/create".into()),
+            values,
+        );
+        let decoded = Flash::decode(&flash.encode()).unwrap();
+        assert_eq!(decoded, flash);
+        assert!(decoded.for_form("/api/agencies/create"));
+        assert_eq!(decoded.error_for("name"), Some("Too long"));
+    }
+
+    #[test]
+    fn oversized_flash_drops_values_but_keeps_errors() {
+        let mut values = BTreeMap::new();
+        for i in 0..40 {
+            values.insert(format!("f{i}"), "x".repeat(400));
+        }
+        let flash = Flash::from_error(&AppError::field("name", "Required"), None, values);
+        let encoded = flash.encode();
+        assert!(encoded.len() <= MAX_ENCODED);
+        let decoded = Flash::decode(&encoded).unwrap();
+        assert!(decoded.values.is_empty());
+        assert_eq!(decoded.error_for("name"), Some("Required"));
+    }
+
+    #[test]
+    fn garbage_cookies_are_ignored() {
+        assert_eq!(Flash::decode("zz"), None);
+        assert_eq!(Flash::decode("abc"), None);
+        assert_eq!(Flash::decode(""), None);
+    }
+
+    #[test]
+    fn passwords_are_never_echoed() {
+        #[derive(Serialize)]
+        struct Login {
+            email: String,
+            password: String,
+        }
+        let echoed = echo_values(&Login { email: "a@b.org".into(), password: "secret".into() });
+        assert_eq!(echoed.get("email").map(String::as_str), Some("a@b.org"));
+        assert!(!echoed.contains_key("password"));
+    }
+}

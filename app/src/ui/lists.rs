@@ -1,0 +1,79 @@
+//! List furniture: the filter bar, sortable column headers, the pager and the CSV link. All are
+//! plain links and GET forms, so they work without JavaScript.
+
+use leptos::prelude::*;
+
+use crate::listing::{ListQuery, Page};
+
+/// The list query of the current page's URL.
+pub fn current_query() -> ListQuery {
+    leptos_router::hooks::use_query_map().with_untracked(|m| ListQuery::from_lookup(|k| m.get(k)))
+}
+
+/// A `<th>` whose label sorts the list by `key`, toggling the direction.
+pub fn sort_header(base: &str, query: &ListQuery, key: &str, label: &str) -> impl IntoView {
+    let active = query.sort == key;
+    let next_desc = active && !query.desc();
+    let href = query.with_sort(key, next_desc).href(base);
+    let aria = if active { if query.desc() { "descending" } else { "ascending" } } else { "none" };
+    let arrow = if active { if query.desc() { " ▼" } else { " ▲" } } else { "" };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <a href=href>{label.to_string()}{arrow}</a>
+        </th>
+    }
+}
+
+/// Previous/next links and the position in the list.
+pub fn pager<T>(base: &str, query: &ListQuery, page: &Page<T>) -> impl IntoView {
+    let pages = page.pages();
+    let current = page.page;
+    let prev = (current > 1).then(|| query.with_page(current - 1).href(base));
+    let next = (current < pages).then(|| query.with_page(current + 1).href(base));
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span>{format!("{} record{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })}</span>
+            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+        </nav>
+    }
+}
+
+/// The filter bar: a text search, extra `<select>` filters, and the CSV export of the same list.
+pub fn filter_bar(base: &str, csv: &str, query: &ListQuery, selects: Vec<(&'static str, &'static str, Vec<(String, String)>)>) -> impl IntoView {
+    let csv_href = query.with_page(1).href(csv);
+    view! {
+        <form method="get" action=base.to_string() class="filter-bar" role="search">
+            <div class="field">
+                <label for="filter-q">"Search"</label>
+                <input id="filter-q" type="search" name="q" value=query.q.clone() maxlength="100"/>
+            </div>
+            {selects
+                .into_iter()
+                .map(|(name, label, options)| {
+                    let current = query.get(name).to_string();
+                    let id = format!("filter-{name}");
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{label}</label>
+                            <select id=id name=name>
+                                <option value="">"All"</option>
+                                {options
+                                    .into_iter()
+                                    .map(|(value, text)| {
+                                        let selected = value == current;
+                                        view! { <option value=value selected=selected>{text}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <input type="hidden" name="sort" value=query.sort.clone()/>
+            <input type="hidden" name="dir" value=query.dir.clone()/>
+            <button type="submit" class="button-secondary">"Filter"</button>
+            <a class="button-link" href=csv_href download="">"Export CSV"</a>
+        </form>
+    }
+}

@@ -1,0 +1,123 @@
+//! Configuration from environment variables. Each has a default; `server --help` lists them.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// A value that must never reach a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub db_endpoint: String,
+    pub db_credentials: Option<(String, Secret)>,
+    pub public_url: String,
+    pub demo: bool,
+    pub log_filter: String,
+    pub log_json: bool,
+}
+
+pub const HELP: &str = "\
+Secondment Hub server
+
+USAGE:
+    server [--help]
+
+Configuration is read from environment variables:
+
+    HUB_ADDR         Listen address.                          default 127.0.0.1:3000
+    HUB_DB           SurrealDB endpoint: surrealkv://PATH (embedded, on disk),
+                     mem:// (in memory, lost at exit) or ws://HOST:PORT (server).
+                                                              default surrealkv://data/hub.db
+    HUB_DB_USER      Root user for a ws:// SurrealDB server.  default none
+    HUB_DB_PASS      Its password.                            default none
+    HUB_PUBLIC_URL   Base URL used in links; https makes cookies Secure.
+                                                              default http://HUB_ADDR
+    HUB_DEMO         1 seeds demo data into an empty database. default 0
+    HUB_LOG          Log filter (tracing syntax).             default info
+    HUB_LOG_FORMAT   text or json.                            default text
+";
+
+impl Config {
+    /// Reads the configuration through `get` (the process environment in `main`).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let value = |key: &str| get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let addr_text = value("HUB_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr =
+            addr_text.parse().map_err(|_| format!("HUB_ADDR: '{addr_text}' is not an address like 127.0.0.1:3000"))?;
+        let db_endpoint = value("HUB_DB").unwrap_or_else(|| "surrealkv://data/hub.db".into());
+        let known = ["mem://", "surrealkv://", "ws://", "wss://"];
+        if !known.iter().any(|scheme| db_endpoint.starts_with(scheme)) {
+            return Err(format!("HUB_DB: '{db_endpoint}' must start with mem://, surrealkv://, ws:// or wss://"));
+        }
+        let db_credentials = match (value("HUB_DB_USER"), value("HUB_DB_PASS")) {
+            (Some(user), Some(pass)) => Some((user, Secret(pass))),
+            (None, None) => None,
+            _ => return Err("HUB_DB_USER and HUB_DB_PASS go together: set both or neither".into()),
+        };
+        let public_url = value("HUB_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(format!("HUB_PUBLIC_URL: '{public_url}' must start with http:// or https://"));
+        }
+        let demo = match value("HUB_DEMO").as_deref() {
+            None | Some("0") | Some("false") | Some("no") => false,
+            Some("1") | Some("true") | Some("yes") => true,
+            Some(other) => return Err(format!("HUB_DEMO: '{other}' should be 1 or 0")),
+        };
+        let log_json = match value("HUB_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => return Err(format!("HUB_LOG_FORMAT: '{other}' should be text or json")),
+        };
+        Ok(Config {
+            addr,
+            db_endpoint,
+            db_credentials,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            demo,
+            log_filter: value("HUB_LOG").unwrap_or_else(|| "info".into()),
+            log_json,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.db_endpoint, "surrealkv://data/hub.db");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(!c.demo && c.db_credentials.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        assert!(config(&[("HUB_ADDR", "nowhere")]).unwrap_err().starts_with("HUB_ADDR"));
+        assert!(config(&[("HUB_DB", "postgres://x")]).unwrap_err().starts_with("HUB_DB"));
+        assert!(config(&[("HUB_DB_USER", "root")]).unwrap_err().contains("HUB_DB_PASS"));
+        assert!(config(&[("HUB_DEMO", "maybe")]).unwrap_err().starts_with("HUB_DEMO"));
+    }
+
+    #[test]
+    fn the_database_password_is_never_printed() {
+        let c = config(&[("HUB_DB", "ws://127.0.0.1:8000"), ("HUB_DB_USER", "root"), ("HUB_DB_PASS", "hunter2-secret")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2-secret"));
+    }
+}

@@ -1,0 +1,93 @@
+//! The Secondment Hub server: configuration, database start-up, the axum router with its
+//! middleware, and the operational endpoints. The application itself lives in the `app` crate.
+
+pub mod config;
+pub mod middleware;
+
+use std::sync::Arc;
+
+use app::state::{AppState, Settings};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+pub use config::Config;
+
+/// The state the router needs: the application's, and Leptos's options.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct ServerState {
+    pub app: AppState,
+    pub leptos: LeptosOptions,
+}
+
+/// Connects the database, applies migrations and, when asked, seeds the demo data.
+pub async fn start_database(config: &Config) -> Result<AppState, String> {
+    let credentials = config.db_credentials.clone().map(|(user, pass)| (user, pass.0));
+    let db = app::db::connect(&config.db_endpoint, credentials)
+        .await
+        .map_err(|e| format!("HUB_DB: cannot open {}: {e}", config.db_endpoint))?;
+    app::db::migrations::apply(&db).await.map_err(|e| format!("database migration failed: {e}"))?;
+    if config.demo {
+        app::db::seed::seed_if_empty(&db).await.map_err(|e| format!("demo data: {e}"))?;
+    }
+    Ok(AppState::new(db, Settings::new(&config.public_url)))
+}
+
+/// Leptos's options, set from our configuration rather than from cargo-leptos's environment
+/// so that the binary behaves the same however it was started.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    LeptosOptions::builder()
+        .output_name(Arc::<str>::from("hub"))
+        .site_root(Arc::<str>::from(site_root))
+        .site_pkg_dir(Arc::<str>::from("pkg"))
+        .site_addr(config.addr)
+        .build()
+}
+
+/// The whole application router.
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(app::App);
+    let context_state = state.clone();
+    let shell_options = options.clone();
+    let server_state = ServerState { app: state, leptos: options };
+    let leptos = Router::<ServerState>::new()
+        .leptos_routes_with_context(
+            &server_state,
+            routes,
+            move || {
+                provide_context(context_state.clone());
+                provide_context(app::auth::guard::RequestUser::default());
+            },
+            move || app::shell(shell_options.clone()),
+        )
+        .route("/export/{file}", get(export))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell));
+    middleware::wrap(leptos.with_state(server_state))
+}
+
+async fn export(
+    State(state): State<AppState>,
+    path: axum::extract::Path<String>,
+    query: axum::extract::Query<std::collections::HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    app::admin::export::handler(State(state), path, query, headers).await
+}
+
+/// Ready when the database answers.
+async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.query("RETURN 1").await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::warn!(%error, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

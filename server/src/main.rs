@@ -1,0 +1,92 @@
+//! The server binary: reads the configuration, starts the database and serves the app until
+//! SIGTERM or Ctrl-C.
+
+use std::net::SocketAddr;
+
+use server::{config, Config};
+
+#[tokio::main]
+async fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{}", config::HELP);
+        return;
+    }
+    let config = match Config::from_lookup(|k| std::env::var(k).ok()) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("configuration error: {message}\n\n{}", config::HELP);
+            std::process::exit(2);
+        }
+    };
+    init_logging(&config);
+
+    let state = match server::start_database(&config).await {
+        Ok(state) => state,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("start-up failed: {message}");
+            std::process::exit(1);
+        }
+    };
+    let app = server::router(state, server::leptos_options(&config));
+    let listener = match tokio::net::TcpListener::bind(config.addr).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("HUB_ADDR: cannot listen on {}: {error}", config.addr);
+            std::process::exit(1);
+        }
+    };
+    tracing::info!(url = %config.public_url, database = %database_kind(&config.db_endpoint), "Secondment Hub listening");
+    println!("Secondment Hub is running at {}", config.public_url);
+    if config.demo {
+        println!("Demo logins (password demo-password-1):");
+        for (email, role) in app::db::seed::DEMO_LOGINS {
+            println!("  {role:<12} {email}");
+        }
+    }
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    if let Err(error) = served {
+        tracing::error!(%error, "server error");
+        std::process::exit(1);
+    }
+    tracing::info!("shut down cleanly");
+}
+
+/// The scheme only: a ws:// endpoint may carry a host name we need not log.
+fn database_kind(endpoint: &str) -> &str {
+    endpoint.split("://").next().unwrap_or("unknown")
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_json {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}
