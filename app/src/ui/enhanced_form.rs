@@ -7,8 +7,11 @@ use leptos::prelude::*;
 
 #[island]
 pub fn EnhancedForm(children: Children) -> impl IntoView {
+    // Effects run only in the browser: the marker tells tests (and styles) the island is live.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     view! {
-        <div class="enhanced-form" on:submit=move |event: leptos::ev::SubmitEvent| {
+        <div class="enhanced-form" data-enhanced=move || live.get().then_some("true") on:submit=move |event: leptos::ev::SubmitEvent| {
             #[cfg(feature = "hydrate")]
             browser::submit(event);
             #[cfg(not(feature = "hydrate"))]

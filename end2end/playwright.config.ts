@@ -1,0 +1,52 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'path';
+
+// The server under test: the debug build, on its own port, with a fresh in-memory database
+// and the demo data. Chromium is the system's (/usr/bin/chromium); no browser is downloaded.
+const port = process.env.HUB_E2E_PORT ?? '3100';
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(__dirname, '..', 'target');
+const serverBin = process.env.HUB_SERVER_BIN ?? path.join(targetDir, 'debug', 'server');
+const chromium = process.env.HUB_CHROMIUM ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'off',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    command: serverBin,
+    cwd: path.join(__dirname, '..'),
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      HUB_ADDR: `127.0.0.1:${port}`,
+      HUB_DB: 'mem://',
+      HUB_DEMO: '1',
+      HUB_LOG: 'warn',
+      LEPTOS_SITE_ROOT: path.join(__dirname, '..', 'target', 'site'),
+    },
+  },
+});

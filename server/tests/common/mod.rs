@@ -1,0 +1,104 @@
+//! Test harness: the whole app on its own in-memory SurrealDB, served on a free loopback port.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use app::state::AppState;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::{Client, Response, StatusCode};
+use server::Config;
+
+pub const DEMO_PASSWORD: &str = "demo-password-1";
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+}
+
+impl TestApp {
+    /// Starts the app with the demo data (so every role has a login).
+    pub async fn start() -> TestApp {
+        let config = Config::from_lookup(|key| match key {
+            "HUB_DB" => Some("mem://".into()),
+            "HUB_DEMO" => Some("1".into()),
+            "HUB_ADDR" => Some("127.0.0.1:0".into()),
+            _ => None,
+        })
+        .expect("test configuration");
+        let state = server::start_database(&config).await.expect("database starts");
+        let router = server::router(state.clone(), server::leptos_options(&config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        TestApp { base: format!("http://{addr}"), state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client like a script: keeps cookies, does not follow redirects, asks for JSON.
+    pub fn client(&self) -> Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap()
+    }
+
+    /// A client like a browser without JavaScript: asks for HTML.
+    pub fn browser(&self) -> Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("text/html,application/xhtml+xml"));
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap()
+    }
+
+    pub async fn post(&self, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(path))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(encode(form))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A signed-in client.
+    pub async fn login(&self, email: &str, password: &str) -> Client {
+        let client = self.client();
+        let response = self.post(&client, "/api/login", &[("email", email), ("password", password)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email} failed: {}", response.text().await.unwrap());
+        client
+    }
+
+    pub async fn login_as(&self, role: &str) -> Client {
+        self.login(&format!("{role}@demo.hub"), DEMO_PASSWORD).await
+    }
+
+    /// Runs a query and returns the first statement's rows as JSON.
+    pub async fn rows(&self, sql: &str) -> serde_json::Value {
+        let mut r = self.state.db.query(sql).await.unwrap().check().unwrap();
+        let value: surrealdb::types::Value = r.take(0).unwrap();
+        value.into_json_value()
+    }
+}
+
+pub fn encode(form: &[(&str, &str)]) -> String {
+    form.iter().map(|(k, v)| format!("{}={}", pct(k), pct(v))).collect::<Vec<_>>().join("&")
+}
+
+fn pct(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The error JSON of a refused call.
+pub async fn error_json(response: Response) -> serde_json::Value {
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}

@@ -1,0 +1,67 @@
+//! The schema and the transaction discipline against a real embedded SurrealDB.
+
+mod common;
+
+use app::audit::{self, Actor};
+use app::db::{self, v, Tx};
+use app::error::AppError;
+use common::TestApp;
+
+#[tokio::test]
+async fn migrations_apply_once() {
+    let app = TestApp::start().await;
+    let before = app.rows("INFO FOR DB").await;
+    let applied = db::migrations::apply(&app.state.db).await.unwrap();
+    assert!(applied.is_empty(), "nothing left to apply: {applied:?}");
+    assert_eq!(app.rows("INFO FOR DB").await, before);
+    let versions = app.rows("SELECT VALUE version FROM migration").await;
+    assert_eq!(versions, serde_json::json!([1]));
+}
+
+#[tokio::test]
+async fn demo_data_is_seeded_once() {
+    let app = TestApp::start().await;
+    assert!(!db::seed::seed_if_empty(&app.state.db).await.unwrap());
+    assert_eq!(app.rows("SELECT VALUE count() FROM user GROUP ALL").await, serde_json::json!([6]));
+    let roles = app.rows("SELECT VALUE role FROM user ORDER BY role").await;
+    assert_eq!(roles, serde_json::json!(["admin", "coordinator", "donor", "host", "nominator", "secondee"]));
+}
+
+#[tokio::test]
+async fn a_failure_inside_a_transaction_leaves_nothing_behind() {
+    let app = TestApp::start().await;
+    let tx = Tx::begin(&app.state.db).await.unwrap();
+    let result: Result<(), AppError> = async {
+        tx.run(
+            "CREATE member:rollback SET name = 'Rollback', name_key = 'rollback', kind = 'organisation'",
+            vec![],
+        )
+        .await?;
+        audit::record(&tx, &Actor::system(), "created", "member", "rollback", None, None).await?;
+        // Violates the schema: the kind is not one of the allowed values.
+        tx.run("CREATE member SET name = 'Bad', name_key = 'bad', kind = $kind", vec![("kind", v("planet".to_string()))]).await?;
+        Ok(())
+    }
+    .await;
+    assert!(result.is_err());
+    assert!(tx.finish(result).await.is_err());
+    assert_eq!(app.rows("SELECT * FROM member:rollback").await, serde_json::json!([]));
+    assert_eq!(app.rows("SELECT * FROM audit_event WHERE record_key = 'rollback'").await, serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn the_schema_refuses_what_the_forms_would_refuse() {
+    let app = TestApp::start().await;
+    let bad = [
+        "CREATE user SET email = 'not-an-email', name = 'X', role = 'admin'",
+        "CREATE user SET email = 'x@y.org', name = 'X', role = 'superuser'",
+        "CREATE member SET name = '', name_key = '', kind = 'state'",
+        "CREATE contact SET agency = agency:none, name = 'X', email = 'bad', language = 'en'",
+    ];
+    for sql in bad {
+        let result = app.state.db.query(sql).await.unwrap().check();
+        assert!(result.is_err(), "{sql} was accepted");
+    }
+    let duplicate = app.state.db.query("CREATE user SET email = 'admin@demo.hub', name = 'Twin', role = 'admin'").await.unwrap().check();
+    assert!(duplicate.is_err(), "e-mail is unique");
+}
