@@ -23,6 +23,15 @@ pub fn finish<T>(result: AppResult<T>, _form: &impl Serialize) -> AppResult<T> {
     result
 }
 
+/// Ends a server function that takes no form: on error, marks the response.
+pub fn answer<T>(result: AppResult<T>) -> AppResult<T> {
+    #[cfg(feature = "ssr")]
+    if let Err(error) = &result {
+        mark_error_response(error, None);
+    }
+    result
+}
+
 /// The request's method and whether it accepts HTML (a browser rather than a script).
 #[cfg(feature = "ssr")]
 fn request_kind() -> (http::Method, bool, String) {
@@ -56,11 +65,16 @@ pub fn mark_error_response(error: &AppError, values: Option<std::collections::BT
     use leptos::prelude::use_context;
     let (method, html, path) = request_kind();
     if html && method == http::Method::POST {
-        let form = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
+        let parts = use_context::<http::request::Parts>();
+        let form = parts.as_ref().map(|p| p.uri.path().to_string());
         crate::ui::flash::set(crate::ui::flash::Flash::from_error(error, form, values.unwrap_or_default()));
-        if matches!(error, AppError::Unauthenticated) {
-            leptos_axum::redirect("/login");
-        }
+        // Back to the form's page. (Our Location replaces the one server_fn would build, which
+        // carries the error in the URL.)
+        let back = match error {
+            AppError::Unauthenticated => "/login".to_string(),
+            _ => parts.as_ref().map(referer_path).unwrap_or_else(|| "/".into()),
+        };
+        leptos_axum::redirect(&back);
         return;
     }
     if html && matches!(error, AppError::Unauthenticated) {
@@ -70,6 +84,30 @@ pub fn mark_error_response(error: &AppError, values: Option<std::collections::BT
     }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::BAD_REQUEST));
+    }
+}
+
+/// The path of the page that posted, when it is a page of this site; "/" otherwise.
+#[cfg(feature = "ssr")]
+fn referer_path(parts: &http::request::Parts) -> String {
+    let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    let (Some(referer), Some(host)) = (header(http::header::REFERER), header(http::header::HOST)) else {
+        return "/".into();
+    };
+    let rest = referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://")).unwrap_or("");
+    match rest.strip_prefix(host) {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") => {
+            // Drop what an earlier refused post may have added to the URL.
+            let (path, query) = path.split_once('?').unwrap_or((path, ""));
+            let kept: Vec<&str> =
+                query.split('&').filter(|p| !p.is_empty() && !p.starts_with("__err=") && !p.starts_with("__path=")).collect();
+            if kept.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{}", kept.join("&"))
+            }
+        }
+        _ => "/".into(),
     }
 }
 

@@ -39,27 +39,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let ssr = SsrMode::Async;
     view! {
         <Stylesheet id="main-css" href="/pkg/hub.css"/>
         <Title text="Secondment Hub"/>
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr/>
-                    <Route path=path!("/login") view=LoginPage ssr/>
-                    <Route path=path!("/account") view=AccountPage ssr/>
-                    <Route path=path!("/admin/members") view=MembersPage ssr/>
-                    <Route path=path!("/admin/members/:id") view=MemberEditPage ssr/>
-                    <Route path=path!("/admin/agencies") view=AgenciesPage ssr/>
-                    <Route path=path!("/admin/agencies/:id") view=AgencyEditPage ssr/>
-                    <Route path=path!("/admin/donors") view=DonorsPage ssr/>
-                    <Route path=path!("/admin/donors/:id") view=DonorEditPage ssr/>
-                    <Route path=path!("/admin/themes") view=ThemesPage ssr/>
-                    <Route path=path!("/admin/themes/:id") view=ThemeEditPage ssr/>
-                    <Route path=path!("/admin/users") view=UsersPage ssr/>
-                    <Route path=path!("/admin/users/:id") view=UserEditPage ssr/>
-                    <Route path=path!("/admin/audit") view=AuditPage ssr/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/members") view=MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/members/:id") view=MemberEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agencies") view=AgenciesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agencies/:id") view=AgencyEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/donors") view=DonorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/donors/:id") view=DonorEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/themes") view=ThemesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/themes/:id") view=ThemeEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id") view=UserEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

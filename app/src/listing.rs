@@ -14,7 +14,8 @@ pub struct ListQuery {
     pub q: String,
     pub sort: String,
     pub dir: String,
-    pub page: u32,
+    /// Text, like every form field: typed fields do not survive serde's `flatten`.
+    pub page: String,
     pub kind: String,
     pub member: String,
     pub role: String,
@@ -33,7 +34,7 @@ impl ListQuery {
                 "q" => q.q = v,
                 "sort" => q.sort = v,
                 "dir" => q.dir = v,
-                "page" => q.page = v.parse().unwrap_or(1),
+                "page" => q.page = v,
                 "kind" => q.kind = v,
                 "member" => q.member = v,
                 "role" => q.role = v,
@@ -69,8 +70,19 @@ impl ListQuery {
         self.dir == "desc"
     }
 
+    /// The page number; anything that is not one counts as the first page.
     pub fn page(&self) -> u32 {
-        self.page.clamp(1, 100_000)
+        self.page.trim().parse::<u32>().unwrap_or(1).clamp(1, 100_000)
+    }
+
+    /// Refuses a page number that is not a number (lists never link to one).
+    pub fn check(&self) -> Result<(), crate::error::AppError> {
+        let page = self.page.trim();
+        if page.is_empty() || page.parse::<u32>().is_ok_and(|n| (1..=100_000).contains(&n)) {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::BadRequest)
+        }
     }
 
     /// The search text, trimmed and lower-cased for case-insensitive matching.
@@ -79,11 +91,11 @@ impl ListQuery {
     }
 
     pub fn with_sort(&self, key: &str, desc: bool) -> Self {
-        ListQuery { sort: key.to_string(), dir: if desc { "desc" } else { "asc" }.into(), page: 1, ..self.clone() }
+        ListQuery { sort: key.to_string(), dir: if desc { "desc" } else { "asc" }.into(), page: String::new(), ..self.clone() }
     }
 
     pub fn with_page(&self, page: u32) -> Self {
-        ListQuery { page, ..self.clone() }
+        ListQuery { page: page.to_string(), ..self.clone() }
     }
 
     /// The `ORDER BY` clause: the whitelisted expression for `sort`, or the first one.
@@ -109,8 +121,8 @@ impl ListQuery {
         push("key", &self.key);
         push("sort", &self.sort);
         push("dir", &self.dir);
-        if self.page > 1 {
-            parts.push(format!("page={}", self.page));
+        if self.page() > 1 {
+            parts.push(format!("page={}", self.page()));
         }
         if parts.is_empty() {
             base.to_string()
@@ -188,7 +200,7 @@ mod tests {
 
     #[test]
     fn links_keep_filters_and_encode_text() {
-        let q = ListQuery { q: "a&b c".into(), kind: "state".into(), page: 3, ..Default::default() };
+        let q = ListQuery { q: "a&b c".into(), kind: "state".into(), page: "3".into(), ..Default::default() };
         assert_eq!(q.href("/admin/members"), "/admin/members?q=a%26b+c&kind=state&page=3");
         assert_eq!(q.with_sort("name", true).href("/x"), "/x?q=a%26b+c&kind=state&sort=name&dir=desc");
     }
@@ -198,7 +210,10 @@ mod tests {
         let long = "x".repeat(500);
         let q = ListQuery::from_pairs([("page", "-4"), ("q", long.as_str()), ("nope", "1")]);
         assert_eq!(q.page(), 1);
+        assert!(q.check().is_err(), "a page that is not a number is refused by the API");
         assert_eq!(q.q.len(), 100);
+        assert!(ListQuery::from_pairs([("page", "7")]).check().is_ok());
+        assert!(ListQuery::default().check().is_ok());
     }
 
     #[test]

@@ -130,13 +130,13 @@ pub struct AgencyEditing {
 #[server(endpoint = "agencies/list")]
 pub async fn list_agencies(#[server(flatten)] query: ListQuery) -> Result<Listing<AgencyView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::list(&user, &query).await
+    crate::api::answer(service::list(&user, &query).await)
 }
 
 #[server(endpoint = "agencies/get")]
 pub async fn get_agency(#[server(default)] id: String) -> Result<AgencyEditing, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::get(&user, &id).await
+    crate::api::answer(service::get(&user, &id).await)
 }
 
 #[server(endpoint = "agencies/save")]
@@ -485,6 +485,9 @@ pub fn AgencyEditPage() -> impl IntoView {
                         let contact_state = FormState::new("/api/agencies/contacts/add", flash.as_ref(), fields::values([("contact_language", "en".to_string())]));
                         let contacts = a.as_ref().map(|a| a.contacts.clone()).unwrap_or_default();
                         let can_edit = data.can_edit;
+                        let form_id = id.clone();
+                        let contact_form_agency = id.clone();
+                        let history_key = id.clone();
                         view! {
                             <PageHeader title=title>
                                 <a class="button-link" href="/admin/agencies">"Back to agencies"</a>
@@ -493,7 +496,7 @@ pub fn AgencyEditPage() -> impl IntoView {
                                 <EnhancedForm>
                                     <form method="post" action="/api/agencies/save" class="form" novalidate>
                                         {form_message(&state)}
-                                        {hidden("id", id.clone())}
+                                        {hidden("id", form_id.clone())}
                                         {Input::text("name", "Name").required().max_len(160).render(&state)}
                                         {select(&state, "member", "Member", data.members.clone(), true)}
                                         <fieldset class="fieldset">
@@ -542,7 +545,7 @@ pub fn AgencyEditPage() -> impl IntoView {
                                         <EnhancedForm>
                                             <form method="post" action="/api/agencies/contacts/add" class="form form-inline" novalidate>
                                                 {form_message(&contact_state)}
-                                                {hidden("agency", id.clone())}
+                                                {hidden("agency", contact_form_agency.clone())}
                                                 {Input::text("contact_name", "Name").required().max_len(120).render(&contact_state)}
                                                 {Input::text("contact_email", "E-mail").kind("email").required().max_len(254).render(&contact_state)}
                                                 {select(&contact_state, "contact_language", "Language", language_options(), false)}
@@ -551,7 +554,7 @@ pub fn AgencyEditPage() -> impl IntoView {
                                         </EnhancedForm>
                                     })}
                                 </section>
-                                <crate::audit::pages::RecordHistory table="agency" key=id.clone()/>
+                                <crate::audit::pages::RecordHistory table="agency" key=history_key.clone()/>
                             })}
                         }.into_any()
                     }

@@ -53,13 +53,13 @@ impl DonorForm {
 #[server(endpoint = "donors/list")]
 pub async fn list_donors(#[server(flatten)] query: ListQuery) -> Result<Listing<DonorView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::list(&user, &query).await
+    crate::api::answer(service::list(&user, &query).await)
 }
 
 #[server(endpoint = "donors/get")]
 pub async fn get_donor(#[server(default)] id: String) -> Result<Editing<DonorView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::get(&user, &id).await
+    crate::api::answer(service::get(&user, &id).await)
 }
 
 #[server(endpoint = "donors/save")]
@@ -218,6 +218,7 @@ pub fn DonorEditPage() -> impl IntoView {
                             ("country", d.as_ref().and_then(|d| d.country.clone()).unwrap_or_default()),
                             ("active", if d.as_ref().is_none_or(|d| d.active) { "on".into() } else { String::new() }),
                         ]);
+                        let form_id = id.clone();
                         let state = FormState::new("/api/donors/save", page_flash().as_ref(), defaults);
                         view! {
                             <PageHeader title=title>
@@ -227,7 +228,7 @@ pub fn DonorEditPage() -> impl IntoView {
                                 <EnhancedForm>
                                     <form method="post" action="/api/donors/save" class="form" novalidate>
                                         {form_message(&state)}
-                                        {hidden("id", id.clone())}
+                                        {hidden("id", form_id.clone())}
                                         {Input::text("name", "Name").required().max_len(160).render(&state)}
                                         {Input::text("country", "Country (ISO code)").hint("Optional. Three letters: AUS, NZL.").max_len(3).render(&state)}
                                         {checkbox(&state, "active", "Active")}

@@ -67,13 +67,13 @@ impl MemberForm {
 #[server(endpoint = "members/list")]
 pub async fn list_members(#[server(flatten)] query: ListQuery) -> Result<Listing<MemberView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::list(&user, &query).await
+    crate::api::answer(service::list(&user, &query).await)
 }
 
 #[server(endpoint = "members/get")]
 pub async fn get_member(#[server(default)] id: String) -> Result<Editing<MemberView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::get(&user, &id).await
+    crate::api::answer(service::get(&user, &id).await)
 }
 
 #[server(endpoint = "members/save")]
@@ -253,6 +253,7 @@ pub fn MemberEditPage() -> impl IntoView {
                             ("iso_code", m.as_ref().and_then(|m| m.iso_code.clone()).unwrap_or_default()),
                             ("active", if m.as_ref().is_none_or(|m| m.active) { "on".into() } else { String::new() }),
                         ]);
+                        let form_id = id.clone();
                         let state = FormState::new("/api/members/save", page_flash().as_ref(), defaults);
                         view! {
                             <PageHeader title=title>
@@ -262,7 +263,7 @@ pub fn MemberEditPage() -> impl IntoView {
                                 <EnhancedForm>
                                     <form method="post" action="/api/members/save" class="form" novalidate>
                                         {form_message(&state)}
-                                        {hidden("id", id.clone())}
+                                        {hidden("id", form_id.clone())}
                                         {Input::text("name", "Name").required().max_len(120).render(&state)}
                                         {select(&state, "kind", "Kind", kind_options(), true)}
                                         {Input::text("iso_code", "ISO 3166 code").hint("Three letters, for states: THA, IDN, AUS.").max_len(3).render(&state)}

@@ -15,7 +15,7 @@ pub struct Choices {
 #[server(endpoint = "reference/choices")]
 pub async fn reference_choices() -> Result<Choices, AppError> {
     crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::choices().await
+    crate::api::answer(service::choices().await)
 }
 
 #[cfg(feature = "ssr")]

@@ -46,6 +46,7 @@ impl ListSql {
     }
 
     pub async fn page<T: SurrealValue>(self, db: &Db, query: &ListQuery) -> Result<Page<T>, AppError> {
+        query.check()?;
         let page = query.page();
         let sql = format!(
             "SELECT {fields} FROM {table} {w} ORDER BY {order} LIMIT $limit START $start;

@@ -40,13 +40,13 @@ impl ThemeForm {
 #[server(endpoint = "themes/list")]
 pub async fn list_themes(#[server(flatten)] query: ListQuery) -> Result<Listing<ThemeView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::list(&user, &query).await
+    crate::api::answer(service::list(&user, &query).await)
 }
 
 #[server(endpoint = "themes/get")]
 pub async fn get_theme(#[server(default)] id: String) -> Result<Editing<ThemeView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    service::get(&user, &id).await
+    crate::api::answer(service::get(&user, &id).await)
 }
 
 #[server(endpoint = "themes/save")]
@@ -198,6 +198,7 @@ pub fn ThemeEditPage() -> impl IntoView {
                             ("name", t.as_ref().map(|t| t.name.clone()).unwrap_or_default()),
                             ("active", if t.as_ref().is_none_or(|t| t.active) { "on".into() } else { String::new() }),
                         ]);
+                        let form_id = id.clone();
                         let state = FormState::new("/api/themes/save", page_flash().as_ref(), defaults);
                         view! {
                             <PageHeader title=title>
@@ -207,7 +208,7 @@ pub fn ThemeEditPage() -> impl IntoView {
                                 <EnhancedForm>
                                     <form method="post" action="/api/themes/save" class="form" novalidate>
                                         {form_message(&state)}
-                                        {hidden("id", id.clone())}
+                                        {hidden("id", form_id.clone())}
                                         {Input::text("name", "Name").required().max_len(120).render(&state)}
                                         {checkbox(&state, "active", "Active (offered in new nominations)")}
                                         <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save theme"</button></div>

@@ -101,13 +101,13 @@ pub struct UserEditing {
 #[server(endpoint = "users/list")]
 pub async fn list_users(#[server(flatten)] query: ListQuery) -> Result<Listing<UserView>, AppError> {
     crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    service::list(&query).await
+    crate::api::answer(service::list(&query).await)
 }
 
 #[server(endpoint = "users/get")]
 pub async fn get_user(#[server(default)] id: String) -> Result<UserEditing, AppError> {
     crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    service::get(&id).await
+    crate::api::answer(service::get(&id).await)
 }
 
 #[server(endpoint = "users/save")]
@@ -361,6 +361,7 @@ pub fn UserEditPage() -> impl IntoView {
                             ("donor", u.as_ref().and_then(|u| u.donor.as_ref().map(|d| d.id.clone())).unwrap_or_default()),
                             ("disabled", if u.as_ref().is_some_and(|u| u.disabled) { "on".into() } else { String::new() }),
                         ]);
+                        let form_id = id.clone();
                         let state = FormState::new("/api/users/save", page_flash().as_ref(), defaults);
                         let password_label = if u.is_some() { "Set a new password" } else { "Initial password" };
                         view! {
@@ -370,7 +371,7 @@ pub fn UserEditPage() -> impl IntoView {
                             <EnhancedForm>
                                 <form method="post" action="/api/users/save" class="form" novalidate autocomplete="off">
                                     {form_message(&state)}
-                                    {hidden("id", id.clone())}
+                                    {hidden("id", form_id.clone())}
                                     {Input::text("email", "E-mail").kind("email").required().max_len(254).render(&state)}
                                     {Input::text("name", "Full name").required().max_len(120).render(&state)}
                                     {select(&state, "role", "Role", role_options(), true)}

@@ -10,7 +10,7 @@ use crate::listing::{ListQuery, Page};
 #[server(endpoint = "audit/list")]
 pub async fn list_audit(#[server(flatten)] query: ListQuery) -> Result<Page<AuditEntry>, AppError> {
     crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    service::list(&query).await
+    crate::api::answer(service::list(&query).await)
 }
 
 #[cfg(feature = "ssr")]

@@ -46,7 +46,7 @@ pub async fn logout(#[server(flatten)] form: NoInput) -> Result<(), AppError> {
 #[server(endpoint = "me")]
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
     super::guard::public();
-    super::guard::current_user().await
+    crate::api::answer(super::guard::current_user().await)
 }
 
 #[server(endpoint = "account/password")]

@@ -42,7 +42,7 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
             Some(phc) => (phc, true),
             None => (dummy_hash().to_string(), false),
         };
-        let ok = hasher().verify_password(password.as_bytes(), &phc).is_ok();
+        let ok = hasher().verify_password(password.as_bytes(), phc.as_str()).is_ok();
         ok && real
     })
     .await

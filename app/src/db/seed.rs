@@ -63,7 +63,7 @@ const THEMES: &[&str] = &[
 
 /// Seeds the demo data when the database has no users. Returns whether it seeded.
 pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
-    let mut r = db.query("count(SELECT id FROM user LIMIT 1)").await.and_then(|r| r.check()).map_err(db::fail("seed check"))?;
+    let mut r = db.query("RETURN count(SELECT id FROM user LIMIT 1)").await.and_then(|r| r.check()).map_err(db::fail("seed check"))?;
     let users: Option<i64> = r.take(0).map_err(db::fail("seed check decode"))?;
     if users.unwrap_or(0) > 0 {
         return Ok(false);

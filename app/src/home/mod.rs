@@ -11,16 +11,16 @@ use crate::ui::layout::error_view;
 use crate::ui::PageHeader;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HomeData {
+pub struct HomeOverview {
     pub user: CurrentUser,
     /// (label, count, link) shown to the RSO staff.
     pub counts: Vec<(String, u64, String)>,
 }
 
 #[server(endpoint = "home")]
-pub async fn home_data() -> Result<HomeData, AppError> {
+pub async fn home_data() -> Result<HomeOverview, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::SignedIn).await?;
-    service::home(user).await
+    crate::api::answer(service::home(user).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -40,7 +40,7 @@ mod service {
         users: i64,
     }
 
-    pub async fn home(user: CurrentUser) -> Result<HomeData, AppError> {
+    pub async fn home(user: CurrentUser) -> Result<HomeOverview, AppError> {
         let counts = if matches!(user.role, Role::Admin | Role::Coordinator) {
             let state = AppState::current()?;
             let mut r = state
@@ -72,7 +72,7 @@ mod service {
         } else {
             Vec::new()
         };
-        Ok(HomeData { user, counts })
+        Ok(HomeOverview { user, counts })
     }
 }
 

@@ -172,8 +172,9 @@ pub fn checkbox(state: &FormState, name: &str, label: &str) -> AnyView {
 /// The form-level message (shown above the fields) and the hidden slot the island fills.
 pub fn form_message(state: &FormState) -> impl IntoView {
     let message = state.message.clone();
+    let hidden = message.is_none();
     view! {
-        <div class="form-message" data-form-message="" role="alert" hidden=message.is_none()>
+        <div class="form-message" data-form-message="" role="alert" hidden=hidden>
             {message}
         </div>
     }

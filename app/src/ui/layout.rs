@@ -23,7 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {Suspend::new(async move {
                         match me().await {
-                            Ok(Some(user)) => view! { <Navigation user/> }.into_any(),
+                            Ok(Some(user)) => view! { <Navigation user=user/> }.into_any(),
                             _ => ().into_any(),
                         }
                     })}

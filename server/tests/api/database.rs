@@ -1,11 +1,11 @@
 //! The schema and the transaction discipline against a real embedded SurrealDB.
 
-mod common;
+
 
 use app::audit::{self, Actor};
 use app::db::{self, v, Tx};
 use app::error::AppError;
-use common::TestApp;
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn migrations_apply_once() {
@@ -22,7 +22,7 @@ async fn migrations_apply_once() {
 async fn demo_data_is_seeded_once() {
     let app = TestApp::start().await;
     assert!(!db::seed::seed_if_empty(&app.state.db).await.unwrap());
-    assert_eq!(app.rows("SELECT VALUE count() FROM user GROUP ALL").await, serde_json::json!([6]));
+    assert_eq!(app.count("user").await, 6);
     let roles = app.rows("SELECT VALUE role FROM user ORDER BY role").await;
     assert_eq!(roles, serde_json::json!(["admin", "coordinator", "donor", "host", "nominator", "secondee"]));
 }

@@ -76,6 +76,13 @@ impl TestApp {
         self.login(&format!("{role}@demo.hub"), DEMO_PASSWORD).await
     }
 
+    /// How many records a table holds.
+    pub async fn count(&self, table: &str) -> i64 {
+        let mut r = self.state.db.query(format!("RETURN count(SELECT id FROM {table})")).await.unwrap().check().unwrap();
+        let n: Option<i64> = r.take(0).unwrap();
+        n.unwrap_or(0)
+    }
+
     /// Runs a query and returns the first statement's rows as JSON.
     pub async fn rows(&self, sql: &str) -> serde_json::Value {
         let mut r = self.state.db.query(sql).await.unwrap().check().unwrap();

@@ -1,9 +1,9 @@
 //! Access control across the whole API: every server function refuses anonymous callers unless
 //! it is meant to be public, roles only reach what they may, and cross-site posts are refused.
 
-mod common;
 
-use common::{error_json, TestApp};
+
+use crate::common::{error_json, TestApp};
 use reqwest::StatusCode;
 
 /// Server functions that anonymous callers may use, each for a stated reason.
@@ -74,7 +74,7 @@ async fn roles_reach_only_their_areas() {
 async fn cross_site_posts_are_refused_before_the_server_function() {
     let app = TestApp::start().await;
     let client = app.client();
-    let body = common::encode(&[("email", "admin@demo.hub"), ("password", common::DEMO_PASSWORD)]);
+    let body = crate::common::encode(&[("email", "admin@demo.hub"), ("password", crate::common::DEMO_PASSWORD)]);
     for (header, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("origin", "null")] {
         let response = client
             .post(app.url("/api/login"))

@@ -1,0 +1,10 @@
+//! Integration tests: the whole app served on a loopback port, each test against its own
+//! in-memory SurrealDB. One test binary, so the large server is linked once.
+
+mod common;
+
+mod access;
+mod admin;
+mod auth;
+mod database;
+mod pages;
