@@ -13,8 +13,8 @@ test('an admin creates an agency with a contact and finds it in the filtered lis
   await expect(page.locator('[data-error-for="name"]')).toHaveText('This field is required.');
   await expect(page.locator('[data-error-for="member"]')).not.toBeEmpty();
 
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Member').selectOption({ label: 'Malaysia' });
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page.getByRole('combobox', { name: 'Member' }).selectOption({ label: 'Malaysia' });
   await page.getByLabel('Hosts officers').check();
   await page.getByLabel('Contact name').fill('Farid Hassan');
   await page.getByLabel('Contact e-mail').fill('farid.hassan@mmea.gov.my.example');
@@ -23,7 +23,7 @@ test('an admin creates an agency with a contact and finds it in the filtered lis
 
   await expect(page.getByRole('status')).toContainText(`Agency “${name}” saved.`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
-  await expect(page.getByRole('cell', { name: 'farid.hassan@mmea.gov.my.example' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'farid.hassan@mmea.gov.my.example', exact: true })).toBeVisible();
 
   await page.goto('/admin/agencies');
   await page.getByLabel('Search').fill('maritime enforcement');

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use super::validate::{checked, iso3, name_key, required_text};
+use super::validate::{checked, iso3, required_text};
 use super::{status_label, status_options, Editing, Listing};
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
@@ -49,7 +49,11 @@ impl MemberForm {
         let name = errors.take("name", required_text(&self.name, 120));
         let kind = errors.take(
             "kind",
-            KINDS.iter().map(|(k, _)| *k).find(|k| *k == self.kind.trim()).ok_or_else(|| "Choose state or organisation.".to_string()),
+            KINDS
+                .iter()
+                .map(|(k, _)| *k)
+                .find(|k| *k == self.kind.trim())
+                .ok_or_else(|| "Choose state or organisation.".to_string()),
         );
         let iso_code = errors.take("iso_code", iso3(&self.iso_code));
         if kind == Some("state") && matches!(iso_code, Some(None)) {
@@ -65,7 +69,9 @@ impl MemberForm {
 }
 
 #[server(endpoint = "members/list")]
-pub async fn list_members(#[server(flatten)] query: ListQuery) -> Result<Listing<MemberView>, AppError> {
+pub async fn list_members(
+    #[server(flatten)] query: ListQuery,
+) -> Result<Listing<MemberView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     crate::api::answer(service::list(&user, &query).await)
 }
@@ -89,6 +95,7 @@ pub mod service {
 
     use super::*;
     use crate::admin::store::{self, ListSql};
+    use crate::admin::validate::name_key;
     use crate::audit;
     use crate::auth::{CurrentUser, Role};
     use crate::db::{self, v, Tx};
@@ -108,21 +115,48 @@ pub mod service {
 
     impl From<Row> for MemberView {
         fn from(r: Row) -> Self {
-            MemberView { id: db::key(&r.id), name: r.name, kind: r.kind, iso_code: r.iso_code, active: r.active }
+            MemberView {
+                id: db::key(&r.id),
+                name: r.name,
+                kind: r.kind,
+                iso_code: r.iso_code,
+                active: r.active,
+            }
         }
     }
 
     pub fn query_for(query: &ListQuery) -> ListSql {
         ListSql::new("member", FIELDS, SORTS)
-            .filter_if(!query.q.trim().is_empty(), "(string::contains(name_key, $q) OR string::lowercase(iso_code ?? '') = $q)", "q", v(query.needle()))
-            .filter_if(!query.kind.is_empty(), "kind = $kind", "kind", v(query.kind.clone()))
-            .filter_if(!query.status.is_empty(), "active = $active", "active", v(query.status == "active"))
+            .filter_if(
+                !query.q.trim().is_empty(),
+                "(string::contains(name_key, $q) OR string::lowercase(iso_code ?? '') = $q)",
+                "q",
+                v(query.needle()),
+            )
+            .filter_if(
+                !query.kind.is_empty(),
+                "kind = $kind",
+                "kind",
+                v(query.kind.clone()),
+            )
+            .filter_if(
+                !query.status.is_empty(),
+                "active = $active",
+                "active",
+                v(query.status == "active"),
+            )
     }
 
-    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<Listing<MemberView>, AppError> {
+    pub async fn list(
+        user: &CurrentUser,
+        query: &ListQuery,
+    ) -> Result<Listing<MemberView>, AppError> {
         let state = AppState::current()?;
         let page = query_for(query).page::<Row>(&state.db, query).await?;
-        Ok(Listing { page: page.map(Into::into), can_edit: user.role == Role::Admin })
+        Ok(Listing {
+            page: page.map(Into::into),
+            can_edit: user.role == Role::Admin,
+        })
     }
 
     pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
@@ -130,24 +164,57 @@ pub mod service {
         Ok(crate::listing::csv(
             &["id", "name", "kind", "iso_code", "status"],
             rows.into_iter().map(MemberView::from).map(|m| {
-                vec![m.id, m.name, m.kind, m.iso_code.unwrap_or_default(), status_label(m.active).into()]
+                vec![
+                    m.id,
+                    m.name,
+                    m.kind,
+                    m.iso_code.unwrap_or_default(),
+                    status_label(m.active).into(),
+                ]
             }),
         ))
     }
 
     pub async fn get(user: &CurrentUser, id: &str) -> Result<Editing<MemberView>, AppError> {
         let state = AppState::current()?;
-        let record = if id.is_empty() { None } else { Some(store::one::<Row>(&state.db, FIELDS, "member", id).await?.into()) };
-        Ok(Editing { record, can_edit: user.role == Role::Admin })
+        let record = if id.is_empty() {
+            None
+        } else {
+            Some(
+                store::one::<Row>(&state.db, FIELDS, "member", id)
+                    .await?
+                    .into(),
+            )
+        };
+        Ok(Editing {
+            record,
+            can_edit: user.role == Role::Admin,
+        })
     }
 
     pub async fn save(user: &CurrentUser, form: &MemberForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let valid = form.validate()?;
         let creating = form.id.trim().is_empty();
-        let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
-        let before = if creating { None } else { Some(MemberView::from(store::one::<Row>(&state.db, FIELDS, "member", &key).await?)) };
-        let after = MemberView { id: key.clone(), name: valid.name.clone(), kind: valid.kind.into(), iso_code: valid.iso_code.clone(), active: valid.active };
+        let key = if creating {
+            db::new_key()
+        } else {
+            crate::api::parse_key(form.id.trim())?
+        };
+        let before = if creating {
+            None
+        } else {
+            Some(MemberView::from(
+                store::one::<Row>(&state.db, FIELDS, "member", &key).await?,
+            ))
+        };
+        let after = MemberView {
+            id: key.clone(),
+            name: valid.name.clone(),
+            kind: valid.kind.into(),
+            iso_code: valid.iso_code.clone(),
+            active: valid.active,
+        };
 
         let tx = Tx::begin(&state.db).await?;
         let result = async {
@@ -183,11 +250,18 @@ pub mod service {
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| *l).unwrap_or("—")
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, l)| *l)
+        .unwrap_or("—")
 }
 
 fn kind_options() -> Vec<(String, String)> {
-    KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect()
+    KINDS
+        .iter()
+        .map(|(k, l)| (k.to_string(), l.to_string()))
+        .collect()
 }
 
 #[component]
@@ -286,14 +360,27 @@ mod tests {
     use super::*;
 
     fn form(name: &str, kind: &str, iso: &str) -> MemberForm {
-        MemberForm { name: name.into(), kind: kind.into(), iso_code: iso.into(), active: "on".into(), ..Default::default() }
+        MemberForm {
+            name: name.into(),
+            kind: kind.into(),
+            iso_code: iso.into(),
+            active: "on".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn a_state_needs_an_iso_code() {
         let err = form("Thailand", "state", "").validate().unwrap_err();
         assert_eq!(err.field_errors()[0].field, "iso_code");
-        assert_eq!(form("Thailand", "state", "tha").validate().unwrap().iso_code.as_deref(), Some("THA"));
+        assert_eq!(
+            form("Thailand", "state", "tha")
+                .validate()
+                .unwrap()
+                .iso_code
+                .as_deref(),
+            Some("THA")
+        );
     }
 
     #[test]
@@ -306,7 +393,11 @@ mod tests {
     #[test]
     fn every_bad_field_is_reported() {
         let err = form("", "planet", "12").validate().unwrap_err();
-        let fields: Vec<_> = err.field_errors().iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
         assert_eq!(fields, vec!["name", "kind", "iso_code"]);
     }
 }

@@ -32,16 +32,24 @@ pub fn email(value: &str) -> Result<String, String> {
     if value.len() > 254 {
         return invalid();
     }
-    let Some((local, domain)) = value.split_once('@') else { return invalid() };
+    let Some((local, domain)) = value.split_once('@') else {
+        return invalid();
+    };
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
-            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
     if local_ok && domain_ok {
         Ok(value)
@@ -70,7 +78,10 @@ pub fn checked(value: &str) -> bool {
 
 /// The key used for uniqueness: trimmed, lower-cased, inner spaces collapsed.
 pub fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The languages a contact can receive mail in (BCP 47 codes). English is the only template
@@ -112,13 +123,29 @@ mod tests {
         assert!(required_text("   ", 50).is_err());
         assert!(required_text(&"x".repeat(51), 50).is_err());
         assert!(required_text("two\nlines", 50).is_err());
-        assert_eq!(required_text("<script>alert(1)</script>", 50), Ok("<script>alert(1)</script>".into()));
+        assert_eq!(
+            required_text("<script>alert(1)</script>", 50),
+            Ok("<script>alert(1)</script>".into())
+        );
     }
 
     #[test]
     fn email_rules() {
-        assert_eq!(email(" Focal.Point@Immigration.GO.th "), Ok("focal.point@immigration.go.th".into()));
-        for bad in ["", "no-at", "a@b", "a@@b.org", "a b@c.org", "a@b.org\r\nBcc: x@y.org", ".a@b.org", "a@-b.org", "a@b..org"] {
+        assert_eq!(
+            email(" Focal.Point@Immigration.GO.th "),
+            Ok("focal.point@immigration.go.th".into())
+        );
+        for bad in [
+            "",
+            "no-at",
+            "a@b",
+            "a@@b.org",
+            "a b@c.org",
+            "a@b.org\r\nBcc: x@y.org",
+            ".a@b.org",
+            "a@-b.org",
+            "a@b..org",
+        ] {
             assert!(email(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -133,7 +160,10 @@ mod tests {
 
     #[test]
     fn name_keys_ignore_case_and_spacing() {
-        assert_eq!(name_key("  Department of   Immigration "), "department of immigration");
+        assert_eq!(
+            name_key("  Department of   Immigration "),
+            "department of immigration"
+        );
     }
 
     #[test]

@@ -64,7 +64,11 @@ fn entries_table(entries: &[AuditEntry], with_record: bool) -> impl IntoView {
 /// The history of one record. Shows nothing to a caller who may not read the trail.
 #[component]
 pub fn RecordHistory(table: &'static str, key: String) -> impl IntoView {
-    let query = ListQuery { table: table.to_string(), key, ..Default::default() };
+    let query = ListQuery {
+        table: table.to_string(),
+        key,
+        ..Default::default()
+    };
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -90,8 +94,20 @@ pub fn RecordHistory(table: &'static str, key: String) -> impl IntoView {
 pub fn AuditPage() -> impl IntoView {
     let query = current_query();
     const BASE: &str = "/admin/audit";
-    let tables = ["member", "agency", "contact", "donor", "theme", "user"].iter().map(|t| (t.to_string(), t.to_string())).collect();
-    let actions = ["created", "updated", "deleted", "password_changed", "seeded"].iter().map(|t| (t.to_string(), t.to_string())).collect();
+    let tables = ["member", "agency", "contact", "donor", "theme", "user"]
+        .iter()
+        .map(|t| (t.to_string(), t.to_string()))
+        .collect();
+    let actions = [
+        "created",
+        "updated",
+        "deleted",
+        "password_changed",
+        "seeded",
+    ]
+    .iter()
+    .map(|t| (t.to_string(), t.to_string()))
+    .collect();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {

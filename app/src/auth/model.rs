@@ -14,7 +14,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Admin, Role::Coordinator, Role::Nominator, Role::Host, Role::Secondee, Role::Donor];
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Nominator,
+        Role::Host,
+        Role::Secondee,
+        Role::Donor,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -104,10 +111,9 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/admin/donors", "Donors"),
             nav("/admin/themes", "Themes"),
         ]),
-        Role::Nominator => items.push(nav("/agency", "My agency")),
-        Role::Host => items.push(nav("/agency", "My agency")),
-        Role::Secondee => items.push(nav("/placement", "My placement")),
-        Role::Donor => items.push(nav("/funding", "Funded placements")),
+        // Their areas (nominations, placements, reports, funding) arrive with the workflow;
+        // until then the home page is where they start.
+        Role::Nominator | Role::Host | Role::Secondee | Role::Donor => {}
     }
     items.push(nav("/account", "Account"));
     items

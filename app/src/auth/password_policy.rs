@@ -2,14 +2,46 @@
 
 /// Passwords that meet the length rule but appear in every breach list. Compared case-insensitively.
 const COMMON: &[&str] = &[
-    "123456789012", "1234567890123", "12345678901234", "123456789abc", "1q2w3e4r5t6y",
-    "1qaz2wsx3edc", "abc123456789", "abcdefghijkl", "administrator", "changeme1234",
-    "iloveyou1234", "letmein12345", "password1234", "password12345", "password123456",
-    "passwordpassword", "qwerty123456", "qwertyuiop12", "qwertyuiopasdf", "welcome12345",
-    "demo-password-1", "trustno1trustno1", "monkey123456", "football1234", "baseball1234",
-    "sunshine1234", "princess1234", "dragon123456", "starwars1234", "superman1234",
-    "qazwsxedcrfv", "zaq12wsxcde3", "asdfghjkl123", "zxcvbnm12345", "111111111111",
-    "000000000000", "aaaaaaaaaaaa", "passw0rd1234", "p@ssw0rd1234", "secondment123",
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "123456789abc",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "abc123456789",
+    "abcdefghijkl",
+    "administrator",
+    "changeme1234",
+    "iloveyou1234",
+    "letmein12345",
+    "password1234",
+    "password12345",
+    "password123456",
+    "passwordpassword",
+    "qwerty123456",
+    "qwertyuiop12",
+    "qwertyuiopasdf",
+    "welcome12345",
+    "demo-password-1",
+    "trustno1trustno1",
+    "monkey123456",
+    "football1234",
+    "baseball1234",
+    "sunshine1234",
+    "princess1234",
+    "dragon123456",
+    "starwars1234",
+    "superman1234",
+    "qazwsxedcrfv",
+    "zaq12wsxcde3",
+    "asdfghjkl123",
+    "zxcvbnm12345",
+    "111111111111",
+    "000000000000",
+    "aaaaaaaaaaaa",
+    "passw0rd1234",
+    "p@ssw0rd1234",
+    "secondment123",
 ];
 
 pub const MIN_CHARS: usize = 12;
@@ -57,6 +89,8 @@ mod tests {
         assert!(check_new_password("Password1234", "a@b.org").is_err());
         assert!(check_new_password("demo-password-1", "a@b.org").is_err());
         assert!(check_new_password("zzzzzzzzzzzzzz", "a@b.org").is_err());
-        assert!(check_new_password("jane.officer@gov.example", "jane.officer@gov.example").is_err());
+        assert!(
+            check_new_password("jane.officer@gov.example", "jane.officer@gov.example").is_err()
+        );
     }
 }

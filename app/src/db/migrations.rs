@@ -49,7 +49,11 @@ pub async fn apply(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
             .bind(("name", migration.name))
             .await?
             .check()?;
-        tracing::info!(version = migration.version, name = migration.name, "migration applied");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "migration applied"
+        );
         done.push(migration.version);
     }
     Ok(done)

@@ -29,7 +29,11 @@ const MEMBERS: &[(&str, &str, Option<&str>)] = &[
     ("Thailand", "state", Some("THA")),
     ("Timor-Leste", "state", Some("TLS")),
     ("Viet Nam", "state", Some("VNM")),
-    ("International Organization for Migration (IOM)", "organisation", None),
+    (
+        "International Organization for Migration (IOM)",
+        "organisation",
+        None,
+    ),
     ("UNHCR", "organisation", None),
     ("UNODC", "organisation", None),
     ("Regional Support Office", "organisation", None),
@@ -37,16 +41,75 @@ const MEMBERS: &[(&str, &str, Option<&str>)] = &[
 
 /// (member, agency, sends, hosts, contact name, contact e-mail, language)
 const AGENCIES: &[(&str, &str, bool, bool, &str, &str, &str)] = &[
-    ("Sri Lanka", "Department of Immigration and Emigration", true, false, "Nimal Perera", "secondments@immigration.lk.example", "si"),
-    ("Indonesia", "Directorate General of Immigration", true, true, "Siti Rahayu", "kerjasama@imigrasi.id.example", "id"),
-    ("Thailand", "Immigration Bureau", true, true, "Somchai Wongsa", "foreign.affairs@immigration.th.example", "th"),
-    ("Australia", "Department of Foreign Affairs and Trade", true, false, "Emma Clarke", "regional.programs@dfat.au.example", "en"),
-    ("Malaysia", "Ministry of Foreign Affairs", true, false, "Aisyah Rahman", "secondment@kln.my.example", "ms"),
-    ("Viet Nam", "Immigration Department, Ministry of Public Security", true, false, "Nguyen Van An", "hoptac@xuatnhapcanh.vn.example", "vi"),
-    ("Regional Support Office", "Regional Support Office, Bangkok", false, true, "RSO Programme Team", "programme@rso.example", "en"),
+    (
+        "Sri Lanka",
+        "Department of Immigration and Emigration",
+        true,
+        false,
+        "Nimal Perera",
+        "secondments@immigration.lk.example",
+        "si",
+    ),
+    (
+        "Indonesia",
+        "Directorate General of Immigration",
+        true,
+        true,
+        "Siti Rahayu",
+        "kerjasama@imigrasi.id.example",
+        "id",
+    ),
+    (
+        "Thailand",
+        "Immigration Bureau",
+        true,
+        true,
+        "Somchai Wongsa",
+        "foreign.affairs@immigration.th.example",
+        "th",
+    ),
+    (
+        "Australia",
+        "Department of Foreign Affairs and Trade",
+        true,
+        false,
+        "Emma Clarke",
+        "regional.programs@dfat.au.example",
+        "en",
+    ),
+    (
+        "Malaysia",
+        "Ministry of Foreign Affairs",
+        true,
+        false,
+        "Aisyah Rahman",
+        "secondment@kln.my.example",
+        "ms",
+    ),
+    (
+        "Viet Nam",
+        "Immigration Department, Ministry of Public Security",
+        true,
+        false,
+        "Nguyen Van An",
+        "hoptac@xuatnhapcanh.vn.example",
+        "vi",
+    ),
+    (
+        "Regional Support Office",
+        "Regional Support Office, Bangkok",
+        false,
+        true,
+        "RSO Programme Team",
+        "programme@rso.example",
+        "en",
+    ),
 ];
 
-const DONORS: &[(&str, Option<&str>)] = &[("Government of Australia", Some("AUS")), ("Government of New Zealand", Some("NZL"))];
+const DONORS: &[(&str, Option<&str>)] = &[
+    ("Government of Australia", Some("AUS")),
+    ("Government of New Zealand", Some("NZL")),
+];
 
 const THEMES: &[&str] = &[
     "Law enforcement",
@@ -63,7 +126,11 @@ const THEMES: &[&str] = &[
 
 /// Seeds the demo data when the database has no users. Returns whether it seeded.
 pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
-    let mut r = db.query("RETURN count(SELECT id FROM user LIMIT 1)").await.and_then(|r| r.check()).map_err(db::fail("seed check"))?;
+    let mut r = db
+        .query("RETURN count(SELECT id FROM user LIMIT 1)")
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("seed check"))?;
     let users: Option<i64> = r.take(0).map_err(db::fail("seed check decode"))?;
     if users.unwrap_or(0) > 0 {
         return Ok(false);

@@ -15,8 +15,24 @@ pub fn sort_header(base: &str, query: &ListQuery, key: &str, label: &str) -> imp
     let active = query.sort == key;
     let next_desc = active && !query.desc();
     let href = query.with_sort(key, next_desc).href(base);
-    let aria = if active { if query.desc() { "descending" } else { "ascending" } } else { "none" };
-    let arrow = if active { if query.desc() { " ▼" } else { " ▲" } } else { "" };
+    let aria = if active {
+        if query.desc() {
+            "descending"
+        } else {
+            "ascending"
+        }
+    } else {
+        "none"
+    };
+    let arrow = if active {
+        if query.desc() {
+            " ▼"
+        } else {
+            " ▲"
+        }
+    } else {
+        ""
+    };
     view! {
         <th scope="col" aria-sort=aria>
             <a href=href>{label.to_string()}{arrow}</a>
@@ -40,7 +56,12 @@ pub fn pager<T>(base: &str, query: &ListQuery, page: &Page<T>) -> impl IntoView 
 }
 
 /// The filter bar: a text search, extra `<select>` filters, and the CSV export of the same list.
-pub fn filter_bar(base: &str, csv: &str, query: &ListQuery, selects: Vec<(&'static str, &'static str, Vec<(String, String)>)>) -> impl IntoView {
+pub fn filter_bar(
+    base: &str,
+    csv: &str,
+    query: &ListQuery,
+    selects: Vec<(&'static str, &'static str, Vec<(String, String)>)>,
+) -> impl IntoView {
     let csv_href = query.with_page(1).href(csv);
     view! {
         <form method="get" action=base.to_string() class="filter-bar" role="search">

@@ -1,11 +1,9 @@
 //! The schema and the transaction discipline against a real embedded SurrealDB.
 
-
-
+use crate::common::TestApp;
 use app::audit::{self, Actor};
 use app::db::{self, v, Tx};
 use app::error::AppError;
-use crate::common::TestApp;
 
 #[tokio::test]
 async fn migrations_apply_once() {
@@ -24,7 +22,17 @@ async fn demo_data_is_seeded_once() {
     assert!(!db::seed::seed_if_empty(&app.state.db).await.unwrap());
     assert_eq!(app.count("user").await, 6);
     let roles = app.rows("SELECT VALUE role FROM user ORDER BY role").await;
-    assert_eq!(roles, serde_json::json!(["admin", "coordinator", "donor", "host", "nominator", "secondee"]));
+    assert_eq!(
+        roles,
+        serde_json::json!([
+            "admin",
+            "coordinator",
+            "donor",
+            "host",
+            "nominator",
+            "secondee"
+        ])
+    );
 }
 
 #[tokio::test]
@@ -45,8 +53,15 @@ async fn a_failure_inside_a_transaction_leaves_nothing_behind() {
     .await;
     assert!(result.is_err());
     assert!(tx.finish(result).await.is_err());
-    assert_eq!(app.rows("SELECT * FROM member:rollback").await, serde_json::json!([]));
-    assert_eq!(app.rows("SELECT * FROM audit_event WHERE record_key = 'rollback'").await, serde_json::json!([]));
+    assert_eq!(
+        app.rows("SELECT * FROM member:rollback").await,
+        serde_json::json!([])
+    );
+    assert_eq!(
+        app.rows("SELECT * FROM audit_event WHERE record_key = 'rollback'")
+            .await,
+        serde_json::json!([])
+    );
 }
 
 #[tokio::test]
@@ -62,6 +77,12 @@ async fn the_schema_refuses_what_the_forms_would_refuse() {
         let result = app.state.db.query(sql).await.unwrap().check();
         assert!(result.is_err(), "{sql} was accepted");
     }
-    let duplicate = app.state.db.query("CREATE user SET email = 'admin@demo.hub', name = 'Twin', role = 'admin'").await.unwrap().check();
+    let duplicate = app
+        .state
+        .db
+        .query("CREATE user SET email = 'admin@demo.hub', name = 'Twin', role = 'admin'")
+        .await
+        .unwrap()
+        .check();
     assert!(duplicate.is_err(), "e-mail is unique");
 }
