@@ -42,11 +42,7 @@ fn request_kind() -> (http::Method, bool, String) {
                 .get(http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("text/html"));
-            let path = parts
-                .uri
-                .path_and_query()
-                .map(|p| p.to_string())
-                .unwrap_or_default();
+            let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
             (parts.method.clone(), html, path)
         }
         None => (http::Method::POST, false, String::new()),
@@ -65,28 +61,18 @@ pub fn is_form_post() -> bool {
 /// - a page being rendered gets its status code, or a redirect to sign in;
 /// - an API caller gets the status code with the JSON error.
 #[cfg(feature = "ssr")]
-pub fn mark_error_response(
-    error: &AppError,
-    values: Option<std::collections::BTreeMap<String, String>>,
-) {
+pub fn mark_error_response(error: &AppError, values: Option<std::collections::BTreeMap<String, String>>) {
     use leptos::prelude::use_context;
     let (method, html, path) = request_kind();
     if html && method == http::Method::POST {
         let parts = use_context::<http::request::Parts>();
         let form = parts.as_ref().map(|p| p.uri.path().to_string());
-        crate::ui::flash::set(crate::ui::flash::Flash::from_error(
-            error,
-            form,
-            values.unwrap_or_default(),
-        ));
+        crate::ui::flash::set(crate::ui::flash::Flash::from_error(error, form, values.unwrap_or_default()));
         // Back to the form's page. (Our Location replaces the one server_fn would build, which
         // carries the error in the URL.)
         let back = match error {
             AppError::Unauthenticated => "/login".to_string(),
-            _ => parts
-                .as_ref()
-                .map(referer_path)
-                .unwrap_or_else(|| "/".into()),
+            _ => parts.as_ref().map(referer_path).unwrap_or_else(|| "/".into()),
         };
         leptos_axum::redirect(&back);
         return;
@@ -106,30 +92,18 @@ pub fn mark_error_response(
         return;
     }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(error.status_code())
-                .unwrap_or(http::StatusCode::BAD_REQUEST),
-        );
+        response.set_status(http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::BAD_REQUEST));
     }
 }
 
 /// The path of the page that posted, when it is a page of this site; "/" otherwise.
 #[cfg(feature = "ssr")]
 fn referer_path(parts: &http::request::Parts) -> String {
-    let header = |name| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v: &http::HeaderValue| v.to_str().ok())
-    };
-    let (Some(referer), Some(host)) = (header(http::header::REFERER), header(http::header::HOST))
-    else {
+    let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    let (Some(referer), Some(host)) = (header(http::header::REFERER), header(http::header::HOST)) else {
         return "/".into();
     };
-    let rest = referer
-        .strip_prefix("https://")
-        .or_else(|| referer.strip_prefix("http://"))
-        .unwrap_or("");
+    let rest = referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://")).unwrap_or("");
     match rest.strip_prefix(host) {
         Some(path) if path.starts_with('/') && !path.starts_with("//") => {
             // Drop what an earlier refused post may have added to the URL.
@@ -158,9 +132,7 @@ pub fn done(notice: &str, to: &str) {
 /// Ids in URLs and forms are record keys: short and alphanumeric. Anything else is refused
 /// before it reaches a query.
 pub fn parse_key(raw: &str) -> AppResult<String> {
-    let ok = !raw.is_empty()
-        && raw.len() <= 40
-        && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let ok = !raw.is_empty() && raw.len() <= 40 && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         Ok(raw.to_string())
     } else {

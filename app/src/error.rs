@@ -26,10 +26,7 @@ impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         // One message per field is enough for the person fixing it.
         if !self.0.iter().any(|e| e.field == field) {
-            self.0.push(FieldError {
-                field: field.to_string(),
-                message: message.into(),
-            });
+            self.0.push(FieldError { field: field.to_string(), message: message.into() });
         }
     }
 
@@ -71,10 +68,7 @@ pub enum AppError {
     #[error("That record does not exist, or you cannot see it.")]
     NotFound,
     #[error("{message}")]
-    Invalid {
-        message: String,
-        errors: Vec<FieldError>,
-    },
+    Invalid { message: String, errors: Vec<FieldError> },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -97,10 +91,7 @@ impl AppError {
 
     /// A single field error.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self::invalid(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        Self::invalid(vec![FieldError { field: field.into(), message: message.into() }])
     }
 
     /// Logs the detail on the server and returns the generic variant for the user.
@@ -139,13 +130,11 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
             // On the server a body that cannot be read (too large, cut off) is the caller's fault.
             #[cfg(feature = "ssr")]
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::BadRequest
-            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             #[cfg(not(feature = "ssr"))]
-            ServerFnErrorErr::Request(_) => AppError::Conflict(
-                "The server could not be reached. Please check your connection.".into(),
-            ),
+            ServerFnErrorErr::Request(_) => {
+                AppError::Conflict("The server could not be reached. Please check your connection.".into())
+            }
             #[cfg(feature = "ssr")]
             other => AppError::internal("server function framework", other),
             #[cfg(not(feature = "ssr"))]

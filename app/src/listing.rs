@@ -49,13 +49,8 @@ impl ListQuery {
 
     /// Reads a query through a lookup of URL parameters (the router's query map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
-        let keys = [
-            "q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key",
-        ];
-        let found: Vec<(&str, String)> = keys
-            .iter()
-            .filter_map(|k| get(k).map(|v| (*k, v)))
-            .collect();
+        let keys = ["q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key"];
+        let found: Vec<(&str, String)> = keys.iter().filter_map(|k| get(k).map(|v| (*k, v))).collect();
         Self::from_pairs(found.iter().map(|(k, v)| (*k, v.as_str())))
     }
 
@@ -77,21 +72,13 @@ impl ListQuery {
 
     /// The page number; anything that is not one counts as the first page.
     pub fn page(&self) -> u32 {
-        self.page
-            .trim()
-            .parse::<u32>()
-            .unwrap_or(1)
-            .clamp(1, 100_000)
+        self.page.trim().parse::<u32>().unwrap_or(1).clamp(1, 100_000)
     }
 
     /// Refuses a page number that is not a number (lists never link to one).
     pub fn check(&self) -> Result<(), crate::error::AppError> {
         let page = self.page.trim();
-        if page.is_empty()
-            || page
-                .parse::<u32>()
-                .is_ok_and(|n| (1..=100_000).contains(&n))
-        {
+        if page.is_empty() || page.parse::<u32>().is_ok_and(|n| (1..=100_000).contains(&n)) {
             Ok(())
         } else {
             Err(crate::error::AppError::BadRequest)
@@ -113,20 +100,12 @@ impl ListQuery {
     }
 
     pub fn with_page(&self, page: u32) -> Self {
-        ListQuery {
-            page: page.to_string(),
-            ..self.clone()
-        }
+        ListQuery { page: page.to_string(), ..self.clone() }
     }
 
     /// The `ORDER BY` clause: the whitelisted expression for `sort`, or the first one.
     pub fn order_by(&self, sorts: &[(&str, &'static str)]) -> String {
-        let expr = sorts
-            .iter()
-            .find(|(k, _)| *k == self.sort)
-            .or(sorts.first())
-            .map(|(_, e)| *e)
-            .unwrap_or("id");
+        let expr = sorts.iter().find(|(k, _)| *k == self.sort).or(sorts.first()).map(|(_, e)| *e).unwrap_or("id");
         format!("{expr} {}", if self.desc() { "DESC" } else { "ASC" })
     }
 
@@ -162,9 +141,7 @@ fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             b' ' => "+".to_string(),
             _ => format!("%{b:02X}"),
         })
@@ -198,11 +175,8 @@ impl<T> Page<T> {
 /// One CSV field: quoted when needed, and defused when a spreadsheet would read it as a
 /// formula (a leading `=`, `+`, `-`, `@`, tab or CR).
 pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -212,19 +186,10 @@ pub fn csv_field(value: &str) -> String {
 
 /// A whole CSV document with a header row, lines ended by CRLF (RFC 4180).
 pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut out = header
-        .iter()
-        .map(|h| csv_field(h))
-        .collect::<Vec<_>>()
-        .join(",");
+    let mut out = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     for row in rows {
-        out.push_str(
-            &row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out
@@ -237,11 +202,7 @@ mod tests {
     #[test]
     fn order_by_uses_only_whitelisted_expressions() {
         let sorts = [("name", "name_key"), ("member", "member_name")];
-        let mut q = ListQuery {
-            sort: "member".into(),
-            dir: "desc".into(),
-            ..Default::default()
-        };
+        let mut q = ListQuery { sort: "member".into(), dir: "desc".into(), ..Default::default() };
         assert_eq!(q.order_by(&sorts), "member_name DESC");
         q.sort = "name; REMOVE TABLE user".into();
         q.dir = "sideways".into();
@@ -250,20 +211,9 @@ mod tests {
 
     #[test]
     fn links_keep_filters_and_encode_text() {
-        let q = ListQuery {
-            q: "a&b c".into(),
-            kind: "state".into(),
-            page: "3".into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            q.href("/admin/members"),
-            "/admin/members?q=a%26b+c&kind=state&page=3"
-        );
-        assert_eq!(
-            q.with_sort("name", true).href("/x"),
-            "/x?q=a%26b+c&kind=state&sort=name&dir=desc"
-        );
+        let q = ListQuery { q: "a&b c".into(), kind: "state".into(), page: "3".into(), ..Default::default() };
+        assert_eq!(q.href("/admin/members"), "/admin/members?q=a%26b+c&kind=state&page=3");
+        assert_eq!(q.with_sort("name", true).href("/x"), "/x?q=a%26b+c&kind=state&sort=name&dir=desc");
     }
 
     #[test]
@@ -271,10 +221,7 @@ mod tests {
         let long = "x".repeat(500);
         let q = ListQuery::from_pairs([("page", "-4"), ("q", long.as_str()), ("nope", "1")]);
         assert_eq!(q.page(), 1);
-        assert!(
-            q.check().is_err(),
-            "a page that is not a number is refused by the API"
-        );
+        assert!(q.check().is_err(), "a page that is not a number is refused by the API");
         assert_eq!(q.q.len(), 100);
         assert!(ListQuery::from_pairs([("page", "7")]).check().is_ok());
         assert!(ListQuery::default().check().is_ok());
@@ -282,19 +229,9 @@ mod tests {
 
     #[test]
     fn page_count() {
-        let page = Page::<u8> {
-            items: vec![],
-            total: 51,
-            page: 1,
-            per_page: 25,
-        };
+        let page = Page::<u8> { items: vec![], total: 51, page: 1, per_page: 25 };
         assert_eq!(page.pages(), 3);
-        let empty = Page::<u8> {
-            items: vec![],
-            total: 0,
-            page: 1,
-            per_page: 25,
-        };
+        let empty = Page::<u8> { items: vec![], total: 0, page: 1, per_page: 25 };
         assert_eq!(empty.pages(), 1);
     }
 
@@ -304,9 +241,6 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(
-            csv(&["a", "b"], [vec!["1".into(), "2".into()]]),
-            "a,b\r\n1,2\r\n"
-        );
+        assert_eq!(csv(&["a", "b"], [vec!["1".into(), "2".into()]]), "a,b\r\n1,2\r\n");
     }
 }

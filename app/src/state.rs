@@ -22,10 +22,7 @@ impl Settings {
     pub fn new(public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_string();
         let secure_cookies = public_url.starts_with("https://");
-        Settings {
-            public_url,
-            secure_cookies,
-        }
+        Settings { public_url, secure_cookies }
     }
 }
 
@@ -37,16 +34,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        AppState {
-            db,
-            settings: Arc::new(settings),
-        }
+        AppState { db, settings: Arc::new(settings) }
     }
 
     /// The state of the current request (server functions and pages).
     pub fn current() -> Result<AppState, crate::error::AppError> {
-        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-            crate::error::AppError::internal("state", "AppState missing from context")
-        })
+        leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| crate::error::AppError::internal("state", "AppState missing from context"))
     }
 }

@@ -48,21 +48,14 @@ Configuration is read from environment variables:
 impl Config {
     /// Reads the configuration through `get` (the process environment in `main`).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
-        let value = |key: &str| {
-            get(key)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let value = |key: &str| get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let addr_text = value("HUB_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr: SocketAddr = addr_text.parse().map_err(|_| {
-            format!("HUB_ADDR: '{addr_text}' is not an address like 127.0.0.1:3000")
-        })?;
+        let addr: SocketAddr =
+            addr_text.parse().map_err(|_| format!("HUB_ADDR: '{addr_text}' is not an address like 127.0.0.1:3000"))?;
         let db_endpoint = value("HUB_DB").unwrap_or_else(|| "surrealkv://data/hub.db".into());
         let known = ["mem://", "surrealkv://", "ws://", "wss://"];
         if !known.iter().any(|scheme| db_endpoint.starts_with(scheme)) {
-            return Err(format!(
-                "HUB_DB: '{db_endpoint}' must start with mem://, surrealkv://, ws:// or wss://"
-            ));
+            return Err(format!("HUB_DB: '{db_endpoint}' must start with mem://, surrealkv://, ws:// or wss://"));
         }
         let db_credentials = match (value("HUB_DB_USER"), value("HUB_DB_PASS")) {
             (Some(user), Some(pass)) => Some((user, Secret(pass))),
@@ -71,9 +64,7 @@ impl Config {
         };
         let public_url = value("HUB_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(format!(
-                "HUB_PUBLIC_URL: '{public_url}' must start with http:// or https://"
-            ));
+            return Err(format!("HUB_PUBLIC_URL: '{public_url}' must start with http:// or https://"));
         }
         let demo = match value("HUB_DEMO").as_deref() {
             None | Some("0") | Some("false") | Some("no") => false,
@@ -103,10 +94,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -121,28 +109,17 @@ mod tests {
 
     #[test]
     fn errors_name_the_variable() {
-        assert!(config(&[("HUB_ADDR", "nowhere")])
-            .unwrap_err()
-            .starts_with("HUB_ADDR"));
-        assert!(config(&[("HUB_DB", "postgres://x")])
-            .unwrap_err()
-            .starts_with("HUB_DB"));
-        assert!(config(&[("HUB_DB_USER", "root")])
-            .unwrap_err()
-            .contains("HUB_DB_PASS"));
-        assert!(config(&[("HUB_DEMO", "maybe")])
-            .unwrap_err()
-            .starts_with("HUB_DEMO"));
+        assert!(config(&[("HUB_ADDR", "nowhere")]).unwrap_err().starts_with("HUB_ADDR"));
+        assert!(config(&[("HUB_DB", "postgres://x")]).unwrap_err().starts_with("HUB_DB"));
+        assert!(config(&[("HUB_DB_USER", "root")]).unwrap_err().contains("HUB_DB_PASS"));
+        assert!(config(&[("HUB_DEMO", "maybe")]).unwrap_err().starts_with("HUB_DEMO"));
     }
 
     #[test]
     fn the_database_password_is_never_printed() {
-        let c = config(&[
-            ("HUB_DB", "ws://127.0.0.1:8000"),
-            ("HUB_DB_USER", "root"),
-            ("HUB_DB_PASS", "hunter2-secret"),
-        ])
-        .unwrap();
+        let c =
+            config(&[("HUB_DB", "ws://127.0.0.1:8000"), ("HUB_DB_USER", "root"), ("HUB_DB_PASS", "hunter2-secret")])
+                .unwrap();
         assert!(!format!("{c:?}").contains("hunter2-secret"));
     }
 }

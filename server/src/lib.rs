@@ -26,20 +26,13 @@ pub struct ServerState {
 
 /// Connects the database, applies migrations and, when asked, seeds the demo data.
 pub async fn start_database(config: &Config) -> Result<AppState, String> {
-    let credentials = config
-        .db_credentials
-        .clone()
-        .map(|(user, pass)| (user, pass.0));
+    let credentials = config.db_credentials.clone().map(|(user, pass)| (user, pass.0));
     let db = app::db::connect(&config.db_endpoint, credentials)
         .await
         .map_err(|e| format!("HUB_DB: cannot open {}: {e}", config.db_endpoint))?;
-    app::db::migrations::apply(&db)
-        .await
-        .map_err(|e| format!("database migration failed: {e}"))?;
+    app::db::migrations::apply(&db).await.map_err(|e| format!("database migration failed: {e}"))?;
     if config.demo {
-        app::db::seed::seed_if_empty(&db)
-            .await
-            .map_err(|e| format!("demo data: {e}"))?;
+        app::db::seed::seed_if_empty(&db).await.map_err(|e| format!("demo data: {e}"))?;
     }
     Ok(AppState::new(db, Settings::new(&config.public_url)))
 }
@@ -61,10 +54,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let routes = generate_route_list(app::App);
     let context_state = state.clone();
     let shell_options = options.clone();
-    let server_state = ServerState {
-        app: state,
-        leptos: options,
-    };
+    let server_state = ServerState { app: state, leptos: options };
     let leptos = Router::<ServerState>::new()
         .leptos_routes_with_context(
             &server_state,
@@ -78,9 +68,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/export/{file}", get(export))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
-            app::shell,
-        ));
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell));
     middleware::wrap(leptos.with_state(server_state))
 }
 

@@ -9,9 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -29,9 +27,7 @@ struct RandomRequestId;
 impl MakeRequestId for RandomRequestId {
     fn make_request_id<B>(&mut self, _request: &http::Request<B>) -> Option<RequestId> {
         let id: u64 = rand::random();
-        HeaderValue::from_str(&format!("{id:016x}"))
-            .ok()
-            .map(RequestId::new)
+        HeaderValue::from_str(&format!("{id:016x}")).ok().map(RequestId::new)
     }
 }
 
@@ -49,18 +45,9 @@ pub fn wrap(router: Router) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
@@ -83,24 +70,15 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let origin_host = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"));
+    let origin_host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
     origin_host != Some(host)
 }
 
 async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site requests are not allowed.",
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
     }
     next.run(request).await
 }
@@ -112,10 +90,7 @@ mod tests {
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (k, v) in pairs {
-            map.insert(
-                HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                HeaderValue::from_str(v).unwrap(),
-            );
+            map.insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
         }
         map
     }
@@ -127,37 +102,16 @@ mod tests {
             ("origin", "https://hub.example"),
             ("sec-fetch-site", "same-origin")
         ])));
-        assert!(!is_cross_site(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://127.0.0.1:3000")
-        ])));
-        assert!(
-            !is_cross_site(&headers(&[("host", "127.0.0.1:3000")])),
-            "no browser headers: a script"
-        );
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])), "no browser headers: a script");
     }
 
     #[test]
     fn other_sites_are_refused() {
-        assert!(is_cross_site(&headers(&[
-            ("host", "hub.example"),
-            ("origin", "https://evil.example")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "hub.example"),
-            ("sec-fetch-site", "cross-site")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "hub.example"),
-            ("sec-fetch-site", "same-site")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "hub.example"),
-            ("origin", "null")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "hub.example"),
-            ("origin", "https://hub.example.evil.example")
-        ])));
+        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("origin", "https://evil.example")])));
+        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("sec-fetch-site", "same-site")])));
+        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("origin", "null")])));
+        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("origin", "https://hub.example.evil.example")])));
     }
 }

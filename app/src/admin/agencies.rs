@@ -97,11 +97,7 @@ pub fn validate_contact(
     let name = errors.take("contact_name", required_text(name, 120));
     let mail = errors.take("contact_email", email(mail));
     let lang = errors.take("contact_language", language(lang));
-    Some(ValidContact {
-        name: name?,
-        email: mail?,
-        language: lang?,
-    })
+    Some(ValidContact { name: name?, email: mail?, language: lang? })
 }
 
 impl AgencyForm {
@@ -110,22 +106,15 @@ impl AgencyForm {
         let name = errors.take("name", required_text(&self.name, 160));
         let member = errors.take(
             "member",
-            optional_text(&self.member, 40).and_then(|m| {
-                m.ok_or_else(|| "Choose the member this agency belongs to.".to_string())
-            }),
+            optional_text(&self.member, 40)
+                .and_then(|m| m.ok_or_else(|| "Choose the member this agency belongs to.".to_string())),
         );
         let (sends, hosts) = (checked(&self.sends), checked(&self.hosts));
         if !sends && !hosts {
             errors.add("sends", "An agency sends officers, hosts them, or both.");
         }
         let contact = if self.id.trim().is_empty() {
-            validate_contact(
-                &mut errors,
-                &self.contact_name,
-                &self.contact_email,
-                &self.contact_language,
-                false,
-            )
+            validate_contact(&mut errors, &self.contact_name, &self.contact_email, &self.contact_language, false)
         } else {
             None
         };
@@ -152,9 +141,7 @@ pub struct AgencyEditing {
 }
 
 #[server(endpoint = "agencies/list")]
-pub async fn list_agencies(
-    #[server(flatten)] query: ListQuery,
-) -> Result<Listing<AgencyView>, AppError> {
+pub async fn list_agencies(#[server(flatten)] query: ListQuery) -> Result<Listing<AgencyView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     crate::api::answer(service::list(&user, &query).await)
 }
@@ -236,12 +223,7 @@ pub mod service {
                 contacts: r
                     .contacts
                     .into_iter()
-                    .map(|c| ContactView {
-                        id: db::key(&c.id),
-                        name: c.name,
-                        email: c.email,
-                        language: c.language,
-                    })
+                    .map(|c| ContactView { id: db::key(&c.id), name: c.name, email: c.email, language: c.language })
                     .collect(),
             }
         }
@@ -262,31 +244,19 @@ pub mod service {
             .filter_if(!query.status.is_empty(), "active = $active", "active", v(query.status == "active"))
     }
 
-    pub async fn list(
-        user: &CurrentUser,
-        query: &ListQuery,
-    ) -> Result<Listing<AgencyView>, AppError> {
+    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<Listing<AgencyView>, AppError> {
         let state = AppState::current()?;
         let page = query_for(query).page::<Row>(&state.db, query).await?;
-        Ok(Listing {
-            page: page.map(Into::into),
-            can_edit: user.role == Role::Admin,
-        })
+        Ok(Listing { page: page.map(Into::into), can_edit: user.role == Role::Admin })
     }
 
     pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
         let rows = query_for(query).all::<Row>(&state.db, query).await?;
         Ok(crate::listing::csv(
-            &[
-                "id", "name", "member", "sends", "hosts", "status", "contacts",
-            ],
+            &["id", "name", "member", "sends", "hosts", "status", "contacts"],
             rows.into_iter().map(AgencyView::from).map(|a| {
-                let contacts = a
-                    .contacts
-                    .iter()
-                    .map(|c| format!("{} <{}>", c.name, c.email))
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                let contacts =
+                    a.contacts.iter().map(|c| format!("{} <{}>", c.name, c.email)).collect::<Vec<_>>().join("; ");
                 vec![
                     a.id,
                     a.name,
@@ -305,24 +275,14 @@ pub mod service {
     }
 
     pub async fn one(state: &AppState, key: &str) -> Result<AgencyView, AppError> {
-        Ok(store::one::<Row>(&state.db, FIELDS, "agency", key)
-            .await?
-            .into())
+        Ok(store::one::<Row>(&state.db, FIELDS, "agency", key).await?.into())
     }
 
     pub async fn get(user: &CurrentUser, id: &str) -> Result<AgencyEditing, AppError> {
         let state = AppState::current()?;
-        let record = if id.is_empty() {
-            None
-        } else {
-            Some(one(&state, id).await?)
-        };
+        let record = if id.is_empty() { None } else { Some(one(&state, id).await?) };
         let members = crate::admin::options::service::choices().await?.members;
-        Ok(AgencyEditing {
-            record,
-            can_edit: user.role == Role::Admin,
-            members,
-        })
+        Ok(AgencyEditing { record, can_edit: user.role == Role::Admin, members })
     }
 
     async fn member_exists(state: &AppState, key: &str) -> Result<RecordId, AppError> {
@@ -345,16 +305,8 @@ pub mod service {
         let (valid, contact) = form.validate()?;
         let member = member_exists(&state, &valid.member).await?;
         let creating = form.id.trim().is_empty();
-        let key = if creating {
-            db::new_key()
-        } else {
-            crate::api::parse_key(form.id.trim())?
-        };
-        let before = if creating {
-            None
-        } else {
-            Some(one(&state, &key).await?)
-        };
+        let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
+        let before = if creating { None } else { Some(one(&state, &key).await?) };
 
         let tx = Tx::begin(&state.db).await?;
         let result = async {
@@ -392,10 +344,7 @@ pub mod service {
         }
         .await;
         tx.finish(result).await?;
-        crate::api::done(
-            &format!("Agency “{}” saved.", valid.name),
-            &format!("/admin/agencies/{key}"),
-        );
+        crate::api::done(&format!("Agency “{}” saved.", valid.name), &format!("/admin/agencies/{key}"));
         Ok(())
     }
 
@@ -407,11 +356,7 @@ pub mod service {
         })
     }
 
-    async fn insert_contact(
-        tx: &Tx,
-        agency_key: &str,
-        c: &ValidContact,
-    ) -> Result<String, AppError> {
+    async fn insert_contact(tx: &Tx, agency_key: &str, c: &ValidContact) -> Result<String, AppError> {
         let contact_key = db::new_key();
         tx.run(
             "CREATE $id SET agency = $agency, name = $name, email = $email, language = $language",
@@ -425,10 +370,9 @@ pub mod service {
         )
         .await
         .map_err(|e| match e {
-            AppError::Conflict(_) => AppError::field(
-                "contact_email",
-                "This agency already has a contact with this e-mail.",
-            ),
+            AppError::Conflict(_) => {
+                AppError::field("contact_email", "This agency already has a contact with this e-mail.")
+            }
             other => other,
         })?;
         Ok(contact_key)
@@ -437,13 +381,8 @@ pub mod service {
     pub async fn add_contact(user: &CurrentUser, form: &ContactForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let mut errors = FieldErrors::new();
-        let contact = validate_contact(
-            &mut errors,
-            &form.contact_name,
-            &form.contact_email,
-            &form.contact_language,
-            true,
-        );
+        let contact =
+            validate_contact(&mut errors, &form.contact_name, &form.contact_email, &form.contact_language, true);
         errors.finish(|| ())?;
         let Some(contact) = contact else {
             return Err(AppError::BadRequest);
@@ -458,28 +397,17 @@ pub mod service {
         }
         .await;
         tx.finish(result).await?;
-        crate::api::done(
-            &format!("Contact added to {}.", agency.name),
-            &format!("/admin/agencies/{key}"),
-        );
+        crate::api::done(&format!("Contact added to {}.", agency.name), &format!("/admin/agencies/{key}"));
         Ok(())
     }
 
-    pub async fn remove_contact(
-        user: &CurrentUser,
-        form: &RemoveContactForm,
-    ) -> Result<(), AppError> {
+    pub async fn remove_contact(user: &CurrentUser, form: &RemoveContactForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.agency)?;
         let contact_key = crate::api::parse_key(&form.contact)?;
         let agency = one(&state, &key).await?;
         // The contact must belong to this agency: ids from one agency's page cannot touch another's.
-        let contact = agency
-            .contacts
-            .iter()
-            .find(|c| c.id == contact_key)
-            .cloned()
-            .ok_or(AppError::NotFound)?;
+        let contact = agency.contacts.iter().find(|c| c.id == contact_key).cloned().ok_or(AppError::NotFound)?;
         let tx = Tx::begin(&state.db).await?;
         let result = async {
             tx.run("DELETE $id", vec![("id", v(db::rid("contact", &contact_key)))]).await?;
@@ -488,19 +416,13 @@ pub mod service {
         }
         .await;
         tx.finish(result).await?;
-        crate::api::done(
-            &format!("Contact {} removed.", contact.name),
-            &format!("/admin/agencies/{key}"),
-        );
+        crate::api::done(&format!("Contact {} removed.", contact.name), &format!("/admin/agencies/{key}"));
         Ok(())
     }
 }
 
 fn language_options() -> Vec<(String, String)> {
-    LANGUAGES
-        .iter()
-        .map(|(c, l)| (c.to_string(), l.to_string()))
-        .collect()
+    LANGUAGES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect()
 }
 
 fn roles_text(a: &AgencyView) -> &'static str {
@@ -699,10 +621,7 @@ mod tests {
         let mut f = form();
         f.contact_name = "Somchai".into();
         f.contact_email = "not-an-address".into();
-        assert_eq!(
-            f.validate().unwrap_err().field_errors()[0].field,
-            "contact_email"
-        );
+        assert_eq!(f.validate().unwrap_err().field_errors()[0].field, "contact_email");
         f.contact_email = "Somchai@Immigration.go.th".into();
         let contact = f.validate().unwrap().1.unwrap();
         assert_eq!(contact.email, "somchai@immigration.go.th");

@@ -51,9 +51,7 @@ impl DonorForm {
 }
 
 #[server(endpoint = "donors/list")]
-pub async fn list_donors(
-    #[server(flatten)] query: ListQuery,
-) -> Result<Listing<DonorView>, AppError> {
+pub async fn list_donors(#[server(flatten)] query: ListQuery) -> Result<Listing<DonorView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     crate::api::answer(service::list(&user, &query).await)
 }
@@ -97,90 +95,48 @@ pub mod service {
 
     impl From<Row> for DonorView {
         fn from(r: Row) -> Self {
-            DonorView {
-                id: db::key(&r.id),
-                name: r.name,
-                country: r.country,
-                active: r.active,
-            }
+            DonorView { id: db::key(&r.id), name: r.name, country: r.country, active: r.active }
         }
     }
 
     fn query_for(query: &ListQuery) -> ListSql {
         ListSql::new("donor", FIELDS, SORTS)
-            .filter_if(
-                !query.q.trim().is_empty(),
-                "string::contains(name_key, $q)",
-                "q",
-                v(query.needle()),
-            )
-            .filter_if(
-                !query.status.is_empty(),
-                "active = $active",
-                "active",
-                v(query.status == "active"),
-            )
+            .filter_if(!query.q.trim().is_empty(), "string::contains(name_key, $q)", "q", v(query.needle()))
+            .filter_if(!query.status.is_empty(), "active = $active", "active", v(query.status == "active"))
     }
 
-    pub async fn list(
-        user: &CurrentUser,
-        query: &ListQuery,
-    ) -> Result<Listing<DonorView>, AppError> {
+    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<Listing<DonorView>, AppError> {
         let state = AppState::current()?;
         let page = query_for(query).page::<Row>(&state.db, query).await?;
-        Ok(Listing {
-            page: page.map(Into::into),
-            can_edit: user.role == Role::Admin,
-        })
+        Ok(Listing { page: page.map(Into::into), can_edit: user.role == Role::Admin })
     }
 
     pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
         let rows = query_for(query).all::<Row>(&state.db, query).await?;
         Ok(crate::listing::csv(
             &["id", "name", "country", "status"],
-            rows.into_iter().map(DonorView::from).map(|d| {
-                vec![
-                    d.id,
-                    d.name,
-                    d.country.unwrap_or_default(),
-                    status_label(d.active).into(),
-                ]
-            }),
+            rows.into_iter()
+                .map(DonorView::from)
+                .map(|d| vec![d.id, d.name, d.country.unwrap_or_default(), status_label(d.active).into()]),
         ))
     }
 
     pub async fn get(user: &CurrentUser, id: &str) -> Result<Editing<DonorView>, AppError> {
         let state = AppState::current()?;
-        let record = if id.is_empty() {
-            None
-        } else {
-            Some(
-                store::one::<Row>(&state.db, FIELDS, "donor", id)
-                    .await?
-                    .into(),
-            )
-        };
-        Ok(Editing {
-            record,
-            can_edit: user.role == Role::Admin,
-        })
+        let record =
+            if id.is_empty() { None } else { Some(store::one::<Row>(&state.db, FIELDS, "donor", id).await?.into()) };
+        Ok(Editing { record, can_edit: user.role == Role::Admin })
     }
 
     pub async fn save(user: &CurrentUser, form: &DonorForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let valid = form.validate()?;
         let creating = form.id.trim().is_empty();
-        let key = if creating {
-            db::new_key()
-        } else {
-            crate::api::parse_key(form.id.trim())?
-        };
+        let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
         let before = if creating {
             None
         } else {
-            Some(DonorView::from(
-                store::one::<Row>(&state.db, FIELDS, "donor", &key).await?,
-            ))
+            Some(DonorView::from(store::one::<Row>(&state.db, FIELDS, "donor", &key).await?))
         };
         let after = DonorView {
             id: key.clone(),
@@ -306,21 +262,10 @@ mod tests {
 
     #[test]
     fn country_is_optional_but_must_be_iso() {
-        let ok = DonorForm {
-            name: "Government of Australia".into(),
-            country: "aus".into(),
-            ..Default::default()
-        };
+        let ok = DonorForm { name: "Government of Australia".into(), country: "aus".into(), ..Default::default() };
         assert_eq!(ok.validate().unwrap().country.as_deref(), Some("AUS"));
-        let bad = DonorForm {
-            name: "X".into(),
-            country: "Australia".into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            bad.validate().unwrap_err().field_errors()[0].field,
-            "country"
-        );
+        let bad = DonorForm { name: "X".into(), country: "Australia".into(), ..Default::default() };
+        assert_eq!(bad.validate().unwrap_err().field_errors()[0].field, "country");
         assert!(DonorForm::default().validate().is_err());
     }
 }

@@ -21,18 +21,14 @@ pub async fn handler(
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}\""),
-                ),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
                 (header::CACHE_CONTROL, "no-store".to_string()),
             ],
             body,
         )
             .into_response(),
         Err(error) => {
-            let status =
-                StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
             (status, error.to_string()).into_response()
         }
     }
@@ -46,12 +42,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
     }
 }
 
-async fn export(
-    state: &AppState,
-    file: &str,
-    query: &ListQuery,
-    headers: &HeaderMap,
-) -> Result<String, AppError> {
+async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &HeaderMap) -> Result<String, AppError> {
     let access = access_for(file).ok_or(AppError::NotFound)?;
     let user = guard::user_from_headers(state, headers).await?;
     guard::check(user, access)?;
@@ -67,11 +58,4 @@ async fn export(
 }
 
 /// Every export path, for the access test.
-pub const EXPORTS: &[&str] = &[
-    "members.csv",
-    "agencies.csv",
-    "donors.csv",
-    "themes.csv",
-    "users.csv",
-    "audit.csv",
-];
+pub const EXPORTS: &[&str] = &["members.csv", "agencies.csv", "donors.csv", "themes.csv", "users.csv", "audit.csv"];

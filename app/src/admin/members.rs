@@ -69,9 +69,7 @@ impl MemberForm {
 }
 
 #[server(endpoint = "members/list")]
-pub async fn list_members(
-    #[server(flatten)] query: ListQuery,
-) -> Result<Listing<MemberView>, AppError> {
+pub async fn list_members(#[server(flatten)] query: ListQuery) -> Result<Listing<MemberView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     crate::api::answer(service::list(&user, &query).await)
 }
@@ -115,13 +113,7 @@ pub mod service {
 
     impl From<Row> for MemberView {
         fn from(r: Row) -> Self {
-            MemberView {
-                id: db::key(&r.id),
-                name: r.name,
-                kind: r.kind,
-                iso_code: r.iso_code,
-                active: r.active,
-            }
+            MemberView { id: db::key(&r.id), name: r.name, kind: r.kind, iso_code: r.iso_code, active: r.active }
         }
     }
 
@@ -133,80 +125,42 @@ pub mod service {
                 "q",
                 v(query.needle()),
             )
-            .filter_if(
-                !query.kind.is_empty(),
-                "kind = $kind",
-                "kind",
-                v(query.kind.clone()),
-            )
-            .filter_if(
-                !query.status.is_empty(),
-                "active = $active",
-                "active",
-                v(query.status == "active"),
-            )
+            .filter_if(!query.kind.is_empty(), "kind = $kind", "kind", v(query.kind.clone()))
+            .filter_if(!query.status.is_empty(), "active = $active", "active", v(query.status == "active"))
     }
 
-    pub async fn list(
-        user: &CurrentUser,
-        query: &ListQuery,
-    ) -> Result<Listing<MemberView>, AppError> {
+    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<Listing<MemberView>, AppError> {
         let state = AppState::current()?;
         let page = query_for(query).page::<Row>(&state.db, query).await?;
-        Ok(Listing {
-            page: page.map(Into::into),
-            can_edit: user.role == Role::Admin,
-        })
+        Ok(Listing { page: page.map(Into::into), can_edit: user.role == Role::Admin })
     }
 
     pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
         let rows = query_for(query).all::<Row>(&state.db, query).await?;
         Ok(crate::listing::csv(
             &["id", "name", "kind", "iso_code", "status"],
-            rows.into_iter().map(MemberView::from).map(|m| {
-                vec![
-                    m.id,
-                    m.name,
-                    m.kind,
-                    m.iso_code.unwrap_or_default(),
-                    status_label(m.active).into(),
-                ]
-            }),
+            rows.into_iter()
+                .map(MemberView::from)
+                .map(|m| vec![m.id, m.name, m.kind, m.iso_code.unwrap_or_default(), status_label(m.active).into()]),
         ))
     }
 
     pub async fn get(user: &CurrentUser, id: &str) -> Result<Editing<MemberView>, AppError> {
         let state = AppState::current()?;
-        let record = if id.is_empty() {
-            None
-        } else {
-            Some(
-                store::one::<Row>(&state.db, FIELDS, "member", id)
-                    .await?
-                    .into(),
-            )
-        };
-        Ok(Editing {
-            record,
-            can_edit: user.role == Role::Admin,
-        })
+        let record =
+            if id.is_empty() { None } else { Some(store::one::<Row>(&state.db, FIELDS, "member", id).await?.into()) };
+        Ok(Editing { record, can_edit: user.role == Role::Admin })
     }
 
     pub async fn save(user: &CurrentUser, form: &MemberForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let valid = form.validate()?;
         let creating = form.id.trim().is_empty();
-        let key = if creating {
-            db::new_key()
-        } else {
-            crate::api::parse_key(form.id.trim())?
-        };
+        let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
         let before = if creating {
             None
         } else {
-            Some(MemberView::from(
-                store::one::<Row>(&state.db, FIELDS, "member", &key).await?,
-            ))
+            Some(MemberView::from(store::one::<Row>(&state.db, FIELDS, "member", &key).await?))
         };
         let after = MemberView {
             id: key.clone(),
@@ -250,18 +204,11 @@ pub mod service {
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, l)| *l)
-        .unwrap_or("—")
+    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| *l).unwrap_or("—")
 }
 
 fn kind_options() -> Vec<(String, String)> {
-    KINDS
-        .iter()
-        .map(|(k, l)| (k.to_string(), l.to_string()))
-        .collect()
+    KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect()
 }
 
 #[component]
@@ -373,14 +320,7 @@ mod tests {
     fn a_state_needs_an_iso_code() {
         let err = form("Thailand", "state", "").validate().unwrap_err();
         assert_eq!(err.field_errors()[0].field, "iso_code");
-        assert_eq!(
-            form("Thailand", "state", "tha")
-                .validate()
-                .unwrap()
-                .iso_code
-                .as_deref(),
-            Some("THA")
-        );
+        assert_eq!(form("Thailand", "state", "tha").validate().unwrap().iso_code.as_deref(), Some("THA"));
     }
 
     #[test]
@@ -393,11 +333,7 @@ mod tests {
     #[test]
     fn every_bad_field_is_reported() {
         let err = form("", "planet", "12").validate().unwrap_err();
-        let fields: Vec<_> = err
-            .field_errors()
-            .iter()
-            .map(|e| e.field.as_str())
-            .collect();
+        let fields: Vec<_> = err.field_errors().iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "kind", "iso_code"]);
     }
 }

@@ -43,8 +43,5 @@ pub fn status_label(active: bool) -> &'static str {
 }
 
 pub fn status_options() -> Vec<(String, String)> {
-    vec![
-        ("active".into(), "Active".into()),
-        ("inactive".into(), "Inactive".into()),
-    ]
+    vec![("active".into(), "Active".into()), ("inactive".into(), "Inactive".into())]
 }

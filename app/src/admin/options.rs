@@ -45,18 +45,10 @@ pub mod service {
             .await
             .and_then(|r| r.check())
             .map_err(db::fail("choices"))?;
-        let pairs = |rows: Vec<Choice>| {
-            rows.into_iter()
-                .map(|c| (db::key(&c.id), c.label))
-                .collect::<Vec<_>>()
-        };
+        let pairs = |rows: Vec<Choice>| rows.into_iter().map(|c| (db::key(&c.id), c.label)).collect::<Vec<_>>();
         let members: Vec<Choice> = r.take(0).map_err(db::fail("choices members"))?;
         let agencies: Vec<Choice> = r.take(1).map_err(db::fail("choices agencies"))?;
         let donors: Vec<Choice> = r.take(2).map_err(db::fail("choices donors"))?;
-        Ok(Choices {
-            members: pairs(members),
-            agencies: pairs(agencies),
-            donors: pairs(donors),
-        })
+        Ok(Choices { members: pairs(members), agencies: pairs(agencies), donors: pairs(donors) })
     }
 }

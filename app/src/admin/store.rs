@@ -18,18 +18,8 @@ pub struct ListSql {
 }
 
 impl ListSql {
-    pub fn new(
-        table: &'static str,
-        fields: &'static str,
-        sorts: &'static [(&'static str, &'static str)],
-    ) -> Self {
-        ListSql {
-            table,
-            fields,
-            conditions: Vec::new(),
-            vars: Vec::new(),
-            sorts,
-        }
+    pub fn new(table: &'static str, fields: &'static str, sorts: &'static [(&'static str, &'static str)]) -> Self {
+        ListSql { table, fields, conditions: Vec::new(), vars: Vec::new(), sorts }
     }
 
     /// Adds a condition with its parameter.
@@ -39,13 +29,7 @@ impl ListSql {
         self
     }
 
-    pub fn filter_if(
-        self,
-        when: bool,
-        condition: &'static str,
-        name: &'static str,
-        value: Value,
-    ) -> Self {
+    pub fn filter_if(self, when: bool, condition: &'static str, name: &'static str, value: Value) -> Self {
         if when {
             self.filter(condition, name, value)
         } else {
@@ -61,11 +45,7 @@ impl ListSql {
         }
     }
 
-    pub async fn page<T: SurrealValue>(
-        self,
-        db: &Db,
-        query: &ListQuery,
-    ) -> Result<Page<T>, AppError> {
+    pub async fn page<T: SurrealValue>(self, db: &Db, query: &ListQuery) -> Result<Page<T>, AppError> {
         query.check()?;
         let page = query.page();
         let sql = format!(
@@ -76,34 +56,19 @@ impl ListSql {
             w = self.where_clause(),
             order = query.order_by(self.sorts),
         );
-        let mut q = db
-            .query(sql)
-            .bind(("limit", PER_PAGE as i64))
-            .bind(("start", ((page - 1) * PER_PAGE) as i64));
+        let mut q = db.query(sql).bind(("limit", PER_PAGE as i64)).bind(("start", ((page - 1) * PER_PAGE) as i64));
         for (name, value) in self.vars {
             q = q.bind((name, value));
         }
-        let mut response = q
-            .await
-            .and_then(|r| r.check())
-            .map_err(db::fail("list query"))?;
+        let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list query"))?;
         let items: Vec<T> = response.take(0).map_err(db::fail("list decode"))?;
         let totals: Vec<Total> = response.take(1).map_err(db::fail("list count"))?;
         let total = totals.first().map(|t| t.total.max(0) as u64).unwrap_or(0);
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page: PER_PAGE,
-        })
+        Ok(Page { items, total, page, per_page: PER_PAGE })
     }
 
     /// Every matching row (up to the export limit), for CSV.
-    pub async fn all<T: SurrealValue>(
-        self,
-        db: &Db,
-        query: &ListQuery,
-    ) -> Result<Vec<T>, AppError> {
+    pub async fn all<T: SurrealValue>(self, db: &Db, query: &ListQuery) -> Result<Vec<T>, AppError> {
         let sql = format!(
             "SELECT {fields} FROM {table} {w} ORDER BY {order} LIMIT $limit;",
             fields = self.fields,
@@ -115,10 +80,7 @@ impl ListSql {
         for (name, value) in self.vars {
             q = q.bind((name, value));
         }
-        let mut response = q
-            .await
-            .and_then(|r| r.check())
-            .map_err(db::fail("export query"))?;
+        let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("export query"))?;
         response.take(0).map_err(db::fail("export decode"))
     }
 }
@@ -129,12 +91,7 @@ struct Total {
 }
 
 /// Reads one record by key into `T`, or `NotFound`.
-pub async fn one<T: SurrealValue>(
-    db: &Db,
-    fields: &str,
-    table: &str,
-    key: &str,
-) -> Result<T, AppError> {
+pub async fn one<T: SurrealValue>(db: &Db, fields: &str, table: &str, key: &str) -> Result<T, AppError> {
     let key = crate::api::parse_key(key)?;
     let mut response = db
         .query(format!("SELECT {fields} FROM ONLY $id"))

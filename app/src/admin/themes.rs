@@ -38,9 +38,7 @@ impl ThemeForm {
 }
 
 #[server(endpoint = "themes/list")]
-pub async fn list_themes(
-    #[server(flatten)] query: ListQuery,
-) -> Result<Listing<ThemeView>, AppError> {
+pub async fn list_themes(#[server(flatten)] query: ListQuery) -> Result<Listing<ThemeView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     crate::api::answer(service::list(&user, &query).await)
 }
@@ -83,90 +81,48 @@ pub mod service {
 
     impl From<Row> for ThemeView {
         fn from(r: Row) -> Self {
-            ThemeView {
-                id: db::key(&r.id),
-                name: r.name,
-                active: r.active,
-            }
+            ThemeView { id: db::key(&r.id), name: r.name, active: r.active }
         }
     }
 
     fn query_for(query: &ListQuery) -> ListSql {
         ListSql::new("theme", FIELDS, SORTS)
-            .filter_if(
-                !query.q.trim().is_empty(),
-                "string::contains(name_key, $q)",
-                "q",
-                v(query.needle()),
-            )
-            .filter_if(
-                !query.status.is_empty(),
-                "active = $active",
-                "active",
-                v(query.status == "active"),
-            )
+            .filter_if(!query.q.trim().is_empty(), "string::contains(name_key, $q)", "q", v(query.needle()))
+            .filter_if(!query.status.is_empty(), "active = $active", "active", v(query.status == "active"))
     }
 
-    pub async fn list(
-        user: &CurrentUser,
-        query: &ListQuery,
-    ) -> Result<Listing<ThemeView>, AppError> {
+    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<Listing<ThemeView>, AppError> {
         let state = AppState::current()?;
         let page = query_for(query).page::<Row>(&state.db, query).await?;
-        Ok(Listing {
-            page: page.map(Into::into),
-            can_edit: user.role == Role::Admin,
-        })
+        Ok(Listing { page: page.map(Into::into), can_edit: user.role == Role::Admin })
     }
 
     pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
         let rows = query_for(query).all::<Row>(&state.db, query).await?;
         Ok(crate::listing::csv(
             &["id", "name", "status"],
-            rows.into_iter()
-                .map(ThemeView::from)
-                .map(|t| vec![t.id, t.name, status_label(t.active).into()]),
+            rows.into_iter().map(ThemeView::from).map(|t| vec![t.id, t.name, status_label(t.active).into()]),
         ))
     }
 
     pub async fn get(user: &CurrentUser, id: &str) -> Result<Editing<ThemeView>, AppError> {
         let state = AppState::current()?;
-        let record = if id.is_empty() {
-            None
-        } else {
-            Some(
-                store::one::<Row>(&state.db, FIELDS, "theme", id)
-                    .await?
-                    .into(),
-            )
-        };
-        Ok(Editing {
-            record,
-            can_edit: user.role == Role::Admin,
-        })
+        let record =
+            if id.is_empty() { None } else { Some(store::one::<Row>(&state.db, FIELDS, "theme", id).await?.into()) };
+        Ok(Editing { record, can_edit: user.role == Role::Admin })
     }
 
     pub async fn save(user: &CurrentUser, form: &ThemeForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let (name, active) = form.validate()?;
         let creating = form.id.trim().is_empty();
-        let key = if creating {
-            db::new_key()
-        } else {
-            crate::api::parse_key(form.id.trim())?
-        };
+        let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
         let before = if creating {
             None
         } else {
-            Some(ThemeView::from(
-                store::one::<Row>(&state.db, FIELDS, "theme", &key).await?,
-            ))
+            Some(ThemeView::from(store::one::<Row>(&state.db, FIELDS, "theme", &key).await?))
         };
-        let after = ThemeView {
-            id: key.clone(),
-            name: name.clone(),
-            active,
-        };
+        let after = ThemeView { id: key.clone(), name: name.clone(), active };
 
         let tx = Tx::begin(&state.db).await?;
         let result = async {
@@ -281,14 +237,7 @@ mod tests {
     #[test]
     fn a_theme_needs_a_name() {
         assert!(ThemeForm::default().validate().is_err());
-        let form = ThemeForm {
-            name: " Aviation people smuggling ".into(),
-            active: "on".into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            form.validate().unwrap(),
-            ("Aviation people smuggling".to_string(), true)
-        );
+        let form = ThemeForm { name: " Aviation people smuggling ".into(), active: "on".into(), ..Default::default() };
+        assert_eq!(form.validate().unwrap(), ("Aviation people smuggling".to_string(), true));
     }
 }

@@ -60,12 +60,8 @@ impl UserForm {
         let mail = errors.take("email", email(&self.email));
         let name = errors.take("name", required_text(&self.name, 120));
         let role = errors.take("role", Role::parse(&self.role));
-        let agency = errors
-            .take("agency", optional_text(&self.agency, 40))
-            .flatten();
-        let donor = errors
-            .take("donor", optional_text(&self.donor, 40))
-            .flatten();
+        let agency = errors.take("agency", optional_text(&self.agency, 40)).flatten();
+        let donor = errors.take("donor", optional_text(&self.donor, 40)).flatten();
         if let Some(role) = role {
             if role.needs_agency() && agency.is_none() {
                 errors.add("agency", "Choose the agency this user acts for.");
@@ -103,9 +99,7 @@ pub struct UserEditing {
 }
 
 #[server(endpoint = "users/list")]
-pub async fn list_users(
-    #[server(flatten)] query: ListQuery,
-) -> Result<Listing<UserView>, AppError> {
+pub async fn list_users(#[server(flatten)] query: ListQuery) -> Result<Listing<UserView>, AppError> {
     crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
     crate::api::answer(service::list(&query).await)
 }
@@ -159,14 +153,8 @@ pub mod service {
                 email: r.email,
                 name: r.name,
                 role: Role::parse(&r.role).unwrap_or(Role::Secondee),
-                agency: r.agency_id.zip(r.agency_name).map(|(id, name)| NamedRef {
-                    id: db::key(&id),
-                    name,
-                }),
-                donor: r.donor_id.zip(r.donor_name).map(|(id, name)| NamedRef {
-                    id: db::key(&id),
-                    name,
-                }),
+                agency: r.agency_id.zip(r.agency_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
+                donor: r.donor_id.zip(r.donor_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
                 disabled: r.disabled,
                 has_password: r.has_password,
             }
@@ -181,27 +169,14 @@ pub mod service {
                 "q",
                 v(query.needle()),
             )
-            .filter_if(
-                Role::parse(&query.role).is_ok(),
-                "role = $role",
-                "role",
-                v(query.role.clone()),
-            )
-            .filter_if(
-                !query.status.is_empty(),
-                "disabled = $disabled",
-                "disabled",
-                v(query.status == "disabled"),
-            )
+            .filter_if(Role::parse(&query.role).is_ok(), "role = $role", "role", v(query.role.clone()))
+            .filter_if(!query.status.is_empty(), "disabled = $disabled", "disabled", v(query.status == "disabled"))
     }
 
     pub async fn list(query: &ListQuery) -> Result<Listing<UserView>, AppError> {
         let state = AppState::current()?;
         let page = query_for(query).page::<Row>(&state.db, query).await?;
-        Ok(Listing {
-            page: page.map(Into::into),
-            can_edit: true,
-        })
+        Ok(Listing { page: page.map(Into::into), can_edit: true })
     }
 
     pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
@@ -224,15 +199,8 @@ pub mod service {
 
     pub async fn get(id: &str) -> Result<UserEditing, AppError> {
         let state = AppState::current()?;
-        let record = if id.is_empty() {
-            None
-        } else {
-            Some(
-                store::one::<Row>(&state.db, FIELDS, "user", id)
-                    .await?
-                    .into(),
-            )
-        };
+        let record =
+            if id.is_empty() { None } else { Some(store::one::<Row>(&state.db, FIELDS, "user", id).await?.into()) };
         let choices = crate::admin::options::service::choices().await?;
         Ok(UserEditing { record, choices })
     }
@@ -262,24 +230,14 @@ pub mod service {
         let state = AppState::current()?;
         let valid = form.validate()?;
         let creating = form.id.trim().is_empty();
-        let key = if creating {
-            db::new_key()
-        } else {
-            crate::api::parse_key(form.id.trim())?
-        };
+        let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
         // An admin cannot lock themselves out.
         if key == actor.id {
             if valid.disabled {
-                return Err(AppError::field(
-                    "disabled",
-                    "You cannot disable your own account.",
-                ));
+                return Err(AppError::field("disabled", "You cannot disable your own account."));
             }
             if valid.role != Role::Admin {
-                return Err(AppError::field(
-                    "role",
-                    "You cannot remove your own administrator role.",
-                ));
+                return Err(AppError::field("role", "You cannot remove your own administrator role."));
             }
         }
         let agency = binding(&state, "agency", valid.agency.as_deref(), "agency").await?;
@@ -287,9 +245,7 @@ pub mod service {
         let before = if creating {
             None
         } else {
-            Some(UserView::from(
-                store::one::<Row>(&state.db, FIELDS, "user", &key).await?,
-            ))
+            Some(UserView::from(store::one::<Row>(&state.db, FIELDS, "user", &key).await?))
         };
         let hash = match &valid.new_password {
             Some(pw) => Some(password::hash(pw.clone()).await?),
@@ -300,14 +256,8 @@ pub mod service {
             email: valid.email.clone(),
             name: valid.name.clone(),
             role: valid.role,
-            agency: agency.as_ref().map(|a| NamedRef {
-                id: db::key(a),
-                name: String::new(),
-            }),
-            donor: donor.as_ref().map(|d| NamedRef {
-                id: db::key(d),
-                name: String::new(),
-            }),
+            agency: agency.as_ref().map(|a| NamedRef { id: db::key(a), name: String::new() }),
+            donor: donor.as_ref().map(|d| NamedRef { id: db::key(d), name: String::new() }),
             disabled: valid.disabled,
             has_password: hash.is_some() || before.as_ref().is_some_and(|b| b.has_password),
         };
@@ -347,10 +297,7 @@ pub mod service {
 }
 
 fn role_options() -> Vec<(String, String)> {
-    Role::ALL
-        .iter()
-        .map(|r| (r.as_str().to_string(), r.label().to_string()))
-        .collect()
+    Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
 }
 
 #[component]
@@ -470,18 +417,9 @@ mod tests {
 
     #[test]
     fn nominators_and_hosts_need_an_agency_donors_a_donor() {
-        assert_eq!(
-            form("nominator").validate().unwrap_err().field_errors()[0].field,
-            "agency"
-        );
-        assert_eq!(
-            form("host").validate().unwrap_err().field_errors()[0].field,
-            "agency"
-        );
-        assert_eq!(
-            form("donor").validate().unwrap_err().field_errors()[0].field,
-            "donor"
-        );
+        assert_eq!(form("nominator").validate().unwrap_err().field_errors()[0].field, "agency");
+        assert_eq!(form("host").validate().unwrap_err().field_errors()[0].field, "agency");
+        assert_eq!(form("donor").validate().unwrap_err().field_errors()[0].field, "donor");
         assert!(form("coordinator").validate().is_ok());
     }
 
@@ -499,19 +437,13 @@ mod tests {
     fn a_given_password_must_meet_the_policy() {
         let mut f = form("admin");
         f.new_password = "short".into();
-        assert_eq!(
-            f.validate().unwrap_err().field_errors()[0].field,
-            "new_password"
-        );
+        assert_eq!(f.validate().unwrap_err().field_errors()[0].field, "new_password");
         f.new_password = "a long enough passphrase".into();
         assert!(f.validate().unwrap().new_password.is_some());
     }
 
     #[test]
     fn unknown_roles_are_refused() {
-        assert_eq!(
-            form("superuser").validate().unwrap_err().field_errors()[0].field,
-            "role"
-        );
+        assert_eq!(form("superuser").validate().unwrap_err().field_errors()[0].field, "role");
     }
 }

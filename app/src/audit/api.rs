@@ -59,24 +59,9 @@ pub mod service {
             query.dir = "desc".into();
         }
         let sql = ListSql::new("audit_event", FIELDS, SORTS)
-            .filter_if(
-                !query.table.is_empty(),
-                "record_table = $table",
-                "table",
-                v(query.table.clone()),
-            )
-            .filter_if(
-                !query.key.is_empty(),
-                "record_key = $key",
-                "key",
-                v(query.key.clone()),
-            )
-            .filter_if(
-                !query.kind.is_empty(),
-                "action = $action",
-                "action",
-                v(query.kind.clone()),
-            )
+            .filter_if(!query.table.is_empty(), "record_table = $table", "table", v(query.table.clone()))
+            .filter_if(!query.key.is_empty(), "record_key = $key", "key", v(query.key.clone()))
+            .filter_if(!query.kind.is_empty(), "action = $action", "action", v(query.kind.clone()))
             .filter_if(
                 !query.q.trim().is_empty(),
                 "string::contains(string::lowercase(actor_label), $q)",
@@ -96,9 +81,7 @@ pub mod service {
         let (sql, query) = query_for(query);
         let rows = sql.all::<Row>(&state.db, &query).await?;
         Ok(crate::listing::csv(
-            &[
-                "at", "actor", "action", "table", "record", "before", "after",
-            ],
+            &["at", "actor", "action", "table", "record", "before", "after"],
             rows.into_iter().map(AuditEntry::from).map(|e| {
                 vec![
                     e.at,

@@ -50,17 +50,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(user: &crate::auth::CurrentUser) -> Actor {
-        Actor {
-            user_key: Some(user.id.clone()),
-            label: format!("{} <{}>", user.name, user.email),
-        }
+        Actor { user_key: Some(user.id.clone()), label: format!("{} <{}>", user.name, user.email) }
     }
 
     pub fn system() -> Actor {
-        Actor {
-            user_key: None,
-            label: "system".into(),
-        }
+        Actor { user_key: None, label: "system".into() }
     }
 }
 
@@ -108,16 +102,7 @@ pub async fn record_change<T: serde::Serialize>(
     let before = before.map(|b| serde_json::to_value(b).unwrap_or_default());
     let after = serde_json::to_value(after).unwrap_or_default();
     let action = if creating { "created" } else { "updated" };
-    record(
-        tx,
-        &Actor::user(user),
-        action,
-        table,
-        key,
-        before.as_ref(),
-        Some(&after),
-    )
-    .await
+    record(tx, &Actor::user(user), action, table, key, before.as_ref(), Some(&after)).await
 }
 
 #[cfg(test)]
@@ -133,11 +118,7 @@ mod tests {
             changes,
             vec![
                 ("hosts".into(), "false".into(), "true".into()),
-                (
-                    "name".into(),
-                    "Immigration Dept".into(),
-                    "Department of Immigration".into()
-                ),
+                ("name".into(), "Immigration Dept".into(), "Department of Immigration".into()),
             ]
         );
     }

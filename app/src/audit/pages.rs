@@ -64,11 +64,7 @@ fn entries_table(entries: &[AuditEntry], with_record: bool) -> impl IntoView {
 /// The history of one record. Shows nothing to a caller who may not read the trail.
 #[component]
 pub fn RecordHistory(table: &'static str, key: String) -> impl IntoView {
-    let query = ListQuery {
-        table: table.to_string(),
-        key,
-        ..Default::default()
-    };
+    let query = ListQuery { table: table.to_string(), key, ..Default::default() };
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -98,16 +94,10 @@ pub fn AuditPage() -> impl IntoView {
         .iter()
         .map(|t| (t.to_string(), t.to_string()))
         .collect();
-    let actions = [
-        "created",
-        "updated",
-        "deleted",
-        "password_changed",
-        "seeded",
-    ]
-    .iter()
-    .map(|t| (t.to_string(), t.to_string()))
-    .collect();
+    let actions = ["created", "updated", "deleted", "password_changed", "seeded"]
+        .iter()
+        .map(|t| (t.to_string(), t.to_string()))
+        .collect();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {

@@ -58,10 +58,7 @@ pub async fn change_password(#[server(flatten)] form: PasswordForm) -> Result<()
 
 /// A `next` parameter is followed only when it is a path on this site.
 pub fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && next.len() < 300;
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && next.len() < 300;
     if local && !next.starts_with("/api/") {
         next
     } else {
@@ -100,11 +97,7 @@ mod service {
 
     fn client_address() -> String {
         use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.extensions
-                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|c| c.0.ip())
-            })
+            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
             .map(|ip| ip.to_string())
             .unwrap_or_else(|| "unknown".into())
     }
@@ -115,10 +108,7 @@ mod service {
         hex::encode(Sha256::digest(format!("{kind}:{value}").as_bytes()))[..40].to_string()
     }
 
-    async fn load_window(
-        state: &AppState,
-        key: &str,
-    ) -> Result<Option<throttle::Window>, AppError> {
+    async fn load_window(state: &AppState, key: &str) -> Result<Option<throttle::Window>, AppError> {
         let mut r = state
             .db
             .query("SELECT started, failures FROM ONLY $id")
@@ -127,17 +117,10 @@ mod service {
             .and_then(|r| r.check())
             .map_err(db::fail("throttle read"))?;
         let row: Option<ThrottleRow> = r.take(0).map_err(db::fail("throttle decode"))?;
-        Ok(row.map(|r| throttle::Window {
-            started: r.started,
-            failures: r.failures.clamp(0, u32::MAX as i64) as u32,
-        }))
+        Ok(row.map(|r| throttle::Window { started: r.started, failures: r.failures.clamp(0, u32::MAX as i64) as u32 }))
     }
 
-    async fn record_failure(
-        state: &AppState,
-        key: &str,
-        window: Option<throttle::Window>,
-    ) -> Result<(), AppError> {
+    async fn record_failure(state: &AppState, key: &str, window: Option<throttle::Window>) -> Result<(), AppError> {
         let next = throttle::record_failure(window, Utc::now());
         state
             .db
@@ -171,11 +154,7 @@ mod service {
         let address_window = load_window(&state, &address_key).await?;
         let now = Utc::now();
         throttle::check(account_window, throttle::ACCOUNT_LIMIT, now)
-            .and(throttle::check(
-                address_window,
-                throttle::ADDRESS_LIMIT,
-                now,
-            ))
+            .and(throttle::check(address_window, throttle::ADDRESS_LIMIT, now))
             .map_err(|minutes| AppError::TooManyRequests(throttle::message(minutes)))?;
 
         let mut r = state
@@ -187,11 +166,7 @@ mod service {
             .map_err(db::fail("login lookup"))?;
         let found: Option<Credentials> = r.take(0).map_err(db::fail("login decode"))?;
         // Overlong passwords are never hashed (argon2 cost), but still take the time of a check.
-        let password = if form.password.len() > 1024 {
-            String::new()
-        } else {
-            form.password.clone()
-        };
+        let password = if form.password.len() > 1024 { String::new() } else { form.password.clone() };
         let stored = found.as_ref().and_then(|c| c.password_hash.clone());
         let matches = password::verify(password, stored).await;
         let user = match found {
@@ -201,10 +176,7 @@ mod service {
                 record_failure(&state, &address_key, address_window).await?;
                 return Err(AppError::Invalid {
                     message: WRONG.into(),
-                    errors: vec![crate::error::FieldError {
-                        field: "password".into(),
-                        message: WRONG.into(),
-                    }],
+                    errors: vec![crate::error::FieldError { field: "password".into(), message: WRONG.into() }],
                 });
             }
         };
@@ -265,16 +237,9 @@ mod service {
             .map_err(db::fail("password lookup"))?;
         let found: Option<Credentials> = r.take(0).map_err(db::fail("password decode"))?;
         let stored = found.and_then(|c| c.password_hash);
-        let current = if form.current_password.len() > 1024 {
-            String::new()
-        } else {
-            form.current_password.clone()
-        };
+        let current = if form.current_password.len() > 1024 { String::new() } else { form.current_password.clone() };
         if !password::verify(current, stored).await {
-            return Err(AppError::field(
-                "current_password",
-                "Your current password is not correct.",
-            ));
+            return Err(AppError::field("current_password", "Your current password is not correct."));
         }
         let new_hash = password::hash(form.new_password.clone()).await?;
 
@@ -282,23 +247,11 @@ mod service {
         let tx = Tx::begin(&state.db).await?;
         let result = async {
             tx.run(
-                &format!(
-                    "UPDATE $user SET password_hash = $hash; {}",
-                    session::REVOKE_ALL_OF_USER
-                ),
+                &format!("UPDATE $user SET password_hash = $hash; {}", session::REVOKE_ALL_OF_USER),
                 vec![("user", db::v(user_id.clone())), ("hash", db::v(new_hash))],
             )
             .await?;
-            audit::record(
-                &tx,
-                &Actor::user(user),
-                "password_changed",
-                "user",
-                &user.id,
-                None,
-                None,
-            )
-            .await
+            audit::record(&tx, &Actor::user(user), "password_changed", "user", &user.id, None, None).await
         }
         .await;
         tx.finish(result).await?;
@@ -306,18 +259,14 @@ mod service {
         // Keep this browser signed in with a fresh session; every other one is gone.
         let token = session::create(&state.db, &user_id).await?;
         set_cookie(&session::set_cookie(&token, state.settings.secure_cookies));
-        crate::api::done(
-            "Your password was changed. Other sessions were signed out.",
-            "/account",
-        );
+        crate::api::done("Your password was changed. Other sessions were signed out.", "/account");
         Ok(())
     }
 
     fn set_cookie(value: &str) {
-        if let (Some(response), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(value),
-        ) {
+        if let (Some(response), Ok(value)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+        {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }
@@ -329,10 +278,7 @@ mod tests {
 
     #[test]
     fn next_is_only_followed_to_local_pages() {
-        assert_eq!(
-            safe_next("/admin/agencies?page=2"),
-            "/admin/agencies?page=2"
-        );
+        assert_eq!(safe_next("/admin/agencies?page=2"), "/admin/agencies?page=2");
         assert_eq!(safe_next("https://evil.example/"), "/");
         assert_eq!(safe_next("//evil.example/"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");

@@ -45,10 +45,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 }
 
 /// The user behind a request's session cookie (for plain axum handlers, too).
-pub async fn user_from_headers(
-    state: &AppState,
-    headers: &http::HeaderMap,
-) -> Result<Option<CurrentUser>, AppError> {
+pub async fn user_from_headers(state: &AppState, headers: &http::HeaderMap) -> Result<Option<CurrentUser>, AppError> {
     match session::cookie_value(headers, session::COOKIE) {
         Some(token) => session::lookup(&state.db, &token).await,
         None => Ok(None),
@@ -84,36 +81,20 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> CurrentUser {
-        CurrentUser {
-            id: "u1".into(),
-            email: "u@x.org".into(),
-            name: "U".into(),
-            role,
-            agency: None,
-            donor: None,
-        }
+        CurrentUser { id: "u1".into(), email: "u@x.org".into(), name: "U".into(), role, agency: None, donor: None }
     }
 
     #[test]
     fn anonymous_callers_are_unauthenticated() {
-        assert_eq!(
-            check(None, Access::SignedIn),
-            Err(AppError::Unauthenticated)
-        );
+        assert_eq!(check(None, Access::SignedIn), Err(AppError::Unauthenticated));
         assert_eq!(check(None, ADMIN), Err(AppError::Unauthenticated));
     }
 
     #[test]
     fn roles_outside_the_list_are_forbidden() {
-        assert_eq!(
-            check(Some(user(Role::Coordinator)), ADMIN),
-            Err(AppError::Forbidden)
-        );
+        assert_eq!(check(Some(user(Role::Coordinator)), ADMIN), Err(AppError::Forbidden));
         assert!(check(Some(user(Role::Coordinator)), STAFF).is_ok());
-        assert_eq!(
-            check(Some(user(Role::Donor)), STAFF),
-            Err(AppError::Forbidden)
-        );
+        assert_eq!(check(Some(user(Role::Donor)), STAFF), Err(AppError::Forbidden));
         assert!(check(Some(user(Role::Donor)), Access::SignedIn).is_ok());
     }
 }

@@ -14,14 +14,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Admin,
-        Role::Coordinator,
-        Role::Nominator,
-        Role::Host,
-        Role::Secondee,
-        Role::Donor,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Coordinator, Role::Nominator, Role::Host, Role::Secondee, Role::Donor];
 
     pub fn as_str(self) -> &'static str {
         match self {

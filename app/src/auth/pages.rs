@@ -11,11 +11,7 @@ use crate::ui::{EnhancedForm, PageHeader};
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
-    let state = FormState::new(
-        "/api/login",
-        page_flash().as_ref(),
-        fields::values([("next", next.clone())]),
-    );
+    let state = FormState::new("/api/login", page_flash().as_ref(), fields::values([("next", next.clone())]));
     view! {
         <div class="auth-card">
             <PageHeader title="Sign in" lead="Secondment Hub of the Regional Support Office."/>

@@ -30,10 +30,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let random: String = super::session::new_token();
-        hasher()
-            .hash_password(random.as_bytes())
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        hasher().hash_password(random.as_bytes()).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 
@@ -45,9 +42,7 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
             Some(phc) => (phc, true),
             None => (dummy_hash().to_string(), false),
         };
-        let ok = hasher()
-            .verify_password(password.as_bytes(), phc.as_str())
-            .is_ok();
+        let ok = hasher().verify_password(password.as_bytes(), phc.as_str()).is_ok();
         ok && real
     })
     .await

@@ -89,8 +89,6 @@ mod tests {
         assert!(check_new_password("Password1234", "a@b.org").is_err());
         assert!(check_new_password("demo-password-1", "a@b.org").is_err());
         assert!(check_new_password("zzzzzzzzzzzzzz", "a@b.org").is_err());
-        assert!(
-            check_new_password("jane.officer@gov.example", "jane.officer@gov.example").is_err()
-        );
+        assert!(check_new_password("jane.officer@gov.example", "jane.officer@gov.example").is_err());
     }
 }

@@ -31,8 +31,7 @@ fn session_key(token: &str) -> String {
 
 /// Whether a session with these times is still valid at `now`. Plain rule, unit-tested.
 pub fn is_live(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    now - last_seen_at < Duration::minutes(IDLE_MINUTES)
-        && now - created_at < Duration::hours(ABSOLUTE_HOURS)
+    now - last_seen_at < Duration::minutes(IDLE_MINUTES) && now - created_at < Duration::hours(ABSOLUTE_HOURS)
 }
 
 /// Creates a session for `user` and returns the token for the cookie.
@@ -92,9 +91,7 @@ pub async fn lookup(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppErro
         .await
         .and_then(|r| r.check())
         .map_err(db::fail("session lookup"))?;
-    let row: Option<SessionRow> = response
-        .take(0)
-        .map_err(db::fail("session lookup decode"))?;
+    let row: Option<SessionRow> = response.take(0).map_err(db::fail("session lookup decode"))?;
     let Some(row) = row else { return Ok(None) };
     let now = Utc::now();
     if !is_live(row.created_at, row.last_seen_at, now) || row.disabled {
@@ -116,26 +113,13 @@ pub async fn lookup(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppErro
         email: row.email,
         name: row.name,
         role,
-        agency: row
-            .agency_id
-            .zip(row.agency_name)
-            .map(|(id, name)| NamedRef {
-                id: db::key(&id),
-                name,
-            }),
-        donor: row.donor_id.zip(row.donor_name).map(|(id, name)| NamedRef {
-            id: db::key(&id),
-            name,
-        }),
+        agency: row.agency_id.zip(row.agency_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
+        donor: row.donor_id.zip(row.donor_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
     }))
 }
 
 async fn revoke_key(db: &Db, sid: RecordId) -> Result<(), AppError> {
-    db.query("DELETE $sid")
-        .bind(("sid", sid))
-        .await
-        .and_then(|r| r.check())
-        .map_err(db::fail("session expire"))?;
+    db.query("DELETE $sid").bind(("sid", sid)).await.and_then(|r| r.check()).map_err(db::fail("session expire"))?;
     Ok(())
 }
 
@@ -154,10 +138,7 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The `Set-Cookie` value that starts a session.
 pub fn set_cookie(token: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        ABSOLUTE_HOURS * 3600
-    )
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", ABSOLUTE_HOURS * 3600)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
@@ -184,10 +165,7 @@ mod tests {
         assert!(is_live(start, start, start + Duration::minutes(29)));
         assert!(!is_live(start, start, start + Duration::minutes(31)));
         let late = start + Duration::hours(12);
-        assert!(
-            !is_live(start, late - Duration::minutes(1), late),
-            "12 h absolute even when active"
-        );
+        assert!(!is_live(start, late - Duration::minutes(1), late), "12 h absolute even when active");
     }
 
     #[test]
@@ -200,10 +178,7 @@ mod tests {
     #[test]
     fn reads_one_cookie_among_many() {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            http::header::COOKIE,
-            "a=1; hub_session=tok; b=2".parse().unwrap(),
-        );
+        headers.insert(http::header::COOKIE, "a=1; hub_session=tok; b=2".parse().unwrap());
         assert_eq!(cookie_value(&headers, COOKIE).as_deref(), Some("tok"));
         assert_eq!(cookie_value(&headers, "missing"), None);
     }

@@ -36,14 +36,8 @@ pub fn check(window: Option<Window>, limit: u32, now: DateTime<Utc>) -> Result<(
 /// The window after one more failure.
 pub fn record_failure(window: Option<Window>, now: DateTime<Utc>) -> Window {
     match window {
-        Some(w) if w.is_current(now) => Window {
-            started: w.started,
-            failures: w.failures.saturating_add(1),
-        },
-        _ => Window {
-            started: now,
-            failures: 1,
-        },
+        Some(w) if w.is_current(now) => Window { started: w.started, failures: w.failures.saturating_add(1) },
+        _ => Window { started: now, failures: 1 },
     }
 }
 
@@ -75,17 +69,8 @@ mod tests {
 
     #[test]
     fn a_new_window_starts_after_the_hour() {
-        let window = Some(Window {
-            started: at(0),
-            failures: 57,
-        });
+        let window = Some(Window { started: at(0), failures: 57 });
         let next = record_failure(window, at(61));
-        assert_eq!(
-            next,
-            Window {
-                started: at(61),
-                failures: 1
-            }
-        );
+        assert_eq!(next, Window { started: at(61), failures: 1 });
     }
 }

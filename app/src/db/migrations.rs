@@ -44,16 +44,8 @@ pub async fn apply(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
             "BEGIN TRANSACTION;\n{}\nCREATE migration SET version = $version, name = $name, applied_at = time::now();\nCOMMIT TRANSACTION;",
             migration.script
         );
-        db.query(script)
-            .bind(("version", migration.version))
-            .bind(("name", migration.name))
-            .await?
-            .check()?;
-        tracing::info!(
-            version = migration.version,
-            name = migration.name,
-            "migration applied"
-        );
+        db.query(script).bind(("version", migration.version)).bind(("name", migration.name)).await?.check()?;
+        tracing::info!(version = migration.version, name = migration.name, "migration applied");
         done.push(migration.version);
     }
     Ok(done)

@@ -13,10 +13,7 @@ pub const NAMESPACE: &str = "hub";
 pub const DATABASE: &str = "hub";
 
 /// Connects to `mem://`, `surrealkv://path` or `ws://host:port` through one code path.
-pub async fn connect(
-    endpoint: &str,
-    credentials: Option<(String, String)>,
-) -> Result<Db, surrealdb::Error> {
+pub async fn connect(endpoint: &str, credentials: Option<(String, String)>) -> Result<Db, surrealdb::Error> {
     if let Some(path) = endpoint.strip_prefix("surrealkv://") {
         // The embedded store wants its parent folder to exist.
         if let Some(parent) = std::path::Path::new(path).parent() {
@@ -27,8 +24,7 @@ pub async fn connect(
     }
     let db = surrealdb::engine::any::connect(endpoint).await?;
     if let Some((username, password)) = credentials {
-        db.signin(surrealdb::opt::auth::Root { username, password })
-            .await?;
+        db.signin(surrealdb::opt::auth::Root { username, password }).await?;
     }
     db.use_ns(NAMESPACE).use_db(DATABASE).await?;
     Ok(db)
@@ -58,9 +54,7 @@ pub fn new_key() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
-    (0..20)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect()
+    (0..20).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect()
 }
 
 /// Whether a database error is a UNIQUE index violation.
@@ -83,11 +77,7 @@ pub struct Tx {
 
 impl Tx {
     pub async fn begin(db: &Db) -> Result<Tx, AppError> {
-        let inner = db
-            .clone()
-            .begin()
-            .await
-            .map_err(fail("transaction begin"))?;
+        let inner = db.clone().begin().await.map_err(fail("transaction begin"))?;
         Ok(Tx { inner })
     }
 

@@ -29,11 +29,7 @@ const MEMBERS: &[(&str, &str, Option<&str>)] = &[
     ("Thailand", "state", Some("THA")),
     ("Timor-Leste", "state", Some("TLS")),
     ("Viet Nam", "state", Some("VNM")),
-    (
-        "International Organization for Migration (IOM)",
-        "organisation",
-        None,
-    ),
+    ("International Organization for Migration (IOM)", "organisation", None),
     ("UNHCR", "organisation", None),
     ("UNODC", "organisation", None),
     ("Regional Support Office", "organisation", None),
@@ -59,15 +55,7 @@ const AGENCIES: &[(&str, &str, bool, bool, &str, &str, &str)] = &[
         "kerjasama@imigrasi.id.example",
         "id",
     ),
-    (
-        "Thailand",
-        "Immigration Bureau",
-        true,
-        true,
-        "Somchai Wongsa",
-        "foreign.affairs@immigration.th.example",
-        "th",
-    ),
+    ("Thailand", "Immigration Bureau", true, true, "Somchai Wongsa", "foreign.affairs@immigration.th.example", "th"),
     (
         "Australia",
         "Department of Foreign Affairs and Trade",
@@ -77,15 +65,7 @@ const AGENCIES: &[(&str, &str, bool, bool, &str, &str, &str)] = &[
         "regional.programs@dfat.au.example",
         "en",
     ),
-    (
-        "Malaysia",
-        "Ministry of Foreign Affairs",
-        true,
-        false,
-        "Aisyah Rahman",
-        "secondment@kln.my.example",
-        "ms",
-    ),
+    ("Malaysia", "Ministry of Foreign Affairs", true, false, "Aisyah Rahman", "secondment@kln.my.example", "ms"),
     (
         "Viet Nam",
         "Immigration Department, Ministry of Public Security",
@@ -106,10 +86,8 @@ const AGENCIES: &[(&str, &str, bool, bool, &str, &str, &str)] = &[
     ),
 ];
 
-const DONORS: &[(&str, Option<&str>)] = &[
-    ("Government of Australia", Some("AUS")),
-    ("Government of New Zealand", Some("NZL")),
-];
+const DONORS: &[(&str, Option<&str>)] =
+    &[("Government of Australia", Some("AUS")), ("Government of New Zealand", Some("NZL"))];
 
 const THEMES: &[&str] = &[
     "Law enforcement",

@@ -60,33 +60,13 @@ mod service {
             let c: Option<Counts> = r.take(0).map_err(db::fail("home counts decode"))?;
             let c = c.ok_or(AppError::Internal)?;
             let mut counts = vec![
-                (
-                    "Members".to_string(),
-                    c.members.max(0) as u64,
-                    "/admin/members".to_string(),
-                ),
-                (
-                    "Agencies".to_string(),
-                    c.agencies.max(0) as u64,
-                    "/admin/agencies".to_string(),
-                ),
-                (
-                    "Donors".to_string(),
-                    c.donors.max(0) as u64,
-                    "/admin/donors".to_string(),
-                ),
-                (
-                    "Themes".to_string(),
-                    c.themes.max(0) as u64,
-                    "/admin/themes".to_string(),
-                ),
+                ("Members".to_string(), c.members.max(0) as u64, "/admin/members".to_string()),
+                ("Agencies".to_string(), c.agencies.max(0) as u64, "/admin/agencies".to_string()),
+                ("Donors".to_string(), c.donors.max(0) as u64, "/admin/donors".to_string()),
+                ("Themes".to_string(), c.themes.max(0) as u64, "/admin/themes".to_string()),
             ];
             if user.role == Role::Admin {
-                counts.push((
-                    "Users".to_string(),
-                    c.users.max(0) as u64,
-                    "/admin/users".to_string(),
-                ));
+                counts.push(("Users".to_string(), c.users.max(0) as u64, "/admin/users".to_string()));
             }
             counts
         } else {
@@ -97,16 +77,8 @@ mod service {
 }
 
 fn role_intro(user: &CurrentUser) -> (String, String) {
-    let agency = user
-        .agency
-        .as_ref()
-        .map(|a| a.name.clone())
-        .unwrap_or_default();
-    let donor = user
-        .donor
-        .as_ref()
-        .map(|d| d.name.clone())
-        .unwrap_or_default();
+    let agency = user.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+    let donor = user.donor.as_ref().map(|d| d.name.clone()).unwrap_or_default();
     match user.role {
         Role::Admin => (
             "Administration".into(),
@@ -124,14 +96,10 @@ fn role_intro(user: &CurrentUser) -> (String, String) {
             format!("Placements hosted by {agency}"),
             "The officers your agency hosts and the assessments you owe.".into(),
         ),
-        Role::Secondee => (
-            "Your placement".into(),
-            "Your placement and your next report.".into(),
-        ),
+        Role::Secondee => ("Your placement".into(), "Your placement and your next report.".into()),
         Role::Donor => (
             format!("Funding of {donor}"),
-            "The placements your funding supports, spend against budget, and shared reports."
-                .into(),
+            "The placements your funding supports, spend against budget, and shared reports.".into(),
         ),
     }
 }

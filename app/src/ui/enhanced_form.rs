@@ -25,17 +25,14 @@ mod browser {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
-        Element, FormData, HtmlButtonElement, HtmlElement, HtmlFormElement, Request, RequestInit,
-        Response, SubmitEvent, UrlSearchParams,
+        Element, FormData, HtmlButtonElement, HtmlElement, HtmlFormElement, Request, RequestInit, Response,
+        SubmitEvent, UrlSearchParams,
     };
 
     use crate::error::AppError;
 
     pub fn submit(event: SubmitEvent) {
-        let Some(form) = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
-        else {
+        let Some(form) = event.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else {
             return;
         };
         // Forms that upload files, or that download, keep the browser's own submission.
@@ -63,10 +60,7 @@ mod browser {
                 let original = b.text_content().unwrap_or_default();
                 b.set_disabled(true);
                 let _ = b.set_attribute("aria-busy", "true");
-                b.set_text_content(Some(
-                    &b.get_attribute("data-pending")
-                        .unwrap_or_else(|| "Working…".into()),
-                ));
+                b.set_text_content(Some(&b.get_attribute("data-pending").unwrap_or_else(|| "Working…".into())));
                 (b, original)
             }))
         }
@@ -97,10 +91,7 @@ mod browser {
             Ok(r) => r.dyn_into()?,
             Err(_) => {
                 pending.end();
-                show_message(
-                    form,
-                    "The server could not be reached. Check your connection and try again.",
-                );
+                show_message(form, "The server could not be reached. Check your connection and try again.");
                 return Ok(());
             }
         };
@@ -110,10 +101,7 @@ mod browser {
         if response.ok() {
             return window.location().reload();
         }
-        let text = JsFuture::from(response.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
+        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
         pending.end();
         let error: AppError = serde_json::from_str(&text).unwrap_or(AppError::Internal);
         if error == AppError::Unauthenticated {

@@ -31,11 +31,7 @@ impl FormState {
                     message: flash.error.clone(),
                 }
             }
-            None => FormState {
-                action: action.to_string(),
-                values: defaults,
-                ..Default::default()
-            },
+            None => FormState { action: action.to_string(), values: defaults, ..Default::default() },
         }
     }
 
@@ -44,10 +40,7 @@ impl FormState {
     }
 
     pub fn error(&self, field: &str) -> Option<String> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.clone())
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
     }
 }
 
@@ -77,15 +70,7 @@ pub struct Input<'a> {
 
 impl<'a> Input<'a> {
     pub fn text(name: &'a str, label: &'a str) -> Self {
-        Input {
-            name,
-            label,
-            kind: "text",
-            required: false,
-            hint: None,
-            autocomplete: None,
-            max_len: None,
-        }
+        Input { name, label, kind: "text", required: false, hint: None, autocomplete: None, max_len: None }
     }
     pub fn kind(mut self, kind: &'a str) -> Self {
         self.kind = kind;
@@ -112,23 +97,11 @@ impl<'a> Input<'a> {
         let id = field_id(self.name);
         let error = state.error(self.name);
         let invalid = error.is_some().then_some("true");
-        let described = format!(
-            "{id}-error{}",
-            if self.hint.is_some() {
-                format!(" {id}-hint")
-            } else {
-                String::new()
-            }
-        );
+        let described =
+            format!("{id}-error{}", if self.hint.is_some() { format!(" {id}-hint") } else { String::new() });
         // Password fields never show what was typed.
-        let value = if self.kind == "password" {
-            String::new()
-        } else {
-            state.value(self.name)
-        };
-        let hint = self
-            .hint
-            .map(|h| view! { <p class="field-hint" id=format!("{id}-hint")>{h.to_string()}</p> });
+        let value = if self.kind == "password" { String::new() } else { state.value(self.name) };
+        let hint = self.hint.map(|h| view! { <p class="field-hint" id=format!("{id}-hint")>{h.to_string()}</p> });
         view! {
             <div class="field" class:has-error=invalid.is_some()>
                 <label for=id.clone()>
@@ -155,13 +128,7 @@ impl<'a> Input<'a> {
 }
 
 /// A `<select>` with its label and error slot. `options` are (value, label).
-pub fn select(
-    state: &FormState,
-    name: &str,
-    label: &str,
-    options: Vec<(String, String)>,
-    required: bool,
-) -> AnyView {
+pub fn select(state: &FormState, name: &str, label: &str, options: Vec<(String, String)>, required: bool) -> AnyView {
     let id = field_id(name);
     let error = state.error(name);
     let selected = state.value(name);

@@ -23,17 +23,10 @@ pub struct Flash {
 
 impl Flash {
     pub fn notice(text: &str) -> Self {
-        Flash {
-            notice: Some(text.to_string()),
-            ..Default::default()
-        }
+        Flash { notice: Some(text.to_string()), ..Default::default() }
     }
 
-    pub fn from_error(
-        error: &AppError,
-        form: Option<String>,
-        values: BTreeMap<String, String>,
-    ) -> Self {
+    pub fn from_error(error: &AppError, form: Option<String>, values: BTreeMap<String, String>) -> Self {
         Flash {
             error: Some(error.to_string()),
             errors: error.field_errors().to_vec(),
@@ -52,10 +45,7 @@ impl Flash {
     }
 
     pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
 
     /// Hex of the JSON: cookie-safe without another dependency. Values are dropped first when
@@ -88,10 +78,7 @@ fn hex_decode(text: &str) -> Option<Vec<u8>> {
     if text.len() % 2 != 0 || text.len() > MAX_ENCODED * 2 {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 /// What a form posted, to put back into the fields. Never secrets, never huge values.
@@ -106,11 +93,9 @@ pub fn echo_values(form: &impl Serialize) -> BTreeMap<String, String> {
                 serde_json::Value::String(s) => s,
                 serde_json::Value::Bool(b) => b.to_string(),
                 serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
+                serde_json::Value::Array(items) => {
+                    items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(",")
+                }
                 _ => continue,
             };
             if text.len() <= 500 {
@@ -125,10 +110,7 @@ pub fn echo_values(form: &impl Serialize) -> BTreeMap<String, String> {
 #[cfg(feature = "ssr")]
 pub fn set(flash: Flash) {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120",
-            flash.encode()
-        );
+        let cookie = format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120", flash.encode());
         if let Ok(value) = http::HeaderValue::from_str(&cookie) {
             response.append_header(http::header::SET_COOKIE, value);
         }
@@ -162,15 +144,9 @@ mod tests {
     #[test]
     fn round_trips_through_the_cookie_encoding() {
         let mut values = BTreeMap::new();
-        values.insert(
-            "name".to_string(),
-            "Ministry <of> \"Foreign\" Affairs; x".to_string(),
-        );
-        let flash = Flash::from_error(
-            &AppError::field("name", "Too long"),
-            Some("/api/agencies/create".into()),
-            values,
-        );
+        values.insert("name".to_string(), "Ministry <of> \"Foreign\" Affairs; x".to_string());
+        let flash =
+            Flash::from_error(&AppError::field("name", "Too long"), Some("/api/agencies/create".into()), values);
         let decoded = Flash::decode(&flash.encode()).unwrap();
         assert_eq!(decoded, flash);
         assert!(decoded.for_form("/api/agencies/create"));
@@ -205,10 +181,7 @@ mod tests {
             email: String,
             password: String,
         }
-        let echoed = echo_values(&Login {
-            email: "a@b.org".into(),
-            password: "secret".into(),
-        });
+        let echoed = echo_values(&Login { email: "a@b.org".into(), password: "secret".into() });
         assert_eq!(echoed.get("email").map(String::as_str), Some("a@b.org"));
         assert!(!echoed.contains_key("password"));
     }

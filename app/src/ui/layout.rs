@@ -14,10 +14,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(FlashContext(flash.clone()));
     let notice = flash.as_ref().and_then(|f| f.notice.clone());
     // A flash error without a form on this page (for example after an expired session) shows here.
-    let loose_error = flash
-        .as_ref()
-        .filter(|f| f.errors.is_empty())
-        .and_then(|f| f.error.clone());
+    let loose_error = flash.as_ref().filter(|f| f.errors.is_empty()).and_then(|f| f.error.clone());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -52,15 +49,9 @@ pub fn page_flash() -> Option<Flash> {
 
 #[component]
 fn Navigation(user: CurrentUser) -> impl IntoView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
+    let path = leptos_router::hooks::use_location().pathname.get_untracked();
     let items = navigation(user.role);
-    let binding = user
-        .agency
-        .as_ref()
-        .or(user.donor.as_ref())
-        .map(|b| b.name.clone());
+    let binding = user.agency.as_ref().or(user.donor.as_ref()).map(|b| b.name.clone());
     view! {
         <nav class="main-nav" aria-label="Main">
             <ul>

@@ -14,22 +14,10 @@ const PUBLIC: &[&str] = &[
 async fn every_server_function_refuses_anonymous_callers() {
     let app = TestApp::start().await;
     let client = app.client();
-    let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path)
-        .collect();
+    let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
     // The walk must cover the API, not an empty list.
-    assert!(
-        paths.len() >= 15,
-        "only {} server functions registered: {paths:?}",
-        paths.len()
-    );
-    for expected in [
-        "/api/login",
-        "/api/logout",
-        "/api/users/save",
-        "/api/agencies/save",
-        "/api/audit/list",
-    ] {
+    assert!(paths.len() >= 15, "only {} server functions registered: {paths:?}", paths.len());
+    for expected in ["/api/login", "/api/logout", "/api/users/save", "/api/agencies/save", "/api/audit/list"] {
         assert!(paths.contains(&expected), "{expected} is not registered");
     }
     for path in paths {
@@ -37,11 +25,7 @@ async fn every_server_function_refuses_anonymous_callers() {
             continue;
         }
         let response = app.post(&client, path, &[]).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNAUTHORIZED,
-            "{path} answered an anonymous caller"
-        );
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path} answered an anonymous caller");
         let body = error_json(response).await;
         assert_eq!(body, serde_json::json!("Unauthenticated"), "{path}");
     }
@@ -52,36 +36,16 @@ async fn exports_refuse_anonymous_callers_and_the_wrong_roles() {
     let app = TestApp::start().await;
     let anonymous = app.client();
     for file in app::admin::export::EXPORTS {
-        let response = anonymous
-            .get(app.url(&format!("/export/{file}")))
-            .send()
-            .await
-            .unwrap();
+        let response = anonymous.get(app.url(&format!("/export/{file}"))).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{file}");
     }
     let nominator = app.login_as("nominator").await;
-    let response = nominator
-        .get(app.url("/export/agencies.csv"))
-        .send()
-        .await
-        .unwrap();
+    let response = nominator.get(app.url("/export/agencies.csv")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let coordinator = app.login_as("coordinator").await;
-    let response = coordinator
-        .get(app.url("/export/users.csv"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::FORBIDDEN,
-        "users are admin-only"
-    );
-    let response = coordinator
-        .get(app.url("/export/agencies.csv"))
-        .send()
-        .await
-        .unwrap();
+    let response = coordinator.get(app.url("/export/users.csv")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "users are admin-only");
+    let response = coordinator.get(app.url("/export/agencies.csv")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -90,62 +54,26 @@ async fn roles_reach_only_their_areas() {
     let app = TestApp::start().await;
     for role in ["nominator", "host", "secondee", "donor"] {
         let client = app.login_as(role).await;
-        for path in [
-            "/api/members/list",
-            "/api/agencies/list",
-            "/api/users/list",
-            "/api/audit/list",
-        ] {
+        for path in ["/api/members/list", "/api/agencies/list", "/api/users/list", "/api/audit/list"] {
             let response = app.post(&client, path, &[]).await;
-            assert_eq!(
-                response.status(),
-                StatusCode::FORBIDDEN,
-                "{role} reached {path}"
-            );
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role} reached {path}");
         }
         let response = app.post(&client, "/api/home", &[]).await;
         assert_eq!(response.status(), StatusCode::OK, "{role} home");
     }
     let coordinator = app.login_as("coordinator").await;
-    assert_eq!(
-        app.post(&coordinator, "/api/agencies/list", &[])
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.post(&coordinator, "/api/users/list", &[])
-            .await
-            .status(),
-        StatusCode::FORBIDDEN
-    );
-    let response = app
-        .post(
-            &coordinator,
-            "/api/themes/save",
-            &[("name", "Coordinator theme"), ("active", "on")],
-        )
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::FORBIDDEN,
-        "coordinators read reference data; admins change it"
-    );
+    assert_eq!(app.post(&coordinator, "/api/agencies/list", &[]).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&coordinator, "/api/users/list", &[]).await.status(), StatusCode::FORBIDDEN);
+    let response = app.post(&coordinator, "/api/themes/save", &[("name", "Coordinator theme"), ("active", "on")]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "coordinators read reference data; admins change it");
 }
 
 #[tokio::test]
 async fn cross_site_posts_are_refused_before_the_server_function() {
     let app = TestApp::start().await;
     let client = app.client();
-    let body = crate::common::encode(&[
-        ("email", "admin@demo.hub"),
-        ("password", crate::common::DEMO_PASSWORD),
-    ]);
-    for (header, value) in [
-        ("origin", "https://evil.example"),
-        ("sec-fetch-site", "cross-site"),
-        ("origin", "null"),
-    ] {
+    let body = crate::common::encode(&[("email", "admin@demo.hub"), ("password", crate::common::DEMO_PASSWORD)]);
+    for (header, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("origin", "null")] {
         let response = client
             .post(app.url("/api/login"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -154,15 +82,8 @@ async fn cross_site_posts_are_refused_before_the_server_function() {
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::FORBIDDEN,
-            "{header}: {value}"
-        );
-        assert!(
-            response.headers().get("set-cookie").is_none(),
-            "no session for a refused request"
-        );
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+        assert!(response.headers().get("set-cookie").is_none(), "no session for a refused request");
     }
     let same_origin = client
         .post(app.url("/api/login"))
@@ -180,24 +101,9 @@ async fn cross_site_posts_are_refused_before_the_server_function() {
 async fn user_lists_never_carry_password_hashes() {
     let app = TestApp::start().await;
     let admin = app.login_as("admin").await;
-    let text = app
-        .post(&admin, "/api/users/list", &[])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.post(&admin, "/api/users/list", &[]).await.text().await.unwrap();
     assert!(text.contains("admin@demo.hub"));
-    assert!(
-        !text.contains("argon2") && !text.contains("password_hash"),
-        "{text}"
-    );
-    let csv = admin
-        .get(app.url("/export/users.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert!(!text.contains("argon2") && !text.contains("password_hash"), "{text}");
+    let csv = admin.get(app.url("/export/users.csv")).send().await.unwrap().text().await.unwrap();
     assert!(!csv.contains("argon2"));
 }

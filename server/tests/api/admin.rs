@@ -4,11 +4,7 @@ use crate::common::{error_json, TestApp};
 use reqwest::StatusCode;
 
 async fn member_key(app: &TestApp, name: &str) -> String {
-    let rows = app
-        .rows(&format!(
-            "SELECT VALUE record::id(id) FROM member WHERE name = '{name}'"
-        ))
-        .await;
+    let rows = app.rows(&format!("SELECT VALUE record::id(id) FROM member WHERE name = '{name}'")).await;
     rows[0].as_str().unwrap().to_string()
 }
 
@@ -32,86 +28,48 @@ async fn an_admin_creates_an_agency_with_a_contact_and_finds_it() {
             ],
         )
         .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::OK,
-        "{}",
-        response.text().await.unwrap()
-    );
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
 
-    let list = app
-        .post(&admin, "/api/agencies/list", &[("q", "narcotics")])
-        .await;
+    let list = app.post(&admin, "/api/agencies/list", &[("q", "narcotics")]).await;
     let list: serde_json::Value = list.json().await.unwrap();
     let items = list["page"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{list}");
     assert_eq!(items[0]["member_name"], "Thailand");
     assert_eq!(items[0]["contacts"][0]["email"], "pim@oncb.go.th.example");
 
-    let csv = admin
-        .get(app.url("/export/agencies.csv?q=narcotics"))
-        .send()
-        .await
-        .unwrap();
+    let csv = admin.get(app.url("/export/agencies.csv?q=narcotics")).send().await.unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = csv.text().await.unwrap();
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(csv.contains("Office of the Narcotics Control Board,Thailand,no,yes,Active,Pim Charoen <pim@oncb.go.th.example>"));
+    assert!(csv
+        .contains("Office of the Narcotics Control Board,Thailand,no,yes,Active,Pim Charoen <pim@oncb.go.th.example>"));
 
-    let audit = app.rows("SELECT action, actor_label, after FROM audit_event WHERE record_table = 'agency' AND action = 'created'").await;
+    let audit = app
+        .rows("SELECT action, actor_label, after FROM audit_event WHERE record_table = 'agency' AND action = 'created'")
+        .await;
     let entry = &audit[0];
-    assert!(entry["actor_label"]
-        .as_str()
-        .unwrap()
-        .contains("admin@demo.hub"));
-    assert!(entry["after"]
-        .as_str()
-        .unwrap()
-        .contains("Office of the Narcotics Control Board"));
+    assert!(entry["actor_label"].as_str().unwrap().contains("admin@demo.hub"));
+    assert!(entry["after"].as_str().unwrap().contains("Office of the Narcotics Control Board"));
 }
 
 #[tokio::test]
 async fn updates_record_values_before_and_after() {
     let app = TestApp::start().await;
     let admin = app.login_as("admin").await;
-    let key = app
-        .rows("SELECT VALUE record::id(id) FROM theme WHERE name = 'Border management'")
-        .await[0]
+    let key = app.rows("SELECT VALUE record::id(id) FROM theme WHERE name = 'Border management'").await[0]
         .as_str()
         .unwrap()
         .to_string();
     let response = app
-        .post(
-            &admin,
-            "/api/themes/save",
-            &[
-                ("id", &key),
-                ("name", "Border management and security"),
-                ("active", "on"),
-            ],
-        )
+        .post(&admin, "/api/themes/save", &[("id", &key), ("name", "Border management and security"), ("active", "on")])
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let history: serde_json::Value = app
-        .post(
-            &admin,
-            "/api/audit/list",
-            &[("table", "theme"), ("key", &key)],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history: serde_json::Value =
+        app.post(&admin, "/api/audit/list", &[("table", "theme"), ("key", &key)]).await.json().await.unwrap();
     let entry = &history["items"][0];
     assert_eq!(entry["action"], "updated");
-    assert!(entry["before"]
-        .as_str()
-        .unwrap()
-        .contains("\"Border management\""));
-    assert!(entry["after"]
-        .as_str()
-        .unwrap()
-        .contains("Border management and security"));
+    assert!(entry["before"].as_str().unwrap().contains("\"Border management\""));
+    assert!(entry["after"].as_str().unwrap().contains("Border management and security"));
 }
 
 #[tokio::test]
@@ -124,12 +82,7 @@ async fn bad_input_gets_field_messages_and_stores_nothing() {
         .post(
             &admin,
             "/api/agencies/save",
-            &[
-                ("name", ""),
-                ("member", "nope"),
-                ("contact_name", "X"),
-                ("contact_email", "not an address"),
-            ],
+            &[("name", ""), ("member", "nope"), ("contact_name", "X"), ("contact_email", "not an address")],
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -143,73 +96,35 @@ async fn bad_input_gets_field_messages_and_stores_nothing() {
 
     // An unknown member id is refused at the member field.
     let response = app
-        .post(
-            &admin,
-            "/api/agencies/save",
-            &[
-                ("name", "Ghost agency"),
-                ("member", "doesnotexist"),
-                ("sends", "on"),
-            ],
-        )
+        .post(&admin, "/api/agencies/save", &[("name", "Ghost agency"), ("member", "doesnotexist"), ("sends", "on")])
         .await;
-    assert_eq!(
-        error_json(response).await["Invalid"]["errors"][0]["field"],
-        "member"
-    );
+    assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], "member");
 
     // A header injection attempt in a contact's address.
-    let agency = app
-        .rows("SELECT VALUE record::id(id) FROM agency LIMIT 1")
-        .await[0]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let agency = app.rows("SELECT VALUE record::id(id) FROM agency LIMIT 1").await[0].as_str().unwrap().to_string();
     let response = app
         .post(
             &admin,
             "/api/agencies/contacts/add",
-            &[
-                ("agency", &agency),
-                ("contact_name", "Eve"),
-                ("contact_email", "eve@x.org\r\nBcc: all@x.org"),
-            ],
+            &[("agency", &agency), ("contact_name", "Eve"), ("contact_email", "eve@x.org\r\nBcc: all@x.org")],
         )
         .await;
-    assert_eq!(
-        error_json(response).await["Invalid"]["errors"][0]["field"],
-        "contact_email"
-    );
+    assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], "contact_email");
     // A control character in a name.
-    let response = app
-        .post(&admin, "/api/themes/save", &[("name", "Line\nbreak")])
-        .await;
+    let response = app.post(&admin, "/api/themes/save", &[("name", "Line\nbreak")]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // A 10 MB value is refused before it is read.
     let huge = "x".repeat(10 * 1024 * 1024);
-    let response = app
-        .post(&admin, "/api/themes/save", &[("name", &huge)])
-        .await;
+    let response = app.post(&admin, "/api/themes/save", &[("name", &huge)]).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     // Wrongly typed and malformed ids are a 4xx, never a 500.
-    let response = app
-        .post(
-            &admin,
-            "/api/members/get",
-            &[("id", "member:⟨x⟩; REMOVE TABLE user")],
-        )
-        .await;
+    let response = app.post(&admin, "/api/members/get", &[("id", "member:⟨x⟩; REMOVE TABLE user")]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let response = app
-        .post(&admin, "/api/members/list", &[("page", "many")])
-        .await;
+    let response = app.post(&admin, "/api/members/list", &[("page", "many")]).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(error_json(response)
-        .await
-        .to_string()
-        .contains("BadRequest"));
+    assert!(error_json(response).await.to_string().contains("BadRequest"));
 
     assert_eq!(app.count("agency").await, before);
     assert_eq!(app.count("user").await, 6);
@@ -220,35 +135,19 @@ async fn query_text_is_data_not_code() {
     let app = TestApp::start().await;
     let admin = app.login_as("admin").await;
     let sneaky = "x'; REMOVE TABLE user; --";
-    let response = app
-        .post(
-            &admin,
-            "/api/themes/save",
-            &[("name", sneaky), ("active", "on")],
-        )
-        .await;
+    let response = app.post(&admin, "/api/themes/save", &[("name", sneaky), ("active", "on")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
-        app.rows("SELECT VALUE name FROM theme WHERE name CONTAINS 'REMOVE'")
-            .await,
+        app.rows("SELECT VALUE name FROM theme WHERE name CONTAINS 'REMOVE'").await,
         serde_json::json!([sneaky])
     );
     assert_eq!(app.count("user").await, 6);
-    let found: serde_json::Value = app
-        .post(&admin, "/api/themes/list", &[("q", "' OR 1=1 --")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: serde_json::Value =
+        app.post(&admin, "/api/themes/list", &[("q", "' OR 1=1 --")]).await.json().await.unwrap();
     assert_eq!(found["page"]["total"], 0);
     // HTML is shown as text on the page, never run.
-    let response = app
-        .post(
-            &admin,
-            "/api/themes/save",
-            &[("name", "<script>alert('x')</script>"), ("active", "on")],
-        )
-        .await;
+    let response =
+        app.post(&admin, "/api/themes/save", &[("name", "<script>alert('x')</script>"), ("active", "on")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = admin
         .get(app.url("/admin/themes?q=alert"))
@@ -267,13 +166,8 @@ async fn query_text_is_data_not_code() {
 async fn duplicate_names_are_refused_at_the_name_field() {
     let app = TestApp::start().await;
     let admin = app.login_as("admin").await;
-    let response = app
-        .post(
-            &admin,
-            "/api/donors/save",
-            &[("name", "  government of   AUSTRALIA "), ("active", "on")],
-        )
-        .await;
+    let response =
+        app.post(&admin, "/api/donors/save", &[("name", "  government of   AUSTRALIA "), ("active", "on")]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = error_json(response).await;
     assert_eq!(body["Invalid"]["errors"][0]["field"], "name");
@@ -287,20 +181,11 @@ async fn users_need_the_binding_their_role_uses() {
         .post(
             &admin,
             "/api/users/save",
-            &[
-                ("email", "new.nominator@gov.example"),
-                ("name", "New Nominator"),
-                ("role", "nominator"),
-            ],
+            &[("email", "new.nominator@gov.example"), ("name", "New Nominator"), ("role", "nominator")],
         )
         .await;
-    assert_eq!(
-        error_json(response).await["Invalid"]["errors"][0]["field"],
-        "agency"
-    );
-    let agency = app
-        .rows("SELECT VALUE record::id(id) FROM agency WHERE sends = true LIMIT 1")
-        .await[0]
+    assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], "agency");
+    let agency = app.rows("SELECT VALUE record::id(id) FROM agency WHERE sends = true LIMIT 1").await[0]
         .as_str()
         .unwrap()
         .to_string();
@@ -317,27 +202,13 @@ async fn users_need_the_binding_their_role_uses() {
             ],
         )
         .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::OK,
-        "{}",
-        response.text().await.unwrap()
-    );
-    let client = app
-        .login("new.nominator@gov.example", "a long enough passphrase")
-        .await;
-    let me: serde_json::Value = app
-        .post(&client, "/api/me", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+    let client = app.login("new.nominator@gov.example", "a long enough passphrase").await;
+    let me: serde_json::Value = app.post(&client, "/api/me", &[]).await.json().await.unwrap();
     assert_eq!(me["role"], "nominator");
     assert_eq!(me["agency"]["id"], agency.as_str());
     // An admin cannot lock themselves out.
-    let own = app
-        .rows("SELECT VALUE record::id(id) FROM user WHERE email = 'admin@demo.hub'")
-        .await[0]
+    let own = app.rows("SELECT VALUE record::id(id) FROM user WHERE email = 'admin@demo.hub'").await[0]
         .as_str()
         .unwrap()
         .to_string();
@@ -345,19 +216,10 @@ async fn users_need_the_binding_their_role_uses() {
         .post(
             &admin,
             "/api/users/save",
-            &[
-                ("id", &own),
-                ("email", "admin@demo.hub"),
-                ("name", "Admin"),
-                ("role", "admin"),
-                ("disabled", "on"),
-            ],
+            &[("id", &own), ("email", "admin@demo.hub"), ("name", "Admin"), ("role", "admin"), ("disabled", "on")],
         )
         .await;
-    assert_eq!(
-        error_json(response).await["Invalid"]["errors"][0]["field"],
-        "disabled"
-    );
+    assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], "disabled");
 }
 
 #[tokio::test]
@@ -365,21 +227,13 @@ async fn lists_filter_sort_and_page() {
     let app = TestApp::start().await;
     let coordinator = app.login_as("coordinator").await;
     let states: serde_json::Value = app
-        .post(
-            &coordinator,
-            "/api/members/list",
-            &[("kind", "state"), ("sort", "name"), ("dir", "desc")],
-        )
+        .post(&coordinator, "/api/members/list", &[("kind", "state"), ("sort", "name"), ("dir", "desc")])
         .await
         .json()
         .await
         .unwrap();
-    let names: Vec<&str> = states["page"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> =
+        states["page"]["items"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names.first(), Some(&"Viet Nam"));
     assert_eq!(names.len(), 10);
     assert_eq!(states["can_edit"], false, "coordinators read only");
@@ -388,26 +242,12 @@ async fn lists_filter_sort_and_page() {
     for i in 0..30 {
         let name = format!("Paging theme {i:02}");
         assert_eq!(
-            app.post(
-                &admin,
-                "/api/themes/save",
-                &[("name", &name), ("active", "on")]
-            )
-            .await
-            .status(),
+            app.post(&admin, "/api/themes/save", &[("name", &name), ("active", "on")]).await.status(),
             StatusCode::OK
         );
     }
-    let page2: serde_json::Value = app
-        .post(
-            &admin,
-            "/api/themes/list",
-            &[("q", "paging"), ("page", "2")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page2: serde_json::Value =
+        app.post(&admin, "/api/themes/list", &[("q", "paging"), ("page", "2")]).await.json().await.unwrap();
     assert_eq!(page2["page"]["total"], 30);
     assert_eq!(page2["page"]["items"].as_array().unwrap().len(), 5);
     assert_eq!(page2["page"]["items"][0]["name"], "Paging theme 25");

@@ -26,24 +26,14 @@ impl TestApp {
             _ => None,
         })
         .expect("test configuration");
-        let state = server::start_database(&config)
-            .await
-            .expect("database starts");
+        let state = server::start_database(&config).await.expect("database starts");
         let router = server::router(state.clone(), server::leptos_options(&config));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp {
-            base: format!("http://{addr}"),
-            state,
-        }
+        TestApp { base: format!("http://{addr}"), state }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -65,10 +55,7 @@ impl TestApp {
     /// A client like a browser without JavaScript: asks for HTML.
     pub fn browser(&self) -> Client {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            ACCEPT,
-            HeaderValue::from_static("text/html,application/xhtml+xml"),
-        );
+        headers.insert(ACCEPT, HeaderValue::from_static("text/html,application/xhtml+xml"));
         Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -90,19 +77,8 @@ impl TestApp {
     /// A signed-in client.
     pub async fn login(&self, email: &str, password: &str) -> Client {
         let client = self.client();
-        let response = self
-            .post(
-                &client,
-                "/api/login",
-                &[("email", email), ("password", password)],
-            )
-            .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "login of {email} failed: {}",
-            response.text().await.unwrap()
-        );
+        let response = self.post(&client, "/api/login", &[("email", email), ("password", password)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email} failed: {}", response.text().await.unwrap());
         client
     }
 
@@ -112,14 +88,8 @@ impl TestApp {
 
     /// How many records a table holds.
     pub async fn count(&self, table: &str) -> i64 {
-        let mut r = self
-            .state
-            .db
-            .query(format!("RETURN count(SELECT id FROM {table})"))
-            .await
-            .unwrap()
-            .check()
-            .unwrap();
+        let mut r =
+            self.state.db.query(format!("RETURN count(SELECT id FROM {table})")).await.unwrap().check().unwrap();
         let n: Option<i64> = r.take(0).unwrap();
         n.unwrap_or(0)
     }
@@ -133,18 +103,13 @@ impl TestApp {
 }
 
 pub fn encode(form: &[(&str, &str)]) -> String {
-    form.iter()
-        .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    form.iter().map(|(k, v)| format!("{}={}", pct(k), pct(v))).collect::<Vec<_>>().join("&")
 }
 
 fn pct(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

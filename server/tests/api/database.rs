@@ -22,17 +22,7 @@ async fn demo_data_is_seeded_once() {
     assert!(!db::seed::seed_if_empty(&app.state.db).await.unwrap());
     assert_eq!(app.count("user").await, 6);
     let roles = app.rows("SELECT VALUE role FROM user ORDER BY role").await;
-    assert_eq!(
-        roles,
-        serde_json::json!([
-            "admin",
-            "coordinator",
-            "donor",
-            "host",
-            "nominator",
-            "secondee"
-        ])
-    );
+    assert_eq!(roles, serde_json::json!(["admin", "coordinator", "donor", "host", "nominator", "secondee"]));
 }
 
 #[tokio::test]
@@ -40,28 +30,22 @@ async fn a_failure_inside_a_transaction_leaves_nothing_behind() {
     let app = TestApp::start().await;
     let tx = Tx::begin(&app.state.db).await.unwrap();
     let result: Result<(), AppError> = async {
-        tx.run(
-            "CREATE member:rollback SET name = 'Rollback', name_key = 'rollback', kind = 'organisation'",
-            vec![],
-        )
-        .await?;
+        tx.run("CREATE member:rollback SET name = 'Rollback', name_key = 'rollback', kind = 'organisation'", vec![])
+            .await?;
         audit::record(&tx, &Actor::system(), "created", "member", "rollback", None, None).await?;
         // Violates the schema: the kind is not one of the allowed values.
-        tx.run("CREATE member SET name = 'Bad', name_key = 'bad', kind = $kind", vec![("kind", v("planet".to_string()))]).await?;
+        tx.run(
+            "CREATE member SET name = 'Bad', name_key = 'bad', kind = $kind",
+            vec![("kind", v("planet".to_string()))],
+        )
+        .await?;
         Ok(())
     }
     .await;
     assert!(result.is_err());
     assert!(tx.finish(result).await.is_err());
-    assert_eq!(
-        app.rows("SELECT * FROM member:rollback").await,
-        serde_json::json!([])
-    );
-    assert_eq!(
-        app.rows("SELECT * FROM audit_event WHERE record_key = 'rollback'")
-            .await,
-        serde_json::json!([])
-    );
+    assert_eq!(app.rows("SELECT * FROM member:rollback").await, serde_json::json!([]));
+    assert_eq!(app.rows("SELECT * FROM audit_event WHERE record_key = 'rollback'").await, serde_json::json!([]));
 }
 
 #[tokio::test]

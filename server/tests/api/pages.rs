@@ -7,16 +7,9 @@ use reqwest::StatusCode;
 async fn anonymous_visitors_are_sent_to_sign_in() {
     let app = TestApp::start().await;
     let browser = app.browser();
-    let response = browser
-        .get(app.url("/admin/agencies"))
-        .send()
-        .await
-        .unwrap();
+    let response = browser.get(app.url("/admin/agencies")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(
-        response.headers()["location"],
-        "/login?next=/admin/agencies"
-    );
+    assert_eq!(response.headers()["location"], "/login?next=/admin/agencies");
     let login = browser.get(app.url("/login")).send().await.unwrap();
     assert_eq!(login.status(), StatusCode::OK);
     let html = login.text().await.unwrap();
@@ -27,12 +20,7 @@ async fn anonymous_visitors_are_sent_to_sign_in() {
 #[tokio::test]
 async fn unknown_pages_are_404() {
     let app = TestApp::start().await;
-    let response = app
-        .browser()
-        .get(app.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.browser().get(app.url("/no/such/page")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.text().await.unwrap().contains("Page not found"));
 }
@@ -45,44 +33,18 @@ async fn a_no_js_login_with_a_wrong_password_shows_the_message_at_the_form() {
         .post(app.url("/api/login"))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("referer", app.url("/login"))
-        .body(crate::common::encode(&[
-            ("email", "admin@demo.hub"),
-            ("password", "wrong-password-123"),
-        ]))
+        .body(crate::common::encode(&[("email", "admin@demo.hub"), ("password", "wrong-password-123")]))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()["location"], "/login");
-    let page = browser
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("The e-mail address or password is not correct."),
-        "{page}"
-    );
-    assert!(
-        page.contains(r#"value="admin@demo.hub""#),
-        "the e-mail is kept"
-    );
-    assert!(
-        !page.contains("wrong-password-123"),
-        "the password is not echoed"
-    );
+    let page = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("The e-mail address or password is not correct."), "{page}");
+    assert!(page.contains(r#"value="admin@demo.hub""#), "the e-mail is kept");
+    assert!(!page.contains("wrong-password-123"), "the password is not echoed");
     // Shown once.
-    let again = browser
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     assert!(!again.contains("is not correct"));
 }
 
@@ -107,14 +69,8 @@ async fn a_no_js_login_redirects_home_and_the_home_page_knows_the_role() {
     let home = browser.get(app.url("/")).send().await.unwrap();
     assert_eq!(home.status(), StatusCode::OK);
     let html = home.text().await.unwrap();
-    assert!(
-        html.contains("Funding of Government of Australia"),
-        "{html}"
-    );
-    assert!(
-        !html.contains(r#"href="/admin/users""#),
-        "donors are not offered user administration"
-    );
+    assert!(html.contains("Funding of Government of Australia"), "{html}");
+    assert!(!html.contains(r#"href="/admin/users""#), "donors are not offered user administration");
 }
 
 #[tokio::test]
@@ -124,41 +80,23 @@ async fn forbidden_pages_say_so_with_403() {
     browser
         .post(app.url("/api/login"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(crate::common::encode(&[
-            ("email", "nominator@demo.hub"),
-            ("password", crate::common::DEMO_PASSWORD),
-        ]))
+        .body(crate::common::encode(&[("email", "nominator@demo.hub"), ("password", crate::common::DEMO_PASSWORD)]))
         .send()
         .await
         .unwrap();
     let response = browser.get(app.url("/admin/users")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("You do not have permission"));
+    assert!(response.text().await.unwrap().contains("You do not have permission"));
 }
 
 #[tokio::test]
 async fn operations_endpoints() {
     let app = TestApp::start().await;
     let client = app.client();
-    assert_eq!(
-        client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(client.get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
     let ready = client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
-    assert!(
-        ready.headers().get("x-request-id").is_some(),
-        "every response carries its request id"
-    );
+    assert!(ready.headers().get("x-request-id").is_some(), "every response carries its request id");
     let page = client
         .get(app.url("/login"))
         .header("accept-encoding", "br")
@@ -166,10 +104,5 @@ async fn operations_endpoints() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        page.headers()
-            .get("content-encoding")
-            .map(|v| v.to_str().unwrap()),
-        Some("br")
-    );
+    assert_eq!(page.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
 }
