@@ -7,6 +7,9 @@ const port = process.env.HUB_E2E_PORT ?? '3100';
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(__dirname, '..', 'target');
 const serverBin = process.env.HUB_SERVER_BIN ?? path.join(targetDir, 'debug', 'server');
 const chromium = process.env.HUB_CHROMIUM ?? '/usr/bin/chromium';
+// The test SMTP server (support/smtp-sink.mjs): SMTP for the app, HTTP for the specs.
+export const SMTP_PORT = process.env.HUB_E2E_SMTP_PORT ?? '2526';
+export const MAILBOX_PORT = process.env.HUB_E2E_MAILBOX_PORT ?? '2580';
 
 export default defineConfig({
   testDir: './tests',
@@ -33,7 +36,15 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [
+  {
+    command: 'node support/smtp-sink.mjs',
+    url: `http://127.0.0.1:${MAILBOX_PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: { SMTP_PORT, HTTP_PORT: MAILBOX_PORT },
+  },
+  {
     command: serverBin,
     cwd: path.join(__dirname, '..'),
     url: `http://127.0.0.1:${port}/readyz`,
@@ -46,7 +57,10 @@ export default defineConfig({
       HUB_DB: 'mem://',
       HUB_DEMO: '1',
       HUB_LOG: 'warn',
+      HUB_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+      HUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(__dirname, '..', 'target', 'site'),
     },
   },
+  ],
 });

@@ -13,8 +13,9 @@ use crate::admin::members::{MemberEditPage, MembersPage};
 use crate::admin::themes::{ThemeEditPage, ThemesPage};
 use crate::admin::users::{UserEditPage, UsersPage};
 use crate::audit::pages::AuditPage;
-use crate::auth::pages::{AccountPage, LoginPage};
+use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
 use crate::home::HomePage;
+use crate::notifications::pages::MailLogPage;
 use crate::ui::Layout;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,6 +49,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset") view=|| view! { <NewPasswordPage invitation=false/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/account/welcome") view=|| view! { <NewPasswordPage invitation=true/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/mail") view=MailLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members") view=MembersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members/:id") view=MemberEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/agencies") view=AgenciesPage ssr=SsrMode::Async/>

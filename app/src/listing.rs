@@ -22,6 +22,9 @@ pub struct ListQuery {
     pub status: String,
     pub table: String,
     pub key: String,
+    /// Dates (YYYY-MM-DD) bounding a list by time, both included.
+    pub from: String,
+    pub to: String,
 }
 
 impl ListQuery {
@@ -41,6 +44,8 @@ impl ListQuery {
                 "status" => q.status = v,
                 "table" => q.table = v,
                 "key" => q.key = v,
+                "from" => q.from = v,
+                "to" => q.to = v,
                 _ => {}
             }
         }
@@ -49,7 +54,7 @@ impl ListQuery {
 
     /// Reads a query through a lookup of URL parameters (the router's query map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
-        let keys = ["q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key"];
+        let keys = ["q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key", "from", "to"];
         let found: Vec<(&str, String)> = keys.iter().filter_map(|k| get(k).map(|v| (*k, v))).collect();
         Self::from_pairs(found.iter().map(|(k, v)| (*k, v.as_str())))
     }
@@ -62,6 +67,8 @@ impl ListQuery {
             "status" => &self.status,
             "table" => &self.table,
             "key" => &self.key,
+            "from" => &self.from,
+            "to" => &self.to,
             _ => "",
         }
     }
@@ -75,14 +82,27 @@ impl ListQuery {
         self.page.trim().parse::<u32>().unwrap_or(1).clamp(1, 100_000)
     }
 
-    /// Refuses a page number that is not a number (lists never link to one).
+    /// Refuses a page number that is not a number (lists never link to one), and dates that
+    /// are not dates, with a message at the date field.
     pub fn check(&self) -> Result<(), crate::error::AppError> {
         let page = self.page.trim();
-        if page.is_empty() || page.parse::<u32>().is_ok_and(|n| (1..=100_000).contains(&n)) {
-            Ok(())
-        } else {
-            Err(crate::error::AppError::BadRequest)
+        if !(page.is_empty() || page.parse::<u32>().is_ok_and(|n| (1..=100_000).contains(&n))) {
+            return Err(crate::error::AppError::BadRequest);
         }
+        for (field, value) in [("from", &self.from), ("to", &self.to)] {
+            if !value.trim().is_empty() && parse_date(value).is_none() {
+                return Err(crate::error::AppError::field(field, "Use a date like 2026-11-28."));
+            }
+        }
+        Ok(())
+    }
+
+    /// The start of the `from` day and the end of the `to` day, in UTC.
+    pub fn date_bounds(&self) -> (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>) {
+        let start = parse_date(&self.from).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+        let end =
+            parse_date(&self.to).and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+        (start, end)
     }
 
     /// The search text, trimmed and lower-cased for case-insensitive matching.
@@ -124,6 +144,8 @@ impl ListQuery {
         push("status", &self.status);
         push("table", &self.table);
         push("key", &self.key);
+        push("from", &self.from);
+        push("to", &self.to);
         push("sort", &self.sort);
         push("dir", &self.dir);
         if self.page() > 1 {
@@ -146,6 +168,11 @@ fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A calendar date as typed in a filter.
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
 /// One page of a list.
@@ -225,6 +252,17 @@ mod tests {
         assert_eq!(q.q.len(), 100);
         assert!(ListQuery::from_pairs([("page", "7")]).check().is_ok());
         assert!(ListQuery::default().check().is_ok());
+    }
+
+    #[test]
+    fn date_filters() {
+        let q = ListQuery { from: "2026-11-01".into(), to: "2026-11-30".into(), ..Default::default() };
+        assert!(q.check().is_ok());
+        let (start, end) = q.date_bounds();
+        assert_eq!(start.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
+        assert_eq!(end.unwrap().to_rfc3339(), "2026-12-01T00:00:00+00:00", "the whole last day is included");
+        let bad = ListQuery { from: "01/11/2026".into(), ..Default::default() };
+        assert_eq!(bad.check().unwrap_err().field_errors()[0].field, "from");
     }
 
     #[test]

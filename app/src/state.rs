@@ -16,13 +16,15 @@ pub struct Settings {
     pub public_url: String,
     /// Whether cookies carry `Secure` (true when the public URL is https).
     pub secure_cookies: bool,
+    /// Whether a mail server is configured; without one, mail waits in the outbox.
+    pub smtp_configured: bool,
 }
 
 impl Settings {
     pub fn new(public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_string();
         let secure_cookies = public_url.starts_with("https://");
-        Settings { public_url, secure_cookies }
+        Settings { public_url, secure_cookies, smtp_configured: false }
     }
 }
 
@@ -30,11 +32,18 @@ impl Settings {
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
+    /// Wakes the mail worker after a transaction queued mail.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        AppState { db, settings: Arc::new(settings) }
+        AppState { db, settings: Arc::new(settings), mail_wake: Arc::new(tokio::sync::Notify::new()) }
+    }
+
+    /// Call after committing a transaction that queued mail.
+    pub fn wake_mailer(&self) {
+        self.mail_wake.notify_one();
     }
 
     /// The state of the current request (server functions and pages).

@@ -22,6 +22,9 @@ pub struct Config {
     pub demo: bool,
     pub log_filter: String,
     pub log_json: bool,
+    /// The SMTP server; without one, mail waits in the outbox.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: lettre::message::Mailbox,
 }
 
 pub const HELP: &str = "\
@@ -43,6 +46,11 @@ Configuration is read from environment variables:
     HUB_DEMO         1 seeds demo data into an empty database. default 0
     HUB_LOG          Log filter (tracing syntax).             default info
     HUB_LOG_FORMAT   text or json.                            default text
+    HUB_SMTP_URL     SMTP server for outgoing mail: smtp://HOST:PORT,
+                     smtp://USER:PASS@HOST:587?tls=required or smtps://USER:PASS@HOST:465.
+                     Without it, mail is kept in the outbox (see the mail log).
+                                                              default none
+    HUB_MAIL_FROM    Sender of outgoing mail.                 default Secondment Hub <no-reply@HOST>
 ";
 
 impl Config {
@@ -76,7 +84,20 @@ impl Config {
             Some("json") => true,
             Some(other) => return Err(format!("HUB_LOG_FORMAT: '{other}' should be text or json")),
         };
+        let smtp_url = match value("HUB_SMTP_URL") {
+            None => None,
+            Some(url) => {
+                check_smtp_url(&url)?;
+                Some(Secret(url))
+            }
+        };
+        let mail_from_text = value("HUB_MAIL_FROM").unwrap_or_else(|| default_sender(&public_url));
+        let mail_from = mail_from_text.parse::<lettre::message::Mailbox>().map_err(|_| {
+            format!("HUB_MAIL_FROM: '{mail_from_text}' is not an address like Secondment Hub <no-reply@hub.example>")
+        })?;
         Ok(Config {
+            smtp_url,
+            mail_from,
             addr,
             db_endpoint,
             db_credentials,
@@ -86,6 +107,21 @@ impl Config {
             log_json,
         })
     }
+}
+
+/// Refuses an SMTP URL that cannot be used, naming the variable but not repeating the URL (it
+/// may carry a password).
+fn check_smtp_url(url: &str) -> Result<(), String> {
+    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+        return Err("HUB_SMTP_URL must start with smtp:// or smtps://".into());
+    }
+    app::notifications::worker::check_url(url)
+}
+
+fn default_sender(public_url: &str) -> String {
+    let host = public_url.split("://").nth(1).unwrap_or("").split(['/', ':']).next().unwrap_or("");
+    let host = if host.chars().any(|c| c.is_ascii_alphabetic()) && host.contains('.') { host } else { "localhost" };
+    format!("Secondment Hub <no-reply@{host}>")
 }
 
 #[cfg(test)]
@@ -113,6 +149,24 @@ mod tests {
         assert!(config(&[("HUB_DB", "postgres://x")]).unwrap_err().starts_with("HUB_DB"));
         assert!(config(&[("HUB_DB_USER", "root")]).unwrap_err().contains("HUB_DB_PASS"));
         assert!(config(&[("HUB_DEMO", "maybe")]).unwrap_err().starts_with("HUB_DEMO"));
+    }
+
+    #[test]
+    fn smtp_settings() {
+        let c = config(&[("HUB_SMTP_URL", "smtp://127.0.0.1:2525")]).unwrap();
+        assert!(c.smtp_url.is_some());
+        assert_eq!(c.mail_from.to_string(), "Secondment Hub <no-reply@localhost>");
+        let c =
+            config(&[("HUB_PUBLIC_URL", "https://hub.rso.example/"), ("HUB_SMTP_URL", "smtps://u:p@mail.example:465")])
+                .unwrap();
+        assert_eq!(c.mail_from.email.to_string(), "no-reply@hub.rso.example");
+        for bad in ["not a url", "http://mail.example", "smtp://", "smtp://mail.example:25?tls=sometimes"] {
+            let err = config(&[("HUB_SMTP_URL", bad)]).unwrap_err();
+            assert!(err.starts_with("HUB_SMTP_URL"), "{bad}: {err}");
+        }
+        assert!(config(&[("HUB_MAIL_FROM", "nobody")]).unwrap_err().starts_with("HUB_MAIL_FROM"));
+        let secret = config(&[("HUB_SMTP_URL", "smtps://user:s3cret-pass@mail.example:465")]).unwrap();
+        assert!(!format!("{secret:?}").contains("s3cret-pass"));
     }
 
     #[test]

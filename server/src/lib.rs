@@ -34,7 +34,28 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     if config.demo {
         app::db::seed::seed_if_empty(&db).await.map_err(|e| format!("demo data: {e}"))?;
     }
-    Ok(AppState::new(db, Settings::new(&config.public_url)))
+    let mut settings = Settings::new(&config.public_url);
+    settings.smtp_configured = config.smtp_url.is_some();
+    Ok(AppState::new(db, settings))
+}
+
+/// Starts the mail delivery worker when an SMTP server is configured. It stops when `stop`
+/// completes. Returns its task, or `None` without SMTP (mail then waits in the outbox).
+pub fn start_mail_worker(
+    config: &Config,
+    state: &AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+    use app::notifications::worker::{transport, Worker, WorkerSettings};
+    let Some(url) = &config.smtp_url else {
+        tracing::warn!("HUB_SMTP_URL is not set: e-mail stays in the outbox (see the mail log)");
+        return Ok(None);
+    };
+    let transport = transport(&url.0, 4)?;
+    let domain = config.mail_from.email.domain().to_string();
+    let settings = WorkerSettings::new(config.mail_from.clone(), &domain);
+    let worker = Worker::new(state.db.clone(), transport, settings, state.mail_wake.clone());
+    Ok(Some(tokio::spawn(worker.run(stop))))
 }
 
 /// Leptos's options, set from our configuration rather than from cargo-leptos's environment

@@ -28,6 +28,16 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    let (stop_mail, mut mail_stopped) = tokio::sync::watch::channel(false);
+    let worker = match server::start_mail_worker(&config, &state, async move {
+        let _ = mail_stopped.changed().await;
+    }) {
+        Ok(worker) => worker,
+        Err(message) => {
+            eprintln!("start-up failed: {message}");
+            std::process::exit(2);
+        }
+    };
     let app = server::router(state, server::leptos_options(&config));
     let listener = match tokio::net::TcpListener::bind(config.addr).await {
         Ok(listener) => listener,
@@ -47,6 +57,11 @@ async fn main() {
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await;
+    let _ = stop_mail.send(true);
+    if let Some(worker) = worker {
+        // Let a send in flight finish; a mail cut off here is retried by the next start.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
+    }
     if let Err(error) = served {
         tracing::error!(%error, "server error");
         std::process::exit(1);

@@ -36,7 +36,7 @@ pub async fn handler(
 
 fn access_for(list: &str) -> Option<Access<'static>> {
     match list {
-        "members.csv" | "agencies.csv" | "donors.csv" | "themes.csv" => Some(STAFF),
+        "members.csv" | "agencies.csv" | "donors.csv" | "themes.csv" | "mail.csv" => Some(STAFF),
         "users.csv" | "audit.csv" => Some(ADMIN),
         _ => None,
     }
@@ -53,9 +53,11 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "themes.csv" => crate::admin::themes::service::csv(state, query).await,
         "users.csv" => crate::admin::users::service::csv(state, query).await,
         "audit.csv" => crate::audit::api::service::csv(state, query).await,
+        "mail.csv" => crate::notifications::api::service::csv(state, query).await,
         _ => Err(AppError::NotFound),
     }
 }
 
 /// Every export path, for the access test.
-pub const EXPORTS: &[&str] = &["members.csv", "agencies.csv", "donors.csv", "themes.csv", "users.csv", "audit.csv"];
+pub const EXPORTS: &[&str] =
+    &["members.csv", "agencies.csv", "donors.csv", "themes.csv", "users.csv", "audit.csv", "mail.csv"];

@@ -261,6 +261,8 @@ pub mod service {
             disabled: valid.disabled,
             has_password: hash.is_some() || before.as_ref().is_some_and(|b| b.has_password),
         };
+        // A new account without a password is invited to choose one.
+        let invite = creating && hash.is_none() && !valid.disabled;
         // Disabling, or replacing the password, ends every session of the user in the same transaction.
         let ends_sessions = !creating && (valid.disabled || hash.is_some());
 
@@ -287,11 +289,22 @@ pub mod service {
                 AppError::Conflict(_) => AppError::field("email", "Another user already has this e-mail address."),
                 other => other,
             })?;
-            audit::record_change(&tx, actor, creating, "user", &key, before.as_ref(), &after).await
+            audit::record_change(&tx, actor, creating, "user", &key, before.as_ref(), &after).await?;
+            if invite {
+                let user = db::rid("user", &key);
+                crate::auth::accounts::service::queue_invitation(&tx, &state, actor, &user, &valid.email, &valid.name, valid.role).await?;
+            }
+            Ok(())
         }
         .await;
         tx.finish(result).await?;
-        crate::api::done(&format!("User {} saved.", valid.email), "/admin/users");
+        let notice = if invite {
+            state.wake_mailer();
+            format!("User {} saved. An invitation to choose a password was e-mailed.", valid.email)
+        } else {
+            format!("User {} saved.", valid.email)
+        };
+        crate::api::done(&notice, "/admin/users");
         Ok(())
     }
 }
@@ -374,6 +387,13 @@ pub fn UserEditPage() -> impl IntoView {
                         let form_id = id.clone();
                         let state = FormState::new("/api/users/save", page_flash().as_ref(), defaults);
                         let password_label = if u.is_some() { "Set a new password" } else { "Initial password" };
+                        let password_hint = if u.is_some() {
+                            "Optional. At least 12 characters. Setting it signs the user out everywhere."
+                        } else {
+                            "Optional. Leave empty to e-mail an invitation with a link to choose a password."
+                        };
+                        let invite_id = id.clone();
+                        let can_invite = u.as_ref().is_some_and(|u| !u.disabled);
                         view! {
                             <PageHeader title=title>
                                 <a class="button-link" href="/admin/users">"Back to users"</a>
@@ -388,11 +408,21 @@ pub fn UserEditPage() -> impl IntoView {
                                     {select(&state, "agency", "Agency (for nominators and host contacts)", data.choices.agencies.clone(), false)}
                                     {select(&state, "donor", "Donor (for donor users)", data.choices.donors.clone(), false)}
                                     {Input::text("new_password", password_label).kind("password").autocomplete("new-password").max_len(128)
-                                        .hint("Optional. At least 12 characters. Setting it signs the user out everywhere.").render(&state)}
+                                        .hint(password_hint).render(&state)}
                                     {checkbox(&state, "disabled", "Account disabled (signs the user out at once)")}
                                     <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save user"</button></div>
                                 </form>
                             </EnhancedForm>
+                            {can_invite.then(|| view! {
+                                <section class="section" aria-labelledby="invite-heading">
+                                    <h2 id="invite-heading">"Invitation"</h2>
+                                    <p class="muted">"E-mail a link (valid for 72 hours) with which this user chooses a password. Earlier links stop working."</p>
+                                    <form method="post" action="/api/users/invite" class="inline-form">
+                                        {hidden("id", invite_id)}
+                                        <button type="submit" class="button-secondary">"Send invitation"</button>
+                                    </form>
+                                </section>
+                            })}
                             {(!id.is_empty()).then(|| view! { <crate::audit::pages::RecordHistory table="user" key=id.clone()/> })}
                         }.into_any()
                     }

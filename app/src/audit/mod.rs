@@ -73,15 +73,15 @@ pub async fn record(
     use crate::db::{self, v};
     tx.run(
         "CREATE audit_event SET at = time::now(), actor = $actor, actor_label = $label, action = $action,
-            record_table = $table, record_key = $key, before = $before, after = $after",
+            record_table = $table, record_key = $key, before = $before_json, after = $after_json",
         vec![
             ("actor", v(actor.user_key.as_deref().map(|k| db::rid("user", k)))),
             ("label", v(actor.label.clone())),
             ("action", v(action.to_string())),
             ("table", v(table.to_string())),
             ("key", v(key.to_string())),
-            ("before", v(before.map(|b| b.to_string()))),
-            ("after", v(after.map(|a| a.to_string()))),
+            ("before_json", v(before.map(|b| b.to_string()))),
+            ("after_json", v(after.map(|a| a.to_string()))),
         ],
     )
     .await?;

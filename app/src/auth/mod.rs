@@ -1,6 +1,7 @@
 //! Who is calling: roles, sessions, passwords, the login throttle, and the one guard that every
 //! server function calls first.
 
+pub mod accounts;
 pub mod api;
 pub mod model;
 pub mod pages;
@@ -13,5 +14,7 @@ pub mod guard;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 pub use model::{CurrentUser, NamedRef, Role};

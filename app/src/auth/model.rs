@@ -97,6 +97,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/admin/donors", "Donors"),
             nav("/admin/themes", "Themes"),
             nav("/admin/users", "Users"),
+            nav("/mail", "Mail log"),
             nav("/admin/audit", "Audit trail"),
         ]),
         Role::Coordinator => items.extend([
@@ -104,6 +105,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
             nav("/admin/themes", "Themes"),
+            nav("/mail", "Mail log"),
         ]),
         // Their areas (nominations, placements, reports, funding) arrive with the workflow;
         // until then the home page is where they start.

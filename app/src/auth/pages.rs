@@ -26,6 +26,57 @@ pub fn LoginPage() -> impl IntoView {
                     </div>
                 </form>
             </EnhancedForm>
+            <p class="auth-links"><a href="/account/forgot">"Forgot your password?"</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let state = FormState::new("/api/password/forgot", page_flash().as_ref(), Default::default());
+    view! {
+        <div class="auth-card">
+            <PageHeader title="Forgot your password?" lead="We will e-mail you a link to choose a new one."/>
+            <EnhancedForm>
+                <form method="post" action="/api/password/forgot" class="form" novalidate>
+                    {form_message(&state)}
+                    {Input::text("email", "E-mail").kind("email").required().autocomplete("username").max_len(254).render(&state)}
+                    <div class="form-actions">
+                        <button type="submit" class="button" data-pending="Sending…">"Send the link"</button>
+                    </div>
+                </form>
+            </EnhancedForm>
+            <p class="auth-links"><a href="/login">"Back to sign in"</a></p>
+        </div>
+    }
+}
+
+/// Where an invitation or reset link lands: choose a password.
+#[component]
+pub fn NewPasswordPage(invitation: bool) -> impl IntoView {
+    let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
+    let action = if invitation { "/api/invitation/accept" } else { "/api/password/reset" };
+    let state = FormState::new(action, page_flash().as_ref(), Default::default());
+    let (title, lead) = if invitation {
+        ("Welcome to Secondment Hub", "Choose your password to activate your account.")
+    } else {
+        ("Choose a new password", "Your other sessions will be signed out.")
+    };
+    view! {
+        <div class="auth-card">
+            <PageHeader title=title lead=lead/>
+            <EnhancedForm>
+                <form method="post" action=action class="form" novalidate>
+                    {form_message(&state)}
+                    {hidden("token", token)}
+                    <p class="field-hint">"At least 12 characters. A passphrase of several words is easiest to remember."</p>
+                    {Input::text("new_password", "New password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
+                    {Input::text("confirm_password", "Repeat the new password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
+                    <div class="form-actions">
+                        <button type="submit" class="button" data-pending="Saving…">"Set password and sign in"</button>
+                    </div>
+                </form>
+            </EnhancedForm>
         </div>
     }
 }

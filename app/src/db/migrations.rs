@@ -11,11 +11,18 @@ pub struct Migration {
     pub script: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "reference data, users, sessions, audit",
-    script: include_str!("migrations/0001_foundation.surql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "reference data, users, sessions, audit",
+        script: include_str!("migrations/0001_foundation.surql"),
+    },
+    Migration {
+        version: 2,
+        name: "notification outbox, account tokens",
+        script: include_str!("migrations/0002_outbox.surql"),
+    },
+];
 
 #[derive(Debug, SurrealValue)]
 struct Applied {

@@ -6,8 +6,11 @@ use reqwest::StatusCode;
 
 /// Server functions that anonymous callers may use, each for a stated reason.
 const PUBLIC: &[&str] = &[
-    "/api/login", // signing in
-    "/api/me",    // answers "nobody" to an anonymous caller
+    "/api/login",             // signing in
+    "/api/me",                // answers "nobody" to an anonymous caller
+    "/api/password/forgot",   // asking for a reset link; answers alike for every address
+    "/api/password/reset",    // the e-mailed token is the credential
+    "/api/invitation/accept", // the e-mailed token is the credential
 ];
 
 #[tokio::test]
@@ -17,7 +20,9 @@ async fn every_server_function_refuses_anonymous_callers() {
     let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
     // The walk must cover the API, not an empty list.
     assert!(paths.len() >= 15, "only {} server functions registered: {paths:?}", paths.len());
-    for expected in ["/api/login", "/api/logout", "/api/users/save", "/api/agencies/save", "/api/audit/list"] {
+    for expected in
+        ["/api/login", "/api/logout", "/api/users/save", "/api/agencies/save", "/api/audit/list", "/api/mail/resend"]
+    {
         assert!(paths.contains(&expected), "{expected} is not registered");
     }
     for path in paths {
@@ -54,7 +59,15 @@ async fn roles_reach_only_their_areas() {
     let app = TestApp::start().await;
     for role in ["nominator", "host", "secondee", "donor"] {
         let client = app.login_as(role).await;
-        for path in ["/api/members/list", "/api/agencies/list", "/api/users/list", "/api/audit/list"] {
+        for path in [
+            "/api/members/list",
+            "/api/agencies/list",
+            "/api/users/list",
+            "/api/audit/list",
+            "/api/mail/list",
+            "/api/mail/resend",
+            "/api/users/invite",
+        ] {
             let response = app.post(&client, path, &[]).await;
             assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role} reached {path}");
         }

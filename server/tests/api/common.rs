@@ -19,21 +19,23 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app with the demo data (so every role has a login).
     pub async fn start() -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let public_url = format!("http://{addr}");
         let config = Config::from_lookup(|key| match key {
             "HUB_DB" => Some("mem://".into()),
             "HUB_DEMO" => Some("1".into()),
-            "HUB_ADDR" => Some("127.0.0.1:0".into()),
+            "HUB_ADDR" => Some(addr.to_string()),
+            "HUB_PUBLIC_URL" => Some(public_url.clone()),
             _ => None,
         })
         .expect("test configuration");
         let state = server::start_database(&config).await.expect("database starts");
         let router = server::router(state.clone(), server::leptos_options(&config));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp { base: format!("http://{addr}"), state }
+        TestApp { base: public_url, state }
     }
 
     pub fn url(&self, path: &str) -> String {

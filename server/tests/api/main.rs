@@ -2,9 +2,12 @@
 //! in-memory SurrealDB. One test binary, so the large server is linked once.
 
 mod common;
+#[path = "../support/mod.rs"]
+mod support;
 
 mod access;
 mod admin;
 mod auth;
 mod database;
+mod mail;
 mod pages;

@@ -1,0 +1,258 @@
+//! Invitations and password resets: e-mailed single-use links that let a person choose a
+//! password. Using one signs the user in and ends their other sessions.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ForgotForm {
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewPasswordForm {
+    pub token: String,
+    pub new_password: String,
+    pub confirm_password: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    /// The user to (re-)invite.
+    pub id: String,
+}
+
+pub const FORGOT_ANSWER: &str =
+    "If an account exists for that address, we have sent it a link to choose a new password. The link works for one hour.";
+
+/// Public: anyone may ask; the answer never tells whether the address has an account.
+#[server(endpoint = "password/forgot")]
+pub async fn forgot_password(#[server(flatten)] form: ForgotForm) -> Result<(), AppError> {
+    super::guard::public();
+    let result = service::forgot(&form).await;
+    crate::api::finish(result, &form)
+}
+
+/// Public: the token in the form is the credential.
+#[server(endpoint = "password/reset")]
+pub async fn reset_password(#[server(flatten)] form: NewPasswordForm) -> Result<(), AppError> {
+    super::guard::public();
+    let result = service::set_password(&form, super::tokens::Purpose::Reset).await;
+    crate::api::finish(result, &form)
+}
+
+/// Public: the token in the form is the credential.
+#[server(endpoint = "invitation/accept")]
+pub async fn accept_invitation(#[server(flatten)] form: NewPasswordForm) -> Result<(), AppError> {
+    super::guard::public();
+    let result = service::set_password(&form, super::tokens::Purpose::Invitation).await;
+    crate::api::finish(result, &form)
+}
+
+#[server(endpoint = "users/invite")]
+pub async fn invite_user(#[server(flatten)] form: InviteForm) -> Result<(), AppError> {
+    let admin = super::guard::require(super::guard::ADMIN).await?;
+    let result = service::invite(&admin, &form).await;
+    crate::api::finish(result, &form)
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use surrealdb::types::{RecordId, SurrealValue};
+
+    use super::*;
+    use crate::audit::{self, Actor};
+    use crate::auth::password_policy::check_new_password;
+    use crate::auth::tokens::{self, Purpose};
+    use crate::auth::{password, session, CurrentUser, Role};
+    use crate::db::{self, v, Tx};
+    use crate::error::FieldErrors;
+    use crate::notifications::outbox::{self, Outgoing};
+    use crate::notifications::recipients::Recipient;
+    use crate::notifications::templates::MailContent;
+    use crate::state::AppState;
+
+    /// At most this many reset links per account and hour; further requests get the same
+    /// answer and send nothing.
+    const RESETS_PER_HOUR: i64 = 5;
+
+    #[derive(Debug, SurrealValue)]
+    struct Account {
+        id: RecordId,
+        email: String,
+        name: String,
+        role: String,
+        disabled: bool,
+    }
+
+    async fn account_by(
+        state: &AppState,
+        condition: &str,
+        var: surrealdb::types::Value,
+    ) -> Result<Option<Account>, AppError> {
+        let mut r = state
+            .db
+            .query(format!("SELECT id, email, name, role, disabled FROM user WHERE {condition} LIMIT 1"))
+            .bind(("needle", var))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("account lookup"))?;
+        let rows: Vec<Account> = r.take(0).map_err(db::fail("account decode"))?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// Queues an invitation for `user` inside `tx`.
+    pub async fn queue_invitation(
+        tx: &Tx,
+        state: &AppState,
+        inviter: &CurrentUser,
+        user: &RecordId,
+        email: &str,
+        name: &str,
+        role: Role,
+    ) -> Result<(), AppError> {
+        let (token, token_key) = tokens::issue(tx, user, Purpose::Invitation).await?;
+        let link = format!("{}{}?token={token}", state.settings.public_url, Purpose::Invitation.path());
+        let recipient = Recipient { email: email.to_string(), name: name.to_string(), language: "en".into() };
+        outbox::enqueue(
+            tx,
+            &state.settings.public_url,
+            Outgoing {
+                record_table: "account_token",
+                record_key: &token_key,
+                recipient: &recipient,
+                content: MailContent::Invitation {
+                    name: name.to_string(),
+                    inviter: inviter.name.clone(),
+                    role: role.label().to_string(),
+                    link: link.clone(),
+                    valid_hours: Purpose::Invitation.valid_hours(),
+                },
+                link_path: format!("{}?token={token}", Purpose::Invitation.path()),
+                secret: Some(token),
+            },
+        )
+        .await
+    }
+
+    pub async fn invite(admin: &CurrentUser, form: &InviteForm) -> Result<(), AppError> {
+        let state = AppState::current()?;
+        let key = crate::api::parse_key(&form.id)?;
+        let account = account_by(&state, "id = $needle", v(db::rid("user", &key))).await?.ok_or(AppError::NotFound)?;
+        if account.disabled {
+            return Err(AppError::Conflict("This account is disabled. Enable it before inviting.".into()));
+        }
+        let role = Role::parse(&account.role).map_err(|_| AppError::Internal)?;
+        let tx = Tx::begin(&state.db).await?;
+        let result = async {
+            queue_invitation(&tx, &state, admin, &account.id, &account.email, &account.name, role).await?;
+            audit::record(&tx, &Actor::user(admin), "invited", "user", &key, None, None).await
+        }
+        .await;
+        tx.finish(result).await?;
+        state.wake_mailer();
+        crate::api::done(&format!("Invitation sent to {}.", account.email), &format!("/admin/users/{key}"));
+        Ok(())
+    }
+
+    pub async fn forgot(form: &ForgotForm) -> Result<(), AppError> {
+        let state = AppState::current()?;
+        let email = form.email.trim().to_lowercase();
+        if email.is_empty() || email.len() > 254 {
+            return Err(AppError::field("email", "Enter the e-mail address of your account."));
+        }
+        if let Some(account) = account_by(&state, "email = $needle", v(email.clone())).await? {
+            if !account.disabled && tokens::recent_resets(&state.db, &account.id).await? < RESETS_PER_HOUR {
+                let tx = Tx::begin(&state.db).await?;
+                let result = async {
+                    let (token, token_key) = tokens::issue(&tx, &account.id, Purpose::Reset).await?;
+                    let path = format!("{}?token={token}", Purpose::Reset.path());
+                    let recipient =
+                        Recipient { email: account.email.clone(), name: account.name.clone(), language: "en".into() };
+                    outbox::enqueue(
+                        &tx,
+                        &state.settings.public_url,
+                        Outgoing {
+                            record_table: "account_token",
+                            record_key: &token_key,
+                            recipient: &recipient,
+                            content: MailContent::PasswordReset {
+                                name: account.name.clone(),
+                                link: format!("{}{path}", state.settings.public_url),
+                                valid_hours: Purpose::Reset.valid_hours(),
+                            },
+                            link_path: path,
+                            secret: Some(token),
+                        },
+                    )
+                    .await?;
+                    audit::record(&tx, &Actor::system(), "reset_requested", "user", &db::key(&account.id), None, None)
+                        .await
+                }
+                .await;
+                tx.finish(result).await?;
+                state.wake_mailer();
+            }
+        }
+        crate::api::done(FORGOT_ANSWER, "/login");
+        Ok(())
+    }
+
+    pub async fn set_password(form: &NewPasswordForm, purpose: Purpose) -> Result<(), AppError> {
+        let state = AppState::current()?;
+        let token = form.token.trim();
+        // The e-mail of the account is not known before the token is checked; the policy's
+        // "not your e-mail" rule is applied after.
+        let mut errors = FieldErrors::new();
+        if let Err(message) = check_new_password(&form.new_password, "") {
+            errors.add("new_password", message);
+        }
+        if form.confirm_password != form.new_password {
+            errors.add("confirm_password", "The two passwords do not match.");
+        }
+        errors.finish(|| ())?;
+        let hash = password::hash(form.new_password.clone()).await?;
+
+        let tx = Tx::begin(&state.db).await?;
+        let result = async {
+            let user = tokens::redeem(&tx, token, purpose).await?;
+            let mut r = tx.run("SELECT VALUE email FROM ONLY $user", vec![("user", v(user.clone()))]).await?;
+            let email: Option<String> = r.take(0).map_err(db::fail("account email"))?;
+            if let Err(message) = check_new_password(&form.new_password, email.as_deref().unwrap_or_default()) {
+                return Err(AppError::field("new_password", message));
+            }
+            tx.run(
+                &format!("UPDATE $user SET password_hash = $hash; {}", session::REVOKE_ALL_OF_USER),
+                vec![("user", v(user.clone())), ("hash", v(hash.clone()))],
+            )
+            .await?;
+            let action = match purpose {
+                Purpose::Invitation => "invitation_accepted",
+                Purpose::Reset => "password_reset",
+            };
+            audit::record(&tx, &Actor::system(), action, "user", &db::key(&user), None, None).await?;
+            Ok(user)
+        }
+        .await;
+        let user = tx.finish(result).await?;
+
+        let session_token = session::create(&state.db, &user).await?;
+        if let (Some(response), Ok(cookie)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&session::set_cookie(&session_token, state.settings.secure_cookies)),
+        ) {
+            response.append_header(http::header::SET_COOKIE, cookie);
+        }
+        let notice = match purpose {
+            Purpose::Invitation => "Welcome to Secondment Hub. Your password is set and you are signed in.",
+            Purpose::Reset => "Your password was changed and you are signed in. Other sessions were signed out.",
+        };
+        crate::api::done(notice, "/");
+        Ok(())
+    }
+}

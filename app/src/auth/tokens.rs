@@ -1,0 +1,115 @@
+//! Single-use account links: invitations (72 h) and password resets (1 h). The link carries a
+//! random 256-bit token; the database keeps only its SHA-256.
+
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use crate::db::{self, v, Tx};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Invitation,
+    Reset,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Invitation => "invitation",
+            Purpose::Reset => "reset",
+        }
+    }
+
+    pub fn valid_hours(self) -> u32 {
+        match self {
+            Purpose::Invitation => 72,
+            Purpose::Reset => 1,
+        }
+    }
+
+    /// The page where the link lands.
+    pub fn path(self) -> &'static str {
+        match self {
+            Purpose::Invitation => "/account/welcome",
+            Purpose::Reset => "/account/reset",
+        }
+    }
+}
+
+fn key_of(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new token for `user`; earlier unused tokens of the same purpose stop working.
+/// Returns (token for the link, record key).
+pub async fn issue(tx: &Tx, user: &RecordId, purpose: Purpose) -> Result<(String, String), AppError> {
+    let token = super::session::new_token();
+    let key = key_of(&token);
+    let expires = Utc::now() + Duration::hours(purpose.valid_hours() as i64);
+    tx.run(
+        "UPDATE account_token SET used_at = time::now() WHERE user = $user AND purpose = $purpose AND used_at = NONE;
+         CREATE $id SET purpose = $purpose, user = $user, created_at = time::now(), expires_at = $expires;",
+        vec![
+            ("id", v(db::rid("account_token", &key))),
+            ("user", v(user.clone())),
+            ("purpose", v(purpose.as_str().to_string())),
+            ("expires", v(expires)),
+        ],
+    )
+    .await?;
+    Ok((token, key))
+}
+
+#[derive(Debug, SurrealValue)]
+struct TokenRow {
+    purpose: String,
+    user: RecordId,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+    disabled: bool,
+}
+
+pub const LINK_NOT_VALID: &str = "This link has expired or has already been used. Ask for a new one.";
+
+/// Uses a token once, inside `tx`: returns the user it was for. Expired, used, unknown or
+/// wrong-purpose tokens are all refused with the same message.
+pub async fn redeem(tx: &Tx, token: &str, purpose: Purpose) -> Result<RecordId, AppError> {
+    let refused = || AppError::Conflict(LINK_NOT_VALID.into());
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(refused());
+    }
+    let id = db::rid("account_token", &key_of(token));
+    let mut r = tx
+        .run(
+            "SELECT purpose, user, expires_at, used_at, user.disabled AS disabled FROM ONLY $id",
+            vec![("id", v(id.clone()))],
+        )
+        .await?;
+    let row: Option<TokenRow> = r.take(0).map_err(db::fail("token decode"))?;
+    let row = row.ok_or_else(refused)?;
+    if row.purpose != purpose.as_str() || row.used_at.is_some() || row.expires_at <= Utc::now() || row.disabled {
+        return Err(refused());
+    }
+    let mut r = tx
+        .run("UPDATE $id SET used_at = time::now() WHERE used_at = NONE RETURN VALUE id", vec![("id", v(id))])
+        .await?;
+    let used: Vec<RecordId> = r.take(0).map_err(db::fail("token use"))?;
+    if used.is_empty() {
+        return Err(refused());
+    }
+    Ok(row.user)
+}
+
+/// How many reset links `user` was sent in the last hour (to refuse mail-bombing).
+pub async fn recent_resets(db: &crate::state::Db, user: &RecordId) -> Result<i64, AppError> {
+    let mut r = db
+        .query("RETURN count(SELECT id FROM account_token WHERE user = $user AND purpose = 'reset' AND created_at > time::now() - 1h)")
+        .bind(("user", user.clone()))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("reset count"))?;
+    let n: Option<i64> = r.take(0).map_err(db::fail("reset count decode"))?;
+    Ok(n.unwrap_or(0))
+}

@@ -1,0 +1,182 @@
+//! The mail log: every notification with its delivery state, and resending a failed one.
+//! Admins and coordinators.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: String,
+    pub created_at: String,
+    pub event: String,
+    pub recipient: String,
+    pub subject: String,
+    pub link: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub sent_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailLog {
+    pub page: Page<NotificationView>,
+    /// False when no SMTP server is configured: queued mail waits.
+    pub smtp_configured: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResendForm {
+    pub id: String,
+}
+
+#[server(endpoint = "mail/list")]
+pub async fn list_mail(#[server(flatten)] query: ListQuery) -> Result<MailLog, AppError> {
+    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::list(&query).await)
+}
+
+#[server(endpoint = "mail/resend")]
+pub async fn resend_mail(#[server(flatten)] form: ResendForm) -> Result<(), AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    let result = service::resend(&user, &form).await;
+    crate::api::finish(result, &form)
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use chrono::{DateTime, Utc};
+    use surrealdb::types::{RecordId, SurrealValue};
+
+    use super::*;
+    use crate::admin::store::ListSql;
+    use crate::audit::{self, Actor};
+    use crate::auth::CurrentUser;
+    use crate::db::{self, v, Tx};
+    use crate::notifications::{DeliveryState, EventKind};
+    use crate::state::AppState;
+
+    const FIELDS: &str =
+        "id, created_at, event, recipient_email, recipient_name, subject, link, state, attempts, last_error, sent_at";
+    const SORTS: &[(&str, &str)] = &[("created", "created_at"), ("recipient", "recipient_email"), ("state", "state")];
+
+    #[derive(Debug, SurrealValue)]
+    pub struct Row {
+        id: RecordId,
+        created_at: DateTime<Utc>,
+        event: String,
+        recipient_email: String,
+        recipient_name: String,
+        subject: String,
+        link: String,
+        state: String,
+        attempts: i64,
+        last_error: Option<String>,
+        sent_at: Option<DateTime<Utc>>,
+    }
+
+    fn when(t: DateTime<Utc>) -> String {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+
+    impl From<Row> for NotificationView {
+        fn from(r: Row) -> Self {
+            NotificationView {
+                id: db::key(&r.id),
+                created_at: when(r.created_at),
+                event: EventKind::parse(&r.event).map(|e| e.label().to_string()).unwrap_or(r.event),
+                recipient: format!("{} <{}>", r.recipient_name, r.recipient_email),
+                subject: r.subject,
+                link: r.link,
+                state: r.state,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                sent_at: r.sent_at.map(when),
+            }
+        }
+    }
+
+    fn query_for(query: &ListQuery) -> (ListSql, ListQuery) {
+        let mut query = query.clone();
+        if query.sort.is_empty() {
+            query.sort = "created".into();
+            query.dir = "desc".into();
+        }
+        let (from, to) = query.date_bounds();
+        let state = DeliveryState::parse(&query.status).map(|s| s.as_str().to_string());
+        let event = EventKind::parse(&query.kind).map(|e| e.as_str().to_string());
+        let sql = ListSql::new("notification", FIELDS, SORTS)
+            .filter_if(state.is_some(), "state = $state", "state", v(state))
+            .filter_if(event.is_some(), "event = $event_kind", "event_kind", v(event))
+            .filter_if(
+                !query.q.trim().is_empty(),
+                "(string::contains(recipient_email, $q) OR string::contains(string::lowercase(recipient_name), $q))",
+                "q",
+                v(query.needle()),
+            )
+            .filter_if(from.is_some(), "created_at >= $from", "from", v(from))
+            .filter_if(to.is_some(), "created_at < $to", "to", v(to));
+        (sql, query)
+    }
+
+    pub async fn list(query: &ListQuery) -> Result<MailLog, AppError> {
+        let state = AppState::current()?;
+        let (sql, query) = query_for(query);
+        let page = sql.page::<Row>(&state.db, &query).await?.map(Into::into);
+        Ok(MailLog { page, smtp_configured: state.settings.smtp_configured })
+    }
+
+    pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
+        query.check()?;
+        let (sql, query) = query_for(query);
+        let rows = sql.all::<Row>(&state.db, &query).await?;
+        Ok(crate::listing::csv(
+            &["id", "created", "event", "recipient", "subject", "state", "attempts", "last_error", "sent"],
+            rows.into_iter().map(NotificationView::from).map(|n| {
+                vec![
+                    n.id,
+                    n.created_at,
+                    n.event,
+                    n.recipient,
+                    n.subject,
+                    n.state,
+                    n.attempts.to_string(),
+                    n.last_error.unwrap_or_default(),
+                    n.sent_at.unwrap_or_default(),
+                ]
+            }),
+        ))
+    }
+
+    /// Puts a failed notification back in the queue for a fresh series of tries.
+    pub async fn resend(user: &CurrentUser, form: &ResendForm) -> Result<(), AppError> {
+        let state = AppState::current()?;
+        let key = crate::api::parse_key(&form.id)?;
+        let id = db::rid("notification", &key);
+        let tx = Tx::begin(&state.db).await?;
+        let result = async {
+            let mut r = tx
+                .run(
+                    "UPDATE $id SET state = 'pending', attempts = 0, next_attempt_at = time::now(), last_error = NONE
+                     WHERE state = 'failed' RETURN VALUE id",
+                    vec![("id", v(id.clone()))],
+                )
+                .await?;
+            let updated: Vec<RecordId> = r.take(0).map_err(db::fail("resend decode"))?;
+            if updated.is_empty() {
+                return Err(AppError::Conflict("Only a failed e-mail can be sent again.".into()));
+            }
+            let after = serde_json::json!({ "state": "pending" });
+            audit::record(&tx, &Actor::user(user), "resent", "notification", &key, None, Some(&after)).await
+        }
+        .await;
+        tx.finish(result).await?;
+        state.wake_mailer();
+        crate::api::done("The e-mail is queued again.", "/mail");
+        Ok(())
+    }
+}

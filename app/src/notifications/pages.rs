@@ -1,0 +1,96 @@
+//! The mail log page.
+
+use leptos::prelude::*;
+
+use super::api::list_mail;
+use super::{DeliveryState, EventKind};
+use crate::ui::fields::hidden;
+use crate::ui::layout::error_view;
+use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
+use crate::ui::PageHeader;
+
+fn state_label(state: &str, smtp_configured: bool) -> String {
+    match state {
+        "pending" if !smtp_configured => "not sent: no SMTP configured".into(),
+        "pending" => "queued".into(),
+        "sending" => "sending".into(),
+        "sent" => "sent".into(),
+        "failed" => "failed".into(),
+        other => other.into(),
+    }
+}
+
+#[component]
+pub fn MailLogPage() -> impl IntoView {
+    let query = current_query();
+    const BASE: &str = "/mail";
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match list_mail(query.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(log) => {
+                        let states = DeliveryState::ALL.iter().map(|s| (s.as_str().to_string(), s.as_str().to_string())).collect();
+                        let events = EventKind::ALL.iter().map(|e| (e.as_str().to_string(), e.label().to_string())).collect();
+                        let smtp = log.smtp_configured;
+                        view! {
+                            <PageHeader title="Mail log" lead="Every e-mail the system has queued, and what became of it."/>
+                            {(!smtp).then(|| view! {
+                                <div class="notice notice-error" role="status">
+                                    "No SMTP server is configured (HUB_SMTP_URL), so e-mail is kept here and not sent."
+                                </div>
+                            })}
+                            {filter_bar(BASE, "/export/mail.csv", &query, vec![("status", "State", states), ("kind", "Event", events)])}
+                            <form method="get" action=BASE class="filter-bar date-filter">
+                                <div class="field"><label for="filter-from">"From date"</label><input id="filter-from" type="date" name="from" value=query.from.clone()/></div>
+                                <div class="field"><label for="filter-to">"To date"</label><input id="filter-to" type="date" name="to" value=query.to.clone()/></div>
+                                {hidden("q", query.q.clone())}
+                                {hidden("status", query.status.clone())}
+                                {hidden("kind", query.kind.clone())}
+                                <button type="submit" class="button-secondary">"Apply dates"</button>
+                            </form>
+                            <div class="table-wrap">
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            {sort_header(BASE, &query, "created", "Queued")}
+                                            <th scope="col">"Event"</th>
+                                            {sort_header(BASE, &query, "recipient", "Recipient")}
+                                            <th scope="col">"Subject"</th>
+                                            {sort_header(BASE, &query, "state", "State")}
+                                            <th scope="col">"Tries"</th>
+                                            <th scope="col">"Last error"</th>
+                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {log.page.items.iter().map(|n| view! {
+                                            <tr>
+                                                <td class="nowrap">{n.created_at.clone()}</td>
+                                                <td>{n.event.clone()}</td>
+                                                <td>{n.recipient.clone()}</td>
+                                                <td>{n.subject.clone()}</td>
+                                                <td><span class=format!("state state-{}", n.state)>{state_label(&n.state, smtp)}</span>{n.sent_at.clone().map(|t| view! { <br/><span class="muted">{t}</span> })}</td>
+                                                <td>{n.attempts}</td>
+                                                <td>{n.last_error.clone()}</td>
+                                                <td>{(n.state == "failed").then(|| view! {
+                                                    <form method="post" action="/api/mail/resend" class="inline-form">
+                                                        {hidden("id", n.id.clone())}
+                                                        <button type="submit" class="button-link">"Send again"</button>
+                                                    </form>
+                                                })}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {log.page.items.is_empty().then(|| view! { <p class="empty">"No e-mail matches."</p> })}
+                            {pager(BASE, &query, &log.page)}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

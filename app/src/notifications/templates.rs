@@ -1,0 +1,125 @@
+//! Mail templates: a plain-text and an HTML part for each event kind, compiled with askama
+//! (HTML parts escape what they insert). Templates live in `app/templates/mail/<language>/`;
+//! English is the only language so far, and every language falls back to it.
+
+use askama::Template;
+
+use super::rules::{header_text, EventKind};
+
+/// What a mail says, by event.
+#[derive(Debug, Clone)]
+pub enum MailContent {
+    Invitation { name: String, inviter: String, role: String, link: String, valid_hours: u32 },
+    PasswordReset { name: String, link: String, valid_hours: u32 },
+}
+
+impl MailContent {
+    pub fn event(&self) -> EventKind {
+        match self {
+            MailContent::Invitation { .. } => EventKind::Invitation,
+            MailContent::PasswordReset { .. } => EventKind::PasswordReset,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/en/invitation.txt", escape = "none")]
+struct InvitationText<'a> {
+    name: &'a str,
+    inviter: &'a str,
+    role: &'a str,
+    link: &'a str,
+    valid_hours: u32,
+}
+
+#[derive(Template)]
+#[template(path = "mail/en/invitation.html")]
+struct InvitationHtml<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    name: &'a str,
+    inviter: &'a str,
+    role: &'a str,
+    link: &'a str,
+    valid_hours: u32,
+}
+
+#[derive(Template)]
+#[template(path = "mail/en/password_reset.txt", escape = "none")]
+struct ResetText<'a> {
+    name: &'a str,
+    link: &'a str,
+    valid_hours: u32,
+}
+
+#[derive(Template)]
+#[template(path = "mail/en/password_reset.html")]
+struct ResetHtml<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    name: &'a str,
+    link: &'a str,
+    valid_hours: u32,
+}
+
+/// Renders `content` in `language` (English for now, whatever is asked).
+pub fn render(_language: &str, content: &MailContent) -> Result<Rendered, askama::Error> {
+    let lang = "en";
+    match content {
+        MailContent::Invitation { name, inviter, role, link, valid_hours } => {
+            let subject = header_text("You are invited to Secondment Hub", 200);
+            let text = InvitationText { name, inviter, role, link, valid_hours: *valid_hours }.render()?;
+            let html = InvitationHtml { lang, subject: &subject, name, inviter, role, link, valid_hours: *valid_hours }
+                .render()?;
+            Ok(Rendered { subject, text, html })
+        }
+        MailContent::PasswordReset { name, link, valid_hours } => {
+            let subject = header_text("Reset your Secondment Hub password", 200);
+            let text = ResetText { name, link, valid_hours: *valid_hours }.render()?;
+            let html = ResetHtml { lang, subject: &subject, name, link, valid_hours: *valid_hours }.render()?;
+            Ok(Rendered { subject, text, html })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_parts_carry_the_link_and_html_is_escaped() {
+        let content = MailContent::Invitation {
+            name: "<b>Jane</b> & co".into(),
+            inviter: "Ayesha Admin".into(),
+            role: "Secondee".into(),
+            link: "https://hub.example/account/welcome?token=abc".into(),
+            valid_hours: 72,
+        };
+        let mail = render("th", &content).unwrap();
+        assert_eq!(mail.subject, "You are invited to Secondment Hub");
+        assert!(mail.text.contains("https://hub.example/account/welcome?token=abc"));
+        assert!(mail.text.contains("Dear <b>Jane</b> & co,"), "plain text is not HTML-escaped");
+        assert!(mail.html.contains("href=\"https://hub.example/account/welcome?token=abc\""));
+        assert!(mail.html.contains("Dear &#60;b&#62;Jane&#60;/b&#62; &#38; co,"), "{}", mail.html);
+        assert!(!mail.html.contains("<b>Jane"));
+        assert!(mail.text.contains("72 hours"));
+    }
+
+    #[test]
+    fn reset_mail() {
+        let mail = render(
+            "en",
+            &MailContent::PasswordReset { name: "Jane".into(), link: "http://x/r".into(), valid_hours: 1 },
+        )
+        .unwrap();
+        assert!(mail.subject.contains("Reset"));
+        assert!(mail.html.contains("http://x/r") && mail.text.contains("http://x/r"));
+    }
+}

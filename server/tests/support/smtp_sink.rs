@@ -1,0 +1,163 @@
+//! A small SMTP server for tests and benchmarks: it speaks real SMTP over TCP on a loopback
+//! port, keeps what it receives, and can be told to refuse recipients (550) or to stop and
+//! start again on the same port.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<String> {
+        let prefix = format!("{}:", name.to_lowercase());
+        self.data
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .find(|l| l.to_lowercase().starts_with(&prefix))
+            .map(|l| l[prefix.len()..].trim().to_string())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Accept,
+    /// Answers `550` to every recipient: a permanent failure.
+    RejectRecipients,
+}
+
+pub struct SmtpSink {
+    pub addr: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+    mode: Arc<Mutex<Mode>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        Self::start_on("127.0.0.1:0".parse().unwrap()).await
+    }
+
+    pub async fn start_on(addr: SocketAddr) -> SmtpSink {
+        let listener = TcpListener::bind(addr).await.expect("sink binds");
+        let addr = listener.local_addr().unwrap();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let mode = Arc::new(Mutex::new(Mode::Accept));
+        let task = tokio::spawn(serve(listener, received.clone(), mode.clone()));
+        SmtpSink { addr, received, mode, task: Some(task) }
+    }
+
+    /// A port that nothing listens on (yet): for "the SMTP server is down".
+    pub async fn free_port() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap()
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://{}", self.addr)
+    }
+
+    pub fn set_mode(&self, mode: Mode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn serve(listener: TcpListener, received: Arc<Mutex<Vec<Received>>>, mode: Arc<Mutex<Mode>>) {
+    let mut sessions = tokio::task::JoinSet::new();
+    loop {
+        let Ok((socket, _)) = listener.accept().await else { continue };
+        let (received, mode) = (received.clone(), mode.clone());
+        sessions.spawn(async move {
+            let _ = session(socket, received, mode).await;
+        });
+    }
+}
+
+async fn session(
+    socket: tokio::net::TcpStream,
+    received: Arc<Mutex<Vec<Received>>>,
+    mode: Arc<Mutex<Mode>>,
+) -> std::io::Result<()> {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 sink.test ESMTP ready\r\n").await?;
+    let (mut from, mut to) = (String::new(), Vec::new());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_string();
+        let upper = command.to_uppercase();
+        if upper.starts_with("EHLO") {
+            write.write_all(b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n").await?;
+        } else if upper.starts_with("HELO") {
+            write.write_all(b"250 sink.test\r\n").await?;
+        } else if upper.starts_with("MAIL FROM:") {
+            from = command[10..].trim().to_string();
+            to.clear();
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper.starts_with("RCPT TO:") {
+            if *mode.lock().unwrap() == Mode::RejectRecipients {
+                write.write_all(b"550 5.1.1 No such user here\r\n").await?;
+            } else {
+                to.push(command[8..].trim().to_string());
+                write.write_all(b"250 OK\r\n").await?;
+            }
+        } else if upper == "DATA" {
+            write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if lines.read_line(&mut line).await? == 0 {
+                    return Ok(());
+                }
+                if line == ".\r\n" || line == ".\n" {
+                    break;
+                }
+                let text = line.strip_prefix('.').unwrap_or(&line);
+                data.push_str(&text.replace("\r\n", "\n"));
+            }
+            received.lock().unwrap().push(Received { from: from.clone(), to: to.clone(), data });
+            write.write_all(b"250 OK queued\r\n").await?;
+        } else if upper == "RSET" || upper == "NOOP" {
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper == "QUIT" {
+            write.write_all(b"221 Bye\r\n").await?;
+            return Ok(());
+        } else {
+            write.write_all(b"502 Command not implemented\r\n").await?;
+        }
+    }
+}
