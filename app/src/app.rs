@@ -15,6 +15,7 @@ use crate::admin::users::{UserEditPage, UsersPage};
 use crate::audit::pages::AuditPage;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
 use crate::home::HomePage;
+use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
 use crate::notifications::pages::MailLogPage;
 use crate::ui::Layout;
 
@@ -53,6 +54,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/reset") view=|| view! { <NewPasswordPage invitation=false/> } ssr=SsrMode::Async/>
                     <Route path=path!("/account/welcome") view=|| view! { <NewPasswordPage invitation=true/> } ssr=SsrMode::Async/>
                     <Route path=path!("/mail") view=MailLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nominations") view=NominationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nominations/new") view=NominationEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nominations/:id") view=NominationDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nominations/:id/edit") view=NominationEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members") view=MembersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members/:id") view=MemberEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/agencies") view=AgenciesPage ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod error;
 pub mod home;
 pub mod listing;
+pub mod nominations;
 pub mod notifications;
 pub mod ui;
 

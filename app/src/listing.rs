@@ -22,6 +22,10 @@ pub struct ListQuery {
     pub status: String,
     pub table: String,
     pub key: String,
+    /// Agency filters of the nomination queue: the sending agency, the host agency, a theme.
+    pub agency: String,
+    pub host: String,
+    pub theme: String,
     /// Dates (YYYY-MM-DD) bounding a list by time, both included.
     pub from: String,
     pub to: String,
@@ -44,6 +48,9 @@ impl ListQuery {
                 "status" => q.status = v,
                 "table" => q.table = v,
                 "key" => q.key = v,
+                "agency" => q.agency = v,
+                "host" => q.host = v,
+                "theme" => q.theme = v,
                 "from" => q.from = v,
                 "to" => q.to = v,
                 _ => {}
@@ -54,7 +61,10 @@ impl ListQuery {
 
     /// Reads a query through a lookup of URL parameters (the router's query map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
-        let keys = ["q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key", "from", "to"];
+        let keys = [
+            "q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key", "agency", "host", "theme",
+            "from", "to",
+        ];
         let found: Vec<(&str, String)> = keys.iter().filter_map(|k| get(k).map(|v| (*k, v))).collect();
         Self::from_pairs(found.iter().map(|(k, v)| (*k, v.as_str())))
     }
@@ -67,6 +77,9 @@ impl ListQuery {
             "status" => &self.status,
             "table" => &self.table,
             "key" => &self.key,
+            "agency" => &self.agency,
+            "host" => &self.host,
+            "theme" => &self.theme,
             "from" => &self.from,
             "to" => &self.to,
             _ => "",
@@ -144,6 +157,9 @@ impl ListQuery {
         push("status", &self.status);
         push("table", &self.table);
         push("key", &self.key);
+        push("agency", &self.agency);
+        push("host", &self.host);
+        push("theme", &self.theme);
         push("from", &self.from);
         push("to", &self.to);
         push("sort", &self.sort);

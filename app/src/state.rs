@@ -18,13 +18,15 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Whether a mail server is configured; without one, mail waits in the outbox.
     pub smtp_configured: bool,
+    /// Where uploaded documents are stored.
+    pub files_dir: std::path::PathBuf,
 }
 
 impl Settings {
     pub fn new(public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_string();
         let secure_cookies = public_url.starts_with("https://");
-        Settings { public_url, secure_cookies, smtp_configured: false }
+        Settings { public_url, secure_cookies, smtp_configured: false, files_dir: "data/files".into() }
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Config {
     /// The SMTP server; without one, mail waits in the outbox.
     pub smtp_url: Option<Secret>,
     pub mail_from: lettre::message::Mailbox,
+    /// Where uploaded documents are kept.
+    pub files_dir: std::path::PathBuf,
 }
 
 pub const HELP: &str = "\
@@ -51,6 +53,7 @@ Configuration is read from environment variables:
                      Without it, mail is kept in the outbox (see the mail log).
                                                               default none
     HUB_MAIL_FROM    Sender of outgoing mail.                 default Secondment Hub <no-reply@HOST>
+    HUB_FILES_DIR    Folder for uploaded documents.           default data/files
 ";
 
 impl Config {
@@ -95,7 +98,9 @@ impl Config {
         let mail_from = mail_from_text.parse::<lettre::message::Mailbox>().map_err(|_| {
             format!("HUB_MAIL_FROM: '{mail_from_text}' is not an address like Secondment Hub <no-reply@hub.example>")
         })?;
+        let files_dir = value("HUB_FILES_DIR").unwrap_or_else(|| "data/files".into()).into();
         Ok(Config {
+            files_dir,
             smtp_url,
             mail_from,
             addr,

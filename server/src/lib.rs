@@ -36,6 +36,7 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     }
     let mut settings = Settings::new(&config.public_url);
     settings.smtp_configured = config.smtp_url.is_some();
+    settings.files_dir = config.files_dir.clone();
     Ok(AppState::new(db, settings))
 }
 
@@ -87,10 +88,38 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             move || app::shell(shell_options.clone()),
         )
         .route("/export/{file}", get(export))
+        .route("/documents/{id}", get(download))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell));
-    middleware::wrap(leptos.with_state(server_state))
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(middleware::MAX_BODY_BYTES));
+    // Uploads have their own, larger limit; the handler also stops reading past 10 MB.
+    let uploads = Router::<ServerState>::new()
+        .route("/nominations/{id}/documents", axum::routing::post(upload))
+        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES));
+    middleware::wrap(leptos.merge(uploads).with_state(server_state))
+}
+
+/// The hard cap of an upload request. The handler itself stops reading a file past 10 MB and
+/// answers with a message at the field; this cap only stops absurd requests.
+const UPLOAD_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+async fn upload(
+    State(state): State<AppState>,
+    path: axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+    multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    app::nominations::documents::upload(State(state), path, headers, multipart).await
+}
+
+async fn download(
+    State(state): State<AppState>,
+    path: axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    app::nominations::documents::download(State(state), path, headers).await
 }
 
 async fn export(

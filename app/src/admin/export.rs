@@ -38,6 +38,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
     match list {
         "members.csv" | "agencies.csv" | "donors.csv" | "themes.csv" | "mail.csv" => Some(STAFF),
         "users.csv" | "audit.csv" => Some(ADMIN),
+        "nominations.csv" => Some(crate::nominations::service_access::READERS),
         _ => None,
     }
 }
@@ -45,7 +46,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
 async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &HeaderMap) -> Result<String, AppError> {
     let access = access_for(file).ok_or(AppError::NotFound)?;
     let user = guard::user_from_headers(state, headers).await?;
-    guard::check(user, access)?;
+    let user = guard::check(user, access)?;
     match file {
         "members.csv" => crate::admin::members::service::csv(state, query).await,
         "agencies.csv" => crate::admin::agencies::service::csv(state, query).await,
@@ -54,10 +55,19 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "users.csv" => crate::admin::users::service::csv(state, query).await,
         "audit.csv" => crate::audit::api::service::csv(state, query).await,
         "mail.csv" => crate::notifications::api::service::csv(state, query).await,
+        "nominations.csv" => crate::nominations::service::csv(state, &user, query).await,
         _ => Err(AppError::NotFound),
     }
 }
 
 /// Every export path, for the access test.
-pub const EXPORTS: &[&str] =
-    &["members.csv", "agencies.csv", "donors.csv", "themes.csv", "users.csv", "audit.csv", "mail.csv"];
+pub const EXPORTS: &[&str] = &[
+    "members.csv",
+    "agencies.csv",
+    "donors.csv",
+    "themes.csv",
+    "users.csv",
+    "audit.csv",
+    "mail.csv",
+    "nominations.csv",
+];

@@ -10,6 +10,7 @@ pub struct Choices {
     pub members: Vec<(String, String)>,
     pub agencies: Vec<(String, String)>,
     pub donors: Vec<(String, String)>,
+    pub themes: Vec<(String, String)>,
 }
 
 #[server(endpoint = "reference/choices")]
@@ -40,7 +41,8 @@ pub mod service {
             .query(
                 "SELECT id, name AS label, name_key FROM member ORDER BY name_key;
                  SELECT id, name + ' (' + member.name + ')' AS label, name_key FROM agency ORDER BY name_key;
-                 SELECT id, name AS label, name_key FROM donor ORDER BY name_key;",
+                 SELECT id, name AS label, name_key FROM donor ORDER BY name_key;
+                 SELECT id, name AS label, name_key FROM theme ORDER BY name_key;",
             )
             .await
             .and_then(|r| r.check())
@@ -49,6 +51,7 @@ pub mod service {
         let members: Vec<Choice> = r.take(0).map_err(db::fail("choices members"))?;
         let agencies: Vec<Choice> = r.take(1).map_err(db::fail("choices agencies"))?;
         let donors: Vec<Choice> = r.take(2).map_err(db::fail("choices donors"))?;
-        Ok(Choices { members: pairs(members), agencies: pairs(agencies), donors: pairs(donors) })
+        let themes: Vec<Choice> = r.take(3).map_err(db::fail("choices themes"))?;
+        Ok(Choices { members: pairs(members), agencies: pairs(agencies), donors: pairs(donors), themes: pairs(themes) })
     }
 }

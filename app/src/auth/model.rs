@@ -92,6 +92,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
     let mut items = vec![nav("/", "Home")];
     match role {
         Role::Admin => items.extend([
+            nav("/nominations", "Nominations"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
@@ -101,15 +102,17 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/admin/audit", "Audit trail"),
         ]),
         Role::Coordinator => items.extend([
+            nav("/nominations", "Nominations"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
             nav("/admin/themes", "Themes"),
             nav("/mail", "Mail log"),
         ]),
-        // Their areas (nominations, placements, reports, funding) arrive with the workflow;
-        // until then the home page is where they start.
-        Role::Nominator | Role::Host | Role::Secondee | Role::Donor => {}
+        Role::Nominator => items.push(nav("/nominations", "Nominations")),
+        // Their areas (placements, reports, funding) arrive with the workflow; until then the
+        // home page is where they start.
+        Role::Host | Role::Secondee | Role::Donor => {}
     }
     items.push(nav("/account", "Account"));
     items

@@ -22,6 +22,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "notification outbox, account tokens",
         script: include_str!("migrations/0002_outbox.surql"),
     },
+    Migration {
+        version: 3,
+        name: "nominations, documents, placements",
+        script: include_str!("migrations/0003_nominations.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -102,6 +102,160 @@ const THEMES: &[&str] = &[
     "Aviation people smuggling",
 ];
 
+/// (sending agency, officer, position, host agency, state, theme indexes, start, end)
+const NOMINATIONS: &[(&str, &str, &str, &str, &str, &[usize], &str, &str)] = &[
+    (
+        "Department of Immigration and Emigration",
+        "Kumari Silva",
+        "Immigration Officer",
+        "Regional Support Office, Bangkok",
+        "draft",
+        &[3, 9],
+        "2027-03-01",
+        "2027-09-01",
+    ),
+    (
+        "Directorate General of Immigration",
+        "Agus Santoso",
+        "Senior Analyst, Intelligence Division",
+        "Regional Support Office, Bangkok",
+        "submitted",
+        &[3, 7],
+        "2027-02-01",
+        "2027-12-01",
+    ),
+    (
+        "Immigration Department, Ministry of Public Security",
+        "Tran Thi Mai",
+        "Deputy Head of Section",
+        "Immigration Bureau",
+        "under_review",
+        &[1, 6],
+        "2027-04-01",
+        "2027-10-01",
+    ),
+    (
+        "Department of Immigration and Emigration",
+        "Ruwan Fernando",
+        "Assistant Controller",
+        "Regional Support Office, Bangkok",
+        "changes_requested",
+        &[9, 3],
+        "2027-05-01",
+        "2028-05-01",
+    ),
+    (
+        "Ministry of Foreign Affairs",
+        "Nurul Huda",
+        "Principal Assistant Secretary",
+        "Regional Support Office, Bangkok",
+        "approved",
+        &[2, 4],
+        "2027-01-15",
+        "2027-07-15",
+    ),
+    (
+        "Department of Foreign Affairs and Trade",
+        "Liam O'Brien",
+        "Policy Officer",
+        "Immigration Bureau",
+        "rejected",
+        &[0],
+        "2027-02-15",
+        "2027-05-15",
+    ),
+    (
+        "Immigration Bureau",
+        "Preecha Suwan",
+        "Police Major",
+        "Directorate General of Immigration",
+        "withdrawn",
+        &[8],
+        "2027-06-01",
+        "2027-12-01",
+    ),
+];
+
+fn nationality_of(agency: &str) -> &'static str {
+    match agency {
+        "Department of Immigration and Emigration" => "Sri Lankan",
+        "Directorate General of Immigration" => "Indonesian",
+        "Immigration Department, Ministry of Public Security" => "Vietnamese",
+        "Ministry of Foreign Affairs" => "Malaysian",
+        "Department of Foreign Affairs and Trade" => "Australian",
+        _ => "Thai",
+    }
+}
+
+async fn seed_nominations(
+    tx: &Tx,
+    agencies: &std::collections::HashMap<&str, String>,
+    themes: &[String],
+    users: &std::collections::HashMap<&str, String>,
+) -> Result<(), AppError> {
+    let nominator = db::rid("user", &users["nominator"]);
+    let coordinator = db::rid("user", &users["coordinator"]);
+    for (i, (sending, officer, position, host, state, theme_idx, start, end)) in NOMINATIONS.iter().enumerate() {
+        let key = db::new_key();
+        let email = format!("{}@officer.example", officer.to_lowercase().replace([' ', '\''], "."));
+        tx.run(
+            "CREATE $id SET reference = $reference, state = $state, sending_agency = $sending, host_agency = $host,
+                officer_name = $officer, position = $position, work_email = $email, nationality = $nationality,
+                languages = 'English', expertise = 'Border and migration management', themes = $themes,
+                start_date = $start, end_date = $end,
+                objectives = 'Strengthen information sharing on irregular migration between the sending agency and the host.',
+                justification = 'Builds on the regional strategy and the current priorities of the agency.',
+                created_by = $nominator, created_at = time::now(), updated_at = time::now(),
+                submitted_at = IF $state = 'draft' THEN NONE ELSE time::now() END;
+             IF $state != 'draft' {
+                CREATE nomination_event SET nomination = $id, at = time::now(), actor = $nominator, actor_label = 'Demo nominator',
+                    kind = 'submit', from_state = 'draft', to_state = 'submitted';
+             };
+             IF $state NOT IN ['draft', 'submitted', 'withdrawn'] {
+                CREATE nomination_event SET nomination = $id, at = time::now() + 1s, actor = $coordinator, actor_label = 'Kanya Srisuk (RSO coordinator)',
+                    kind = IF $state = 'under_review' THEN 'start_review' ELSE $state END, from_state = 'submitted', to_state = $state,
+                    message = IF $state IN ['changes_requested', 'rejected'] THEN 'Please add the endorsement letter from the head of agency.' ELSE NONE END;
+             };",
+            vec![
+                ("id", v(db::rid("nomination", &key))),
+                ("reference", v(format!("NOM-2026-DEMO{}", i + 1))),
+                ("state", v(state.to_string())),
+                ("sending", v(db::rid("agency", &agencies[sending]))),
+                ("host", v(db::rid("agency", &agencies[host]))),
+                ("officer", v(officer.to_string())),
+                ("position", v(position.to_string())),
+                ("email", v(email.clone())),
+                ("nationality", v(nationality_of(sending).to_string())),
+                ("themes", v(theme_idx.iter().map(|t| db::rid("theme", &themes[*t])).collect::<Vec<_>>())),
+                ("start", v(start.to_string())),
+                ("end", v(end.to_string())),
+                ("nominator", v(nominator.clone())),
+                ("coordinator", v(coordinator.clone())),
+            ],
+        )
+        .await?;
+        if *state == "approved" {
+            tx.run(
+                "CREATE placement SET nomination = $id, state = 'planned', officer_name = $officer, officer_email = $email,
+                    sending_agency = $sending, host_agency = $host, supervisor_name = 'RSO Programme Manager',
+                    supervisor_email = 'programme@rso.example', start_date = $start, end_date = $end,
+                    objectives = 'Strengthen information sharing on irregular migration.', themes = [], created_at = time::now()",
+                vec![
+                    ("id", v(db::rid("nomination", &key))),
+                    ("officer", v(officer.to_string())),
+                    ("email", v(email)),
+                    ("sending", v(db::rid("agency", &agencies[sending]))),
+                    ("host", v(db::rid("agency", &agencies[host]))),
+                    ("start", v(start.to_string())),
+                    ("end", v(end.to_string())),
+                ],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Seeds the demo data when the database has no users. Returns whether it seeded.
 pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
     let mut r = db
@@ -165,14 +319,17 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
             audit::record(&tx, &system, "seeded", "donor", &key, None, None).await?;
             donor_keys.push(key);
         }
+        let mut theme_keys = Vec::new();
         for name in THEMES {
             let key = db::new_key();
+            theme_keys.push(key.clone());
             tx.run(
                 "CREATE $id SET name = $name, name_key = string::lowercase($name)",
                 vec![("id", v(db::rid("theme", &key))), ("name", v(name.to_string()))],
             )
             .await?;
         }
+        let mut user_keys = std::collections::HashMap::new();
         let names = ["Ayesha Admin", "Kanya Srisuk", "Nimal Perera", "Somchai Wongsa", "Dilini Jayasuriya", "Emma Clarke"];
         for (((email, role), hash), name) in DEMO_LOGINS.iter().zip(&hashes).zip(names) {
             let agency = match *role {
@@ -196,8 +353,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
             )
             .await?;
             audit::record(&tx, &system, "seeded", "user", &key, None, None).await?;
+            user_keys.insert(*role, key);
         }
-        Ok(())
+        seed_nominations(&tx, &agency_keys, &theme_keys, &user_keys).await
     }
     .await;
     tx.finish(result).await?;

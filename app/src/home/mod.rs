@@ -15,6 +15,8 @@ pub struct HomeOverview {
     pub user: CurrentUser,
     /// (label, count, link) shown to the RSO staff.
     pub counts: Vec<(String, u64, String)>,
+    /// E-mails that could not be delivered (RSO staff only), so that someone resends them.
+    pub failed_mail: u64,
 }
 
 #[server(endpoint = "home")]
@@ -38,9 +40,11 @@ mod service {
         donors: i64,
         themes: i64,
         users: i64,
+        failed_mail: i64,
     }
 
     pub async fn home(user: CurrentUser) -> Result<HomeOverview, AppError> {
+        let mut failed_mail = 0;
         let counts = if matches!(user.role, Role::Admin | Role::Coordinator) {
             let state = AppState::current()?;
             let mut r = state
@@ -51,7 +55,8 @@ mod service {
                         agencies: count(SELECT id FROM agency WHERE active = true),
                         donors: count(SELECT id FROM donor WHERE active = true),
                         themes: count(SELECT id FROM theme WHERE active = true),
-                        users: count(SELECT id FROM user WHERE disabled = false)
+                        users: count(SELECT id FROM user WHERE disabled = false),
+                        failed_mail: count(SELECT id FROM notification WHERE state = 'failed')
                     }",
                 )
                 .await
@@ -59,6 +64,7 @@ mod service {
                 .map_err(db::fail("home counts"))?;
             let c: Option<Counts> = r.take(0).map_err(db::fail("home counts decode"))?;
             let c = c.ok_or(AppError::Internal)?;
+            failed_mail = c.failed_mail.max(0) as u64;
             let mut counts = vec![
                 ("Members".to_string(), c.members.max(0) as u64, "/admin/members".to_string()),
                 ("Agencies".to_string(), c.agencies.max(0) as u64, "/admin/agencies".to_string()),
@@ -72,7 +78,7 @@ mod service {
         } else {
             Vec::new()
         };
-        Ok(HomeOverview { user, counts })
+        Ok(HomeOverview { user, counts, failed_mail })
     }
 }
 
@@ -115,7 +121,14 @@ pub fn HomePage() -> impl IntoView {
                         let (title, lead) = role_intro(&data.user);
                         view! {
                             <PageHeader title=title lead=lead/>
+                            {(data.failed_mail > 0).then(|| view! {
+                                <div class="notice notice-error" role="alert">
+                                    {format!("{} e-mail{} could not be delivered. ", data.failed_mail, if data.failed_mail == 1 { "" } else { "s" })}
+                                    <a href="/mail?status=failed">"Review and send again"</a>
+                                </div>
+                            })}
                             <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
+                            {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role/> })}
                             {(!data.counts.is_empty()).then(|| view! {
                                 <section class="section" aria-labelledby="ref-heading">
                                     <h2 id="ref-heading">"Reference data"</h2>
@@ -126,11 +139,51 @@ pub fn HomePage() -> impl IntoView {
                                     </ul>
                                 </section>
                             })}
-                            {data.counts.is_empty().then(|| view! {
+                            {(data.counts.is_empty() && !matches!(data.user.role, Role::Nominator)).then(|| view! {
                                 <section class="section">
                                     <p class="empty">"Nothing needs your attention yet. Your work will appear here as the programme runs."</p>
                                 </section>
                             })}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The nominations block of the home page: the pipeline by state, and what waits for this
+/// user (a nominator's changes requested; a coordinator's submitted nominations).
+#[component]
+fn NominationOverview(role: Role) -> impl IntoView {
+    use crate::listing::ListQuery;
+    use crate::nominations::{list_nominations, NominationState};
+    let waiting = if role == Role::Nominator { NominationState::ChangesRequested } else { NominationState::Submitted };
+    let query = ListQuery { status: waiting.as_str().to_string(), ..Default::default() };
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match list_nominations(query.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(list) => {
+                        let heading = if role == Role::Nominator { "Waiting for your changes" } else { "Waiting for review" };
+                        view! {
+                            <section class="section" aria-labelledby="pipeline-heading">
+                                <h2 id="pipeline-heading">"Nominations by state"</h2>
+                                <ul class="stat-grid">
+                                    {list.counts.iter().map(|(s, n)| view! {
+                                        <li class="stat"><a href=format!("/nominations?status={}", s.as_str())><span class="stat-number">{*n}</span><span class="stat-label">{s.label()}</span></a></li>
+                                    }).collect_view()}
+                                </ul>
+                                <h3>{heading}</h3>
+                                <ul class="waiting" data-testid="waiting">
+                                    {list.page.items.iter().map(|n| view! {
+                                        <li><a href=format!("/nominations/{}", n.id)>{format!("{} · {}", n.reference, n.officer_name)}</a>" "<span class="muted">{format!("({})", n.sending_agency)}</span></li>
+                                    }).collect_view()}
+                                </ul>
+                                {list.page.items.is_empty().then(|| view! { <p class="empty">"Nothing waits for you."</p> })}
+                            </section>
                         }
                         .into_any()
                     }

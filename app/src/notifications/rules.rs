@@ -11,15 +11,33 @@ use serde::{Deserialize, Serialize};
 pub enum EventKind {
     Invitation,
     PasswordReset,
+    NominationSubmitted,
+    NominationReceipt,
+    ChangesRequested,
+    NominationApproved,
+    NominationRejected,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 2] = [EventKind::Invitation, EventKind::PasswordReset];
+    pub const ALL: [EventKind; 7] = [
+        EventKind::Invitation,
+        EventKind::PasswordReset,
+        EventKind::NominationSubmitted,
+        EventKind::NominationReceipt,
+        EventKind::ChangesRequested,
+        EventKind::NominationApproved,
+        EventKind::NominationRejected,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Invitation => "invitation",
             EventKind::PasswordReset => "password_reset",
+            EventKind::NominationSubmitted => "nomination_submitted",
+            EventKind::NominationReceipt => "nomination_receipt",
+            EventKind::ChangesRequested => "changes_requested",
+            EventKind::NominationApproved => "nomination_approved",
+            EventKind::NominationRejected => "nomination_rejected",
         }
     }
 
@@ -27,6 +45,11 @@ impl EventKind {
         match self {
             EventKind::Invitation => "Invitation",
             EventKind::PasswordReset => "Password reset",
+            EventKind::NominationSubmitted => "Nomination submitted",
+            EventKind::NominationReceipt => "Nomination receipt",
+            EventKind::ChangesRequested => "Changes requested",
+            EventKind::NominationApproved => "Nomination approved",
+            EventKind::NominationRejected => "Nomination rejected",
         }
     }
 

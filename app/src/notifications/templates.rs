@@ -9,8 +9,68 @@ use super::rules::{header_text, EventKind};
 /// What a mail says, by event.
 #[derive(Debug, Clone)]
 pub enum MailContent {
-    Invitation { name: String, inviter: String, role: String, link: String, valid_hours: u32 },
-    PasswordReset { name: String, link: String, valid_hours: u32 },
+    Invitation {
+        name: String,
+        inviter: String,
+        role: String,
+        link: String,
+        valid_hours: u32,
+    },
+    PasswordReset {
+        name: String,
+        link: String,
+        valid_hours: u32,
+    },
+    /// A change of a nomination's state, told to coordinators or agency contacts.
+    Nomination(NominationMail),
+}
+
+#[derive(Debug, Clone)]
+pub struct NominationMail {
+    pub event: EventKind,
+    pub name: String,
+    pub reference: String,
+    pub officer: String,
+    pub sending_agency: String,
+    pub host_agency: String,
+    pub period: String,
+    /// The coordinator's message (changes requested, reasons) if any.
+    pub message: Option<String>,
+    pub link: String,
+}
+
+impl NominationMail {
+    fn subject(&self) -> String {
+        let what = match self.event {
+            EventKind::NominationSubmitted => "New nomination to review",
+            EventKind::NominationReceipt => "Nomination received",
+            EventKind::ChangesRequested => "Changes requested to nomination",
+            EventKind::NominationApproved => "Nomination approved",
+            EventKind::NominationRejected => "Nomination not approved",
+            _ => "Nomination update",
+        };
+        header_text(&format!("{what} {} – {}", self.reference, self.officer), 200)
+    }
+
+    fn intro(&self) -> String {
+        match self.event {
+            EventKind::NominationSubmitted => {
+                format!("{} has submitted a nomination for review.", self.sending_agency)
+            }
+            EventKind::NominationReceipt => {
+                "The Regional Support Office has received your agency's nomination. Coordinators will review it and tell you of their decision.".into()
+            }
+            EventKind::ChangesRequested => {
+                "The Regional Support Office asks for changes to this nomination before it can be decided. Please edit it and submit it again.".into()
+            }
+            EventKind::NominationApproved => format!(
+                "The Regional Support Office has approved this nomination. A placement with {} is now planned.",
+                self.host_agency
+            ),
+            EventKind::NominationRejected => "The Regional Support Office has decided not to approve this nomination.".into(),
+            _ => String::new(),
+        }
+    }
 }
 
 impl MailContent {
@@ -18,6 +78,7 @@ impl MailContent {
         match self {
             MailContent::Invitation { .. } => EventKind::Invitation,
             MailContent::PasswordReset { .. } => EventKind::PasswordReset,
+            MailContent::Nomination(mail) => mail.event,
         }
     }
 }
@@ -69,6 +130,22 @@ struct ResetHtml<'a> {
     valid_hours: u32,
 }
 
+#[derive(Template)]
+#[template(path = "mail/en/nomination.txt", escape = "none")]
+struct NominationText<'a> {
+    m: &'a NominationMail,
+    intro: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/en/nomination.html")]
+struct NominationHtml<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    m: &'a NominationMail,
+    intro: &'a str,
+}
+
 /// Renders `content` in `language` (English for now, whatever is asked).
 pub fn render(_language: &str, content: &MailContent) -> Result<Rendered, askama::Error> {
     let lang = "en";
@@ -84,6 +161,13 @@ pub fn render(_language: &str, content: &MailContent) -> Result<Rendered, askama
             let subject = header_text("Reset your Secondment Hub password", 200);
             let text = ResetText { name, link, valid_hours: *valid_hours }.render()?;
             let html = ResetHtml { lang, subject: &subject, name, link, valid_hours: *valid_hours }.render()?;
+            Ok(Rendered { subject, text, html })
+        }
+        MailContent::Nomination(m) => {
+            let subject = m.subject();
+            let intro = m.intro();
+            let text = NominationText { m, intro: &intro }.render()?;
+            let html = NominationHtml { lang, subject: &subject, m, intro: &intro }.render()?;
             Ok(Rendered { subject, text, html })
         }
     }

@@ -155,8 +155,16 @@ mod browser {
         }
     }
 
+    /// The form's own message slot, or else the one its island shows for several forms.
     fn show_message(form: &HtmlFormElement, text: &str) {
-        if let Ok(Some(slot)) = form.query_selector("[data-form-message]") {
+        let own = form.query_selector("[data-form-message]").ok().flatten();
+        let shared = || {
+            form.closest(".enhanced-form")
+                .ok()
+                .flatten()
+                .and_then(|island| island.query_selector("[data-form-message]").ok().flatten())
+        };
+        if let Some(slot) = own.or_else(shared) {
             slot.set_text_content(Some(text));
             let _ = slot.remove_attribute("hidden");
         }

@@ -10,4 +10,5 @@ mod admin;
 mod auth;
 mod database;
 mod mail;
+mod nominations;
 mod pages;

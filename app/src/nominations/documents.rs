@@ -1,0 +1,228 @@
+//! Uploading and downloading nomination documents. Plain axum handlers (multipart uploads are
+//! streamed to disk, never held in memory), with the same access rules as the server functions.
+//!
+//! Files are stored under the documents folder by record key only: no name a user typed ever
+//! becomes part of a path.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+use surrealdb::types::SurrealValue;
+use tokio::io::AsyncWriteExt;
+
+use super::files::{safe_name, sniff, MAX_BYTES, MAX_PER_NOMINATION};
+use crate::audit::{self, Actor};
+use crate::auth::guard::{self, Access};
+use crate::auth::{CurrentUser, Role};
+use crate::db::{self, v, Tx};
+use crate::error::AppError;
+use crate::state::AppState;
+
+fn store_path(state: &AppState, key: &str) -> PathBuf {
+    state.settings.files_dir.join(key)
+}
+
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
+    let user = guard::user_from_headers(state, headers).await?;
+    guard::check(user, super::service_access::READERS)
+}
+
+/// Where to send the browser back to, with a flash message.
+fn back(nomination: &str, flash: crate::ui::flash::Flash) -> Response {
+    let cookie =
+        format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120", crate::ui::flash::COOKIE, flash.encode());
+    let mut response = Redirect::to(&format!("/nominations/{nomination}")).into_response();
+    if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn refused(nomination: &str, error: AppError) -> Response {
+    let form = Some(format!("/nominations/{nomination}/documents"));
+    back(nomination, crate::ui::flash::Flash::from_error(&error, form, Default::default()))
+}
+
+/// `POST /nominations/{id}/documents` with one file in the `file` field.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let Ok(key) = crate::api::parse_key(&id) else { return StatusCode::NOT_FOUND.into_response() };
+    match receive(&state, &key, &headers, multipart).await {
+        Ok(name) => back(&key, crate::ui::flash::Flash::notice(&format!("Document {name} attached."))),
+        Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(error) => refused(&key, error),
+    }
+}
+
+async fn receive(
+    state: &AppState,
+    key: &str,
+    headers: &HeaderMap,
+    mut multipart: Multipart,
+) -> Result<String, AppError> {
+    let user = caller(state, headers).await?;
+    let n = super::service::load(state, &user, key).await?;
+    let own = user.role == Role::Nominator && user.agency.as_ref().is_some_and(|a| a.id == n.sending_agency_id);
+    if !own {
+        return Err(AppError::Forbidden);
+    }
+    if !n.state.editable() {
+        return Err(AppError::Conflict(
+            "Documents can be changed only while the nomination is a draft or has changes requested.".into(),
+        ));
+    }
+    if n.documents.len() >= MAX_PER_NOMINATION {
+        return Err(AppError::field(
+            "file",
+            format!("A nomination has at most {MAX_PER_NOMINATION} documents. Remove one first."),
+        ));
+    }
+    let mut field = loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => break field,
+            Ok(Some(_)) => continue,
+            Ok(None) => return Err(AppError::field("file", "Choose a file to attach.")),
+            Err(_) => return Err(AppError::field("file", too_large())),
+        }
+    };
+    let original = field.file_name().unwrap_or("document").to_string();
+    tokio::fs::create_dir_all(&state.settings.files_dir)
+        .await
+        .map_err(|e| AppError::internal("documents folder", e))?;
+    let doc_key = db::new_key();
+    let temp = state.settings.files_dir.join(format!("upload-{doc_key}.part"));
+    let mut file = tokio::fs::File::create(&temp).await.map_err(|e| AppError::internal("document write", e))?;
+    let (mut size, mut head, mut hasher) = (0u64, Vec::new(), Sha256::new());
+    let outcome: Result<(), AppError> = async {
+        loop {
+            let chunk = match field.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(_) => return Err(AppError::field("file", too_large())),
+            };
+            size += chunk.len() as u64;
+            if size > MAX_BYTES {
+                // Read the rest without keeping it, so that the browser receives our answer
+                // rather than a broken connection; the request cap bounds how long this lasts.
+                continue;
+            }
+            if head.len() < 16 {
+                head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len())]);
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await.map_err(|e| AppError::internal("document write", e))?;
+        }
+        file.flush().await.map_err(|e| AppError::internal("document flush", e))?;
+        if size > MAX_BYTES {
+            return Err(AppError::field("file", too_large()));
+        }
+        Ok(())
+    }
+    .await;
+    drop(file);
+    let cleanup = || async {
+        let _ = tokio::fs::remove_file(&temp).await;
+    };
+    if let Err(error) = outcome {
+        cleanup().await;
+        return Err(error);
+    }
+    if size == 0 {
+        cleanup().await;
+        return Err(AppError::field("file", "The file is empty."));
+    }
+    let Some(kind) = sniff(&head) else {
+        cleanup().await;
+        return Err(AppError::field("file", "Attach a PDF, PNG or JPEG file. This file is none of these."));
+    };
+    let name = safe_name(&original, kind);
+    let tx = Tx::begin(&state.db).await?;
+    let result = async {
+        tx.run(
+            "CREATE $id SET nomination = $nomination, file_name = $name, content_type = $type, size = $size, sha256 = $sha,
+                uploaded_by = $user, uploaded_at = time::now()",
+            vec![
+                ("id", v(db::rid("nomination_document", &doc_key))),
+                ("nomination", v(db::rid("nomination", key))),
+                ("name", v(name.clone())),
+                ("type", v(kind.content_type().to_string())),
+                ("size", v(size as i64)),
+                ("sha", v(hex::encode(hasher.finalize()))),
+                ("user", v(db::rid("user", &user.id))),
+            ],
+        )
+        .await?;
+        let after = serde_json::json!({ "nomination": key, "file_name": name, "size": size });
+        audit::record(&tx, &Actor::user(&user), "created", "nomination_document", &doc_key, None, Some(&after)).await?;
+        tokio::fs::rename(&temp, store_path(state, &doc_key)).await.map_err(|e| AppError::internal("document store", e))
+    }
+    .await;
+    if result.is_err() {
+        cleanup().await;
+    }
+    tx.finish(result).await?;
+    Ok(name)
+}
+
+fn too_large() -> String {
+    format!("The file is larger than {} MB.", MAX_BYTES / 1024 / 1024)
+}
+
+#[derive(Debug, SurrealValue)]
+struct StoredDocument {
+    nomination: surrealdb::types::RecordId,
+    file_name: String,
+    content_type: String,
+}
+
+/// `GET /documents/{id}`: the file as an attachment, for those who may see its nomination.
+pub async fn download(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    match send(&state, &id, &headers).await {
+        Ok(response) => response,
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
+            (status, error.to_string()).into_response()
+        }
+    }
+}
+
+async fn send(state: &AppState, id: &str, headers: &HeaderMap) -> Result<Response, AppError> {
+    let user = caller(state, headers).await?;
+    let key = crate::api::parse_key(id)?;
+    let mut r = state
+        .db
+        .query("SELECT nomination, file_name, content_type FROM ONLY $id")
+        .bind(("id", db::rid("nomination_document", &key)))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("document read"))?;
+    let doc: Option<StoredDocument> = r.take(0).map_err(db::fail("document decode"))?;
+    let doc = doc.ok_or(AppError::NotFound)?;
+    // The caller must be allowed to see the nomination; otherwise the document does not exist.
+    super::service::load(state, &user, &db::key(&doc.nomination)).await?;
+    // At most 10 MB; read whole rather than add a streaming dependency.
+    let bytes = tokio::fs::read(store_path(state, &key)).await.map_err(|_| AppError::NotFound)?;
+    let body = Body::from(bytes);
+    Ok((
+        [
+            (header::CONTENT_TYPE, doc.content_type),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", doc.file_name)),
+            (header::CACHE_CONTROL, "private, no-store".into()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Access for the routes: signed-in readers of nominations.
+pub const ACCESS: Access<'static> = super::service_access::READERS;

@@ -1,0 +1,323 @@
+//! Nominations: a member agency's focal point nominates an officer; RSO coordinators review the
+//! nomination; approval creates the placement. `rules.rs` holds the lifecycle and the period
+//! rules, `files.rs` the document rules; both are plain Rust. `service.rs` (server only) does the
+//! work in transactions, `documents.rs` serves uploads and downloads, `pages.rs` the pages.
+
+pub mod files;
+pub mod pages;
+pub mod rules;
+
+#[cfg(feature = "ssr")]
+pub mod documents;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page};
+pub use rules::{Action, NominationState};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NominationSummary {
+    pub id: String,
+    pub reference: String,
+    pub state: NominationState,
+    pub officer_name: String,
+    pub sending_agency: String,
+    pub sending_member: String,
+    pub host_agency: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NominationView {
+    pub id: String,
+    pub reference: String,
+    pub state: NominationState,
+    pub sending_agency_id: String,
+    pub sending_agency: String,
+    pub host_agency_id: String,
+    pub host_agency: String,
+    pub officer_name: String,
+    pub position: String,
+    pub work_email: String,
+    pub nationality: String,
+    pub languages: String,
+    pub expertise: String,
+    /// (id, name)
+    pub themes: Vec<(String, String)>,
+    pub start_date: String,
+    pub end_date: String,
+    pub objectives: String,
+    pub justification: String,
+    pub documents: Vec<DocumentView>,
+    pub history: Vec<HistoryEntry>,
+    pub placement_id: Option<String>,
+}
+
+/// What the caller may do with a nomination, decided on the server.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Permissions {
+    pub edit: bool,
+    pub nominator_actions: Vec<Action>,
+    pub coordinator_actions: Vec<Action>,
+    pub comment: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NominationPage {
+    pub nomination: Option<NominationView>,
+    pub can: Permissions,
+    /// Choices for the form: host agencies and active themes, as (id, name).
+    pub host_agencies: Vec<(String, String)>,
+    pub themes: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NominationList {
+    pub page: Page<NominationSummary>,
+    pub can_create: bool,
+    /// Counts by state, for the queue's header.
+    pub counts: Vec<(NominationState, u64)>,
+}
+
+/// The nomination form as posted: text fields, and the chosen theme ids.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NominationForm {
+    pub id: String,
+    pub officer_name: String,
+    pub position: String,
+    pub work_email: String,
+    pub nationality: String,
+    pub languages: String,
+    pub expertise: String,
+    pub host_agency: String,
+    pub themes: Vec<String>,
+    pub start_date: String,
+    pub end_date: String,
+    pub objectives: String,
+    pub justification: String,
+}
+
+/// A state change or a comment, with what some actions need.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    pub id: String,
+    pub action: String,
+    /// Required for requesting changes and rejecting; optional otherwise.
+    pub message: String,
+    // Approval confirms these:
+    pub host_agency: String,
+    pub supervisor_name: String,
+    pub supervisor_email: String,
+    pub start_date: String,
+    pub end_date: String,
+}
+
+impl NominationForm {
+    /// Validates the content. `today` is the office's calendar date; the start-date rule for
+    /// submission is applied separately.
+    pub fn validate(&self, known_themes: &[String]) -> Result<rules::NominationContent, AppError> {
+        use crate::admin::validate::{email, optional_text, required_text};
+        let mut errors = crate::error::FieldErrors::new();
+        let officer_name = errors.take("officer_name", required_text(&self.officer_name, 120));
+        let position = errors.take("position", required_text(&self.position, 160));
+        let work_email = errors.take("work_email", email(&self.work_email));
+        let nationality = errors.take("nationality", required_text(&self.nationality, 80));
+        let languages = errors.take("languages", optional_text(&self.languages, 200)).map(|v| v.unwrap_or_default());
+        let expertise = errors.take("expertise", long_text(&self.expertise, 2000, false));
+        let host_agency = errors.take(
+            "host_agency",
+            optional_text(&self.host_agency, 40)
+                .and_then(|v| v.ok_or_else(|| "Choose the proposed host agency.".to_string())),
+        );
+        let mut themes: Vec<String> = Vec::new();
+        for theme in self.themes.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            if !known_themes.iter().any(|k| k == theme) {
+                errors.add("themes", "Choose themes from the list.");
+            } else if !themes.iter().any(|t| t == theme) {
+                themes.push(theme.to_string());
+            }
+        }
+        if themes.is_empty() && !errors.has("themes") {
+            errors.add("themes", "Choose at least one theme.");
+        }
+        let start = errors.take("start_date", date(&self.start_date));
+        let end = errors.take("end_date", date(&self.end_date));
+        if let (Some(start), Some(end)) = (start, end) {
+            if let Err((field, message)) = rules::check_period(start, end) {
+                errors.add(field, message);
+            }
+        }
+        let objectives = errors.take("objectives", long_text(&self.objectives, 4000, true));
+        let justification = errors.take("justification", long_text(&self.justification, 4000, true));
+        errors.finish(|| rules::NominationContent {
+            officer_name: officer_name.unwrap_or_default(),
+            position: position.unwrap_or_default(),
+            work_email: work_email.unwrap_or_default(),
+            nationality: nationality.unwrap_or_default(),
+            languages: languages.unwrap_or_default(),
+            expertise: expertise.unwrap_or_default(),
+            host_agency: host_agency.unwrap_or_default(),
+            themes,
+            start: start.unwrap_or_default(),
+            end: end.unwrap_or_default(),
+            objectives: objectives.unwrap_or_default(),
+            justification: justification.unwrap_or_default(),
+        })
+    }
+}
+
+/// A date typed as YYYY-MM-DD (what `<input type="date">` sends).
+pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    if text.trim().is_empty() {
+        return Err("This field is required.".into());
+    }
+    crate::listing::parse_date(text).ok_or_else(|| "Use a date like 2027-01-15.".to_string())
+}
+
+/// Multi-line text: line breaks allowed, other control characters not.
+pub fn long_text(text: &str, max: usize, required: bool) -> Result<String, String> {
+    let text = text.trim().replace("\r\n", "\n");
+    if required && text.is_empty() {
+        return Err("This field is required.".into());
+    }
+    if text.chars().count() > max {
+        return Err(format!("Use at most {max} characters."));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("Remove control characters.".into());
+    }
+    Ok(text)
+}
+
+#[server(endpoint = "nominations/list")]
+pub async fn list_nominations(#[server(flatten)] query: ListQuery) -> Result<NominationList, AppError> {
+    let user = crate::auth::guard::require(service_access::READERS).await?;
+    crate::api::answer(service::list(&user, &query).await)
+}
+
+#[server(endpoint = "nominations/get")]
+pub async fn get_nomination(#[server(default)] id: String) -> Result<NominationPage, AppError> {
+    let user = crate::auth::guard::require(service_access::READERS).await?;
+    crate::api::answer(service::get(&user, &id).await)
+}
+
+#[server(endpoint = "nominations/save")]
+pub async fn save_nomination(#[server(flatten)] form: NominationForm) -> Result<(), AppError> {
+    let user = crate::auth::guard::require(service_access::NOMINATORS).await?;
+    let result = service::save(&user, &form).await;
+    crate::api::finish(result, &form)
+}
+
+#[server(endpoint = "nominations/act")]
+pub async fn act_on_nomination(#[server(flatten)] form: ActionForm) -> Result<(), AppError> {
+    let user = crate::auth::guard::require(service_access::ACTORS).await?;
+    let result = service::act(&user, &form).await;
+    crate::api::finish(result, &form)
+}
+
+#[server(endpoint = "nominations/comment")]
+pub async fn comment_on_nomination(#[server(flatten)] form: ActionForm) -> Result<(), AppError> {
+    let user = crate::auth::guard::require(service_access::ACTORS).await?;
+    let result = service::comment(&user, &form).await;
+    crate::api::finish(result, &form)
+}
+
+/// Who reaches the nomination functions at all; each function narrows further by record.
+pub mod service_access {
+    use crate::auth::guard::Access;
+    use crate::auth::Role;
+
+    /// Nominators (their own agency's), coordinators and admins (all). Hosts, secondees and
+    /// donors see no nominations.
+    pub const READERS: Access<'static> = Access::Roles(&[Role::Nominator, Role::Coordinator, Role::Admin]);
+    pub const NOMINATORS: Access<'static> = Access::Roles(&[Role::Nominator]);
+    pub const ACTORS: Access<'static> = Access::Roles(&[Role::Nominator, Role::Coordinator]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> NominationForm {
+        NominationForm {
+            officer_name: "Kumari Silva".into(),
+            position: "Immigration Officer, Grade II".into(),
+            work_email: "k.silva@immigration.lk.example".into(),
+            nationality: "Sri Lankan".into(),
+            languages: "Sinhala, English".into(),
+            expertise: "Document examination".into(),
+            host_agency: "rso".into(),
+            themes: vec!["aviation".into()],
+            start_date: "2027-02-01".into(),
+            end_date: "2027-08-01".into(),
+            objectives: "Strengthen information sharing on aviation people smuggling.".into(),
+            justification: "Builds on the 2026 regional workshop.".into(),
+            ..Default::default()
+        }
+    }
+
+    fn themes() -> Vec<String> {
+        vec!["aviation".into(), "border".into()]
+    }
+
+    #[test]
+    fn a_complete_form_is_valid() {
+        let content = form().validate(&themes()).unwrap();
+        assert_eq!(content.themes, vec!["aviation"]);
+        assert_eq!(content.start.to_string(), "2027-02-01");
+    }
+
+    #[test]
+    fn each_rule_reports_at_its_field() {
+        let cases: Vec<(Box<dyn Fn(&mut NominationForm)>, &str)> = vec![
+            (Box::new(|f| f.officer_name.clear()), "officer_name"),
+            (Box::new(|f| f.work_email = "not-an-email".into()), "work_email"),
+            (Box::new(|f| f.themes = vec!["made-up".into()]), "themes"),
+            (Box::new(|f| f.themes.clear()), "themes"),
+            (Box::new(|f| f.start_date = "01/02/2027".into()), "start_date"),
+            (Box::new(|f| f.end_date = "2027-01-01".into()), "end_date"),
+            (Box::new(|f| f.end_date = "2029-03-01".into()), "end_date"),
+            (Box::new(|f| f.host_agency.clear()), "host_agency"),
+            (Box::new(|f| f.objectives = "x".repeat(4001)), "objectives"),
+        ];
+        for (change, field) in cases {
+            let mut f = form();
+            change(&mut f);
+            let error = f.validate(&themes()).unwrap_err();
+            assert_eq!(error.field_errors()[0].field, field);
+        }
+    }
+
+    #[test]
+    fn html_is_kept_as_text() {
+        let mut f = form();
+        f.expertise = "<script>alert(1)</script>".into();
+        assert_eq!(f.validate(&themes()).unwrap().expertise, "<script>alert(1)</script>");
+    }
+}

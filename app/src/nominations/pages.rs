@@ -1,0 +1,391 @@
+//! Nomination pages: the list (the nominator's own, the coordinators' review queue), the form,
+//! and the nomination with its documents, actions and history.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{get_nomination, list_nominations, Action, NominationPage, NominationState, NominationView};
+use crate::admin::options::reference_choices;
+use crate::ui::fields::{self, form_message, hidden, select, FormState, Input};
+use crate::ui::layout::{error_view, page_flash};
+use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
+use crate::ui::{EnhancedForm, PageHeader};
+
+fn state_badge(state: NominationState) -> impl IntoView {
+    view! { <span class=format!("state state-{}", state.as_str())>{state.label()}</span> }
+}
+
+#[component]
+pub fn NominationsPage() -> impl IntoView {
+    let query = current_query();
+    const BASE: &str = "/nominations";
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                let list = list_nominations(query.clone()).await;
+                match list {
+                    Err(e) => error_view(e),
+                    Ok(data) => {
+                        let staff = !data.can_create;
+                        let choices = if staff { reference_choices().await.unwrap_or_default() } else { Default::default() };
+                        let states = NominationState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+                        let mut selects = vec![("status", "State", states)];
+                        if staff {
+                            selects.push(("member", "Sending member", choices.members.clone()));
+                            selects.push(("host", "Host agency", choices.agencies.clone()));
+                            selects.push(("theme", "Theme", choices.themes.clone()));
+                        }
+                        let title = if staff { "Nominations" } else { "Our nominations" };
+                        view! {
+                            <PageHeader title=title lead="Officers nominated for secondment, and where each nomination stands.">
+                                {data.can_create.then(|| view! { <a class="button" href="/nominations/new">"New nomination"</a> })}
+                            </PageHeader>
+                            <ul class="state-counts" aria-label="Nominations by state">
+                                {data.counts.iter().map(|(s, n)| view! {
+                                    <li><a href=format!("/nominations?status={}", s.as_str())>{state_badge(*s)}" "<strong>{*n}</strong></a></li>
+                                }).collect_view()}
+                            </ul>
+                            {filter_bar(BASE, "/export/nominations.csv", &query, selects)}
+                            <form method="get" action=BASE class="filter-bar date-filter">
+                                <div class="field"><label for="filter-from">"Starting from"</label><input id="filter-from" type="date" name="from" value=query.from.clone()/></div>
+                                <div class="field"><label for="filter-to">"Starting until"</label><input id="filter-to" type="date" name="to" value=query.to.clone()/></div>
+                                {hidden("status", query.status.clone())}
+                                {hidden("q", query.q.clone())}
+                                <button type="submit" class="button-secondary">"Apply dates"</button>
+                            </form>
+                            <div class="table-wrap">
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            {sort_header(BASE, &query, "reference", "Reference")}
+                                            {sort_header(BASE, &query, "officer", "Officer")}
+                                            <th scope="col">"Sending agency"</th>
+                                            <th scope="col">"Host agency"</th>
+                                            {sort_header(BASE, &query, "start", "Period")}
+                                            {sort_header(BASE, &query, "state", "State")}
+                                            {sort_header(BASE, &query, "updated", "Updated")}
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {data.page.items.iter().map(|n| view! {
+                                            <tr>
+                                                <td><a href=format!("/nominations/{}", n.id)>{n.reference.clone()}</a></td>
+                                                <td>{n.officer_name.clone()}</td>
+                                                <td>{format!("{} ({})", n.sending_agency, n.sending_member)}</td>
+                                                <td>{n.host_agency.clone()}</td>
+                                                <td class="nowrap">{format!("{} – {}", n.start_date, n.end_date)}</td>
+                                                <td>{state_badge(n.state)}</td>
+                                                <td class="nowrap">{n.updated_at.clone()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {data.page.items.is_empty().then(|| view! { <p class="empty">"No nominations match."</p> })}
+                            {pager(BASE, &query, &data.page)}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn key_param() -> String {
+    use_params_map().with_untracked(|p| p.get("id").unwrap_or_default())
+}
+
+/// `/nominations/new` and `/nominations/:id/edit`.
+#[component]
+pub fn NominationEditPage() -> impl IntoView {
+    let id = key_param();
+    let id = if id == "new" { String::new() } else { id };
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match get_nomination(id.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(page) if !page.can.edit => error_view(crate::error::AppError::Conflict(
+                        "This nomination cannot be edited now.".into(),
+                    )),
+                    Ok(page) => nomination_form(&id, page),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn nomination_form(id: &str, page: NominationPage) -> AnyView {
+    let n = page.nomination.clone();
+    let get = |f: fn(&NominationView) -> String| n.as_ref().map(f).unwrap_or_default();
+    let defaults = fields::values([
+        ("officer_name", get(|n| n.officer_name.clone())),
+        ("position", get(|n| n.position.clone())),
+        ("work_email", get(|n| n.work_email.clone())),
+        ("nationality", get(|n| n.nationality.clone())),
+        ("languages", get(|n| n.languages.clone())),
+        ("expertise", get(|n| n.expertise.clone())),
+        ("host_agency", get(|n| n.host_agency_id.clone())),
+        ("themes", get(|n| n.themes.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>().join(","))),
+        ("start_date", get(|n| n.start_date.clone())),
+        ("end_date", get(|n| n.end_date.clone())),
+        ("objectives", get(|n| n.objectives.clone())),
+        ("justification", get(|n| n.justification.clone())),
+    ]);
+    let state = FormState::new("/api/nominations/save", page_flash().as_ref(), defaults);
+    let chosen: Vec<String> = state.value("themes").split(',').map(str::to_string).collect();
+    let title = n.as_ref().map(|n| format!("Edit {}", n.reference)).unwrap_or_else(|| "New nomination".into());
+    let back = if id.is_empty() { "/nominations".to_string() } else { format!("/nominations/{id}") };
+    let themes_error = state.error("themes");
+    let themes_invalid = themes_error.is_some();
+    let id = id.to_string();
+    view! {
+        <PageHeader title=title lead="The nomination is saved as a draft; submit it from its page when it is complete.">
+            <a class="button-link" href=back>"Cancel"</a>
+        </PageHeader>
+        <EnhancedForm>
+            <form method="post" action="/api/nominations/save" class="form form-wide" novalidate>
+                {form_message(&state)}
+                {hidden("id", id.clone())}
+                <fieldset class="fieldset">
+                    <legend>"The officer"</legend>
+                    {Input::text("officer_name", "Full name").required().max_len(120).render(&state)}
+                    {Input::text("position", "Position and rank").required().max_len(160).render(&state)}
+                    {Input::text("work_email", "Work e-mail").kind("email").required().max_len(254).render(&state)}
+                    {Input::text("nationality", "Nationality").required().max_len(80).render(&state)}
+                    {Input::text("languages", "Languages").hint("For example: Sinhala, Tamil, English.").max_len(200).render(&state)}
+                    {textarea(&state, "expertise", "Expertise", 2000, false)}
+                </fieldset>
+                <fieldset class="fieldset">
+                    <legend>"The secondment"</legend>
+                    {select(&state, "host_agency", "Proposed host agency", page.host_agencies.clone(), true)}
+                    <fieldset class="fieldset field" class:has-error=themes_invalid>
+                        <legend>"Themes" <span class="req" aria-hidden="true">" *"</span></legend>
+                        <div class="checkbox-grid">
+                            {page.themes.iter().map(|(key, name)| {
+                                let checked = chosen.contains(key);
+                                let input_id = format!("theme-{key}");
+                                let label_for = input_id.clone();
+                                view! {
+                                    <label class="check" for=label_for>
+                                        <input id=input_id type="checkbox" name="themes[]" value=key.clone() checked=checked/>
+                                        {name.clone()}
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </div>
+                        <p class="field-error" data-error-for="themes" role="alert">{themes_error}</p>
+                    </fieldset>
+                    <div class="field-row">
+                        {Input::text("start_date", "Proposed start").kind("date").required().render(&state)}
+                        {Input::text("end_date", "Proposed end").kind("date").required().hint("Between 1 and 24 months after the start.").render(&state)}
+                    </div>
+                    {textarea(&state, "objectives", "Objectives", 4000, true)}
+                    {textarea(&state, "justification", "Justification", 4000, true)}
+                </fieldset>
+                <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save draft"</button></div>
+            </form>
+        </EnhancedForm>
+    }
+    .into_any()
+}
+
+fn textarea(state: &FormState, name: &str, label: &str, max: usize, required: bool) -> AnyView {
+    let id = format!("f-{name}");
+    let error = state.error(name);
+    let invalid = error.is_some().then_some("true");
+    view! {
+        <div class="field" class:has-error=invalid.is_some()>
+            <label for=id.clone()>{label.to_string()}{required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+            <textarea id=id.clone() name=name.to_string() rows="4" maxlength=max.to_string() required=required aria-invalid=invalid aria-describedby=format!("{id}-error")>
+                {state.value(name)}
+            </textarea>
+            <p class="field-error" id=format!("{id}-error") data-error-for=name.to_string() role="alert">{error}</p>
+        </div>
+    }
+    .into_any()
+}
+
+fn action_label(action: Action) -> &'static str {
+    match action {
+        Action::Submit => "Submit to the RSO",
+        Action::Resubmit => "Submit again",
+        Action::Withdraw => "Withdraw nomination",
+        Action::StartReview => "Start review",
+        Action::RequestChanges => "Request changes",
+        Action::Reject => "Reject",
+        Action::Approve => "Approve and create the placement",
+    }
+}
+
+/// `/nominations/:id`.
+#[component]
+pub fn NominationDetailPage() -> impl IntoView {
+    let id = key_param();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match get_nomination(id.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(page) => match page.nomination.clone() {
+                        None => error_view(crate::error::AppError::NotFound),
+                        Some(n) => detail(n, page),
+                    },
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn detail(n: NominationView, page: NominationPage) -> AnyView {
+    let flash = page_flash();
+    let action_state = FormState::new(
+        "/api/nominations/act",
+        flash.as_ref(),
+        fields::values([
+            ("host_agency", n.host_agency_id.clone()),
+            ("start_date", n.start_date.clone()),
+            ("end_date", n.end_date.clone()),
+        ]),
+    );
+    let comment_state = FormState::new("/api/nominations/comment", flash.as_ref(), Default::default());
+    let upload_state = FormState::new(&format!("/nominations/{}/documents", n.id), flash.as_ref(), Default::default());
+    let can = page.can.clone();
+    let simple_actions: Vec<Action> = can
+        .nominator_actions
+        .iter()
+        .chain(can.coordinator_actions.iter())
+        .copied()
+        .filter(|a| matches!(a, Action::Submit | Action::Resubmit | Action::Withdraw | Action::StartReview))
+        .collect();
+    let can_request = can.coordinator_actions.contains(&Action::RequestChanges);
+    let can_reject = can.coordinator_actions.contains(&Action::Reject);
+    let can_approve = can.coordinator_actions.contains(&Action::Approve);
+    let id = n.id.clone();
+    let edit_href = format!("/nominations/{}/edit", n.id);
+    let upload_action = format!("/nominations/{}/documents", n.id);
+    let comment_id = n.id.clone();
+    view! {
+        <PageHeader title=format!("{} · {}", n.reference, n.officer_name) lead=format!("{} → {}", n.sending_agency, n.host_agency)>
+            {state_badge(n.state)}
+            {can.edit.then(|| view! { <a class="button-secondary" href=edit_href>"Edit"</a> })}
+        </PageHeader>
+        {n.placement_id.clone().map(|p| view! {
+            <div class="notice notice-ok" role="status">"Approved: placement " <code>{p}</code> " is planned."</div>
+        })}
+        {(!simple_actions.is_empty() || can_request || can_reject || can_approve).then(|| view! {
+            <section class="section" aria-labelledby="actions-heading">
+                <h2 id="actions-heading">"Actions"</h2>
+                <EnhancedForm>
+                    <div>
+                        {form_message(&action_state)}
+                        <div class="action-row">
+                            {simple_actions.iter().map(|a| view! {
+                                <form method="post" action="/api/nominations/act" class="inline-form">
+                                    {hidden("id", id.clone())}
+                                    {hidden("action", a.as_str().to_string())}
+                                    <button type="submit" class=if *a == Action::Withdraw { "button-secondary" } else { "button" } data-pending="Working…">{action_label(*a)}</button>
+                                </form>
+                            }).collect_view()}
+                        </div>
+                        {(can_request || can_reject).then(|| view! {
+                            <form method="post" action="/api/nominations/act" class="form form-wide" novalidate>
+                                {hidden("id", id.clone())}
+                                {textarea(&action_state, "message", "Message to the sending agency", 4000, false)}
+                                <div class="form-actions">
+                                    {can_request.then(|| view! { <button type="submit" name="action" value="request_changes" class="button-secondary">"Request changes"</button> })}
+                                    {can_reject.then(|| view! { <button type="submit" name="action" value="reject" class="button-secondary danger">"Reject"</button> })}
+                                </div>
+                            </form>
+                        })}
+                        {can_approve.then(|| view! {
+                            <form method="post" action="/api/nominations/act" class="form form-wide" novalidate>
+                                <h3>"Approve"</h3>
+                                {hidden("id", id.clone())}
+                                {hidden("action", "approve".to_string())}
+                                {select(&action_state, "host_agency", "Host agency", page.host_agencies.clone(), true)}
+                                {Input::text("supervisor_name", "Supervisor's name").required().max_len(120).render(&action_state)}
+                                {Input::text("supervisor_email", "Supervisor's e-mail").kind("email").required().max_len(254).render(&action_state)}
+                                <div class="field-row">
+                                    {Input::text("start_date", "Start").kind("date").required().render(&action_state)}
+                                    {Input::text("end_date", "End").kind("date").required().render(&action_state)}
+                                </div>
+                                <div class="form-actions"><button type="submit" class="button" data-pending="Approving…">{action_label(Action::Approve)}</button></div>
+                            </form>
+                        })}
+                    </div>
+                </EnhancedForm>
+            </section>
+        })}
+        <section class="section" aria-labelledby="officer-heading">
+            <h2 id="officer-heading">"Officer and secondment"</h2>
+            <dl class="facts">
+                <dt>"Officer"</dt><dd>{n.officer_name.clone()}</dd>
+                <dt>"Position"</dt><dd>{n.position.clone()}</dd>
+                <dt>"Work e-mail"</dt><dd>{n.work_email.clone()}</dd>
+                <dt>"Nationality"</dt><dd>{n.nationality.clone()}</dd>
+                <dt>"Languages"</dt><dd>{n.languages.clone()}</dd>
+                <dt>"Expertise"</dt><dd class="pre">{n.expertise.clone()}</dd>
+                <dt>"Sending agency"</dt><dd>{n.sending_agency.clone()}</dd>
+                <dt>"Host agency"</dt><dd>{n.host_agency.clone()}</dd>
+                <dt>"Period"</dt><dd>{format!("{} to {}", n.start_date, n.end_date)}</dd>
+                <dt>"Themes"</dt><dd>{n.themes.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>().join(", ")}</dd>
+                <dt>"Objectives"</dt><dd class="pre">{n.objectives.clone()}</dd>
+                <dt>"Justification"</dt><dd class="pre">{n.justification.clone()}</dd>
+            </dl>
+        </section>
+        <section class="section" aria-labelledby="docs-heading">
+            <h2 id="docs-heading">"Documents"</h2>
+            <ul class="documents">
+                {n.documents.iter().map(|d| view! {
+                    <li><a href=format!("/documents/{}", d.id)>{d.file_name.clone()}</a>" "<span class="muted">{format!("({} KB)", (d.size + 1023) / 1024)}</span></li>
+                }).collect_view()}
+            </ul>
+            {n.documents.is_empty().then(|| view! { <p class="empty">"No documents attached."</p> })}
+            {can.edit.then(|| view! {
+                <form method="post" action=upload_action enctype="multipart/form-data" class="form form-inline" data-plain="">
+                    {form_message(&upload_state)}
+                    <div class="field">
+                        <label for="f-file">"Attach a document (CV, endorsement letter)"</label>
+                        <p class="field-hint">"PDF, PNG or JPEG, at most 10 MB; at most 5 documents."</p>
+                        <input id="f-file" type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" required/>
+                        <p class="field-error" data-error-for="file" role="alert">{upload_state.error("file")}</p>
+                    </div>
+                    <div class="form-actions"><button type="submit" class="button-secondary">"Upload"</button></div>
+                </form>
+            })}
+        </section>
+        <section class="section" aria-labelledby="history-heading">
+            <h2 id="history-heading">"Status history and comments"</h2>
+            <ol class="timeline">
+                {n.history.iter().map(|h| view! {
+                    <li>
+                        <span class="muted nowrap">{h.at.clone()}</span>" · "<strong>{h.actor.clone()}</strong>" · "
+                        {match (&h.from_state, &h.to_state) {
+                            (Some(f), Some(t)) => format!("{} → {}", label_of(f), label_of(t)),
+                            _ => "commented".to_string(),
+                        }}
+                        {h.message.clone().map(|m| view! { <p class="pre">{m}</p> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+            {n.history.is_empty().then(|| view! { <p class="empty">"Nothing yet."</p> })}
+            {can.comment.then(|| view! {
+                <EnhancedForm>
+                    <form method="post" action="/api/nominations/comment" class="form form-wide" novalidate>
+                        {form_message(&comment_state)}
+                        {hidden("id", comment_id)}
+                        {textarea(&comment_state, "message", "Add a comment", 4000, true)}
+                        <div class="form-actions"><button type="submit" class="button-secondary" data-pending="Saving…">"Comment"</button></div>
+                    </form>
+                </EnhancedForm>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+fn label_of(state: &str) -> &'static str {
+    NominationState::parse(state).map(|s| s.label()).unwrap_or("?")
+}

@@ -1,0 +1,113 @@
+import { expect, test, type Page } from '@playwright/test';
+import { Header, signInAs } from './pages/login-page';
+import { allMail } from './pages/mailbox';
+
+/** The nomination form and page. */
+class NominationPages {
+  constructor(private readonly page: Page) {}
+
+  async fillNew(officer: string) {
+    const p = this.page;
+    await p.goto('/nominations/new');
+    await p.getByRole('textbox', { name: 'Full name' }).fill(officer);
+    await p.getByRole('textbox', { name: 'Position and rank' }).fill('Immigration Officer');
+    await p.getByRole('textbox', { name: 'Work e-mail' }).fill('officer@immigration.lk.example');
+    await p.getByRole('textbox', { name: 'Nationality' }).fill('Sri Lankan');
+    await p.getByRole('combobox', { name: 'Proposed host agency' }).selectOption({ label: 'Regional Support Office, Bangkok (Regional Support Office)' });
+    await p.getByLabel('Aviation people smuggling').check();
+    await p.getByRole('textbox', { name: 'Proposed start' }).fill('2027-03-01');
+    await p.getByRole('textbox', { name: 'Proposed end' }).fill('2027-09-01');
+    await p.getByRole('textbox', { name: 'Objectives' }).fill('Information sharing on aviation people smuggling.');
+    await p.getByRole('textbox', { name: 'Justification' }).fill('A regional priority.');
+    await p.getByRole('button', { name: 'Save draft' }).click();
+    await expect(p.getByRole('status')).toContainText('Nomination saved as a draft.');
+  }
+
+  async attachPdf() {
+    await this.page.locator('#f-file').setInputFiles({
+      name: 'CV.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n'),
+    });
+    await this.page.getByRole('button', { name: 'Upload' }).click();
+    await expect(this.page.getByRole('status')).toContainText('Document CV.pdf attached.');
+  }
+
+  async press(name: string) {
+    await this.page.getByRole('button', { name }).click();
+  }
+
+  badge() {
+    return this.page.locator('.page-header .state');
+  }
+}
+
+test('a nomination goes from the nominator to an approved placement, and the agencies are told', async ({ page }) => {
+  const officer = `Kumari Silva ${Date.now()}`;
+  const pages = new NominationPages(page);
+  await signInAs(page, 'nominator');
+  await pages.fillNew(officer);
+  await pages.attachPdf();
+  await pages.press('Submit to the RSO');
+  await expect(pages.badge()).toHaveText('Submitted');
+  const url = page.url();
+  await new Header(page).signOut();
+
+  await signInAs(page, 'coordinator');
+  await page.goto(url);
+  await pages.press('Start review');
+  await expect(pages.badge()).toHaveText('Under review');
+  await page.getByRole('textbox', { name: 'Message to the sending agency' }).fill('Please add the endorsement letter.');
+  await pages.press('Request changes');
+  await expect(pages.badge()).toHaveText('Changes requested');
+  await new Header(page).signOut();
+
+  await signInAs(page, 'nominator');
+  await expect(page.getByTestId('waiting')).toContainText(officer);
+  await page.goto(url);
+  await expect(page.getByText('Please add the endorsement letter.').first()).toBeVisible();
+  await pages.press('Submit again');
+  await expect(pages.badge()).toHaveText('Submitted');
+  await new Header(page).signOut();
+
+  await signInAs(page, 'coordinator');
+  await page.goto(url);
+  await pages.press('Start review');
+  await page.getByRole('textbox', { name: "Supervisor's name" }).fill('Dr Malee Chai');
+  await page.getByRole('textbox', { name: "Supervisor's e-mail" }).fill('malee.chai@rso.example');
+  await pages.press('Approve and create the placement');
+  await expect(pages.badge()).toHaveText('Approved');
+  await expect(page.getByText(/Approved: placement .* is planned/)).toBeVisible();
+
+  // The e-mails reached the sending and the host agencies' contacts.
+  await expect
+    .poll(async () => {
+      const mail = await allMail();
+      const approved = mail.filter((m) => m.subject.startsWith('Nomination approved') && m.subject.includes(officer));
+      return approved.flatMap((m) => m.to).sort();
+    }, { timeout: 15_000 })
+    .toEqual(['programme@rso.example', 'secondments@immigration.lk.example']);
+  const changes = (await allMail()).find((m) => m.subject.startsWith('Changes requested') && m.subject.includes(officer));
+  expect(changes?.text).toContain('Please add the endorsement letter.');
+});
+
+test.describe('with JavaScript disabled', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a nominator creates and submits a nomination with plain HTML forms', async ({ page }) => {
+    const officer = `Ruwan Perera ${Date.now()}`;
+    const pages = new NominationPages(page);
+    await signInAs(page, 'nominator');
+    // A refused save shows the messages at the fields, and keeps what was typed.
+    await page.goto('/nominations/new');
+    await page.getByRole('textbox', { name: 'Full name' }).fill(officer);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.locator('[data-error-for="position"]')).toHaveText('This field is required.');
+    await expect(page.getByRole('textbox', { name: 'Full name' })).toHaveValue(officer);
+
+    await pages.fillNew(officer);
+    await pages.attachPdf();
+    await pages.press('Submit to the RSO');
+    await expect(pages.badge()).toHaveText('Submitted');
+  });
+});

@@ -1,0 +1,346 @@
+//! Nominations: the lifecycle end to end with audit entries and e-mails, approval creating one
+//! placement, documents, and the walls between agencies and roles.
+
+use reqwest::StatusCode;
+
+use crate::common::{error_json, TestApp};
+
+async fn key_of(app: &TestApp, sql: &str) -> String {
+    app.rows(sql).await[0].as_str().unwrap_or_else(|| panic!("no row for {sql}")).to_string()
+}
+
+async fn theme(app: &TestApp, name: &str) -> String {
+    key_of(app, &format!("SELECT VALUE record::id(id) FROM theme WHERE name = '{name}'")).await
+}
+
+async fn agency(app: &TestApp, name: &str) -> String {
+    key_of(app, &format!("SELECT VALUE record::id(id) FROM agency WHERE name = '{name}'")).await
+}
+
+/// Creates a draft as `client` and returns its key.
+async fn draft(app: &TestApp, client: &reqwest::Client, officer: &str) -> String {
+    let host = agency(app, "Regional Support Office, Bangkok").await;
+    let aviation = theme(app, "Aviation people smuggling").await;
+    let sharing = theme(app, "Information sharing").await;
+    let response = app
+        .post(
+            client,
+            "/api/nominations/save",
+            &[
+                ("officer_name", officer),
+                ("position", "Immigration Officer"),
+                ("work_email", "officer@immigration.lk.example"),
+                ("nationality", "Sri Lankan"),
+                ("languages", "Sinhala, English"),
+                ("expertise", "Document examination"),
+                ("host_agency", &host),
+                ("themes[]", &aviation),
+                ("themes[]", &sharing),
+                ("start_date", "2027-03-01"),
+                ("end_date", "2027-09-01"),
+                ("objectives", "Information sharing on aviation people smuggling."),
+                ("justification", "Regional priority."),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+    key_of(app, &format!("SELECT VALUE record::id(id) FROM nomination WHERE officer_name = '{officer}'")).await
+}
+
+async fn act(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    action: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = vec![("id", id), ("action", action)];
+    form.extend_from_slice(extra);
+    app.post(client, "/api/nominations/act", &form).await
+}
+
+async fn state(app: &TestApp, id: &str) -> String {
+    key_of(app, &format!("SELECT VALUE state FROM nomination:{id}")).await
+}
+
+async fn mail_to(app: &TestApp, event: &str) -> Vec<String> {
+    let rows = app
+        .rows(&format!(
+            "SELECT VALUE recipient_email FROM notification WHERE event = '{event}' ORDER BY recipient_email"
+        ))
+        .await;
+    rows.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_nomination_goes_from_draft_to_placement_with_audit_and_mail() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let coordinator = app.login_as("coordinator").await;
+    let id = draft(&app, &nominator, "Kumari Perera").await;
+    assert_eq!(state(&app, &id).await, "draft");
+    let themes = app.rows(&format!("SELECT VALUE array::len(themes) FROM nomination:{id}")).await;
+    assert_eq!(themes, serde_json::json!([2]));
+
+    assert_eq!(act(&app, &nominator, &id, "submit", &[]).await.status(), StatusCode::OK);
+    assert_eq!(state(&app, &id).await, "submitted");
+    assert_eq!(mail_to(&app, "nomination_submitted").await, vec!["coordinator@demo.hub"]);
+    assert_eq!(mail_to(&app, "nomination_receipt").await, vec!["secondments@immigration.lk.example"]);
+
+    assert_eq!(act(&app, &coordinator, &id, "start_review", &[]).await.status(), StatusCode::OK);
+    let no_message = act(&app, &coordinator, &id, "request_changes", &[]).await;
+    assert_eq!(error_json(no_message).await["Invalid"]["errors"][0]["field"], "message");
+    let changes =
+        act(&app, &coordinator, &id, "request_changes", &[("message", "Please attach the endorsement letter.")]).await;
+    assert_eq!(changes.status(), StatusCode::OK);
+    assert_eq!(state(&app, &id).await, "changes_requested");
+    assert_eq!(mail_to(&app, "changes_requested").await, vec!["secondments@immigration.lk.example"]);
+    let body = key_of(&app, "SELECT VALUE text_body FROM notification WHERE event = 'changes_requested'").await;
+    assert!(body.contains("Please attach the endorsement letter.") && body.contains(&format!("/nominations/{id}")));
+
+    assert_eq!(act(&app, &nominator, &id, "resubmit", &[]).await.status(), StatusCode::OK);
+    assert_eq!(mail_to(&app, "nomination_submitted").await.len(), 2, "a resubmission is a new event");
+    assert_eq!(act(&app, &coordinator, &id, "start_review", &[]).await.status(), StatusCode::OK);
+
+    let host = agency(&app, "Regional Support Office, Bangkok").await;
+    let approval = [
+        ("host_agency", host.as_str()),
+        ("supervisor_name", "Dr Malee Chai"),
+        ("supervisor_email", "malee.chai@rso.example"),
+        ("start_date", "2027-03-15"),
+        ("end_date", "2027-09-15"),
+    ];
+    let approved = act(&app, &coordinator, &id, "approve", &approval).await;
+    assert_eq!(approved.status(), StatusCode::OK, "{}", approved.text().await.unwrap());
+    assert_eq!(state(&app, &id).await, "approved");
+    let placements = app
+        .rows(&format!("SELECT state, supervisor_email, start_date FROM placement WHERE nomination = nomination:{id}"))
+        .await;
+    assert_eq!(
+        placements,
+        serde_json::json!([{ "state": "planned", "supervisor_email": "malee.chai@rso.example", "start_date": "2027-03-15" }])
+    );
+    assert_eq!(
+        mail_to(&app, "nomination_approved").await,
+        vec!["programme@rso.example", "secondments@immigration.lk.example"]
+    );
+
+    // Approving twice, or from a decided state, is refused; still one placement.
+    let again = act(&app, &coordinator, &id, "approve", &approval).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert!(error_json(again).await.to_string().contains("already approved"));
+    assert_eq!(
+        app.rows(&format!("RETURN count(SELECT id FROM placement WHERE nomination = nomination:{id})")).await,
+        serde_json::json!(1)
+    );
+
+    let actions =
+        app.rows(&format!("SELECT VALUE action FROM audit_event WHERE record_key = '{id}' ORDER BY at")).await;
+    assert_eq!(
+        actions,
+        serde_json::json!([
+            "created",
+            "submit",
+            "start_review",
+            "request_changes",
+            "resubmit",
+            "start_review",
+            "approve"
+        ])
+    );
+    let history: serde_json::Value =
+        app.post(&nominator, "/api/nominations/get", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(history["nomination"]["history"].as_array().unwrap().len(), 6);
+    assert!(history["nomination"]["placement_id"].is_string());
+}
+
+#[tokio::test]
+async fn illegal_transitions_and_wrong_actors_are_refused() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let coordinator = app.login_as("coordinator").await;
+    let id = draft(&app, &nominator, "Officer Refused").await;
+    let early = act(&app, &coordinator, &id, "approve", &[]).await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    assert!(error_json(early).await.to_string().contains("under review"));
+    assert_eq!(act(&app, &nominator, &id, "start_review", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(act(&app, &coordinator, &id, "submit", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(act(&app, &nominator, &id, "fly_away", &[]).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(act(&app, &nominator, &id, "withdraw", &[]).await.status(), StatusCode::OK);
+    let after = act(&app, &nominator, &id, "submit", &[]).await;
+    assert!(error_json(after).await.to_string().contains("withdrawn"));
+    assert_eq!(state(&app, &id).await, "withdrawn");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_at_the_field() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let host = agency(&app, "Regional Support Office, Bangkok").await;
+    let other_agencys_theme = "nosuchtheme";
+    let response = app
+        .post(
+            &nominator,
+            "/api/nominations/save",
+            &[
+                ("officer_name", "<b>X</b>"),
+                ("host_agency", &host),
+                ("themes[]", other_agencys_theme),
+                ("start_date", "31/12/2027"),
+                ("end_date", "soon"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = error_json(response).await["Invalid"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    for field in ["position", "work_email", "themes", "start_date", "end_date", "objectives"] {
+        assert!(fields.iter().any(|f| f == field), "{field} missing from {fields:?}");
+    }
+    // A start date in the past cannot be submitted.
+    let id = draft(&app, &nominator, "Officer Past").await;
+    app.state.db.query(format!("UPDATE nomination:{id} SET start_date = '2020-01-01'")).await.unwrap().check().unwrap();
+    let response = act(&app, &nominator, &id, "submit", &[]).await;
+    assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], "start_date");
+    assert_eq!(state(&app, &id).await, "draft");
+}
+
+fn multipart(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----hubtestboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &TestApp, client: &reqwest::Client, id: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
+    let (content_type, body) = multipart(name, bytes);
+    client
+        .post(app.url(&format!("/nominations/{id}/documents")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn documents_are_checked_by_content_and_served_only_to_those_who_may_see_them() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer With Papers").await;
+
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
+    let ok = upload(&app, &nominator, &id, "../../CV Kumari.pdf", pdf).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let docs = app.rows(&format!("SELECT file_name, content_type, size, record::id(id) AS id FROM nomination_document WHERE nomination = nomination:{id}")).await;
+    assert_eq!(docs[0]["file_name"], "CV_Kumari.pdf");
+    assert_eq!(docs[0]["content_type"], "application/pdf");
+    let doc = docs[0]["id"].as_str().unwrap().to_string();
+
+    let fake = upload(&app, &nominator, &id, "cv.pdf", b"MZ\x90\x00\x03 this is a Windows executable").await;
+    assert_eq!(fake.status(), StatusCode::SEE_OTHER, "back to the page with a message");
+    let huge = vec![b'%'; 20 * 1024 * 1024];
+    let big = upload(&app, &nominator, &id, "big.pdf", &huge).await;
+    assert_eq!(big.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.rows(&format!("RETURN count(SELECT id FROM nomination_document WHERE nomination = nomination:{id})")).await,
+        serde_json::json!(1)
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&app.state.settings.files_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial uploads left behind");
+
+    let download = nominator.get(app.url(&format!("/documents/{doc}"))).send().await.unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.headers()["content-disposition"], "attachment; filename=\"CV_Kumari.pdf\"");
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf);
+    assert_eq!(
+        app.client().get(app.url(&format!("/documents/{doc}"))).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let coordinator = app.login_as("coordinator").await;
+    assert_eq!(coordinator.get(app.url(&format!("/documents/{doc}"))).send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_nominator_of_another_agency_cannot_read_change_or_download() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer Private").await;
+    upload(&app, &nominator, &id, "cv.pdf", b"%PDF-1.4 test").await;
+    let doc = key_of(
+        &app,
+        &format!("SELECT VALUE record::id(id) FROM nomination_document WHERE nomination = nomination:{id}"),
+    )
+    .await;
+
+    // A nominator of Indonesia's Directorate General of Immigration.
+    let admin = app.login_as("admin").await;
+    let dgi = agency(&app, "Directorate General of Immigration").await;
+    let created = app
+        .post(
+            &admin,
+            "/api/users/save",
+            &[
+                ("email", "focal@imigrasi.example"),
+                ("name", "Other Focal"),
+                ("role", "nominator"),
+                ("agency", &dgi),
+                ("new_password", "another agency passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let other = app.login("focal@imigrasi.example", "another agency passphrase").await;
+
+    let list: serde_json::Value = app.post(&other, "/api/nominations/list", &[]).await.json().await.unwrap();
+    assert!(!list.to_string().contains("Officer Private"));
+    assert_eq!(app.post(&other, "/api/nominations/get", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(act(&app, &other, &id, "withdraw", &[]).await.status(), StatusCode::NOT_FOUND);
+    let edit = app.post(&other, "/api/nominations/save", &[("id", &id), ("officer_name", "Hijacked")]).await;
+    assert!(edit.status().is_client_error());
+    assert_eq!(other.get(app.url(&format!("/documents/{doc}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(upload(&app, &other, &id, "x.pdf", b"%PDF-1.4").await.status(), StatusCode::NOT_FOUND);
+    let csv = other.get(app.url("/export/nominations.csv")).send().await.unwrap().text().await.unwrap();
+    assert!(!csv.contains("Officer Private"));
+    assert_eq!(state(&app, &id).await, "draft");
+    assert_eq!(key_of(&app, &format!("SELECT VALUE officer_name FROM nomination:{id}")).await, "Officer Private");
+}
+
+#[tokio::test]
+async fn donors_secondees_and_hosts_see_no_nominations() {
+    let app = TestApp::start().await;
+    for role in ["donor", "secondee", "host"] {
+        let client = app.login_as(role).await;
+        assert_eq!(app.post(&client, "/api/nominations/list", &[]).await.status(), StatusCode::FORBIDDEN, "{role}");
+        assert_eq!(
+            client.get(app.url("/export/nominations.csv")).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_queue_has_every_state() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let list: serde_json::Value = app.post(&coordinator, "/api/nominations/list", &[]).await.json().await.unwrap();
+    for count in list["counts"].as_array().unwrap() {
+        assert!(count[1].as_u64().unwrap() >= 1, "no demo nomination in state {}", count[0]);
+    }
+    let nominator = app.login_as("nominator").await;
+    let own: serde_json::Value = app.post(&nominator, "/api/nominations/list", &[]).await.json().await.unwrap();
+    let agencies: std::collections::HashSet<&str> =
+        own["page"]["items"].as_array().unwrap().iter().map(|n| n["sending_agency"].as_str().unwrap()).collect();
+    assert_eq!(agencies.into_iter().collect::<Vec<_>>(), vec!["Department of Immigration and Emigration"]);
+}
