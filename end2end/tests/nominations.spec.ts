@@ -45,6 +45,7 @@ class NominationPages {
 test('a nomination goes from the nominator to an approved placement, and the agencies are told', async ({ page }) => {
   const officer = `Kumari Silva ${Date.now()}`;
   const pages = new NominationPages(page);
+  page.on('console', (m) => { if (m.text().includes('panicked')) console.log('CONSOLE', m.text()); });
   await signInAs(page, 'nominator');
   await pages.fillNew(officer);
   await pages.attachPdf();

@@ -541,7 +541,7 @@ pub fn AgencyEditPage() -> impl IntoView {
                                                 {select(&state, "contact_language", "Preferred language", language_options(), false)}
                                             </fieldset>
                                         })}
-                                        <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save agency"</button></div>
+                                        <div class="form-actions"><button type="submit" class="button">"Save agency"</button></div>
                                     </form>
                                 </EnhancedForm>
                             })}
@@ -577,7 +577,7 @@ pub fn AgencyEditPage() -> impl IntoView {
                                                 {Input::text("contact_name", "Name").required().max_len(120).render(&contact_state)}
                                                 {Input::text("contact_email", "E-mail").kind("email").required().max_len(254).render(&contact_state)}
                                                 {select(&contact_state, "contact_language", "Language", language_options(), false)}
-                                                <div class="form-actions"><button type="submit" class="button-secondary" data-pending="Adding…">"Add contact"</button></div>
+                                                <div class="form-actions"><button type="submit" class="button-secondary">"Add contact"</button></div>
                                             </form>
                                         </EnhancedForm>
                                     })}

@@ -243,7 +243,7 @@ pub fn DonorEditPage() -> impl IntoView {
                                         {Input::text("name", "Name").required().max_len(160).render(&state)}
                                         {Input::text("country", "Country (ISO code)").hint("Optional. Three letters: AUS, NZL.").max_len(3).render(&state)}
                                         {checkbox(&state, "active", "Active")}
-                                        <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save donor"</button></div>
+                                        <div class="form-actions"><button type="submit" class="button">"Save donor"</button></div>
                                     </form>
                                 </EnhancedForm>
                             })}

@@ -289,7 +289,7 @@ pub fn MemberEditPage() -> impl IntoView {
                                         {select(&state, "kind", "Kind", kind_options(), true)}
                                         {Input::text("iso_code", "ISO 3166 code").hint("Three letters, for states: THA, IDN, AUS.").max_len(3).render(&state)}
                                         {checkbox(&state, "active", "Active")}
-                                        <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save member"</button></div>
+                                        <div class="form-actions"><button type="submit" class="button">"Save member"</button></div>
                                     </form>
                                 </EnhancedForm>
                             })}

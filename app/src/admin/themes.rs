@@ -217,7 +217,7 @@ pub fn ThemeEditPage() -> impl IntoView {
                                         {hidden("id", form_id.clone())}
                                         {Input::text("name", "Name").required().max_len(120).render(&state)}
                                         {checkbox(&state, "active", "Active (offered in new nominations)")}
-                                        <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save theme"</button></div>
+                                        <div class="form-actions"><button type="submit" class="button">"Save theme"</button></div>
                                     </form>
                                 </EnhancedForm>
                             })}

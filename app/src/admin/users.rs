@@ -410,7 +410,7 @@ pub fn UserEditPage() -> impl IntoView {
                                     {Input::text("new_password", password_label).kind("password").autocomplete("new-password").max_len(128)
                                         .hint(password_hint).render(&state)}
                                     {checkbox(&state, "disabled", "Account disabled (signs the user out at once)")}
-                                    <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save user"</button></div>
+                                    <div class="form-actions"><button type="submit" class="button">"Save user"</button></div>
                                 </form>
                             </EnhancedForm>
                             {can_invite.then(|| view! {

@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
                     {Input::text("email", "E-mail").kind("email").required().autocomplete("username").max_len(254).render(&state)}
                     {Input::text("password", "Password").kind("password").required().autocomplete("current-password").max_len(1024).render(&state)}
                     <div class="form-actions">
-                        <button type="submit" class="button" data-pending="Signing in…">"Sign in"</button>
+                        <button type="submit" class="button">"Sign in"</button>
                     </div>
                 </form>
             </EnhancedForm>
@@ -42,7 +42,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     {form_message(&state)}
                     {Input::text("email", "E-mail").kind("email").required().autocomplete("username").max_len(254).render(&state)}
                     <div class="form-actions">
-                        <button type="submit" class="button" data-pending="Sending…">"Send the link"</button>
+                        <button type="submit" class="button">"Send the link"</button>
                     </div>
                 </form>
             </EnhancedForm>
@@ -73,7 +73,7 @@ pub fn NewPasswordPage(invitation: bool) -> impl IntoView {
                     {Input::text("new_password", "New password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
                     {Input::text("confirm_password", "Repeat the new password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
                     <div class="form-actions">
-                        <button type="submit" class="button" data-pending="Saving…">"Set password and sign in"</button>
+                        <button type="submit" class="button">"Set password and sign in"</button>
                     </div>
                 </form>
             </EnhancedForm>
@@ -113,7 +113,7 @@ pub fn AccountPage() -> impl IntoView {
                                         {Input::text("current_password", "Current password").kind("password").required().autocomplete("current-password").max_len(1024).render(&state)}
                                         {Input::text("new_password", "New password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
                                         {Input::text("confirm_password", "Repeat the new password").kind("password").required().autocomplete("new-password").max_len(128).render(&state)}
-                                        <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Change password"</button></div>
+                                        <div class="form-actions"><button type="submit" class="button">"Change password"</button></div>
                                     </form>
                                 </EnhancedForm>
                             </section>

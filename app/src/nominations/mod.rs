@@ -249,6 +249,7 @@ pub async fn comment_on_nomination(#[server(flatten)] form: ActionForm) -> Resul
 }
 
 /// Who reaches the nomination functions at all; each function narrows further by record.
+#[cfg(feature = "ssr")]
 pub mod service_access {
     use crate::auth::guard::Access;
     use crate::auth::Role;

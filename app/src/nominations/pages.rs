@@ -184,7 +184,7 @@ fn nomination_form(id: &str, page: NominationPage) -> AnyView {
                     {textarea(&state, "objectives", "Objectives", 4000, true)}
                     {textarea(&state, "justification", "Justification", 4000, true)}
                 </fieldset>
-                <div class="form-actions"><button type="submit" class="button" data-pending="Saving…">"Save draft"</button></div>
+                <div class="form-actions"><button type="submit" class="button">"Save draft"</button></div>
             </form>
         </EnhancedForm>
     }
@@ -266,6 +266,11 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
     let edit_href = format!("/nominations/{}/edit", n.id);
     let upload_action = format!("/nominations/{}/documents", n.id);
     let comment_id = n.id.clone();
+    let request_id = n.id.clone();
+    let message_state = action_state.clone();
+    let has_actions = !simple_actions.is_empty() || can_request || can_reject || can_approve;
+    let simple_actions = simple_actions.clone();
+    let approve_id = n.id.clone();
     view! {
         <PageHeader title=format!("{} · {}", n.reference, n.officer_name) lead=format!("{} → {}", n.sending_agency, n.host_agency)>
             {state_badge(n.state)}
@@ -274,48 +279,54 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
         {n.placement_id.clone().map(|p| view! {
             <div class="notice notice-ok" role="status">"Approved: placement " <code>{p}</code> " is planned."</div>
         })}
-        {(!simple_actions.is_empty() || can_request || can_reject || can_approve).then(|| view! {
+        {has_actions.then(|| view! {
             <section class="section" aria-labelledby="actions-heading">
                 <h2 id="actions-heading">"Actions"</h2>
-                <EnhancedForm>
-                    <div>
-                        {form_message(&action_state)}
-                        <div class="action-row">
-                            {simple_actions.iter().map(|a| view! {
-                                <form method="post" action="/api/nominations/act" class="inline-form">
-                                    {hidden("id", id.clone())}
-                                    {hidden("action", a.as_str().to_string())}
-                                    <button type="submit" class=if *a == Action::Withdraw { "button-secondary" } else { "button" } data-pending="Working…">{action_label(*a)}</button>
-                                </form>
-                            }).collect_view()}
-                        </div>
-                        {(can_request || can_reject).then(|| view! {
-                            <form method="post" action="/api/nominations/act" class="form form-wide" novalidate>
-                                {hidden("id", id.clone())}
-                                {textarea(&action_state, "message", "Message to the sending agency", 4000, false)}
-                                <div class="form-actions">
-                                    {can_request.then(|| view! { <button type="submit" name="action" value="request_changes" class="button-secondary">"Request changes"</button> })}
-                                    {can_reject.then(|| view! { <button type="submit" name="action" value="reject" class="button-secondary danger">"Reject"</button> })}
-                                </div>
+                {form_message(&action_state)}
+                <div class="action-row">
+                    {simple_actions.into_iter().map(|a| {
+                        let action_id = id.clone();
+                        view! {
+                        <EnhancedForm>
+                            <form method="post" action="/api/nominations/act" class="inline-form">
+                                {hidden("id", action_id)}
+                                {hidden("action", a.as_str().to_string())}
+                                <button type="submit" class=if a == Action::Withdraw { "button-secondary" } else { "button" }>{action_label(a)}</button>
                             </form>
-                        })}
-                        {can_approve.then(|| view! {
-                            <form method="post" action="/api/nominations/act" class="form form-wide" novalidate>
-                                <h3>"Approve"</h3>
-                                {hidden("id", id.clone())}
-                                {hidden("action", "approve".to_string())}
-                                {select(&action_state, "host_agency", "Host agency", page.host_agencies.clone(), true)}
-                                {Input::text("supervisor_name", "Supervisor's name").required().max_len(120).render(&action_state)}
-                                {Input::text("supervisor_email", "Supervisor's e-mail").kind("email").required().max_len(254).render(&action_state)}
-                                <div class="field-row">
-                                    {Input::text("start_date", "Start").kind("date").required().render(&action_state)}
-                                    {Input::text("end_date", "End").kind("date").required().render(&action_state)}
-                                </div>
-                                <div class="form-actions"><button type="submit" class="button" data-pending="Approving…">{action_label(Action::Approve)}</button></div>
-                            </form>
-                        })}
-                    </div>
-                </EnhancedForm>
+                        </EnhancedForm>
+                    }}).collect_view()}
+                </div>
+                {(can_request || can_reject).then(|| view! {
+                    <EnhancedForm>
+                        <form method="post" action="/api/nominations/act" class="form form-wide" novalidate>
+                            <div class="form-message" data-form-message="" role="alert" hidden=true></div>
+                            {hidden("id", request_id)}
+                            {textarea(&message_state, "message", "Message to the sending agency", 4000, false)}
+                            <div class="form-actions">
+                                {can_request.then(|| view! { <button type="submit" name="action" value="request_changes" class="button-secondary">"Request changes"</button> })}
+                                {can_reject.then(|| view! { <button type="submit" name="action" value="reject" class="button-secondary danger">"Reject"</button> })}
+                            </div>
+                        </form>
+                    </EnhancedForm>
+                })}
+                {can_approve.then(|| view! {
+                    <EnhancedForm>
+                        <form method="post" action="/api/nominations/act" class="form form-wide" novalidate>
+                            <h3>"Approve"</h3>
+                            <div class="form-message" data-form-message="" role="alert" hidden=true></div>
+                            {hidden("id", approve_id)}
+                            {hidden("action", "approve".to_string())}
+                            {select(&action_state, "host_agency", "Host agency", page.host_agencies.clone(), true)}
+                            {Input::text("supervisor_name", "Supervisor's name").required().max_len(120).render(&action_state)}
+                            {Input::text("supervisor_email", "Supervisor's e-mail").kind("email").required().max_len(254).render(&action_state)}
+                            <div class="field-row">
+                                {Input::text("start_date", "Start").kind("date").required().render(&action_state)}
+                                {Input::text("end_date", "End").kind("date").required().render(&action_state)}
+                            </div>
+                            <div class="form-actions"><button type="submit" class="button">{action_label(Action::Approve)}</button></div>
+                        </form>
+                    </EnhancedForm>
+                })}
             </section>
         })}
         <section class="section" aria-labelledby="officer-heading">
@@ -377,7 +388,7 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
                         {form_message(&comment_state)}
                         {hidden("id", comment_id)}
                         {textarea(&comment_state, "message", "Add a comment", 4000, true)}
-                        <div class="form-actions"><button type="submit" class="button-secondary" data-pending="Saving…">"Comment"</button></div>
+                        <div class="form-actions"><button type="submit" class="button-secondary">"Comment"</button></div>
                     </form>
                 </EnhancedForm>
             })}

@@ -40,14 +40,22 @@ mod browser {
             return;
         }
         event.prevent_default();
+        // The button that was pressed, when it carries a value (forms with several actions).
+        let submitter = event
+            .submitter()
+            .and_then(|s| s.dyn_into::<HtmlButtonElement>().ok())
+            .filter(|b| !b.name().is_empty())
+            .map(|b| (b.name(), b.value()));
         wasm_bindgen_futures::spawn_local(async move {
-            if send(&form).await.is_err() {
+            if send(&form, submitter).await.is_err() {
                 show_message(&form, "The request failed. Please try again.");
             }
         });
     }
 
-    struct Pending(Option<(HtmlButtonElement, String)>);
+    /// The submit button while the request runs: disabled and marked busy (the stylesheet shows
+    /// it). Its text is left alone, so no string crosses from the page into wasm here.
+    struct Pending(Option<HtmlButtonElement>);
 
     impl Pending {
         fn start(form: &HtmlFormElement) -> Pending {
@@ -56,29 +64,28 @@ mod browser {
                 .ok()
                 .flatten()
                 .and_then(|b| b.dyn_into::<HtmlButtonElement>().ok());
-            Pending(button.map(|b| {
-                let original = b.text_content().unwrap_or_default();
+            Pending(button.inspect(|b| {
                 b.set_disabled(true);
                 let _ = b.set_attribute("aria-busy", "true");
-                b.set_text_content(Some(&b.get_attribute("data-pending").unwrap_or_else(|| "Working…".into())));
-                (b, original)
             }))
         }
 
         fn end(self) {
-            if let Some((b, original)) = self.0 {
+            if let Some(b) = self.0 {
                 b.set_disabled(false);
                 let _ = b.remove_attribute("aria-busy");
-                b.set_text_content(Some(&original));
             }
         }
     }
 
-    async fn send(form: &HtmlFormElement) -> Result<(), JsValue> {
+    async fn send(form: &HtmlFormElement, submitter: Option<(String, String)>) -> Result<(), JsValue> {
         let window = web_sys::window().ok_or("no window")?;
         let pending = Pending::start(form);
         let data = FormData::new_with_form(form)?;
         let body = UrlSearchParams::new_with_str_sequence_sequence(&data)?;
+        if let Some((name, value)) = submitter {
+            body.append(&name, &value);
+        }
         let init = RequestInit::new();
         init.set_method("POST");
         let headers = web_sys::Headers::new()?;
@@ -86,7 +93,9 @@ mod browser {
         headers.set("Accept", "application/json")?;
         init.set_headers(&headers);
         init.set_body(&body.to_string().into());
-        let request = Request::new_with_str_and_init(&form.action(), &init)?;
+        // The attribute, not `form.action`: a field named "action" would shadow that property.
+        let action = form.get_attribute("action").unwrap_or_default();
+        let request = Request::new_with_str_and_init(&action, &init)?;
         let response: Response = match JsFuture::from(window.fetch_with_request(&request)).await {
             Ok(r) => r.dyn_into()?,
             Err(_) => {
