@@ -103,7 +103,18 @@ const THEMES: &[&str] = &[
 ];
 
 /// (sending agency, officer, position, host agency, state, theme indexes, start, end)
-const NOMINATIONS: &[(&str, &str, &str, &str, &str, &[usize], &str, &str)] = &[
+type DemoNomination = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [usize],
+    &'static str,
+    &'static str,
+);
+
+const NOMINATIONS: &[DemoNomination] = &[
     (
         "Department of Immigration and Emigration",
         "Kumari Silva",

@@ -296,7 +296,8 @@ mod tests {
 
     #[test]
     fn each_rule_reports_at_its_field() {
-        let cases: Vec<(Box<dyn Fn(&mut NominationForm)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut NominationForm)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|f| f.officer_name.clear()), "officer_name"),
             (Box::new(|f| f.work_email = "not-an-email".into()), "work_email"),
             (Box::new(|f| f.themes = vec!["made-up".into()]), "themes"),

@@ -55,13 +55,11 @@ pub fn pager<T>(base: &str, query: &ListQuery, page: &Page<T>) -> impl IntoView 
     }
 }
 
+/// A `<select>` filter of a list: (query parameter, label, (value, text) options).
+pub type SelectFilter = (&'static str, &'static str, Vec<(String, String)>);
+
 /// The filter bar: a text search, extra `<select>` filters, and the CSV export of the same list.
-pub fn filter_bar(
-    base: &str,
-    csv: &str,
-    query: &ListQuery,
-    selects: Vec<(&'static str, &'static str, Vec<(String, String)>)>,
-) -> impl IntoView {
+pub fn filter_bar(base: &str, csv: &str, query: &ListQuery, selects: Vec<SelectFilter>) -> impl IntoView {
     let csv_href = query.with_page(1).href(csv);
     view! {
         <form method="get" action=base.to_string() class="filter-bar" role="search">
