@@ -17,6 +17,7 @@ use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPassword
 use crate::home::HomePage;
 use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
 use crate::notifications::pages::MailLogPage;
+use crate::placements::PlacementPage;
 use crate::ui::Layout;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/nominations/new") view=NominationEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/nominations/:id") view=NominationDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/nominations/:id/edit") view=NominationEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/placements/:id") view=PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members") view=MembersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members/:id") view=MemberEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/agencies") view=AgenciesPage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ pub mod home;
 pub mod listing;
 pub mod nominations;
 pub mod notifications;
+pub mod placements;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -78,7 +78,9 @@ test('a nomination goes from the nominator to an approved placement, and the age
   await page.getByRole('textbox', { name: "Supervisor's e-mail" }).fill('malee.chai@rso.example');
   await pages.press('Approve and create the placement');
   await expect(pages.badge()).toHaveText('Approved');
-  await expect(page.getByText(/Approved: placement .* is planned/)).toBeVisible();
+  await page.getByRole('link', { name: 'the placement' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Placement of ${officer}`);
+  await expect(page.getByText('Dr Malee Chai <malee.chai@rso.example>')).toBeVisible();
 
   // The e-mails reached the sending and the host agencies' contacts.
   await expect

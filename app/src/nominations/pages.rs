@@ -32,6 +32,7 @@ pub fn NominationsPage() -> impl IntoView {
                         let mut selects = vec![("status", "State", states)];
                         if staff {
                             selects.push(("member", "Sending member", choices.members.clone()));
+                            selects.push(("agency", "Sending agency", choices.agencies.clone()));
                             selects.push(("host", "Host agency", choices.agencies.clone()));
                             selects.push(("theme", "Theme", choices.themes.clone()));
                         }
@@ -277,7 +278,7 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
             {can.edit.then(|| view! { <a class="button-secondary" href=edit_href>"Edit"</a> })}
         </PageHeader>
         {n.placement_id.clone().map(|p| view! {
-            <div class="notice notice-ok" role="status">"Approved: placement " <code>{p}</code> " is planned."</div>
+            <div class="notice notice-ok" role="status">"Approved: " <a href=format!("/placements/{p}")>"the placement"</a> " is planned."</div>
         })}
         {has_actions.then(|| view! {
             <section class="section" aria-labelledby="actions-heading">

@@ -344,3 +344,65 @@ async fn the_demo_queue_has_every_state() {
         own["page"]["items"].as_array().unwrap().iter().map(|n| n["sending_agency"].as_str().unwrap()).collect();
     assert_eq!(agencies.into_iter().collect::<Vec<_>>(), vec!["Department of Immigration and Emigration"]);
 }
+
+#[tokio::test]
+async fn the_review_queue_filters_sorts_and_exports() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let submitted: serde_json::Value =
+        app.post(&coordinator, "/api/nominations/list", &[("status", "submitted")]).await.json().await.unwrap();
+    let items = submitted["page"]["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|n| n["state"] == "submitted"));
+
+    let die = agency(&app, "Department of Immigration and Emigration").await;
+    let by_agency: serde_json::Value = app
+        .post(&coordinator, "/api/nominations/list", &[("agency", &die), ("sort", "officer")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let officers: Vec<&str> =
+        by_agency["page"]["items"].as_array().unwrap().iter().map(|n| n["officer_name"].as_str().unwrap()).collect();
+    assert_eq!(officers, vec!["Kumari Silva", "Ruwan Fernando"], "this agency's two, sorted by officer");
+
+    let aviation = theme(&app, "Aviation people smuggling").await;
+    let by_theme: serde_json::Value =
+        app.post(&coordinator, "/api/nominations/list", &[("theme", &aviation)]).await.json().await.unwrap();
+    assert!(by_theme["page"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["sending_agency"] == "Department of Immigration and Emigration"));
+
+    let late: serde_json::Value =
+        app.post(&coordinator, "/api/nominations/list", &[("from", "2027-05-01")]).await.json().await.unwrap();
+    assert!(late["page"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["start_date"].as_str().unwrap() >= "2027-05-01"));
+    let bad = app.post(&coordinator, "/api/nominations/list", &[("from", "May 2027")]).await;
+    assert_eq!(error_json(bad).await["Invalid"]["errors"][0]["field"], "from");
+
+    let csv =
+        coordinator.get(app.url("/export/nominations.csv?status=approved")).send().await.unwrap().text().await.unwrap();
+    assert!(csv.starts_with("reference,state,officer"));
+    assert!(csv.contains("Nurul Huda") && !csv.contains("Kumari Silva"));
+}
+
+#[tokio::test]
+async fn a_placement_is_read_by_those_concerned_only() {
+    let app = TestApp::start().await;
+    // The demo approval: Malaysia's ministry sends to the RSO in Bangkok.
+    let id = key_of(&app, "SELECT VALUE record::id(id) FROM placement LIMIT 1").await;
+    for (role, expected) in [
+        ("coordinator", StatusCode::OK),
+        ("host", StatusCode::OK),
+        ("nominator", StatusCode::NOT_FOUND),
+        ("donor", StatusCode::FORBIDDEN),
+    ] {
+        let client = app.login_as(role).await;
+        assert_eq!(app.post(&client, "/api/placements/get", &[("id", &id)]).await.status(), expected, "{role}");
+    }
+}
