@@ -46,7 +46,7 @@ Configuration is read from environment variables:
     HUB_PUBLIC_URL   Base URL used in links; https makes cookies Secure.
                                                               default http://HUB_ADDR
     HUB_DEMO         1 seeds demo data into an empty database. default 0
-    HUB_LOG          Log filter (tracing syntax).             default info
+    HUB_LOG          Log filter (tracing syntax).             default info,surrealdb=warn,surrealkv=warn
     HUB_LOG_FORMAT   text or json.                            default text
     HUB_SMTP_URL     SMTP server for outgoing mail: smtp://HOST:PORT,
                      smtp://USER:PASS@HOST:587?tls=required or smtps://USER:PASS@HOST:465.
@@ -108,7 +108,7 @@ impl Config {
             db_credentials,
             public_url: public_url.trim_end_matches('/').to_string(),
             demo,
-            log_filter: value("HUB_LOG").unwrap_or_else(|| "info".into()),
+            log_filter: value("HUB_LOG").unwrap_or_else(|| "info,surrealdb=warn,surrealkv=warn".into()),
             log_json,
         })
     }
