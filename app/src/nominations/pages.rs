@@ -8,7 +8,7 @@ use super::{get_nomination, list_nominations, Action, NominationPage, Nomination
 use crate::admin::options::reference_choices;
 use crate::ui::fields::{self, form_message, hidden, select, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
-use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
+use crate::ui::lists::{current_query, date_filter, filter_bar, pager, sort_header};
 use crate::ui::{EnhancedForm, PageHeader};
 
 fn state_badge(state: NominationState) -> impl IntoView {
@@ -47,13 +47,7 @@ pub fn NominationsPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             {filter_bar(BASE, "/export/nominations.csv", &query, selects)}
-                            <form method="get" action=BASE class="filter-bar date-filter">
-                                <div class="field"><label for="filter-from">"Starting from"</label><input id="filter-from" type="date" name="from" value=query.from.clone()/></div>
-                                <div class="field"><label for="filter-to">"Starting until"</label><input id="filter-to" type="date" name="to" value=query.to.clone()/></div>
-                                {hidden("status", query.status.clone())}
-                                {hidden("q", query.q.clone())}
-                                <button type="submit" class="button-secondary">"Apply dates"</button>
-                            </form>
+                            {date_filter(BASE, &query, ("Starting from", "Starting until"), &["status", "member", "agency", "host", "theme"])}
                             <div class="table-wrap">
                                 <table class="data-table">
                                     <thead>

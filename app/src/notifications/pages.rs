@@ -6,7 +6,7 @@ use super::api::list_mail;
 use super::{DeliveryState, EventKind};
 use crate::ui::fields::hidden;
 use crate::ui::layout::error_view;
-use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
+use crate::ui::lists::{current_query, date_filter, filter_bar, pager, sort_header};
 use crate::ui::PageHeader;
 
 fn state_label(state: &str, smtp_configured: bool) -> String {
@@ -41,14 +41,7 @@ pub fn MailLogPage() -> impl IntoView {
                                 </div>
                             })}
                             {filter_bar(BASE, "/export/mail.csv", &query, vec![("status", "State", states), ("kind", "Event", events)])}
-                            <form method="get" action=BASE class="filter-bar date-filter">
-                                <div class="field"><label for="filter-from">"From date"</label><input id="filter-from" type="date" name="from" value=query.from.clone()/></div>
-                                <div class="field"><label for="filter-to">"To date"</label><input id="filter-to" type="date" name="to" value=query.to.clone()/></div>
-                                {hidden("q", query.q.clone())}
-                                {hidden("status", query.status.clone())}
-                                {hidden("kind", query.kind.clone())}
-                                <button type="submit" class="button-secondary">"Apply dates"</button>
-                            </form>
+                            {date_filter(BASE, &query, ("From date", "To date"), &["status", "kind"])}
                             <div class="table-wrap">
                                 <table class="data-table">
                                     <thead>

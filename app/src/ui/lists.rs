@@ -96,3 +96,20 @@ pub fn filter_bar(base: &str, csv: &str, query: &ListQuery, selects: Vec<SelectF
         </form>
     }
 }
+
+/// A second filter row with a date range (`from`, `to`), keeping the list's other filters.
+pub fn date_filter(base: &str, query: &ListQuery, labels: (&str, &str), keep: &[&'static str]) -> impl IntoView {
+    let kept = keep
+        .iter()
+        .map(|name| view! { <input type="hidden" name=*name value=query.get(name).to_string()/> })
+        .collect_view();
+    view! {
+        <form method="get" action=base.to_string() class="filter-bar date-filter">
+            <div class="field"><label for="filter-from">{labels.0.to_string()}</label><input id="filter-from" type="date" name="from" value=query.from.clone()/></div>
+            <div class="field"><label for="filter-to">{labels.1.to_string()}</label><input id="filter-to" type="date" name="to" value=query.to.clone()/></div>
+            <input type="hidden" name="q" value=query.q.clone()/>
+            {kept}
+            <button type="submit" class="button-secondary">"Apply dates"</button>
+        </form>
+    }
+}
