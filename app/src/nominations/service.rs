@@ -490,9 +490,12 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> 
         let start = date(&n.start_date).map_err(|m| AppError::field("start_date", m))?;
         rules::check_start_for_submission(start, office_today()).map_err(|(f, m)| AppError::field(f, m))?;
     }
+    // On approval: what it confirms, and the chosen host agency's name for the e-mails.
     let approval = if action == Action::Approve {
         let (hosts, _) = choices(&state).await?;
-        Some(validate_approval(form, &hosts)?)
+        let approval = validate_approval(form, &hosts)?;
+        let host_name = hosts.into_iter().find(|(k, _)| *k == approval.host).map(|(_, n)| n).unwrap_or_default();
+        Some((approval, host_name))
     } else {
         None
     };
@@ -500,7 +503,7 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> 
     // Recipients are read before the transaction; what is queued is written inside it.
     let coordinators = recipients::coordinators(&state.db).await?;
     let sending = recipients::agency_contacts(&state.db, &n.sending_agency_id).await?;
-    let host_key = approval.as_ref().map(|a| a.host.clone()).unwrap_or_else(|| n.host_agency_id.clone());
+    let host_key = approval.as_ref().map(|(a, _)| a.host.clone()).unwrap_or_else(|| n.host_agency_id.clone());
     let host_contacts = recipients::agency_contacts(&state.db, &host_key).await?;
 
     let key = n.id.clone();
@@ -538,7 +541,7 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> 
         )
         .await?;
         let mut placement_key = None;
-        if let Some(a) = &approval {
+        if let Some((a, _)) = &approval {
             let pk = db::new_key();
             tx.run(
                 "CREATE $placement SET nomination = $id, state = 'planned', officer_name = $officer, officer_email = $officer_email,
@@ -577,11 +580,11 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> 
 
         // The e-mails of the brief's table, in the same transaction.
         let host_name = match &approval {
-            Some(a) => choices(&state).await?.0.into_iter().find(|(k, _)| *k == a.host).map(|(_, n)| n).unwrap_or_default(),
+            Some((_, name)) => name.clone(),
             None => n.host_agency.clone(),
         };
         let period = match &approval {
-            Some(a) => format!("{} to {}", a.start, a.end),
+            Some((a, _)) => format!("{} to {}", a.start, a.end),
             None => format!("{} to {}", n.start_date, n.end_date),
         };
         let mail = |event: EventKind, to: &Recipient| NominationMail {
