@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod domain;
 pub mod error;
 pub mod home;
 pub mod listing;
