@@ -4,9 +4,37 @@
 //! post (JavaScript off) is redirected back to its page by leptos_axum; we leave a short-lived
 //! flash cookie so that page can show the message, the field errors and what was typed.
 
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::Serialize;
 
 use crate::error::{AppError, AppResult};
+
+/// How the server-function framework's own failures (unreadable arguments, a body too large)
+/// become our error, and are answered like any other.
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            // On the server a body that cannot be read (too large, cut off) is the caller's fault.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Request(_) => {
+                AppError::Conflict("The server could not be reached. Please check your connection.".into())
+            }
+            #[cfg(feature = "ssr")]
+            other => AppError::internal("server function framework", other),
+            #[cfg(not(feature = "ssr"))]
+            _ => AppError::Internal,
+        };
+        #[cfg(feature = "ssr")]
+        mark_error_response(&error, None);
+        error
+    }
+}
 
 /// Ends a server function: on error, marks the response for the kind of caller.
 /// `form` is the raw input, echoed back to a no-JS form (password fields are never echoed).

@@ -2,9 +2,10 @@
 //!
 //! Its variants are safe to show to a user. Internal failures are logged in full on the server
 //! (see [`AppError::internal`]) and reach the browser only as a generic message.
+//!
+//! This module depends on nothing else in the crate: how an error becomes a response (status
+//! code, flash, redirect) is `crate::api`'s business.
 
-use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// A message that belongs to one form field.
@@ -75,6 +76,10 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("The request could not be read. Please reload the page and try again.")]
     BadRequest,
+    /// Others were changing the same records and the change could not be made after several
+    /// attempts. Nothing was saved; trying again normally works.
+    #[error("The system is busy with other changes to this record. Nothing was saved; please try again.")]
+    Busy,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
 }
@@ -110,6 +115,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::BadRequest => 400,
+            AppError::Busy => 503,
             AppError::Internal => 500,
         }
     }
@@ -119,30 +125,6 @@ impl AppError {
             AppError::Invalid { errors, .. } => errors,
             _ => &[],
         }
-    }
-}
-
-impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let error = match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
-            // On the server a body that cannot be read (too large, cut off) is the caller's fault.
-            #[cfg(feature = "ssr")]
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
-            #[cfg(not(feature = "ssr"))]
-            ServerFnErrorErr::Request(_) => {
-                AppError::Conflict("The server could not be reached. Please check your connection.".into())
-            }
-            #[cfg(feature = "ssr")]
-            other => AppError::internal("server function framework", other),
-            #[cfg(not(feature = "ssr"))]
-            _ => AppError::Internal,
-        };
-        #[cfg(feature = "ssr")]
-        crate::api::mark_error_response(&error, None);
-        error
     }
 }
 

@@ -110,11 +110,16 @@ impl ListQuery {
         Ok(())
     }
 
+    /// The `from` and `to` dates as dates (after [`ListQuery::check`], a date given is valid).
+    pub fn date_range(&self) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+        (parse_date(&self.from), parse_date(&self.to))
+    }
+
     /// The start of the `from` day and the end of the `to` day, in UTC.
     pub fn date_bounds(&self) -> (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>) {
-        let start = parse_date(&self.from).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
-        let end =
-            parse_date(&self.to).and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+        let (from, to) = self.date_range();
+        let start = from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+        let end = to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
         (start, end)
     }
 
@@ -186,9 +191,9 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// A calendar date as typed in a filter.
+/// A calendar date as typed in a filter (`YYYY-MM-DD`), or `None`.
 pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    crate::domain::parse_date(text).ok()
 }
 
 /// One page of a list.
@@ -208,6 +213,16 @@ impl<T> Page<T> {
             page: self.page,
             per_page: self.per_page,
         }
+    }
+
+    /// Like [`Page::map`], for conversions that can fail (a stored value that no longer parses).
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, E>>()?,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        })
     }
 
     pub fn pages(&self) -> u32 {

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use surrealdb::engine::any::Any;
 use surrealdb::Surreal;
 
+use crate::clock::Clock;
+
 pub type Db = Surreal<Any>;
 
 /// Settings that the app crate needs at request time. The server binary reads them from the
@@ -36,11 +38,13 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Wakes the mail worker after a transaction queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// The office clock: the only source of "now" and "today".
+    pub clock: Clock,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings) -> Self {
-        AppState { db, settings: Arc::new(settings), mail_wake: Arc::new(tokio::sync::Notify::new()) }
+    pub fn new(db: Db, settings: Settings, clock: Clock) -> Self {
+        AppState { db, settings: Arc::new(settings), mail_wake: Arc::new(tokio::sync::Notify::new()), clock }
     }
 
     /// Call after committing a transaction that queued mail.

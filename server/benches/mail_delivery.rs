@@ -7,7 +7,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use app::db::Tx;
 use app::notifications::outbox::{self, Outgoing};
 use app::notifications::recipients::Recipient;
 use app::notifications::templates::MailContent;
@@ -30,35 +29,38 @@ async fn main() {
 
     let queued = Instant::now();
     for batch in 0..(MAILS / 100) {
-        let tx = Tx::begin(&state.db).await.unwrap();
-        for i in 0..100 {
-            let n = batch * 100 + i;
-            let recipient = Recipient {
-                email: format!("officer{n}@agency.example"),
-                name: format!("Officer {n}"),
-                language: "en".into(),
-            };
-            let mail = Outgoing {
-                record_table: "user",
-                record_key: "bench",
-                recipient: &recipient,
-                content: MailContent::PasswordReset {
-                    name: recipient.name.clone(),
-                    link: "http://hub.test/r".into(),
-                    valid_hours: 1,
-                },
-                link_path: "/r".into(),
-                secret: None,
-            };
-            outbox::enqueue(&tx, "http://hub.test", mail).await.unwrap();
-        }
-        tx.finish(Ok(())).await.unwrap();
+        app::db::transact(&state, |tx| async move {
+            for i in 0..100 {
+                let n = batch * 100 + i;
+                let recipient = Recipient {
+                    email: format!("officer{n}@agency.example"),
+                    name: format!("Officer {n}"),
+                    language: "en".into(),
+                };
+                let mail = Outgoing {
+                    record_table: "user",
+                    record_key: "bench",
+                    recipient: &recipient,
+                    content: MailContent::PasswordReset {
+                        name: recipient.name.clone(),
+                        link: "http://hub.test/r".into(),
+                        valid_hours: 1,
+                    },
+                    link_path: "/r".into(),
+                    secret: None,
+                };
+                outbox::enqueue(&tx, "http://hub.test", mail).await?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
     }
     let queue_time = queued.elapsed();
 
     let mut settings = WorkerSettings::new("Secondment Hub <no-reply@hub.test>".parse().unwrap(), "hub.test");
     settings.poll_every = Duration::from_millis(20);
-    let worker = Worker::new(state.db.clone(), transport(&sink.url(), 8).unwrap(), settings, state.mail_wake.clone());
+    let worker = Worker::new(state.clone(), transport(&sink.url(), 8).unwrap(), settings);
     let started = Instant::now();
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(worker.run(async move {

@@ -27,6 +27,10 @@ pub struct Config {
     pub mail_from: lettre::message::Mailbox,
     /// Where uploaded documents are kept.
     pub files_dir: std::path::PathBuf,
+    /// The office's time zone: what "today" means for every date rule.
+    pub timezone: chrono_tz::Tz,
+    /// A demo or test server's office date (`HUB_TODAY`, only with `HUB_DEMO=1`).
+    pub today: Option<chrono::NaiveDate>,
 }
 
 pub const HELP: &str = "\
@@ -54,6 +58,10 @@ Configuration is read from environment variables:
                                                               default none
     HUB_MAIL_FROM    Sender of outgoing mail.                 default Secondment Hub <no-reply@HOST>
     HUB_FILES_DIR    Folder for uploaded documents.           default data/files
+    HUB_TIMEZONE     The office's time zone (IANA name): what \"today\" is for
+                     start dates, due dates and reminders.    default Asia/Bangkok
+    HUB_TODAY        YYYY-MM-DD: run a demo or test server on this office date.
+                     Only together with HUB_DEMO=1.           default none (the real date)
 ";
 
 impl Config {
@@ -99,7 +107,23 @@ impl Config {
             format!("HUB_MAIL_FROM: '{mail_from_text}' is not an address like Secondment Hub <no-reply@hub.example>")
         })?;
         let files_dir = value("HUB_FILES_DIR").unwrap_or_else(|| "data/files".into()).into();
+        let timezone = app::clock::Clock::parse_zone(
+            &value("HUB_TIMEZONE").unwrap_or_else(|| app::clock::DEFAULT_TIMEZONE.into()),
+        )
+        .map_err(|e| format!("HUB_TIMEZONE: {e}"))?;
+        let today = match value("HUB_TODAY") {
+            None => None,
+            Some(_) if !demo => {
+                return Err("HUB_TODAY moves the office clock and is allowed only with HUB_DEMO=1".into())
+            }
+            Some(text) => Some(
+                chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                    .map_err(|_| format!("HUB_TODAY: '{text}' is not a date like 2027-03-15"))?,
+            ),
+        };
         Ok(Config {
+            timezone,
+            today,
             files_dir,
             smtp_url,
             mail_from,
@@ -172,6 +196,21 @@ mod tests {
         assert!(config(&[("HUB_MAIL_FROM", "nobody")]).unwrap_err().starts_with("HUB_MAIL_FROM"));
         let secret = config(&[("HUB_SMTP_URL", "smtps://user:s3cret-pass@mail.example:465")]).unwrap();
         assert!(!format!("{secret:?}").contains("s3cret-pass"));
+    }
+
+    #[test]
+    fn the_office_clock_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.timezone, chrono_tz::Asia::Bangkok);
+        assert_eq!(c.today, None);
+        let c = config(&[("HUB_TIMEZONE", "Pacific/Auckland")]).unwrap();
+        assert_eq!(c.timezone, chrono_tz::Pacific::Auckland);
+        assert!(config(&[("HUB_TIMEZONE", "UTC+7")]).unwrap_err().starts_with("HUB_TIMEZONE"));
+        // Moving the clock is for demo and test servers only.
+        assert!(config(&[("HUB_TODAY", "2027-03-15")]).unwrap_err().contains("HUB_DEMO=1"));
+        let c = config(&[("HUB_TODAY", "2027-03-15"), ("HUB_DEMO", "1")]).unwrap();
+        assert_eq!(c.today, chrono::NaiveDate::from_ymd_opt(2027, 3, 15));
+        assert!(config(&[("HUB_TODAY", "15/03/2027"), ("HUB_DEMO", "1")]).unwrap_err().starts_with("HUB_TODAY"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod middleware;
 
 use std::sync::Arc;
 
+use app::clock::Clock;
 use app::state::{AppState, Settings};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,13 +32,23 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
         .await
         .map_err(|e| format!("HUB_DB: cannot open {}: {e}", config.db_endpoint))?;
     app::db::migrations::apply(&db).await.map_err(|e| format!("database migration failed: {e}"))?;
-    if config.demo {
-        app::db::seed::seed_if_empty(&db).await.map_err(|e| format!("demo data: {e}"))?;
-    }
     let mut settings = Settings::new(&config.public_url);
     settings.smtp_configured = config.smtp_url.is_some();
     settings.files_dir = config.files_dir.clone();
-    Ok(AppState::new(db, settings))
+    let clock = Clock::system(config.timezone);
+    if let Some(today) = config.today {
+        clock.set_today(today);
+        tracing::warn!(
+            %today,
+            timezone = %config.timezone,
+            "HUB_TODAY is set: this demo server's office clock is moved to {today}; dates and reminders follow it"
+        );
+    }
+    let state = AppState::new(db, settings, clock);
+    if config.demo {
+        app::db::seed::seed_if_empty(&state).await.map_err(|e| format!("demo data: {e}"))?;
+    }
+    Ok(state)
 }
 
 /// Starts the mail delivery worker when an SMTP server is configured. It stops when `stop`
@@ -55,7 +66,7 @@ pub fn start_mail_worker(
     let transport = transport(&url.0, 4)?;
     let domain = config.mail_from.email.domain().to_string();
     let settings = WorkerSettings::new(config.mail_from.clone(), &domain);
-    let worker = Worker::new(state.db.clone(), transport, settings, state.mail_wake.clone());
+    let worker = Worker::new(state.clone(), transport, settings);
     Ok(Some(tokio::spawn(worker.run(stop))))
 }
 
@@ -75,6 +86,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let routes = generate_route_list(app::App);
     let context_state = state.clone();
+    let fallback_state = state.clone();
+    let fallback_options = options.clone();
     let shell_options = options.clone();
     let server_state = ServerState { app: state, leptos: options };
     let leptos = Router::<ServerState>::new()
@@ -91,7 +104,17 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/documents/{id}", get(download))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+        // Built assets: a missing file is a plain 404, never a page.
+        .nest_service("/pkg", tower_http::services::ServeDir::new(format!("{}/pkg", fallback_options.site_root)))
+        // Other unknown paths: a file of the public folder, or the "page not found" page, which
+        // needs the same context as every page.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            move || {
+                provide_context(fallback_state.clone());
+                provide_context(app::auth::guard::RequestUser::default());
+            },
+            app::shell,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(middleware::MAX_BODY_BYTES));
     // Uploads have their own, larger limit; the handler also stops reading past 10 MB.
     let uploads = Router::<ServerState>::new()

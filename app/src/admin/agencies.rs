@@ -307,14 +307,13 @@ pub mod service {
         let creating = form.id.trim().is_empty();
         let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
         let before = if creating { None } else { Some(one(&state, &key).await?) };
-
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
+        let (valid, member, key, before, contact) = (&valid, &member, &key, &before, &contact);
+        db::transact(&state, |tx| async move {
             let verb = if creating { "CREATE" } else { "UPDATE" };
             tx.run(
                 &format!("{verb} $id SET name = $name, name_key = $name_key, member = $member, sends = $sends, hosts = $hosts, active = $active"),
                 vec![
-                    ("id", v(db::rid("agency", &key))),
+                    ("id", v(db::rid("agency", key))),
                     ("name", v(valid.name.clone())),
                     ("name_key", v(name_key(&valid.name))),
                     ("member", v(member.clone())),
@@ -327,23 +326,22 @@ pub mod service {
             .map_err(|e| duplicate_name(e, "This member already has an agency with this name."))?;
             let mut contacts = before.as_ref().map(|b| b.contacts.clone()).unwrap_or_default();
             if let Some(c) = &contact {
-                let contact_key = insert_contact(&tx, &key, c).await?;
+                let contact_key = insert_contact(&tx, key, c).await?;
                 contacts.push(ContactView { id: contact_key, name: c.name.clone(), email: c.email.clone(), language: c.language.clone() });
             }
             let after = AgencyView {
                 id: key.clone(),
                 name: valid.name.clone(),
-                member_id: db::key(&member),
+                member_id: db::key(member),
                 member_name: String::new(),
                 sends: valid.sends,
                 hosts: valid.hosts,
                 active: valid.active,
                 contacts,
             };
-            audit::record_change(&tx, user, creating, "agency", &key, before.as_ref().map(snapshot).as_ref(), &snapshot(&after)).await
-        }
-        .await;
-        tx.finish(result).await?;
+            audit::record_change(&tx, user, creating, "agency", key, before.as_ref().map(snapshot).as_ref(), &snapshot(&after)).await
+        })
+        .await?;
         crate::api::done(&format!("Agency “{}” saved.", valid.name), &format!("/admin/agencies/{key}"));
         Ok(())
     }
@@ -389,14 +387,13 @@ pub mod service {
         };
         let key = crate::api::parse_key(&form.agency)?;
         let agency = one(&state, &key).await?;
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
-            let contact_key = insert_contact(&tx, &key, &contact).await?;
+        let (key, contact) = (&key, &contact);
+        db::transact(&state, |tx| async move {
+            let contact_key = insert_contact(&tx, key, contact).await?;
             let after = serde_json::json!({ "agency": key, "name": contact.name, "email": contact.email, "language": contact.language });
             audit::record(&tx, &Actor::user(user), "created", "contact", &contact_key, None, Some(&after)).await
-        }
-        .await;
-        tx.finish(result).await?;
+        })
+        .await?;
         crate::api::done(&format!("Contact added to {}.", agency.name), &format!("/admin/agencies/{key}"));
         Ok(())
     }
@@ -408,14 +405,13 @@ pub mod service {
         let agency = one(&state, &key).await?;
         // The contact must belong to this agency: ids from one agency's page cannot touch another's.
         let contact = agency.contacts.iter().find(|c| c.id == contact_key).cloned().ok_or(AppError::NotFound)?;
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
-            tx.run("DELETE $id", vec![("id", v(db::rid("contact", &contact_key)))]).await?;
+        let (key, contact_key, contact) = (&key, &contact_key, &contact);
+        db::transact(&state, |tx| async move {
+            tx.run("DELETE $id", vec![("id", v(db::rid("contact", contact_key)))]).await?;
             let before = serde_json::json!({ "agency": key, "name": contact.name, "email": contact.email, "language": contact.language });
-            audit::record(&tx, &Actor::user(user), "deleted", "contact", &contact_key, Some(&before), None).await
-        }
-        .await;
-        tx.finish(result).await?;
+            audit::record(&tx, &Actor::user(user), "deleted", "contact", contact_key, Some(&before), None).await
+        })
+        .await?;
         crate::api::done(&format!("Contact {} removed.", contact.name), &format!("/admin/agencies/{key}"));
         Ok(())
     }

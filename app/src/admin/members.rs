@@ -96,7 +96,7 @@ pub mod service {
     use crate::admin::validate::name_key;
     use crate::audit;
     use crate::auth::{CurrentUser, Role};
-    use crate::db::{self, v, Tx};
+    use crate::db::{self, v};
     use crate::state::AppState;
 
     const FIELDS: &str = "id, name, name_key, kind, iso_code, active";
@@ -170,13 +170,13 @@ pub mod service {
             active: valid.active,
         };
 
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
+        let (valid, key, before, after) = (&valid, &key, &before, &after);
+        db::transact(&state, |tx| async move {
             let verb = if creating { "CREATE" } else { "UPDATE" };
             tx.run(
                 &format!("{verb} $id SET name = $name, name_key = $name_key, kind = $kind, iso_code = $iso, active = $active"),
                 vec![
-                    ("id", v(db::rid("member", &key))),
+                    ("id", v(db::rid("member", key))),
                     ("name", v(valid.name.clone())),
                     ("name_key", v(name_key(&valid.name))),
                     ("kind", v(valid.kind.to_string())),
@@ -186,10 +186,9 @@ pub mod service {
             )
             .await
             .map_err(|e| duplicate_name(e, "A member with this name already exists."))?;
-            audit::record_change(&tx, user, creating, "member", &key, before.as_ref(), &after).await
-        }
-        .await;
-        tx.finish(result).await?;
+            audit::record_change(&tx, user, creating, "member", key, before.as_ref(), after).await
+        })
+        .await?;
         crate::api::done(&format!("Member “{}” saved.", valid.name), "/admin/members");
         Ok(())
     }

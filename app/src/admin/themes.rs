@@ -66,7 +66,7 @@ pub mod service {
     use crate::admin::validate::name_key;
     use crate::audit;
     use crate::auth::{CurrentUser, Role};
-    use crate::db::{self, v, Tx};
+    use crate::db::{self, v};
     use crate::state::AppState;
 
     const FIELDS: &str = "id, name, name_key, active";
@@ -124,24 +124,23 @@ pub mod service {
         };
         let after = ThemeView { id: key.clone(), name: name.clone(), active };
 
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
+        let (name, key, before, after) = (&name, &key, &before, &after);
+        db::transact(&state, |tx| async move {
             let verb = if creating { "CREATE" } else { "UPDATE" };
             tx.run(
                 &format!("{verb} $id SET name = $name, name_key = $name_key, active = $active"),
                 vec![
-                    ("id", v(db::rid("theme", &key))),
+                    ("id", v(db::rid("theme", key))),
                     ("name", v(name.clone())),
-                    ("name_key", v(name_key(&name))),
+                    ("name_key", v(name_key(name))),
                     ("active", v(active)),
                 ],
             )
             .await
             .map_err(|e| duplicate_name(e, "A theme with this name already exists."))?;
-            audit::record_change(&tx, user, creating, "theme", &key, before.as_ref(), &after).await
-        }
-        .await;
-        tx.finish(result).await?;
+            audit::record_change(&tx, user, creating, "theme", key, before.as_ref(), after).await
+        })
+        .await?;
         crate::api::done(&format!("Theme “{name}” saved."), "/admin/themes");
         Ok(())
     }

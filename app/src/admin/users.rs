@@ -125,7 +125,7 @@ pub mod service {
     use crate::admin::store::{self, ListSql};
     use crate::audit;
     use crate::auth::{password, session, CurrentUser};
-    use crate::db::{self, v, Tx};
+    use crate::db::{self, v};
     use crate::state::AppState;
 
     const FIELDS: &str = "id, email, name, role, agency AS agency_id, agency.name AS agency_name, donor AS donor_id, donor.name AS donor_name,
@@ -265,16 +265,16 @@ pub mod service {
         let invite = creating && hash.is_none() && !valid.disabled;
         // Disabling, or replacing the password, ends every session of the user in the same transaction.
         let ends_sessions = !creating && (valid.disabled || hash.is_some());
-
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
+        let (valid, key, agency, donor, hash, before, after, state_ref) =
+            (&valid, &key, &agency, &donor, &hash, &before, &after, &state);
+        db::transact(&state, |tx| async move {
             let verb = if creating { "CREATE" } else { "UPDATE" };
             let set_hash = if hash.is_some() { ", password_hash = $hash" } else { "" };
             let revoke = if ends_sessions { session::REVOKE_ALL_OF_USER } else { "" };
             tx.run(
                 &format!("{verb} $user SET email = $email, name = $name, role = $role, agency = $agency, donor = $donor, disabled = $disabled{set_hash}; {revoke}"),
                 vec![
-                    ("user", v(db::rid("user", &key))),
+                    ("user", v(db::rid("user", key))),
                     ("email", v(valid.email.clone())),
                     ("name", v(valid.name.clone())),
                     ("role", v(valid.role.as_str().to_string())),
@@ -289,15 +289,14 @@ pub mod service {
                 AppError::Conflict(_) => AppError::field("email", "Another user already has this e-mail address."),
                 other => other,
             })?;
-            audit::record_change(&tx, actor, creating, "user", &key, before.as_ref(), &after).await?;
+            audit::record_change(&tx, actor, creating, "user", key, before.as_ref(), after).await?;
             if invite {
-                let user = db::rid("user", &key);
-                crate::auth::accounts::service::queue_invitation(&tx, &state, actor, &user, &valid.email, &valid.name, valid.role).await?;
+                let user = db::rid("user", key);
+                crate::auth::accounts::service::queue_invitation(&tx, state_ref, actor, &user, &valid.email, &valid.name, valid.role).await?;
             }
             Ok(())
-        }
-        .await;
-        tx.finish(result).await?;
+        })
+        .await?;
         let notice = if invite {
             state.wake_mailer();
             format!("User {} saved. An invitation to choose a password was e-mailed.", valid.email)

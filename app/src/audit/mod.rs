@@ -72,7 +72,7 @@ pub async fn record(
 ) -> Result<(), crate::error::AppError> {
     use crate::db::{self, v};
     tx.run(
-        "CREATE audit_event SET at = time::now(), actor = $actor, actor_label = $label, action = $action,
+        "CREATE audit_event SET at = $now, actor = $actor, actor_label = $label, action = $action,
             record_table = $table, record_key = $key, before = $before_json, after = $after_json",
         vec![
             ("actor", v(actor.user_key.as_deref().map(|k| db::rid("user", k)))),

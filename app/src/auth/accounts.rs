@@ -140,6 +140,7 @@ pub mod service {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(admin = %admin.id, user = %form.id))]
     pub async fn invite(admin: &CurrentUser, form: &InviteForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.id)?;
@@ -148,18 +149,18 @@ pub mod service {
             return Err(AppError::Conflict("This account is disabled. Enable it before inviting.".into()));
         }
         let role = Role::parse(&account.role).map_err(|_| AppError::Internal)?;
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
-            queue_invitation(&tx, &state, admin, &account.id, &account.email, &account.name, role).await?;
-            audit::record(&tx, &Actor::user(admin), "invited", "user", &key, None, None).await
-        }
-        .await;
-        tx.finish(result).await?;
+        let (account, key, state_ref) = (&account, &key, &state);
+        db::transact(&state, |tx| async move {
+            queue_invitation(&tx, state_ref, admin, &account.id, &account.email, &account.name, role).await?;
+            audit::record(&tx, &Actor::user(admin), "invited", "user", key, None, None).await
+        })
+        .await?;
         state.wake_mailer();
         crate::api::done(&format!("Invitation sent to {}.", account.email), &format!("/admin/users/{key}"));
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn forgot(form: &ForgotForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let email = form.email.trim().to_lowercase();
@@ -167,9 +168,9 @@ pub mod service {
             return Err(AppError::field("email", "Enter the e-mail address of your account."));
         }
         if let Some(account) = account_by(&state, "email = $needle", v(email.clone())).await? {
-            if !account.disabled && tokens::recent_resets(&state.db, &account.id).await? < RESETS_PER_HOUR {
-                let tx = Tx::begin(&state.db).await?;
-                let result = async {
+            if !account.disabled && tokens::recent_resets(&state, &account.id).await? < RESETS_PER_HOUR {
+                let (account, state) = (&account, &state);
+                db::transact(state, |tx| async move {
                     let (token, token_key) = tokens::issue(&tx, &account.id, Purpose::Reset).await?;
                     let path = format!("{}?token={token}", Purpose::Reset.path());
                     let recipient =
@@ -193,9 +194,8 @@ pub mod service {
                     .await?;
                     audit::record(&tx, &Actor::system(), "reset_requested", "user", &db::key(&account.id), None, None)
                         .await
-                }
-                .await;
-                tx.finish(result).await?;
+                })
+                .await?;
                 state.wake_mailer();
             }
         }
@@ -203,6 +203,7 @@ pub mod service {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(purpose = purpose.as_str()))]
     pub async fn set_password(form: &NewPasswordForm, purpose: Purpose) -> Result<(), AppError> {
         let state = AppState::current()?;
         let token = form.token.trim();
@@ -217,9 +218,8 @@ pub mod service {
         }
         errors.finish(|| ())?;
         let hash = password::hash(form.new_password.clone()).await?;
-
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
+        let hash = &hash;
+        let user = db::transact(&state, |tx| async move {
             let user = tokens::redeem(&tx, token, purpose).await?;
             let mut r = tx.run("SELECT VALUE email FROM ONLY $user", vec![("user", v(user.clone()))]).await?;
             let email: Option<String> = r.take(0).map_err(db::fail("account email"))?;
@@ -237,11 +237,10 @@ pub mod service {
             };
             audit::record(&tx, &Actor::system(), action, "user", &db::key(&user), None, None).await?;
             Ok(user)
-        }
-        .await;
-        let user = tx.finish(result).await?;
+        })
+        .await?;
 
-        let session_token = session::create(&state.db, &user).await?;
+        let session_token = session::create(&state, &user).await?;
         if let (Some(response), Ok(cookie)) = (
             use_context::<leptos_axum::ResponseOptions>(),
             http::HeaderValue::from_str(&session::set_cookie(&session_token, state.settings.secure_cookies)),

@@ -76,7 +76,7 @@ mod service {
     use crate::audit::{self, Actor};
     use crate::auth::model::CurrentUser;
     use crate::auth::{password, password_policy, session, throttle};
-    use crate::db::{self, Tx};
+    use crate::db;
     use crate::error::{AppError, FieldErrors};
     use crate::state::AppState;
 
@@ -87,12 +87,6 @@ mod service {
         id: RecordId,
         password_hash: Option<String>,
         disabled: bool,
-    }
-
-    #[derive(Debug, SurrealValue)]
-    struct ThrottleRow {
-        started: DateTime<Utc>,
-        failures: i64,
     }
 
     fn client_address() -> String {
@@ -108,32 +102,37 @@ mod service {
         hex::encode(Sha256::digest(format!("{kind}:{value}").as_bytes()))[..40].to_string()
     }
 
-    async fn load_window(state: &AppState, key: &str) -> Result<Option<throttle::Window>, AppError> {
-        let mut r = state
-            .db
-            .query("SELECT started, failures FROM ONLY $id")
-            .bind(("id", db::rid("login_throttle", key)))
-            .await
-            .and_then(|r| r.check())
-            .map_err(db::fail("throttle read"))?;
-        let row: Option<ThrottleRow> = r.take(0).map_err(db::fail("throttle decode"))?;
-        Ok(row.map(|r| throttle::Window { started: r.started, failures: r.failures.clamp(0, u32::MAX as i64) as u32 }))
+    /// Counts one sign-in attempt against `key` and returns the attempts in the current window,
+    /// this one included. One atomic upsert, so parallel attempts are all counted.
+    async fn count_attempt(state: &AppState, key: &str) -> Result<throttle::Window, AppError> {
+        let id = db::rid("login_throttle", key);
+        let id = &id;
+        db::transact(state, |tx| async move {
+            let since = tx.now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES);
+            let mut r = tx
+                .run(
+                    "UPSERT $id SET
+                        failures = IF started > $since THEN (failures ?? 0) + 1 ELSE 1 END,
+                        started = IF started > $since THEN started ELSE $now END
+                     RETURN failures, started;",
+                    vec![("id", db::v(id.clone())), ("since", db::v(since))],
+                )
+                .await?;
+            let rows: Vec<ThrottleRow> = r.take(0).map_err(db::fail("throttle decode"))?;
+            let row =
+                rows.into_iter().next().ok_or_else(|| AppError::internal("throttle", "upsert returned nothing"))?;
+            Ok(throttle::Window { started: row.started, attempts: row.failures.clamp(0, u32::MAX as i64) as u32 })
+        })
+        .await
     }
 
-    async fn record_failure(state: &AppState, key: &str, window: Option<throttle::Window>) -> Result<(), AppError> {
-        let next = throttle::record_failure(window, Utc::now());
-        state
-            .db
-            .query("UPSERT $id CONTENT { started: $started, failures: $failures }")
-            .bind(("id", db::rid("login_throttle", key)))
-            .bind(("started", next.started))
-            .bind(("failures", next.failures as i64))
-            .await
-            .and_then(|r| r.check())
-            .map_err(db::fail("throttle write"))?;
-        Ok(())
+    #[derive(Debug, SurrealValue)]
+    struct ThrottleRow {
+        started: DateTime<Utc>,
+        failures: i64,
     }
 
+    #[tracing::instrument(skip_all, fields(email_domain = %crate::notifications::rules::domain_of(&form.email)))]
     pub async fn login(form: &LoginForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let email = form.email.trim().to_lowercase();
@@ -148,13 +147,15 @@ mod service {
         }
         errors.finish(|| ())?;
 
+        // Every attempt is counted before the password is checked: parallel guesses cannot
+        // slip past the limit, and past it no hash is computed at all.
         let account_key = throttle_key("account", &email);
         let address_key = throttle_key("address", &client_address());
-        let account_window = load_window(&state, &account_key).await?;
-        let address_window = load_window(&state, &address_key).await?;
-        let now = Utc::now();
-        throttle::check(account_window, throttle::ACCOUNT_LIMIT, now)
-            .and(throttle::check(address_window, throttle::ADDRESS_LIMIT, now))
+        let account = count_attempt(&state, &account_key).await?;
+        let address = count_attempt(&state, &address_key).await?;
+        let now = state.clock.now();
+        throttle::check(account, throttle::ACCOUNT_LIMIT, now)
+            .and(throttle::check(address, throttle::ADDRESS_LIMIT, now))
             .map_err(|minutes| AppError::TooManyRequests(throttle::message(minutes)))?;
 
         let mut r = state
@@ -172,8 +173,6 @@ mod service {
         let user = match found {
             Some(c) if matches && !c.disabled => c,
             _ => {
-                record_failure(&state, &account_key, account_window).await?;
-                record_failure(&state, &address_key, address_window).await?;
                 return Err(AppError::Invalid {
                     message: WRONG.into(),
                     errors: vec![crate::error::FieldError { field: "password".into(), message: WRONG.into() }],
@@ -183,28 +182,24 @@ mod service {
 
         // A new token at every login; the one the browser had (if any) ends here.
         if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(old) = session::cookie_value(&parts.headers, session::COOKIE) {
-                session::revoke(&state.db, &old).await?;
+            if let Some(old) = crate::cookies::cookie_value(&parts.headers, session::COOKIE) {
+                session::revoke(&state, &old).await?;
             }
         }
-        let token = session::create(&state.db, &user.id).await?;
-        state
-            .db
-            .query("DELETE $id")
-            .bind(("id", db::rid("login_throttle", &account_key)))
-            .await
-            .and_then(|r| r.check())
-            .map_err(db::fail("throttle clear"))?;
+        let token = session::create(&state, &user.id).await?;
+        // The owner is in: their account's count starts again.
+        db::write(&state, "DELETE $id", vec![("id", db::v(db::rid("login_throttle", &account_key)))]).await?;
         set_cookie(&session::set_cookie(&token, state.settings.secure_cookies));
         leptos_axum::redirect(super::safe_next(&form.next));
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = %user.id))]
     pub async fn logout(user: &CurrentUser) -> Result<(), AppError> {
         let state = AppState::current()?;
         if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(token) = session::cookie_value(&parts.headers, session::COOKIE) {
-                session::revoke(&state.db, &token).await?;
+            if let Some(token) = crate::cookies::cookie_value(&parts.headers, session::COOKIE) {
+                session::revoke(&state, &token).await?;
             }
         }
         tracing::info!(user = %user.id, "signed out");
@@ -213,6 +208,7 @@ mod service {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = %user.id))]
     pub async fn change_password(user: &CurrentUser, form: &PasswordForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let mut errors = FieldErrors::new();
@@ -244,20 +240,19 @@ mod service {
         let new_hash = password::hash(form.new_password.clone()).await?;
 
         // The new password, the end of every session of this user, and the audit entry: together.
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
+        let (user_id_ref, new_hash) = (&user_id, &new_hash);
+        db::transact(&state, |tx| async move {
             tx.run(
                 &format!("UPDATE $user SET password_hash = $hash; {}", session::REVOKE_ALL_OF_USER),
-                vec![("user", db::v(user_id.clone())), ("hash", db::v(new_hash))],
+                vec![("user", db::v(user_id_ref.clone())), ("hash", db::v(new_hash.clone()))],
             )
             .await?;
             audit::record(&tx, &Actor::user(user), "password_changed", "user", &user.id, None, None).await
-        }
-        .await;
-        tx.finish(result).await?;
+        })
+        .await?;
 
         // Keep this browser signed in with a fresh session; every other one is gone.
-        let token = session::create(&state.db, &user_id).await?;
+        let token = session::create(&state, &user_id).await?;
         set_cookie(&session::set_cookie(&token, state.settings.secure_cookies));
         crate::api::done("Your password was changed. Other sessions were signed out.", "/account");
         Ok(())

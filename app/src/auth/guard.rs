@@ -46,8 +46,8 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 
 /// The user behind a request's session cookie (for plain axum handlers, too).
 pub async fn user_from_headers(state: &AppState, headers: &http::HeaderMap) -> Result<Option<CurrentUser>, AppError> {
-    match session::cookie_value(headers, session::COOKIE) {
-        Some(token) => session::lookup(&state.db, &token).await,
+    match crate::cookies::cookie_value(headers, session::COOKIE) {
+        Some(token) => session::lookup(state, &token).await,
         None => Ok(None),
     }
 }

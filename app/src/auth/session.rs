@@ -2,14 +2,13 @@
 //! SHA-256, with the times that decide the 30-minute idle and 12-hour absolute expiry.
 
 use chrono::{DateTime, Duration, Utc};
-use http::HeaderMap;
 use sha2::{Digest, Sha256};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::{CurrentUser, NamedRef, Role};
 use crate::db;
 use crate::error::AppError;
-use crate::state::Db;
+use crate::state::AppState;
 
 pub const COOKIE: &str = "hub_session";
 pub const IDLE_MINUTES: i64 = 30;
@@ -35,24 +34,19 @@ pub fn is_live(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: Date
 }
 
 /// Creates a session for `user` and returns the token for the cookie.
-pub async fn create(db: &Db, user: &RecordId) -> Result<String, AppError> {
+pub async fn create(state: &AppState, user: &RecordId) -> Result<String, AppError> {
     let token = new_token();
-    db.query("CREATE $sid SET user = $user, created_at = time::now(), last_seen_at = time::now()")
-        .bind(("sid", db::rid("session", &session_key(&token))))
-        .bind(("user", user.clone()))
-        .await
-        .and_then(|r| r.check())
-        .map_err(db::fail("session create"))?;
+    db::write(
+        state,
+        "CREATE $sid SET user = $user, created_at = $now, last_seen_at = $now",
+        vec![("sid", db::v(db::rid("session", &session_key(&token)))), ("user", db::v(user.clone()))],
+    )
+    .await?;
     Ok(token)
 }
 
-pub async fn revoke(db: &Db, token: &str) -> Result<(), AppError> {
-    db.query("DELETE $sid")
-        .bind(("sid", db::rid("session", &session_key(token))))
-        .await
-        .and_then(|r| r.check())
-        .map_err(db::fail("session revoke"))?;
-    Ok(())
+pub async fn revoke(state: &AppState, token: &str) -> Result<(), AppError> {
+    revoke_key(state, db::rid("session", &session_key(token))).await
 }
 
 /// The statement that ends every session of `$user`, for use inside a larger transaction.
@@ -74,12 +68,13 @@ struct SessionRow {
 }
 
 /// The user behind a session token, if the session is live and the user enabled.
-pub async fn lookup(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
+pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
     let sid = db::rid("session", &session_key(token));
-    let mut response = db
+    let mut response = state
+        .db
         .query(
             "SELECT created_at, last_seen_at, user AS user_id, user.email AS email, user.name AS name,
                     user.role AS role, user.disabled AS disabled,
@@ -93,17 +88,15 @@ pub async fn lookup(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppErro
         .map_err(db::fail("session lookup"))?;
     let row: Option<SessionRow> = response.take(0).map_err(db::fail("session lookup decode"))?;
     let Some(row) = row else { return Ok(None) };
-    let now = Utc::now();
+    let now = state.clock.now();
     if !is_live(row.created_at, row.last_seen_at, now) || row.disabled {
-        revoke_key(db, sid).await?;
+        revoke_key(state, sid).await?;
         return Ok(None);
     }
     if now - row.last_seen_at > Duration::seconds(TOUCH_AFTER_SECONDS) {
-        db.query("UPDATE $sid SET last_seen_at = time::now()")
-            .bind(("sid", sid))
-            .await
-            .and_then(|r| r.check())
-            .map_err(db::fail("session touch"))?;
+        // Several pages of one browser may touch the same session at once; the later write
+        // wins and either time is right.
+        db::write(state, "UPDATE $sid SET last_seen_at = $now", vec![("sid", db::v(sid))]).await?;
     }
     let Ok(role) = Role::parse(&row.role) else {
         return Ok(None);
@@ -118,21 +111,8 @@ pub async fn lookup(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppErro
     }))
 }
 
-async fn revoke_key(db: &Db, sid: RecordId) -> Result<(), AppError> {
-    db.query("DELETE $sid").bind(("sid", sid)).await.and_then(|r| r.check()).map_err(db::fail("session expire"))?;
-    Ok(())
-}
-
-/// The value of one cookie in a request's headers.
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_string())
+async fn revoke_key(state: &AppState, sid: RecordId) -> Result<(), AppError> {
+    db::write(state, "DELETE $sid", vec![("sid", db::v(sid))]).await
 }
 
 /// The `Set-Cookie` value that starts a session.
@@ -161,7 +141,7 @@ mod tests {
 
     #[test]
     fn idle_and_absolute_expiry() {
-        let start = Utc::now();
+        let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         assert!(is_live(start, start, start + Duration::minutes(29)));
         assert!(!is_live(start, start, start + Duration::minutes(31)));
         let late = start + Duration::hours(12);
@@ -173,13 +153,5 @@ mod tests {
         let c = set_cookie("abc", true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
         assert!(!set_cookie("abc", false).contains("Secure"));
-    }
-
-    #[test]
-    fn reads_one_cookie_among_many() {
-        let mut headers = HeaderMap::new();
-        headers.insert(http::header::COOKIE, "a=1; hub_session=tok; b=2".parse().unwrap());
-        assert_eq!(cookie_value(&headers, COOKIE).as_deref(), Some("tok"));
-        assert_eq!(cookie_value(&headers, "missing"), None);
     }
 }

@@ -47,10 +47,10 @@ fn key_of(token: &str) -> String {
 pub async fn issue(tx: &Tx, user: &RecordId, purpose: Purpose) -> Result<(String, String), AppError> {
     let token = super::session::new_token();
     let key = key_of(&token);
-    let expires = Utc::now() + Duration::hours(purpose.valid_hours() as i64);
+    let expires = tx.now() + Duration::hours(purpose.valid_hours() as i64);
     tx.run(
-        "UPDATE account_token SET used_at = time::now() WHERE user = $user AND purpose = $purpose AND used_at = NONE;
-         CREATE $id SET purpose = $purpose, user = $user, created_at = time::now(), expires_at = $expires;",
+        "UPDATE account_token SET used_at = $now WHERE user = $user AND purpose = $purpose AND used_at = NONE;
+         CREATE $id SET purpose = $purpose, user = $user, created_at = $now, expires_at = $expires;",
         vec![
             ("id", v(db::rid("account_token", &key))),
             ("user", v(user.clone())),
@@ -89,12 +89,11 @@ pub async fn redeem(tx: &Tx, token: &str, purpose: Purpose) -> Result<RecordId, 
         .await?;
     let row: Option<TokenRow> = r.take(0).map_err(db::fail("token decode"))?;
     let row = row.ok_or_else(refused)?;
-    if row.purpose != purpose.as_str() || row.used_at.is_some() || row.expires_at <= Utc::now() || row.disabled {
+    if row.purpose != purpose.as_str() || row.used_at.is_some() || row.expires_at <= tx.now() || row.disabled {
         return Err(refused());
     }
-    let mut r = tx
-        .run("UPDATE $id SET used_at = time::now() WHERE used_at = NONE RETURN VALUE id", vec![("id", v(id))])
-        .await?;
+    let mut r =
+        tx.run("UPDATE $id SET used_at = $now WHERE used_at = NONE RETURN VALUE id", vec![("id", v(id))]).await?;
     let used: Vec<RecordId> = r.take(0).map_err(db::fail("token use"))?;
     if used.is_empty() {
         return Err(refused());
@@ -103,10 +102,12 @@ pub async fn redeem(tx: &Tx, token: &str, purpose: Purpose) -> Result<RecordId, 
 }
 
 /// How many reset links `user` was sent in the last hour (to refuse mail-bombing).
-pub async fn recent_resets(db: &crate::state::Db, user: &RecordId) -> Result<i64, AppError> {
-    let mut r = db
-        .query("RETURN count(SELECT id FROM account_token WHERE user = $user AND purpose = 'reset' AND created_at > time::now() - 1h)")
+pub async fn recent_resets(state: &crate::state::AppState, user: &RecordId) -> Result<i64, AppError> {
+    let mut r = state
+        .db
+        .query("RETURN count(SELECT id FROM account_token WHERE user = $user AND purpose = 'reset' AND created_at > $now - 1h)")
         .bind(("user", user.clone()))
+        .bind(("now", state.clock.now()))
         .await
         .and_then(|r| r.check())
         .map_err(db::fail("reset count"))?;

@@ -4,10 +4,12 @@
 pub mod migrations;
 pub mod seed;
 
+use std::sync::Arc;
+
 use surrealdb::types::{RecordId, RecordIdKey};
 
 use crate::error::AppError;
-use crate::state::Db;
+use crate::state::{AppState, Db};
 
 pub const NAMESPACE: &str = "hub";
 pub const DATABASE: &str = "hub";
@@ -68,57 +70,155 @@ pub fn v(value: impl surrealdb::types::SurrealValue) -> surrealdb::types::Value 
     value.into_value()
 }
 
-/// One database transaction: a business change, its audit entry and (later) its outgoing
-/// e-mails are written through the same `Tx`, and [`Tx::finish`] commits them together or
-/// cancels them together.
+/// How many times a unit of work runs before the caller is told the system is busy.
+pub const ATTEMPTS: u32 = 16;
+
+/// Whether a database error is a write conflict that succeeds when the whole unit is run again.
+pub fn is_retryable(error: &surrealdb::Error) -> bool {
+    use surrealdb::types::QueryError;
+    if error.query_details() == Some(&QueryError::TransactionConflict) {
+        return true;
+    }
+    // Over `ws://` the structured detail may not survive; the text does.
+    let text = error.to_string();
+    text.contains("Transaction conflict") || text.contains("retry the transaction")
+}
+
+/// The database error as the caller sees it: a conflict is `Busy` (retried by [`transact`]),
+/// a UNIQUE violation a `Conflict`, anything else internal (logged with `context`).
+pub fn classify(context: &'static str) -> impl Fn(surrealdb::Error) -> AppError {
+    move |error| {
+        if is_retryable(&error) {
+            tracing::debug!(context, "write conflict");
+            AppError::Busy
+        } else if is_unique_violation(&error) {
+            AppError::Conflict("A record with this name already exists.".into())
+        } else {
+            AppError::internal(context, error)
+        }
+    }
+}
+
+/// One database transaction, handed to the unit of work that [`transact`] runs. A business
+/// change, its audit entry and its outgoing e-mails are written through the same `Tx` and are
+/// committed together or not at all. Cloning shares the one transaction.
+#[derive(Clone)]
 pub struct Tx {
-    inner: surrealdb::method::Transaction<surrealdb::engine::any::Any>,
+    inner: Arc<surrealdb::method::Transaction<surrealdb::engine::any::Any>>,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Tx {
-    pub async fn begin(db: &Db) -> Result<Tx, AppError> {
-        let inner = db.clone().begin().await.map_err(fail("transaction begin"))?;
-        Ok(Tx { inner })
+    /// The office clock's time when this attempt began. Statements see it as `$now`, so that
+    /// every timestamp of one change is the same instant and comes from the one clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.now
     }
 
-    /// Runs statements with bound parameters; fails if any statement failed.
+    /// Runs statements with bound parameters (and `$now`); fails if any statement failed.
     pub async fn run(
         &self,
         sql: &str,
         vars: Vec<(&'static str, surrealdb::types::Value)>,
     ) -> Result<surrealdb::IndexedResults, AppError> {
-        let mut query = self.inner.query(sql.to_string());
+        let mut query = self.inner.query(sql.to_string()).bind(("now", self.now));
         for (name, value) in vars {
             query = query.bind((name, value));
         }
-        query.await.and_then(|r| r.check()).map_err(|e| {
-            if is_unique_violation(&e) {
-                AppError::Conflict("A record with this name already exists.".into())
-            } else {
-                AppError::internal("transaction statement", e)
-            }
-        })
+        query.await.and_then(|r| r.check()).map_err(classify("transaction statement"))
     }
 
     /// Commits when `result` is `Ok`, cancels otherwise, and passes `result` on.
-    pub async fn finish<T>(self, result: Result<T, AppError>) -> Result<T, AppError> {
+    async fn close<T>(self, result: Result<T, AppError>) -> Result<T, AppError> {
+        let Ok(inner) = Arc::try_unwrap(self.inner) else {
+            // A unit of work kept a clone past its end: a bug, and the transaction is lost.
+            return Err(AppError::internal("transaction", "a Tx outlived its unit of work"));
+        };
         match result {
             Ok(value) => {
-                self.inner.commit().await.map_err(|e| {
-                    if is_unique_violation(&e) {
-                        AppError::Conflict("A record with this name already exists.".into())
-                    } else {
-                        AppError::internal("transaction commit", e)
-                    }
-                })?;
+                inner.commit().await.map_err(classify("transaction commit"))?;
                 Ok(value)
             }
             Err(error) => {
-                if let Err(cancel) = self.inner.cancel().await {
+                if let Err(cancel) = inner.cancel().await {
                     tracing::warn!(error = %cancel, "transaction cancel failed");
                 }
                 Err(error)
             }
         }
+    }
+}
+
+/// Runs `work` in one transaction and commits it, or cancels it on error. When SurrealDB reports
+/// a write conflict (another request changed the same records), the whole unit runs again, reads
+/// included, up to [`ATTEMPTS`] times with jittered back-off; then the caller gets
+/// [`AppError::Busy`]. Every write of the application goes through here.
+///
+/// `work` may run more than once: it must not send, print or remember anything outside the
+/// transaction. Capture what it needs by reference (`let form = &form;`).
+pub async fn transact<T, F, Fut>(state: &AppState, mut work: F) -> Result<T, AppError>
+where
+    F: FnMut(Tx) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut attempt = 1;
+    loop {
+        let outcome = match state.db.clone().begin().await.map_err(classify("transaction begin")) {
+            Ok(inner) => {
+                let tx = Tx { inner: Arc::new(inner), now: state.clock.now() };
+                let result = work(tx.clone()).await;
+                tx.close(result).await
+            }
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Err(AppError::Busy) if attempt < ATTEMPTS => {
+                let jitter = rand::random::<f64>();
+                tokio::time::sleep(retry_delay(attempt, jitter)).await;
+                attempt += 1;
+            }
+            Err(AppError::Busy) => {
+                tracing::warn!(attempts = attempt, "write conflict persisted; answering busy");
+                return Err(AppError::Busy);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Runs one statement (or a few) as its own transaction, with the same retries.
+pub async fn write(
+    state: &AppState,
+    sql: &str,
+    vars: Vec<(&'static str, surrealdb::types::Value)>,
+) -> Result<(), AppError> {
+    transact(state, |tx| {
+        let vars = vars.clone();
+        async move { tx.run(sql, vars).await.map(|_| ()) }
+    })
+    .await
+}
+
+/// The pause before attempt `attempt + 1`: exponential from 4 ms, capped at 250 ms, scaled by a
+/// jitter in [0.5, 1.5) so that requests that collided do not collide again in step.
+pub fn retry_delay(attempt: u32, jitter: f64) -> std::time::Duration {
+    let base = (4u64 << attempt.saturating_sub(1).min(6)).min(250) as f64;
+    let factor = 0.5 + jitter.clamp(0.0, 1.0);
+    std::time::Duration::from_micros((base * factor * 1000.0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_grow_then_stop_growing() {
+        let ms = |attempt| retry_delay(attempt, 0.5).as_millis();
+        assert_eq!((ms(1), ms(2), ms(3)), (4, 8, 16));
+        assert_eq!(ms(7), 250);
+        assert_eq!(ms(30), 250);
+        // The jitter spreads each delay from half to one and a half times.
+        assert_eq!(retry_delay(3, 0.0).as_millis(), 8);
+        assert_eq!(retry_delay(3, 1.0).as_millis(), 24);
     }
 }

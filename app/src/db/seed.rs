@@ -4,7 +4,7 @@ use crate::audit::{self, Actor};
 use crate::auth::password;
 use crate::db::{self, v, Tx};
 use crate::error::AppError;
-use crate::state::Db;
+use crate::state::AppState;
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 
@@ -216,14 +216,14 @@ async fn seed_nominations(
                 start_date = $start, end_date = $end,
                 objectives = 'Strengthen information sharing on irregular migration between the sending agency and the host.',
                 justification = 'Builds on the regional strategy and the current priorities of the agency.',
-                created_by = $nominator, created_at = time::now(), updated_at = time::now(),
-                submitted_at = IF $state = 'draft' THEN NONE ELSE time::now() END;
+                created_by = $nominator, created_at = $now, updated_at = $now,
+                submitted_at = IF $state = 'draft' THEN NONE ELSE $now END;
              IF $state != 'draft' {
-                CREATE nomination_event SET nomination = $id, at = time::now(), actor = $nominator, actor_label = 'Demo nominator',
+                CREATE nomination_event SET nomination = $id, at = $now, actor = $nominator, actor_label = 'Demo nominator',
                     kind = 'submit', from_state = 'draft', to_state = 'submitted';
              };
              IF $state NOT IN ['draft', 'submitted', 'withdrawn'] {
-                CREATE nomination_event SET nomination = $id, at = time::now() + 1s, actor = $coordinator, actor_label = 'Kanya Srisuk (RSO coordinator)',
+                CREATE nomination_event SET nomination = $id, at = $now + 1s, actor = $coordinator, actor_label = 'Kanya Srisuk (RSO coordinator)',
                     kind = IF $state = 'under_review' THEN 'start_review' ELSE $state END, from_state = 'submitted', to_state = $state,
                     message = IF $state IN ['changes_requested', 'rejected'] THEN 'Please add the endorsement letter from the head of agency.' ELSE NONE END;
              };",
@@ -250,7 +250,7 @@ async fn seed_nominations(
                 "CREATE placement SET nomination = $id, state = 'planned', officer_name = $officer, officer_email = $email,
                     sending_agency = $sending, host_agency = $host, supervisor_name = 'RSO Programme Manager',
                     supervisor_email = 'programme@rso.example', start_date = $start, end_date = $end,
-                    objectives = 'Strengthen information sharing on irregular migration.', themes = [], created_at = time::now()",
+                    objectives = 'Strengthen information sharing on irregular migration.', themes = [], created_at = $now",
                 vec![
                     ("id", v(db::rid("nomination", &key))),
                     ("officer", v(officer.to_string())),
@@ -268,8 +268,9 @@ async fn seed_nominations(
 }
 
 /// Seeds the demo data when the database has no users. Returns whether it seeded.
-pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
-    let mut r = db
+pub async fn seed_if_empty(state: &AppState) -> Result<bool, AppError> {
+    let mut r = state
+        .db
         .query("RETURN count(SELECT id FROM user LIMIT 1)")
         .await
         .and_then(|r| r.check())
@@ -284,8 +285,8 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
         hashes.push(password::hash(DEMO_PASSWORD.to_string()).await?);
     }
 
-    let tx = Tx::begin(db).await?;
-    let result = async {
+    let hashes = &hashes;
+    db::transact(state, |tx| async move {
         let system = Actor::system();
         let mut member_keys = std::collections::HashMap::new();
         for (name, kind, iso) in MEMBERS {
@@ -342,7 +343,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
         }
         let mut user_keys = std::collections::HashMap::new();
         let names = ["Ayesha Admin", "Kanya Srisuk", "Nimal Perera", "Somchai Wongsa", "Dilini Jayasuriya", "Emma Clarke"];
-        for (((email, role), hash), name) in DEMO_LOGINS.iter().zip(&hashes).zip(names) {
+        for (((email, role), hash), name) in DEMO_LOGINS.iter().zip(hashes.iter()).zip(names) {
             let agency = match *role {
                 "nominator" => Some(db::rid("agency", &agency_keys["Department of Immigration and Emigration"])),
                 "host" => Some(db::rid("agency", &agency_keys["Regional Support Office, Bangkok"])),
@@ -367,9 +368,8 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
             user_keys.insert(*role, key);
         }
         seed_nominations(&tx, &agency_keys, &theme_keys, &user_keys).await
-    }
-    .await;
-    tx.finish(result).await?;
+    })
+    .await?;
     tracing::info!("demo data seeded");
     Ok(true)
 }

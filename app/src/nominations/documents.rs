@@ -18,7 +18,7 @@ use super::files::{safe_name, sniff, MAX_BYTES, MAX_PER_NOMINATION};
 use crate::audit::{self, Actor};
 use crate::auth::guard::{self, Access};
 use crate::auth::{CurrentUser, Role};
-use crate::db::{self, v, Tx};
+use crate::db::{self, v};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -64,6 +64,7 @@ pub async fn upload(
     }
 }
 
+#[tracing::instrument(skip_all, fields(nomination = %key))]
 async fn receive(
     state: &AppState,
     key: &str,
@@ -77,15 +78,10 @@ async fn receive(
         return Err(AppError::Forbidden);
     }
     if !n.state.editable() {
-        return Err(AppError::Conflict(
-            "Documents can be changed only while the nomination is a draft or has changes requested.".into(),
-        ));
+        return Err(not_editable());
     }
     if n.documents.len() >= MAX_PER_NOMINATION {
-        return Err(AppError::field(
-            "file",
-            format!("A nomination has at most {MAX_PER_NOMINATION} documents. Remove one first."),
-        ));
+        return Err(too_many());
     }
     let mut field = loop {
         match multipart.next_field().await {
@@ -146,32 +142,64 @@ async fn receive(
         return Err(AppError::field("file", "Attach a PDF, PNG or JPEG file. This file is none of these."));
     };
     let name = safe_name(&original, kind);
-    let tx = Tx::begin(&state.db).await?;
-    let result = async {
+    // The file goes into place under its new key first; if the transaction then fails, it is
+    // removed again, so that neither a row without a file nor a stray file remains.
+    let stored = store_path(state, &doc_key);
+    if let Err(error) = tokio::fs::rename(&temp, &stored).await {
+        cleanup().await;
+        return Err(AppError::internal("document store", error));
+    }
+    let sha = hex::encode(hasher.finalize());
+    let (doc_key, name_ref, sha, user) = (&doc_key, &name, &sha, &user);
+    let recorded = db::transact(state, |tx| async move {
+        // State and count are checked again here, against the committed data: a submission or
+        // another upload may have happened while this file was arriving.
+        let mut r = tx
+            .run(
+                "SELECT VALUE state FROM ONLY $nomination;
+                 RETURN count(SELECT id FROM nomination_document WHERE nomination = $nomination);",
+                vec![("nomination", v(db::rid("nomination", key)))],
+            )
+            .await?;
+        let state_now: Option<String> = r.take(0).map_err(db::fail("document state"))?;
+        let count: Option<i64> = r.take(1).map_err(db::fail("document count"))?;
+        if !state_now.and_then(|s| super::NominationState::parse(&s)).is_some_and(|s| s.editable()) {
+            return Err(not_editable());
+        }
+        if count.unwrap_or(0) >= MAX_PER_NOMINATION as i64 {
+            return Err(too_many());
+        }
         tx.run(
             "CREATE $id SET nomination = $nomination, file_name = $name, content_type = $type, size = $size, sha256 = $sha,
-                uploaded_by = $user, uploaded_at = time::now()",
+                uploaded_by = $user, uploaded_at = $now",
             vec![
-                ("id", v(db::rid("nomination_document", &doc_key))),
+                ("id", v(db::rid("nomination_document", doc_key))),
                 ("nomination", v(db::rid("nomination", key))),
-                ("name", v(name.clone())),
+                ("name", v(name_ref.clone())),
                 ("type", v(kind.content_type().to_string())),
                 ("size", v(size as i64)),
-                ("sha", v(hex::encode(hasher.finalize()))),
+                ("sha", v(sha.clone())),
                 ("user", v(db::rid("user", &user.id))),
             ],
         )
         .await?;
-        let after = serde_json::json!({ "nomination": key, "file_name": name, "size": size });
-        audit::record(&tx, &Actor::user(&user), "created", "nomination_document", &doc_key, None, Some(&after)).await?;
-        tokio::fs::rename(&temp, store_path(state, &doc_key)).await.map_err(|e| AppError::internal("document store", e))
-    }
+        let after = serde_json::json!({ "nomination": key, "file_name": name_ref, "size": size });
+        audit::record(&tx, &Actor::user(user), "created", "nomination_document", doc_key, None, Some(&after)).await
+    })
     .await;
-    if result.is_err() {
-        cleanup().await;
+    if let Err(error) = recorded {
+        let _ = tokio::fs::remove_file(&stored).await;
+        return Err(error);
     }
-    tx.finish(result).await?;
     Ok(name)
+}
+
+fn not_editable() -> AppError {
+    AppError::Conflict("Documents can be changed only while the nomination is a draft or has changes requested.".into())
+}
+
+fn too_many() -> AppError {
+    AppError::field("file", format!("A nomination has at most {MAX_PER_NOMINATION} documents. Remove one first."))
 }
 
 fn too_large() -> String {

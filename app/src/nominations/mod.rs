@@ -12,6 +12,7 @@ pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -28,9 +29,9 @@ pub struct NominationSummary {
     pub sending_agency: String,
     pub sending_member: String,
     pub host_agency: String,
-    pub start_date: String,
-    pub end_date: String,
-    pub updated_at: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,11 +44,12 @@ pub struct DocumentView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub actor: String,
-    pub kind: String,
-    pub from_state: Option<String>,
-    pub to_state: Option<String>,
+    /// The step taken; `None` for a comment.
+    pub action: Option<Action>,
+    pub from_state: Option<NominationState>,
+    pub to_state: Option<NominationState>,
     pub message: Option<String>,
 }
 
@@ -68,8 +70,8 @@ pub struct NominationView {
     pub expertise: String,
     /// (id, name)
     pub themes: Vec<(String, String)>,
-    pub start_date: String,
-    pub end_date: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
     pub objectives: String,
     pub justification: String,
     pub documents: Vec<DocumentView>,
@@ -194,10 +196,7 @@ impl NominationForm {
 
 /// A date typed as YYYY-MM-DD (what `<input type="date">` sends).
 pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
-    if text.trim().is_empty() {
-        return Err("This field is required.".into());
-    }
-    crate::listing::parse_date(text).ok_or_else(|| "Use a date like 2027-01-15.".to_string())
+    crate::domain::parse_date(text)
 }
 
 /// Multi-line text: line breaks allowed, other control characters not.

@@ -7,8 +7,9 @@ use leptos_router::hooks::use_params_map;
 use super::{get_nomination, list_nominations, Action, NominationPage, NominationState, NominationView};
 use crate::admin::options::reference_choices;
 use crate::ui::fields::{self, form_message, hidden, select, FormState, Input};
+use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};
-use crate::ui::lists::{current_query, date_filter, filter_bar, pager, sort_header};
+use crate::ui::lists::{current_query, filter_form, pager, sort_header};
 use crate::ui::{EnhancedForm, PageHeader};
 
 fn state_badge(state: NominationState) -> impl IntoView {
@@ -46,8 +47,7 @@ pub fn NominationsPage() -> impl IntoView {
                                     <li><a href=format!("/nominations?status={}", s.as_str())>{state_badge(*s)}" "<strong>{*n}</strong></a></li>
                                 }).collect_view()}
                             </ul>
-                            {filter_bar(BASE, "/export/nominations.csv", &query, selects)}
-                            {date_filter(BASE, &query, ("Starting from", "Starting until"), &["status", "member", "agency", "host", "theme"])}
+                            {filter_form(BASE, "/export/nominations.csv", &query, selects, Some(("Starting from", "Starting until")))}
                             <div class="table-wrap">
                                 <table class="data-table">
                                     <thead>
@@ -68,9 +68,9 @@ pub fn NominationsPage() -> impl IntoView {
                                                 <td>{n.officer_name.clone()}</td>
                                                 <td>{format!("{} ({})", n.sending_agency, n.sending_member)}</td>
                                                 <td>{n.host_agency.clone()}</td>
-                                                <td class="nowrap">{format!("{} – {}", n.start_date, n.end_date)}</td>
+                                                <td class="nowrap">{format!("{} – {}", format::date(n.start_date), format::date(n.end_date))}</td>
                                                 <td>{state_badge(n.state)}</td>
-                                                <td class="nowrap">{n.updated_at.clone()}</td>
+                                                <td class="nowrap">{format::timestamp(n.updated_at)}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -123,8 +123,8 @@ fn nomination_form(id: &str, page: NominationPage) -> AnyView {
         ("expertise", get(|n| n.expertise.clone())),
         ("host_agency", get(|n| n.host_agency_id.clone())),
         ("themes", get(|n| n.themes.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>().join(","))),
-        ("start_date", get(|n| n.start_date.clone())),
-        ("end_date", get(|n| n.end_date.clone())),
+        ("start_date", get(|n| format::date(n.start_date))),
+        ("end_date", get(|n| format::date(n.end_date))),
         ("objectives", get(|n| n.objectives.clone())),
         ("justification", get(|n| n.justification.clone())),
     ]);
@@ -240,8 +240,8 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
         flash.as_ref(),
         fields::values([
             ("host_agency", n.host_agency_id.clone()),
-            ("start_date", n.start_date.clone()),
-            ("end_date", n.end_date.clone()),
+            ("start_date", format::date(n.start_date)),
+            ("end_date", format::date(n.end_date)),
         ]),
     );
     let comment_state = FormState::new("/api/nominations/comment", flash.as_ref(), Default::default());
@@ -335,7 +335,7 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
                 <dt>"Expertise"</dt><dd class="pre">{n.expertise.clone()}</dd>
                 <dt>"Sending agency"</dt><dd>{n.sending_agency.clone()}</dd>
                 <dt>"Host agency"</dt><dd>{n.host_agency.clone()}</dd>
-                <dt>"Period"</dt><dd>{format!("{} to {}", n.start_date, n.end_date)}</dd>
+                <dt>"Period"</dt><dd>{format::period(n.start_date, n.end_date)}</dd>
                 <dt>"Themes"</dt><dd>{n.themes.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>().join(", ")}</dd>
                 <dt>"Objectives"</dt><dd class="pre">{n.objectives.clone()}</dd>
                 <dt>"Justification"</dt><dd class="pre">{n.justification.clone()}</dd>
@@ -367,9 +367,9 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
             <ol class="timeline">
                 {n.history.iter().map(|h| view! {
                     <li>
-                        <span class="muted nowrap">{h.at.clone()}</span>" · "<strong>{h.actor.clone()}</strong>" · "
-                        {match (&h.from_state, &h.to_state) {
-                            (Some(f), Some(t)) => format!("{} → {}", label_of(f), label_of(t)),
+                        <span class="muted nowrap">{format::timestamp(h.at)}</span>" · "<strong>{h.actor.clone()}</strong>" · "
+                        {match (h.from_state, h.to_state) {
+                            (Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
                             _ => "commented".to_string(),
                         }}
                         {h.message.clone().map(|m| view! { <p class="pre">{m}</p> })}
@@ -390,8 +390,4 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
         </section>
     }
     .into_any()
-}
-
-fn label_of(state: &str) -> &'static str {
-    NominationState::parse(state).map(|s| s.label()).unwrap_or("?")
 }

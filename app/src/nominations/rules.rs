@@ -7,6 +7,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::notifications::EventKind;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NominationState {
@@ -213,6 +215,54 @@ pub fn check_start_for_submission(start: NaiveDate, today: NaiveDate) -> Result<
     }
 }
 
+/// Who is told of a nomination's step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every enabled RSO coordinator.
+    Coordinators,
+    /// The notification contacts of the sending agency.
+    SendingAgency,
+    /// The notification contacts of the host agency (the one approval confirms).
+    HostAgency,
+}
+
+/// The e-mails an action sends: the brief's table, as data.
+pub fn mails_for(action: Action) -> &'static [(EventKind, Audience)] {
+    use Audience::*;
+    match action {
+        Action::Submit | Action::Resubmit => {
+            &[(EventKind::NominationSubmitted, Coordinators), (EventKind::NominationReceipt, SendingAgency)]
+        }
+        Action::RequestChanges => &[(EventKind::ChangesRequested, SendingAgency)],
+        Action::Reject => &[(EventKind::NominationRejected, SendingAgency)],
+        Action::Approve => {
+            &[(EventKind::NominationApproved, SendingAgency), (EventKind::NominationApproved, HostAgency)]
+        }
+        Action::Withdraw | Action::StartReview => &[],
+    }
+}
+
+/// What the person who acted is told afterwards.
+pub fn notice(action: Action) -> &'static str {
+    match action {
+        Action::Submit | Action::Resubmit => "Nomination submitted to the Regional Support Office.",
+        Action::Withdraw => "Nomination withdrawn.",
+        Action::StartReview => "The nomination is now under review.",
+        Action::RequestChanges => "Changes requested. The sending agency has been told.",
+        Action::Reject => "Nomination rejected. The sending agency has been told.",
+        Action::Approve => "Nomination approved and the placement created. Both agencies have been told.",
+    }
+}
+
+/// The message an action needs: a reason for a rejection, what to change for a request.
+pub fn required_message(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Reject => Some("Give the reason for the decision."),
+        Action::RequestChanges => Some("Say what should change."),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,5 +337,31 @@ mod tests {
         let today = d(2026, 11, 28);
         assert!(check_start_for_submission(d(2026, 11, 28), today).is_ok());
         assert_eq!(check_start_for_submission(d(2026, 11, 27), today).unwrap_err().0, "start_date");
+    }
+
+    #[test]
+    fn every_action_tells_the_brief_s_audience() {
+        use Audience::*;
+        let told = |action| mails_for(action).iter().map(|(_, a)| *a).collect::<Vec<_>>();
+        assert_eq!(told(Action::Submit), vec![Coordinators, SendingAgency]);
+        assert_eq!(told(Action::Resubmit), vec![Coordinators, SendingAgency]);
+        assert_eq!(told(Action::RequestChanges), vec![SendingAgency]);
+        assert_eq!(told(Action::Reject), vec![SendingAgency]);
+        assert_eq!(told(Action::Approve), vec![SendingAgency, HostAgency]);
+        assert!(told(Action::Withdraw).is_empty() && told(Action::StartReview).is_empty());
+        assert_eq!(mails_for(Action::Submit)[1].0, EventKind::NominationReceipt);
+        assert!(mails_for(Action::Approve).iter().all(|(e, _)| *e == EventKind::NominationApproved));
+    }
+
+    #[test]
+    fn decisions_that_need_a_message_say_so() {
+        assert!(required_message(Action::Reject).is_some());
+        assert!(required_message(Action::RequestChanges).is_some());
+        for action in [Action::Submit, Action::Resubmit, Action::Withdraw, Action::StartReview, Action::Approve] {
+            assert_eq!(required_message(action), None);
+        }
+        for action in Action::ALL {
+            assert!(!notice(action).is_empty());
+        }
     }
 }

@@ -1,24 +1,26 @@
 //! The mail log: every notification with its delivery state, and resending a failed one.
 //! Admins and coordinators.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::{DeliveryState, EventKind};
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: String,
-    pub created_at: String,
-    pub event: String,
+    pub created_at: DateTime<Utc>,
+    pub event: EventKind,
     pub recipient: String,
     pub subject: String,
     pub link: String,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i64,
     pub last_error: Option<String>,
-    pub sent_at: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,16 +51,15 @@ pub async fn resend_mail(#[server(flatten)] form: ResendForm) -> Result<(), AppE
 
 #[cfg(feature = "ssr")]
 pub mod service {
-    use chrono::{DateTime, Utc};
     use surrealdb::types::{RecordId, SurrealValue};
 
     use super::*;
     use crate::admin::store::ListSql;
     use crate::audit::{self, Actor};
     use crate::auth::CurrentUser;
-    use crate::db::{self, v, Tx};
-    use crate::notifications::{DeliveryState, EventKind};
+    use crate::db::{self, v};
     use crate::state::AppState;
+    use crate::ui::format::timestamp;
 
     const FIELDS: &str =
         "id, created_at, event, recipient_email, recipient_name, subject, link, state, attempts, last_error, sent_at";
@@ -79,24 +80,23 @@ pub mod service {
         sent_at: Option<DateTime<Utc>>,
     }
 
-    fn when(t: DateTime<Utc>) -> String {
-        t.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
+    impl TryFrom<Row> for NotificationView {
+        type Error = AppError;
 
-    impl From<Row> for NotificationView {
-        fn from(r: Row) -> Self {
-            NotificationView {
+        fn try_from(r: Row) -> Result<Self, AppError> {
+            let unknown = |what: &str, text: &str| AppError::internal("mail log", format!("unknown {what} '{text}'"));
+            Ok(NotificationView {
                 id: db::key(&r.id),
-                created_at: when(r.created_at),
-                event: EventKind::parse(&r.event).map(|e| e.label().to_string()).unwrap_or(r.event),
+                created_at: r.created_at,
+                event: EventKind::parse(&r.event).ok_or_else(|| unknown("event", &r.event))?,
                 recipient: format!("{} <{}>", r.recipient_name, r.recipient_email),
                 subject: r.subject,
                 link: r.link,
-                state: r.state,
+                state: DeliveryState::parse(&r.state).ok_or_else(|| unknown("state", &r.state))?,
                 attempts: r.attempts,
                 last_error: r.last_error,
-                sent_at: r.sent_at.map(when),
-            }
+                sent_at: r.sent_at,
+            })
         }
     }
 
@@ -126,7 +126,7 @@ pub mod service {
     pub async fn list(query: &ListQuery) -> Result<MailLog, AppError> {
         let state = AppState::current()?;
         let (sql, query) = query_for(query);
-        let page = sql.page::<Row>(&state.db, &query).await?.map(Into::into);
+        let page = sql.page::<Row>(&state.db, &query).await?.try_map(NotificationView::try_from)?;
         Ok(MailLog { page, smtp_configured: state.settings.smtp_configured })
     }
 
@@ -136,32 +136,33 @@ pub mod service {
         let rows = sql.all::<Row>(&state.db, &query).await?;
         Ok(crate::listing::csv(
             &["id", "created", "event", "recipient", "subject", "state", "attempts", "last_error", "sent"],
-            rows.into_iter().map(NotificationView::from).map(|n| {
+            rows.into_iter().map(NotificationView::try_from).collect::<Result<Vec<_>, _>>()?.into_iter().map(|n| {
                 vec![
                     n.id,
-                    n.created_at,
-                    n.event,
+                    timestamp(n.created_at),
+                    n.event.label().to_string(),
                     n.recipient,
                     n.subject,
-                    n.state,
+                    n.state.as_str().to_string(),
                     n.attempts.to_string(),
                     n.last_error.unwrap_or_default(),
-                    n.sent_at.unwrap_or_default(),
+                    n.sent_at.map(timestamp).unwrap_or_default(),
                 ]
             }),
         ))
     }
 
     /// Puts a failed notification back in the queue for a fresh series of tries.
+    #[tracing::instrument(skip_all, fields(user = %user.id, mail = %form.id))]
     pub async fn resend(user: &CurrentUser, form: &ResendForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.id)?;
         let id = db::rid("notification", &key);
-        let tx = Tx::begin(&state.db).await?;
-        let result = async {
+        let (key, id) = (&key, &id);
+        db::transact(&state, |tx| async move {
             let mut r = tx
                 .run(
-                    "UPDATE $id SET state = 'pending', attempts = 0, next_attempt_at = time::now(), last_error = NONE
+                    "UPDATE $id SET state = 'pending', attempts = 0, next_attempt_at = $now, last_error = NONE
                      WHERE state = 'failed' RETURN VALUE id",
                     vec![("id", v(id.clone()))],
                 )
@@ -171,10 +172,9 @@ pub mod service {
                 return Err(AppError::Conflict("Only a failed e-mail can be sent again.".into()));
             }
             let after = serde_json::json!({ "state": "pending" });
-            audit::record(&tx, &Actor::user(user), "resent", "notification", &key, None, Some(&after)).await
-        }
-        .await;
-        tx.finish(result).await?;
+            audit::record(&tx, &Actor::user(user), "resent", "notification", key, None, Some(&after)).await
+        })
+        .await?;
         state.wake_mailer();
         crate::api::done("The e-mail is queued again.", "/mail");
         Ok(())

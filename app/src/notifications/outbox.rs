@@ -51,7 +51,7 @@ pub async fn enqueue(tx: &Tx, public_url: &str, mail: Outgoing<'_>) -> Result<()
             id: $id, event: $event_kind, record_table: $table, record_key: $key, link: $link,
             recipient_email: $email, recipient_name: $name, language: $language,
             subject: $subject, text_body: $text, html_body: $html,
-            secret: $secret, state: 'pending', attempts: 0, next_attempt_at: time::now(), created_at: time::now()
+            secret: $secret, state: 'pending', attempts: 0, next_attempt_at: $now, created_at: $now
         }",
         vec![
             ("id", v(db::rid("notification", &key))),

@@ -5,18 +5,18 @@ use leptos::prelude::*;
 use super::api::list_mail;
 use super::{DeliveryState, EventKind};
 use crate::ui::fields::hidden;
+use crate::ui::format::timestamp;
 use crate::ui::layout::error_view;
-use crate::ui::lists::{current_query, date_filter, filter_bar, pager, sort_header};
+use crate::ui::lists::{current_query, filter_form, pager, sort_header};
 use crate::ui::PageHeader;
 
-fn state_label(state: &str, smtp_configured: bool) -> String {
+fn state_label(state: DeliveryState, smtp_configured: bool) -> &'static str {
     match state {
-        "pending" if !smtp_configured => "not sent: no SMTP configured".into(),
-        "pending" => "queued".into(),
-        "sending" => "sending".into(),
-        "sent" => "sent".into(),
-        "failed" => "failed".into(),
-        other => other.into(),
+        DeliveryState::Pending if !smtp_configured => "not sent: no SMTP configured",
+        DeliveryState::Pending => "queued",
+        DeliveryState::Sending => "sending",
+        DeliveryState::Sent => "sent",
+        DeliveryState::Failed => "failed",
     }
 }
 
@@ -40,8 +40,7 @@ pub fn MailLogPage() -> impl IntoView {
                                     "No SMTP server is configured (HUB_SMTP_URL), so e-mail is kept here and not sent."
                                 </div>
                             })}
-                            {filter_bar(BASE, "/export/mail.csv", &query, vec![("status", "State", states), ("kind", "Event", events)])}
-                            {date_filter(BASE, &query, ("From date", "To date"), &["status", "kind"])}
+                            {filter_form(BASE, "/export/mail.csv", &query, vec![("status", "State", states), ("kind", "Event", events)], Some(("From date", "To date")))}
                             <div class="table-wrap">
                                 <table class="data-table">
                                     <thead>
@@ -59,14 +58,14 @@ pub fn MailLogPage() -> impl IntoView {
                                     <tbody>
                                         {log.page.items.iter().map(|n| view! {
                                             <tr>
-                                                <td class="nowrap">{n.created_at.clone()}</td>
-                                                <td>{n.event.clone()}</td>
+                                                <td class="nowrap">{timestamp(n.created_at)}</td>
+                                                <td>{n.event.label()}</td>
                                                 <td>{n.recipient.clone()}</td>
                                                 <td>{n.subject.clone()}</td>
-                                                <td><span class=format!("state state-{}", n.state)>{state_label(&n.state, smtp)}</span>{n.sent_at.clone().map(|t| view! { <br/><span class="muted">{t}</span> })}</td>
+                                                <td><span class=format!("state state-{}", n.state.as_str())>{state_label(n.state, smtp)}</span>{n.sent_at.map(|t| view! { <br/><span class="muted">{timestamp(t)}</span> })}</td>
                                                 <td>{n.attempts}</td>
                                                 <td>{n.last_error.clone()}</td>
-                                                <td>{(n.state == "failed").then(|| view! {
+                                                <td>{(n.state == DeliveryState::Failed).then(|| view! {
                                                     <form method="post" action="/api/mail/resend" class="inline-form">
                                                         {hidden("id", n.id.clone())}
                                                         <button type="submit" class="button-link">"Send again"</button>

@@ -1,11 +1,11 @@
 //! Who receives a notification: users by role and binding, and agencies' notification contacts.
-//! Disabled users and removed contacts receive nothing: they are simply not found here.
+//! Disabled users and removed contacts receive nothing: they are simply not found here. They are
+//! read inside the transaction that queues the mail, so a retried change reads them again.
 
 use surrealdb::types::SurrealValue;
 
-use crate::db;
+use crate::db::{self, Tx};
 use crate::error::AppError;
-use crate::state::Db;
 
 #[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
 pub struct Recipient {
@@ -15,22 +15,18 @@ pub struct Recipient {
 }
 
 async fn query(
-    db: &Db,
+    tx: &Tx,
     sql: &str,
     var: Option<(&'static str, surrealdb::types::Value)>,
 ) -> Result<Vec<Recipient>, AppError> {
-    let mut q = db.query(sql.to_string());
-    if let Some(var) = var {
-        q = q.bind(var);
-    }
-    let mut r = q.await.and_then(|r| r.check()).map_err(db::fail("recipients"))?;
+    let mut r = tx.run(sql, var.into_iter().collect()).await?;
     r.take(0).map_err(db::fail("recipients decode"))
 }
 
 /// One user, if enabled.
-pub async fn user(db: &Db, key: &str) -> Result<Option<Recipient>, AppError> {
+pub async fn user(tx: &Tx, key: &str) -> Result<Option<Recipient>, AppError> {
     let rows = query(
-        db,
+        tx,
         "SELECT email, name, 'en' AS language FROM $user WHERE disabled = false",
         Some(("user", db::v(db::rid("user", key)))),
     )
@@ -39,9 +35,9 @@ pub async fn user(db: &Db, key: &str) -> Result<Option<Recipient>, AppError> {
 }
 
 /// Every enabled coordinator.
-pub async fn coordinators(db: &Db) -> Result<Vec<Recipient>, AppError> {
+pub async fn coordinators(tx: &Tx) -> Result<Vec<Recipient>, AppError> {
     query(
-        db,
+        tx,
         "SELECT email, name, 'en' AS language FROM user WHERE role = 'coordinator' AND disabled = false ORDER BY email",
         None,
     )
@@ -49,9 +45,9 @@ pub async fn coordinators(db: &Db) -> Result<Vec<Recipient>, AppError> {
 }
 
 /// The notification contacts of an agency.
-pub async fn agency_contacts(db: &Db, agency_key: &str) -> Result<Vec<Recipient>, AppError> {
+pub async fn agency_contacts(tx: &Tx, agency_key: &str) -> Result<Vec<Recipient>, AppError> {
     query(
-        db,
+        tx,
         "SELECT email, name, language FROM contact WHERE agency = $agency ORDER BY email",
         Some(("agency", db::v(db::rid("agency", agency_key)))),
     )

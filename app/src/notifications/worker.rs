@@ -8,16 +8,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use surrealdb::types::{RecordId, SurrealValue};
-use tokio::sync::Notify;
 
 use super::outbox::SECRET_PLACEHOLDER;
 use super::rules::{domain_of, header_text, AfterFailure, DeliveryState, RetryPolicy};
 use crate::db;
-use crate::state::Db;
+use crate::error::AppError;
+use crate::state::AppState;
 
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
@@ -87,22 +86,22 @@ pub struct Pass {
 }
 
 pub struct Worker {
-    db: Db,
+    state: AppState,
     transport: Transport,
     settings: WorkerSettings,
     name: String,
     claims: AtomicU64,
-    wake: Arc<Notify>,
 }
 
 /// The condition under which a notification may be claimed now.
 const CLAIMABLE: &str =
-    "((state = 'pending' AND next_attempt_at <= time::now()) OR (state = 'sending' AND lease_until < time::now()))";
+    "((state = 'pending' AND next_attempt_at <= $now) OR (state = 'sending' AND lease_until < $now))";
 
 impl Worker {
-    pub fn new(db: Db, transport: Transport, settings: WorkerSettings, wake: Arc<Notify>) -> Arc<Worker> {
+    /// A worker for `state`'s database, woken by `state.wake_mailer()` and timed by its clock.
+    pub fn new(state: AppState, transport: Transport, settings: WorkerSettings) -> Arc<Worker> {
         let name = format!("worker-{:08x}", rand::random::<u32>());
-        Arc::new(Worker { db, transport, settings, name, claims: AtomicU64::new(0), wake })
+        Arc::new(Worker { state, transport, settings, name, claims: AtomicU64::new(0) })
     }
 
     /// Runs until `shutdown` completes: a pass whenever mail is queued, and on a timer.
@@ -119,7 +118,7 @@ impl Worker {
             }
             tokio::select! {
                 _ = &mut shutdown => break,
-                _ = self.wake.notified() => {},
+                _ = self.state.mail_wake.notified() => {},
                 _ = tokio::time::sleep(self.settings.poll_every) => {},
             }
         }
@@ -127,7 +126,7 @@ impl Worker {
     }
 
     /// Delivers everything that is due now, in batches. Returns what it did.
-    pub async fn pass(self: &Arc<Self>) -> Result<Pass, surrealdb::Error> {
+    pub async fn pass(self: &Arc<Self>) -> Result<Pass, AppError> {
         let mut total = Pass::default();
         loop {
             let batch = self.claim(self.settings.concurrency).await?;
@@ -154,42 +153,46 @@ impl Worker {
     /// Claims up to `limit` due notifications. Each claim is one conditional update of one
     /// record with a token unique to this claim; a notification whose update did not come back
     /// with our token belongs to another worker.
-    async fn claim(&self, limit: usize) -> Result<Vec<(Claimed, String)>, surrealdb::Error> {
+    #[tracing::instrument(skip_all, fields(worker = %self.name, limit))]
+    async fn claim(&self, limit: usize) -> Result<Vec<(Claimed, String)>, AppError> {
         let mut r = self
+            .state
             .db
             .query(format!("SELECT VALUE id FROM notification WHERE {CLAIMABLE} ORDER BY next_attempt_at LIMIT $limit"))
             .bind(("limit", (limit * 2) as i64))
-            .await?
-            .check()?;
-        let candidates: Vec<RecordId> = r.take(0)?;
+            .bind(("now", self.state.clock.now()))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::classify("mail candidates"))?;
+        let candidates: Vec<RecordId> = r.take(0).map_err(db::fail("mail candidates decode"))?;
         let mut claimed = Vec::new();
         for id in candidates {
             if claimed.len() >= limit {
                 break;
             }
             let token = format!("{}:{}", self.name, self.claims.fetch_add(1, Ordering::Relaxed));
-            let until =
-                Utc::now() + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::minutes(2));
-            let result = self
-                .db
-                .query(format!(
-                    "UPDATE $id SET state = 'sending', lease_owner = $claim, lease_until = $until WHERE {CLAIMABLE}
-                     RETURN id, recipient_email, recipient_name, subject, text_body, html_body, secret, attempts, lease_owner"
-                ))
-                .bind(("id", id))
-                .bind(("claim", token.clone()))
-                .bind(("until", until))
-                .await
-                .and_then(|r| r.check());
-            // A write conflict means another worker claimed it first.
-            let mut response = match result {
-                Ok(response) => response,
-                Err(error) => {
-                    tracing::debug!(%error, "claim lost");
-                    continue;
-                }
-            };
-            let rows: Vec<Claimed> = response.take(0)?;
+            let lease = chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::minutes(2));
+            let (id, token_ref) = (&id, &token);
+            // When another worker claims the same mail at once, the retry sees its claim and the
+            // condition no longer holds: the update returns nothing and the mail is not ours.
+            let rows: Vec<Claimed> = db::transact(&self.state, |tx| async move {
+                let mut r = tx
+                    .run(
+                        &format!(
+                            "UPDATE $id SET state = 'sending', lease_owner = $claim, lease_until = $until
+                             WHERE {CLAIMABLE}
+                             RETURN id, recipient_email, recipient_name, subject, text_body, html_body, secret, attempts, lease_owner"
+                        ),
+                        vec![
+                            ("id", db::v(id.clone())),
+                            ("claim", db::v(token_ref.clone())),
+                            ("until", db::v(tx.now() + lease)),
+                        ],
+                    )
+                    .await?;
+                r.take(0).map_err(db::fail("claim decode"))
+            })
+            .await?;
             if let Some(mail) = rows.into_iter().next().filter(|m| m.lease_owner.as_deref() == Some(token.as_str())) {
                 claimed.push((mail, token));
             }
@@ -212,7 +215,8 @@ impl Worker {
             .map_err(|e| format!("message could not be built: {e}"))
     }
 
-    async fn deliver(&self, mail: Claimed, claim: String) -> Result<DeliveryState, surrealdb::Error> {
+    #[tracing::instrument(skip_all, fields(worker = %self.name, mail = %db::key(&mail.id)))]
+    async fn deliver(&self, mail: Claimed, claim: String) -> Result<DeliveryState, AppError> {
         let attempts = mail.attempts.max(0) as u32 + 1;
         let domain = domain_of(&mail.recipient_email).to_string();
         let outcome = match self.message(&mail) {
@@ -222,45 +226,45 @@ impl Worker {
                 Err(error) => Err((error.to_string(), error.is_permanent())),
             },
         };
+        let (id, claim) = (db::v(mail.id), db::v(claim));
         match outcome {
             Ok(()) => {
-                self.db
-                    .query(
-                        "UPDATE $id SET state = 'sent', sent_at = time::now(), attempts = $attempts, last_error = NONE, secret = NONE,
-                            lease_owner = NONE, lease_until = NONE WHERE lease_owner = $claim",
-                    )
-                    .bind(("id", mail.id))
-                    .bind(("attempts", attempts as i64))
-                    .bind(("claim", claim))
-                    .await?
-                    .check()?;
+                db::write(
+                    &self.state,
+                    "UPDATE $id SET state = 'sent', sent_at = $now, attempts = $attempts, last_error = NONE, secret = NONE,
+                        lease_owner = NONE, lease_until = NONE WHERE lease_owner = $claim",
+                    vec![("id", id), ("attempts", db::v(attempts as i64)), ("claim", claim)],
+                )
+                .await?;
                 tracing::info!(recipient_domain = %domain, "mail sent");
                 Ok(DeliveryState::Sent)
             }
             Err((error, permanent)) => {
+                let now = self.state.clock.now();
                 let (state, next) = match self.settings.policy.after_failure(attempts, permanent, rand::random::<f64>())
                 {
-                    AfterFailure::GiveUp => (DeliveryState::Failed, Utc::now()),
+                    AfterFailure::GiveUp => (DeliveryState::Failed, now),
                     AfterFailure::RetryIn(delay) => (
                         DeliveryState::Pending,
-                        Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1)),
+                        now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1)),
                     ),
                 };
                 let error: String = error.chars().take(500).collect();
                 tracing::warn!(recipient_domain = %domain, attempts, state = state.as_str(), %error, "mail not delivered");
-                self.db
-                    .query(
-                        "UPDATE $id SET state = $state, attempts = $attempts, next_attempt_at = $next, last_error = $error,
-                            lease_owner = NONE, lease_until = NONE WHERE lease_owner = $claim",
-                    )
-                    .bind(("id", mail.id))
-                    .bind(("state", state.as_str().to_string()))
-                    .bind(("attempts", attempts as i64))
-                    .bind(("next", next))
-                    .bind(("error", error))
-                    .bind(("claim", claim))
-                    .await?
-                    .check()?;
+                db::write(
+                    &self.state,
+                    "UPDATE $id SET state = $state, attempts = $attempts, next_attempt_at = $next, last_error = $error,
+                        lease_owner = NONE, lease_until = NONE WHERE lease_owner = $claim",
+                    vec![
+                        ("id", id),
+                        ("state", db::v(state.as_str().to_string())),
+                        ("attempts", db::v(attempts as i64)),
+                        ("next", db::v(next)),
+                        ("error", db::v(error)),
+                        ("claim", claim),
+                    ],
+                )
+                .await?;
                 Ok(state)
             }
         }

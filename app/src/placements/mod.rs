@@ -1,10 +1,15 @@
 //! Placements: what an approved nomination becomes. For now a placement is created by approval
 //! and can be read by those concerned; its lifecycle (start, extension, early end) comes later.
 
+pub mod rules;
+
+pub use rules::PlacementState;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Period;
 use crate::error::AppError;
 use crate::ui::layout::error_view;
 use crate::ui::PageHeader;
@@ -12,15 +17,14 @@ use crate::ui::PageHeader;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementView {
     pub id: String,
-    pub state: String,
+    pub state: PlacementState,
     pub officer_name: String,
     pub officer_email: String,
     pub sending_agency: String,
     pub host_agency: String,
     pub supervisor_name: String,
     pub supervisor_email: String,
-    pub start_date: String,
-    pub end_date: String,
+    pub period: Period,
     pub objectives: String,
     pub nomination_id: String,
     pub nomination_reference: String,
@@ -62,6 +66,10 @@ mod service {
         nomination_reference: String,
     }
 
+    fn stored_period(start: &str, end: &str) -> Result<Period, AppError> {
+        Period::parse(start, end).map_err(|e| AppError::internal("placement period", e))
+    }
+
     /// Readable by RSO staff, by the sending agency's nominators and the host agency's contacts;
     /// "not found" for anyone else.
     pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementView, AppError> {
@@ -94,15 +102,15 @@ mod service {
         }
         Ok(PlacementView {
             id: db::key(&row.id),
-            state: row.state,
+            state: PlacementState::parse(&row.state)
+                .ok_or_else(|| AppError::internal("placement state", format!("unknown state {}", row.state)))?,
             officer_name: row.officer_name,
             officer_email: row.officer_email,
             sending_agency: row.sending_agency,
             host_agency: row.host_agency,
             supervisor_name: row.supervisor_name,
             supervisor_email: row.supervisor_email,
-            start_date: row.start_date,
-            end_date: row.end_date,
+            period: stored_period(&row.start_date, &row.end_date)?,
             objectives: row.objectives,
             nomination_id: db::key(&row.nomination_id),
             nomination_reference: row.nomination_reference,
@@ -120,14 +128,14 @@ pub fn PlacementPage() -> impl IntoView {
                     Err(e) => error_view(e),
                     Ok(p) => view! {
                         <PageHeader title=format!("Placement of {}", p.officer_name) lead=format!("{} → {}", p.sending_agency, p.host_agency)>
-                            <span class=format!("state state-{}", p.state)>{p.state.clone()}</span>
+                            <span class=format!("state state-{}", p.state.as_str())>{p.state.label()}</span>
                         </PageHeader>
                         <dl class="facts">
                             <dt>"Officer"</dt><dd>{format!("{} <{}>", p.officer_name, p.officer_email)}</dd>
                             <dt>"Sending agency"</dt><dd>{p.sending_agency.clone()}</dd>
                             <dt>"Host agency"</dt><dd>{p.host_agency.clone()}</dd>
                             <dt>"Supervisor"</dt><dd>{format!("{} <{}>", p.supervisor_name, p.supervisor_email)}</dd>
-                            <dt>"Period"</dt><dd>{format!("{} to {}", p.start_date, p.end_date)}</dd>
+                            <dt>"Period"</dt><dd>{crate::ui::format::period(p.period.start(), p.period.end())}</dd>
                             <dt>"Objectives"</dt><dd class="pre">{p.objectives.clone()}</dd>
                             <dt>"Nomination"</dt><dd><a href=format!("/nominations/{}", p.nomination_id)>{p.nomination_reference.clone()}</a></dd>
                         </dl>

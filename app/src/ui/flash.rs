@@ -122,7 +122,7 @@ pub fn set(flash: Flash) {
 pub fn take() -> Option<Flash> {
     use leptos::prelude::use_context;
     let parts = use_context::<http::request::Parts>()?;
-    let raw = crate::auth::session::cookie_value(&parts.headers, COOKIE)?;
+    let raw = crate::cookies::cookie_value(&parts.headers, COOKIE)?;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.append_header(
             http::header::SET_COOKIE,

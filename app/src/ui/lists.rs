@@ -60,6 +60,21 @@ pub type SelectFilter = (&'static str, &'static str, Vec<(String, String)>);
 
 /// The filter bar: a text search, extra `<select>` filters, and the CSV export of the same list.
 pub fn filter_bar(base: &str, csv: &str, query: &ListQuery, selects: Vec<SelectFilter>) -> impl IntoView {
+    filter_form(base, csv, query, selects, None)
+}
+
+/// Labels of a date range filter (`from`, `to`), both days included.
+pub type DateRange = (&'static str, &'static str);
+
+/// The one filter form of a list: search, `<select>` filters and, where the list has one, a
+/// date range. One submit applies them all; the CSV link exports exactly what is shown.
+pub fn filter_form(
+    base: &str,
+    csv: &str,
+    query: &ListQuery,
+    selects: Vec<SelectFilter>,
+    dates: Option<DateRange>,
+) -> impl IntoView {
     let csv_href = query.with_page(1).href(csv);
     view! {
         <form method="get" action=base.to_string() class="filter-bar" role="search">
@@ -89,27 +104,14 @@ pub fn filter_bar(base: &str, csv: &str, query: &ListQuery, selects: Vec<SelectF
                     }
                 })
                 .collect_view()}
+            {dates.map(|(from, to)| view! {
+                <div class="field"><label for="filter-from">{from}</label><input id="filter-from" type="date" name="from" value=query.from.clone()/></div>
+                <div class="field"><label for="filter-to">{to}</label><input id="filter-to" type="date" name="to" value=query.to.clone()/></div>
+            })}
             <input type="hidden" name="sort" value=query.sort.clone()/>
             <input type="hidden" name="dir" value=query.dir.clone()/>
             <button type="submit" class="button-secondary">"Filter"</button>
             <a class="button-link" href=csv_href download="">"Export CSV"</a>
-        </form>
-    }
-}
-
-/// A second filter row with a date range (`from`, `to`), keeping the list's other filters.
-pub fn date_filter(base: &str, query: &ListQuery, labels: (&str, &str), keep: &[&'static str]) -> impl IntoView {
-    let kept = keep
-        .iter()
-        .map(|name| view! { <input type="hidden" name=*name value=query.get(name).to_string()/> })
-        .collect_view();
-    view! {
-        <form method="get" action=base.to_string() class="filter-bar date-filter">
-            <div class="field"><label for="filter-from">{labels.0.to_string()}</label><input id="filter-from" type="date" name="from" value=query.from.clone()/></div>
-            <div class="field"><label for="filter-to">{labels.1.to_string()}</label><input id="filter-to" type="date" name="to" value=query.to.clone()/></div>
-            <input type="hidden" name="q" value=query.q.clone()/>
-            {kept}
-            <button type="submit" class="button-secondary">"Apply dates"</button>
         </form>
     }
 }

@@ -4,6 +4,7 @@
 pub mod enhanced_form;
 pub mod fields;
 pub mod flash;
+pub mod format;
 pub mod layout;
 pub mod lists;
 

@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use app::audit::{self, Actor};
-use app::db::{self, v, Tx};
+use app::db::{self, v};
 use app::error::AppError;
 
 #[tokio::test]
@@ -20,7 +20,7 @@ async fn migrations_apply_once() {
 #[tokio::test]
 async fn demo_data_is_seeded_once() {
     let app = TestApp::start().await;
-    assert!(!db::seed::seed_if_empty(&app.state.db).await.unwrap());
+    assert!(!db::seed::seed_if_empty(&app.state).await.unwrap());
     assert_eq!(app.count("user").await, 6);
     let roles = app.rows("SELECT VALUE role FROM user ORDER BY role").await;
     assert_eq!(roles, serde_json::json!(["admin", "coordinator", "donor", "host", "nominator", "secondee"]));
@@ -29,8 +29,7 @@ async fn demo_data_is_seeded_once() {
 #[tokio::test]
 async fn a_failure_inside_a_transaction_leaves_nothing_behind() {
     let app = TestApp::start().await;
-    let tx = Tx::begin(&app.state.db).await.unwrap();
-    let result: Result<(), AppError> = async {
+    let result: Result<(), AppError> = db::transact(&app.state, |tx| async move {
         tx.run("CREATE member:rollback SET name = 'Rollback', name_key = 'rollback', kind = 'organisation'", vec![])
             .await?;
         audit::record(&tx, &Actor::system(), "created", "member", "rollback", None, None).await?;
@@ -41,10 +40,9 @@ async fn a_failure_inside_a_transaction_leaves_nothing_behind() {
         )
         .await?;
         Ok(())
-    }
+    })
     .await;
     assert!(result.is_err());
-    assert!(tx.finish(result).await.is_err());
     assert_eq!(app.rows("SELECT * FROM member:rollback").await, serde_json::json!([]));
     assert_eq!(app.rows("SELECT * FROM audit_event WHERE record_key = 'rollback'").await, serde_json::json!([]));
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::db::{v, Tx};
+use app::db::{self, v};
 use app::error::AppError;
 use app::notifications::outbox::{self, Outgoing};
 use app::notifications::recipients::Recipient;
@@ -23,7 +23,7 @@ fn worker(app: &TestApp, smtp_url: &str) -> Arc<Worker> {
     settings.policy =
         RetryPolicy { base: Duration::from_millis(50), max_delay: Duration::from_millis(200), max_attempts: 8 };
     settings.poll_every = Duration::from_millis(50);
-    Worker::new(app.state.db.clone(), transport(smtp_url, 4).unwrap(), settings, app.state.mail_wake.clone())
+    Worker::new(app.state.clone(), transport(smtp_url, 4).unwrap(), settings)
 }
 
 /// Runs passes until `done` holds or ten seconds pass.
@@ -176,28 +176,31 @@ async fn a_550_fails_the_mail_after_one_try_and_the_mail_log_shows_it() {
 async fn two_workers_deliver_200_mails_exactly_once() {
     let app = TestApp::start().await;
     let sink = SmtpSink::start().await;
-    let tx = Tx::begin(&app.state.db).await.unwrap();
-    for i in 0..200 {
-        let recipient = Recipient {
-            email: format!("officer{i}@agency.example"),
-            name: format!("Officer {i}"),
-            language: "en".into(),
-        };
-        let mail = Outgoing {
-            record_table: "user",
-            record_key: "bulk",
-            recipient: &recipient,
-            content: MailContent::PasswordReset {
-                name: recipient.name.clone(),
-                link: "http://hub.test/x".into(),
-                valid_hours: 1,
-            },
-            link_path: "/x".into(),
-            secret: None,
-        };
-        outbox::enqueue(&tx, "http://hub.test", mail).await.unwrap();
-    }
-    tx.finish(Ok(())).await.unwrap();
+    db::transact(&app.state, |tx| async move {
+        for i in 0..200 {
+            let recipient = Recipient {
+                email: format!("officer{i}@agency.example"),
+                name: format!("Officer {i}"),
+                language: "en".into(),
+            };
+            let mail = Outgoing {
+                record_table: "user",
+                record_key: "bulk",
+                recipient: &recipient,
+                content: MailContent::PasswordReset {
+                    name: recipient.name.clone(),
+                    link: "http://hub.test/x".into(),
+                    valid_hours: 1,
+                },
+                link_path: "/x".into(),
+                secret: None,
+            };
+            outbox::enqueue(&tx, "http://hub.test", mail).await?;
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
 
     let (a, b) = (worker(&app, &sink.url()), worker(&app, &sink.url()));
     let run = |w: Arc<Worker>| {
@@ -236,24 +239,24 @@ async fn a_change_that_rolls_back_queues_nothing_and_enqueueing_twice_queues_onc
         link_path: "/r".into(),
         secret: None,
     };
-    let tx = Tx::begin(&app.state.db).await.unwrap();
-    let result: Result<(), AppError> = async {
+    let mail = &mail;
+    let result: Result<(), AppError> = db::transact(&app.state, |tx| async move {
         outbox::enqueue(&tx, "http://hub.test", mail()).await?;
         tx.run("CREATE member SET name = '', name_key = '', kind = $kind", vec![("kind", v("planet".to_string()))])
             .await?;
         Ok(())
-    }
+    })
     .await;
-    assert!(tx.finish(result).await.is_err());
+    assert!(result.is_err());
     assert_eq!(app.count("notification").await, 0, "rolled back with the change");
 
-    let tx = Tx::begin(&app.state.db).await.unwrap();
-    outbox::enqueue(&tx, "http://hub.test", mail()).await.unwrap();
-    outbox::enqueue(&tx, "http://hub.test", mail()).await.unwrap();
-    tx.finish(Ok(())).await.unwrap();
-    let tx = Tx::begin(&app.state.db).await.unwrap();
-    outbox::enqueue(&tx, "http://hub.test", mail()).await.unwrap();
-    tx.finish(Ok(())).await.unwrap();
+    db::transact(&app.state, |tx| async move {
+        outbox::enqueue(&tx, "http://hub.test", mail()).await?;
+        outbox::enqueue(&tx, "http://hub.test", mail()).await
+    })
+    .await
+    .unwrap();
+    db::transact(&app.state, |tx| async move { outbox::enqueue(&tx, "http://hub.test", mail()).await }).await.unwrap();
     assert_eq!(app.count("notification").await, 1, "one per (event, record, recipient)");
 }
 

@@ -1,0 +1,343 @@
+//! Reading nominations: the queue, its CSV, one nomination, and what the caller may do with it.
+//! A nominator reads only their own agency's nominations; anything else is "not found".
+
+use chrono::{DateTime, NaiveDate, Utc};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::super::rules::{self, transition, Action, NominationState};
+use super::super::*;
+use crate::admin::store::ListSql;
+use crate::auth::{CurrentUser, Role};
+use crate::db::{self, v, Tx};
+use crate::state::AppState;
+use crate::ui::format;
+
+const SUMMARY_FIELDS: &str = "id, reference, state, officer_name, string::lowercase(officer_name) AS officer_key,
+    sending_agency.name AS sending_agency, sending_agency.member.name AS sending_member, host_agency.name AS host_agency,
+    start_date, end_date, updated_at";
+const SORTS: &[(&str, &str)] = &[
+    ("updated", "updated_at"),
+    ("officer", "officer_key"),
+    ("start", "start_date"),
+    ("state", "state"),
+    ("reference", "reference"),
+];
+
+#[derive(Debug, SurrealValue)]
+struct SummaryRow {
+    id: RecordId,
+    reference: String,
+    state: String,
+    officer_name: String,
+    sending_agency: String,
+    sending_member: String,
+    host_agency: String,
+    start_date: String,
+    end_date: String,
+    updated_at: DateTime<Utc>,
+}
+
+/// A stored state; an unknown one is a fault of the data, not of the caller.
+fn state_of(text: &str) -> Result<NominationState, AppError> {
+    NominationState::parse(text).ok_or_else(|| AppError::internal("nomination state", format!("unknown '{text}'")))
+}
+
+/// A stored calendar date (ISO text in the database).
+fn stored_date(text: &str) -> Result<NaiveDate, AppError> {
+    crate::domain::parse_date(text).map_err(|_| AppError::internal("nomination date", format!("bad date '{text}'")))
+}
+
+impl TryFrom<SummaryRow> for NominationSummary {
+    type Error = AppError;
+
+    fn try_from(r: SummaryRow) -> Result<Self, AppError> {
+        Ok(NominationSummary {
+            id: db::key(&r.id),
+            reference: r.reference,
+            state: state_of(&r.state)?,
+            officer_name: r.officer_name,
+            sending_agency: r.sending_agency,
+            sending_member: r.sending_member,
+            host_agency: r.host_agency,
+            start_date: stored_date(&r.start_date)?,
+            end_date: stored_date(&r.end_date)?,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// The agency a nominator acts for; `None` for RSO staff, who see every nomination.
+pub(super) fn scope(user: &CurrentUser) -> Result<Option<RecordId>, AppError> {
+    match user.role {
+        Role::Coordinator | Role::Admin => Ok(None),
+        Role::Nominator => {
+            let agency = user.agency.as_ref().ok_or(AppError::Forbidden)?;
+            Ok(Some(db::rid("agency", &agency.id)))
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn query_for(user: &CurrentUser, query: &ListQuery) -> Result<(ListSql, ListQuery), AppError> {
+    let mut query = query.clone();
+    if query.sort.is_empty() {
+        query.sort = "updated".into();
+        query.dir = "desc".into();
+    }
+    let scope = scope(user)?;
+    let key = |text: &str| crate::api::parse_key(text).ok();
+    let state = NominationState::parse(&query.status).map(|s| s.as_str().to_string());
+    let (member, agency, host, theme) = (key(&query.member), key(&query.agency), key(&query.host), key(&query.theme));
+    let (from, to) = query.date_range();
+    let sql = ListSql::new("nomination", SUMMARY_FIELDS, SORTS)
+        .filter_if(scope.is_some(), "sending_agency = $scope", "scope", v(scope))
+        .filter_if(state.is_some(), "state = $state", "state", v(state))
+        .filter_if(member.is_some(), "sending_agency.member = $member", "member", v(member.map(|k| db::rid("member", &k))))
+        .filter_if(agency.is_some(), "sending_agency = $agency", "agency", v(agency.map(|k| db::rid("agency", &k))))
+        .filter_if(host.is_some(), "host_agency = $host", "host", v(host.map(|k| db::rid("agency", &k))))
+        .filter_if(theme.is_some(), "themes CONTAINS $theme", "theme", v(theme.map(|k| db::rid("theme", &k))))
+        // Dates are stored as ISO text, which sorts as the dates do; bind the parsed date's text.
+        .filter_if(from.is_some(), "start_date >= $from", "from", v(from.map(|d| d.to_string())))
+        .filter_if(to.is_some(), "start_date <= $to", "to", v(to.map(|d| d.to_string())))
+        .filter_if(
+            !query.q.trim().is_empty(),
+            "(string::contains(string::lowercase(officer_name), $q) OR string::contains(string::lowercase(reference), $q))",
+            "q",
+            v(query.needle()),
+        );
+    Ok((sql, query))
+}
+
+#[derive(Debug, SurrealValue)]
+struct StateCount {
+    state: String,
+    n: i64,
+}
+
+pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<NominationList, AppError> {
+    let state = AppState::current()?;
+    let (sql, query) = query_for(user, query)?;
+    let page = sql.page::<SummaryRow>(&state.db, &query).await?.try_map(NominationSummary::try_from)?;
+    let scope = scope(user)?;
+    let mut r = state
+        .db
+        .query(if scope.is_some() {
+            "SELECT state, count() AS n FROM nomination WHERE sending_agency = $scope GROUP BY state"
+        } else {
+            "SELECT state, count() AS n FROM nomination GROUP BY state"
+        })
+        .bind(("scope", scope))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("nomination counts"))?;
+    let rows: Vec<StateCount> = r.take(0).map_err(db::fail("nomination counts decode"))?;
+    let counts = NominationState::ALL
+        .iter()
+        .map(|s| (*s, rows.iter().find(|r| r.state == s.as_str()).map(|r| r.n.max(0) as u64).unwrap_or(0)))
+        .collect();
+    Ok(NominationList { page, can_create: user.role == Role::Nominator, counts })
+}
+
+pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<String, AppError> {
+    query.check()?;
+    let (sql, query) = query_for(user, query)?;
+    let rows = sql.all::<SummaryRow>(&state.db, &query).await?;
+    Ok(crate::listing::csv(
+        &[
+            "reference",
+            "state",
+            "officer",
+            "sending_member",
+            "sending_agency",
+            "host_agency",
+            "start",
+            "end",
+            "updated",
+        ],
+        rows.into_iter().map(NominationSummary::try_from).collect::<Result<Vec<_>, _>>()?.into_iter().map(|n| {
+            vec![
+                n.reference,
+                n.state.label().into(),
+                n.officer_name,
+                n.sending_member,
+                n.sending_agency,
+                n.host_agency,
+                format::date(n.start_date),
+                format::date(n.end_date),
+                format::timestamp(n.updated_at),
+            ]
+        }),
+    ))
+}
+
+#[derive(Debug, SurrealValue)]
+struct FullRow {
+    id: RecordId,
+    reference: String,
+    state: String,
+    sending_agency_id: RecordId,
+    sending_agency: String,
+    host_agency_id: RecordId,
+    host_agency: String,
+    officer_name: String,
+    position: String,
+    work_email: String,
+    nationality: String,
+    languages: String,
+    expertise: String,
+    theme_ids: Vec<RecordId>,
+    theme_names: Vec<String>,
+    start_date: String,
+    end_date: String,
+    objectives: String,
+    justification: String,
+}
+
+const FULL_FIELDS: &str = "id, reference, state, sending_agency AS sending_agency_id, sending_agency.name AS sending_agency,
+    host_agency AS host_agency_id, host_agency.name AS host_agency, officer_name, position, work_email, nationality,
+    languages, expertise, themes AS theme_ids, themes.name AS theme_names, start_date, end_date, objectives, justification";
+
+#[derive(Debug, SurrealValue)]
+struct DocumentRow {
+    id: RecordId,
+    file_name: String,
+    content_type: String,
+    size: i64,
+}
+
+#[derive(Debug, SurrealValue)]
+struct EventRow {
+    at: DateTime<Utc>,
+    actor_label: String,
+    kind: String,
+    from_state: Option<String>,
+    to_state: Option<String>,
+    message: Option<String>,
+}
+
+/// Loads a nomination the caller may see, or `NotFound` (also for other agencies' records:
+/// a guessed id tells nothing).
+pub async fn load(state: &AppState, user: &CurrentUser, key: &str) -> Result<NominationView, AppError> {
+    db::transact(state, |tx| async move { load_in(&tx, user, key).await }).await
+}
+
+/// [`load`] inside a transaction, so that a change decides on what it reads in the same unit.
+pub async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<NominationView, AppError> {
+    let key = crate::api::parse_key(key)?;
+    let id = db::rid("nomination", &key);
+    let mut r = tx
+        .run(
+            &format!(
+                "SELECT {FULL_FIELDS} FROM ONLY $id;
+                 SELECT id, file_name, content_type, size, uploaded_at FROM nomination_document WHERE nomination = $id ORDER BY uploaded_at;
+                 SELECT at, actor_label, kind, from_state, to_state, message FROM nomination_event WHERE nomination = $id ORDER BY at;
+                 SELECT VALUE id FROM placement WHERE nomination = $id;"
+            ),
+            vec![("id", v(id))],
+        )
+        .await?;
+    let row: Option<FullRow> = r.take(0).map_err(db::fail("nomination decode"))?;
+    let row = row.ok_or(AppError::NotFound)?;
+    if let Some(agency) = scope(user)? {
+        if agency != row.sending_agency_id {
+            return Err(AppError::NotFound);
+        }
+    }
+    let documents: Vec<DocumentRow> = r.take(1).map_err(db::fail("documents decode"))?;
+    let events: Vec<EventRow> = r.take(2).map_err(db::fail("history decode"))?;
+    let placements: Vec<RecordId> = r.take(3).map_err(db::fail("placement decode"))?;
+    Ok(NominationView {
+        id: db::key(&row.id),
+        reference: row.reference,
+        state: state_of(&row.state)?,
+        sending_agency_id: db::key(&row.sending_agency_id),
+        sending_agency: row.sending_agency,
+        host_agency_id: db::key(&row.host_agency_id),
+        host_agency: row.host_agency,
+        officer_name: row.officer_name,
+        position: row.position,
+        work_email: row.work_email,
+        nationality: row.nationality,
+        languages: row.languages,
+        expertise: row.expertise,
+        themes: row.theme_ids.iter().map(db::key).zip(row.theme_names).collect(),
+        start_date: stored_date(&row.start_date)?,
+        end_date: stored_date(&row.end_date)?,
+        objectives: row.objectives,
+        justification: row.justification,
+        documents: documents
+            .into_iter()
+            .map(|d| DocumentView {
+                id: db::key(&d.id),
+                file_name: d.file_name,
+                content_type: d.content_type,
+                size: d.size,
+            })
+            .collect(),
+        history: events
+            .into_iter()
+            .map(|e| HistoryEntry {
+                at: e.at,
+                actor: e.actor_label,
+                action: Action::parse(&e.kind),
+                from_state: e.from_state.as_deref().and_then(NominationState::parse),
+                to_state: e.to_state.as_deref().and_then(NominationState::parse),
+                message: e.message,
+            })
+            .collect(),
+        placement_id: placements.first().map(db::key),
+    })
+}
+
+pub(super) fn permissions(user: &CurrentUser, n: Option<&NominationView>) -> Permissions {
+    let own = |n: &NominationView| {
+        user.role == Role::Nominator && user.agency.as_ref().is_some_and(|a| a.id == n.sending_agency_id)
+    };
+    let allowed = |n: &NominationView, actor: rules::Actor| -> Vec<Action> {
+        Action::ALL.into_iter().filter(|a| a.actor() == actor && transition(n.state, *a).is_ok()).collect()
+    };
+    match n {
+        None => Permissions { edit: user.role == Role::Nominator, ..Default::default() },
+        Some(n) => Permissions {
+            edit: own(n) && n.state.editable(),
+            nominator_actions: if own(n) { allowed(n, rules::Actor::Nominator) } else { vec![] },
+            coordinator_actions: if user.role == Role::Coordinator {
+                allowed(n, rules::Actor::Coordinator)
+            } else {
+                vec![]
+            },
+            comment: (own(n) || user.role == Role::Coordinator) && !n.state.is_final(),
+        },
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+struct Choice {
+    id: RecordId,
+    label: String,
+}
+
+pub(super) async fn choices(state: &AppState) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
+    let mut r = state
+        .db
+        .query(
+            "SELECT id, name + ' (' + member.name + ')' AS label, name_key FROM agency WHERE hosts = true AND active = true ORDER BY name_key;
+             SELECT id, name AS label, name_key FROM theme WHERE active = true ORDER BY name_key;",
+        )
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("nomination choices"))?;
+    let pairs = |rows: Vec<Choice>| rows.into_iter().map(|c| (db::key(&c.id), c.label)).collect::<Vec<_>>();
+    let hosts: Vec<Choice> = r.take(0).map_err(db::fail("hosts decode"))?;
+    let themes: Vec<Choice> = r.take(1).map_err(db::fail("themes decode"))?;
+    Ok((pairs(hosts), pairs(themes)))
+}
+
+pub async fn get(user: &CurrentUser, id: &str) -> Result<NominationPage, AppError> {
+    let state = AppState::current()?;
+    let nomination = if id.is_empty() { None } else { Some(load(&state, user, id).await?) };
+    let can = permissions(user, nomination.as_ref());
+    let (host_agencies, themes) =
+        if can.edit || !can.coordinator_actions.is_empty() { choices(&state).await? } else { (vec![], vec![]) };
+    Ok(NominationPage { nomination, can, host_agencies, themes })
+}
