@@ -121,6 +121,9 @@ pub fn mark_error_response(error: &AppError, values: Option<std::collections::BT
     }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::BAD_REQUEST));
+        if matches!(error, AppError::Busy) {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from_static("2"));
+        }
     }
 }
 
@@ -157,6 +160,30 @@ pub fn done(notice: &str, to: &str) {
     leptos_axum::redirect(to);
 }
 
+/// The Content-Security-Policy: scripts only from this site, plus, on a page, the inline
+/// bootstrap script that carries this response's nonce. No `'unsafe-inline'`.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let inline = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+    )
+}
+
+/// For a page being rendered: a fresh nonce for its scripts, and the policy that allows them.
+#[cfg(feature = "ssr")]
+pub fn page_policy() {
+    use leptos::prelude::use_context;
+    leptos::nonce::provide_nonce();
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&content_security_policy(nonce.as_deref())),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// Ids in URLs and forms are record keys: short and alphanumeric. Anything else is refused
 /// before it reaches a query.
 pub fn parse_key(raw: &str) -> AppResult<String> {
@@ -171,6 +198,15 @@ pub fn parse_key(raw: &str) -> AppResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_policy_allows_inline_script_only_by_nonce() {
+        let page = content_security_policy(Some("abc123"));
+        assert!(page.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"), "{page}");
+        assert!(!page.contains("unsafe-inline"));
+        let other = content_security_policy(None);
+        assert!(other.contains("script-src 'self' 'wasm-unsafe-eval'") && !other.contains("nonce"));
+    }
 
     #[test]
     fn keys_are_alphanumeric_and_short() {

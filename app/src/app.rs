@@ -21,6 +21,8 @@ use crate::placements::PlacementPage;
 use crate::ui::Layout;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::api::page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

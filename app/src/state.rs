@@ -6,7 +6,9 @@ use std::sync::Arc;
 use surrealdb::engine::any::Any;
 use surrealdb::Surreal;
 
+use crate::auth::signing::ServerKey;
 use crate::clock::Clock;
+use crate::net::Cidr;
 
 pub type Db = Surreal<Any>;
 
@@ -22,13 +24,24 @@ pub struct Settings {
     pub smtp_configured: bool,
     /// Where uploaded documents are stored.
     pub files_dir: std::path::PathBuf,
+    /// Signs the flash and device cookies (kept in the database; see `auth::signing`).
+    pub key: ServerKey,
+    /// Proxies whose `X-Forwarded-For` is believed (`HUB_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 impl Settings {
     pub fn new(public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_string();
         let secure_cookies = public_url.starts_with("https://");
-        Settings { public_url, secure_cookies, smtp_configured: false, files_dir: "data/files".into() }
+        Settings {
+            public_url,
+            secure_cookies,
+            smtp_configured: false,
+            files_dir: "data/files".into(),
+            key: ServerKey::random(),
+            trusted_proxies: Vec::new(),
+        }
     }
 }
 

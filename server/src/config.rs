@@ -31,6 +31,8 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     /// A demo or test server's office date (`HUB_TODAY`, only with `HUB_DEMO=1`).
     pub today: Option<chrono::NaiveDate>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`HUB_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<app::net::Cidr>,
 }
 
 pub const HELP: &str = "\
@@ -62,6 +64,10 @@ Configuration is read from environment variables:
                      start dates, due dates and reminders.    default Asia/Bangkok
     HUB_TODAY        YYYY-MM-DD: run a demo or test server on this office date.
                      Only together with HUB_DEMO=1.           default none (the real date)
+    HUB_TRUSTED_PROXIES  Reverse proxies in front of the server, as address ranges
+                     (10.0.0.0/8, 127.0.0.1, ...), comma-separated. Only from these is
+                     X-Forwarded-For believed as the client's address.
+                                                              default none
 ";
 
 impl Config {
@@ -121,7 +127,10 @@ impl Config {
                     .map_err(|_| format!("HUB_TODAY: '{text}' is not a date like 2027-03-15"))?,
             ),
         };
+        let trusted_proxies = app::net::Cidr::parse_list(&value("HUB_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| format!("HUB_TRUSTED_PROXIES: {e}"))?;
         Ok(Config {
+            trusted_proxies,
             timezone,
             today,
             files_dir,
@@ -211,6 +220,14 @@ mod tests {
         let c = config(&[("HUB_TODAY", "2027-03-15"), ("HUB_DEMO", "1")]).unwrap();
         assert_eq!(c.today, chrono::NaiveDate::from_ymd_opt(2027, 3, 15));
         assert!(config(&[("HUB_TODAY", "15/03/2027"), ("HUB_DEMO", "1")]).unwrap_err().starts_with("HUB_TODAY"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_address_ranges() {
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let c = config(&[("HUB_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(config(&[("HUB_TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err().starts_with("HUB_TRUSTED_PROXIES"));
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     let mut settings = Settings::new(&config.public_url);
     settings.smtp_configured = config.smtp_url.is_some();
     settings.files_dir = config.files_dir.clone();
+    settings.trusted_proxies = config.trusted_proxies.clone();
+    settings.key = app::auth::signing::ServerKey::load_or_create(&db).await?;
     let clock = Clock::system(config.timezone);
     if let Some(today) = config.today {
         clock.set_today(today);
@@ -89,6 +91,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let fallback_state = state.clone();
     let fallback_options = options.clone();
     let shell_options = options.clone();
+    let secure = state.settings.secure_cookies;
+    let site = middleware::Site {
+        scheme: if secure { "https" } else { "http" },
+        session_cookie: app::auth::session::cookie_name(secure),
+    };
     let server_state = ServerState { app: state, leptos: options };
     let leptos = Router::<ServerState>::new()
         .leptos_routes_with_context(
@@ -121,7 +128,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/nominations/{id}/documents", axum::routing::post(upload))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES));
-    middleware::wrap(leptos.merge(uploads).with_state(server_state))
+    middleware::wrap(leptos.merge(uploads).with_state(server_state), site)
 }
 
 /// The hard cap of an upload request. The handler itself stops reading a file past 10 MB and

@@ -17,8 +17,9 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+/// HSTS for a year, on https only (a browser ignores it over http, and it must not pin a test
+/// server to https).
+const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 #[derive(Clone, Default)]
 struct RandomRequestId;
@@ -30,22 +31,50 @@ impl MakeRequestId for RandomRequestId {
     }
 }
 
-pub fn wrap(router: Router) -> Router {
+/// What the middleware needs to know of the deployment.
+#[derive(Clone)]
+pub struct Site {
+    /// `https` or `http`, from `HUB_PUBLIC_URL`: the scheme a same-site `Origin` must have.
+    pub scheme: &'static str,
+    /// The session cookie's name: a request that carries it is a signed-in user's.
+    pub session_cookie: &'static str,
+}
+
+pub fn wrap(router: Router, site: Site) -> Router {
+    let csp = HeaderValue::from_str(&app::api::content_security_policy(None)).expect("the policy is ASCII");
+    let https = site.scheme == "https";
+    let cross_site = site.clone();
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
         let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
         // The path only: query strings may one day carry tokens.
         tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
     });
+    let router = router
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            let site = cross_site.clone();
+            async move { refuse_cross_site(site, request, next).await }
+        }))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            let cookie = site.session_cookie;
+            async move { no_store_when_signed_in(cookie, request, next).await }
+        }))
+        .layer(CompressionLayer::new());
+    let router = if https {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    };
     router
-        .layer(axum::middleware::from_fn(refuse_cross_site))
-        .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
@@ -53,7 +82,9 @@ pub fn wrap(router: Router) -> Router {
 
 /// Whether a state-changing request comes from another site. Browsers send `Sec-Fetch-Site`
 /// (and `Origin` on POST); scripts and tests send neither and are judged by their session alone.
-pub fn is_cross_site(headers: &HeaderMap) -> bool {
+/// An `Origin` must match this site in scheme and host (with port): `http://` posting to an
+/// https site is another origin.
+pub fn is_cross_site(headers: &HeaderMap, scheme: &str) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if !matches!(site, "same-origin" | "none") {
             return true;
@@ -68,17 +99,27 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let origin_host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
-    origin_host != Some(host)
+    !origin.eq_ignore_ascii_case(&format!("{scheme}://{host}"))
 }
 
-async fn refuse_cross_site(request: Request, next: Next) -> Response {
+async fn refuse_cross_site(site: Site, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && is_cross_site(request.headers()) {
+    if !safe && is_cross_site(request.headers(), site.scheme) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
     }
     next.run(request).await
+}
+
+/// A signed-in user's pages hold their data: no cache (the browser's, a proxy's, a shared
+/// computer's back button) may keep them.
+async fn no_store_when_signed_in(session_cookie: &'static str, request: Request, next: Next) -> Response {
+    let signed_in = app::cookies::cookie_value(request.headers(), session_cookie).is_some();
+    let mut response = next.run(request).await;
+    if signed_in {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 #[cfg(test)]
@@ -95,21 +136,25 @@ mod tests {
 
     #[test]
     fn same_origin_requests_pass() {
-        assert!(!is_cross_site(&headers(&[
-            ("host", "hub.example"),
-            ("origin", "https://hub.example"),
-            ("sec-fetch-site", "same-origin")
-        ])));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])), "no browser headers: a script");
+        assert!(!is_cross_site(
+            &headers(&[("host", "hub.example"), ("origin", "https://hub.example"), ("sec-fetch-site", "same-origin")]),
+            "https"
+        ));
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]), "http"));
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")]), "http"), "no browser headers: a script");
     }
 
     #[test]
     fn other_sites_are_refused() {
-        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("origin", "https://evil.example")])));
-        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("sec-fetch-site", "same-site")])));
-        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("origin", "null")])));
-        assert!(is_cross_site(&headers(&[("host", "hub.example"), ("origin", "https://hub.example.evil.example")])));
+        let https = |pairs: &[(&str, &str)]| is_cross_site(&headers(pairs), "https");
+        assert!(https(&[("host", "hub.example"), ("origin", "https://evil.example")]));
+        assert!(https(&[("host", "hub.example"), ("sec-fetch-site", "cross-site")]));
+        assert!(https(&[("host", "hub.example"), ("sec-fetch-site", "same-site")]));
+        assert!(https(&[("host", "hub.example"), ("origin", "null")]));
+        assert!(https(&[("host", "hub.example"), ("origin", "https://hub.example.evil.example")]));
+        // Same host, other scheme: a page served over plain http is another origin.
+        assert!(https(&[("host", "hub.example"), ("origin", "http://hub.example")]));
+        // Same host, other port.
+        assert!(https(&[("host", "hub.example"), ("origin", "https://hub.example:8443")]));
     }
 }

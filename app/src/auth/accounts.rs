@@ -167,39 +167,58 @@ pub mod service {
         if email.is_empty() || email.len() > 254 {
             return Err(AppError::field("email", "Enter the e-mail address of your account."));
         }
-        if let Some(account) = account_by(&state, "email = $needle", v(email.clone())).await? {
-            if !account.disabled && tokens::recent_resets(&state, &account.id).await? < RESETS_PER_HOUR {
-                let (account, state) = (&account, &state);
-                db::transact(state, |tx| async move {
-                    let (token, token_key) = tokens::issue(&tx, &account.id, Purpose::Reset).await?;
-                    let path = format!("{}?token={token}", Purpose::Reset.path());
-                    let recipient =
-                        Recipient { email: account.email.clone(), name: account.name.clone(), language: "en".into() };
-                    outbox::enqueue(
-                        &tx,
-                        &state.settings.public_url,
-                        Outgoing {
-                            record_table: "account_token",
-                            record_key: &token_key,
-                            recipient: &recipient,
-                            content: MailContent::PasswordReset {
-                                name: account.name.clone(),
-                                link: format!("{}{path}", state.settings.public_url),
-                                valid_hours: Purpose::Reset.valid_hours(),
-                            },
-                            link_path: path,
-                            secret: Some(token),
-                        },
-                    )
-                    .await?;
-                    audit::record(&tx, &Actor::system(), "reset_requested", "user", &db::key(&account.id), None, None)
-                        .await
-                })
-                .await?;
-                state.wake_mailer();
+        // The answer must not tell whether the address has an account, by its words or by its
+        // time: the look-up and the mail happen after the answer, off the request path.
+        let background = state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = queue_reset(&background, &email).await {
+                tracing::warn!(%error, "password reset not queued");
             }
-        }
+        });
         crate::api::done(FORGOT_ANSWER, "/login");
+        Ok(())
+    }
+
+    /// Queues a reset link for the account with this address, if there is an enabled one that
+    /// was sent fewer than [`RESETS_PER_HOUR`] links in the last hour (counted in the same
+    /// transaction, so parallel requests cannot exceed it).
+    async fn queue_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+        let Some(account) = account_by(state, "email = $needle", v(email.to_string())).await? else {
+            return Ok(());
+        };
+        if account.disabled {
+            return Ok(());
+        }
+        let account = &account;
+        let queued = db::transact(state, |tx| async move {
+            if tokens::recent_resets(&tx, &account.id).await? >= RESETS_PER_HOUR {
+                return Ok(false);
+            }
+            let (token, token_key) = tokens::issue(&tx, &account.id, Purpose::Reset).await?;
+            let path = format!("{}?token={token}", Purpose::Reset.path());
+            let recipient =
+                Recipient { email: account.email.clone(), name: account.name.clone(), language: "en".into() };
+            let content = MailContent::PasswordReset {
+                name: account.name.clone(),
+                link: format!("{}{path}", state.settings.public_url),
+                valid_hours: Purpose::Reset.valid_hours(),
+            };
+            let outgoing = Outgoing {
+                record_table: "account_token",
+                record_key: &token_key,
+                recipient: &recipient,
+                content,
+                link_path: path,
+                secret: Some(token),
+            };
+            outbox::enqueue(&tx, &state.settings.public_url, outgoing).await?;
+            audit::record(&tx, &Actor::system(), "reset_requested", "user", &db::key(&account.id), None, None).await?;
+            Ok(true)
+        })
+        .await?;
+        if queued {
+            state.wake_mailer();
+        }
         Ok(())
     }
 
@@ -217,6 +236,8 @@ pub mod service {
             errors.add("confirm_password", "The two passwords do not match.");
         }
         errors.finish(|| ())?;
+        // A bad link is refused before the new password is hashed (that costs a core and 19 MiB).
+        tokens::check(&state, token, purpose).await?;
         let hash = password::hash(form.new_password.clone()).await?;
         let hash = &hash;
         let user = db::transact(&state, |tx| async move {

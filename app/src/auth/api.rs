@@ -56,26 +56,66 @@ pub async fn change_password(#[server(flatten)] form: PasswordForm) -> Result<()
     crate::api::finish(result, &form)
 }
 
-/// A `next` parameter is followed only when it is a path on this site.
+/// A `next` parameter is followed only when it is a path on this site; anything else goes home.
 pub fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && next.len() < 300;
-    if local && !next.starts_with("/api/") {
+    if is_local_path(next) {
         next
     } else {
         "/"
     }
 }
 
+/// A path of this site, and only that, however a browser's URL parser reads it: it starts with
+/// one `/`, and neither it nor its percent-decoded forms hold control characters, white space,
+/// a backslash or `//` (browsers drop tabs and line breaks and read `\` as `/`, which would
+/// turn `/\t/evil.example` into `//evil.example`, another site).
+fn is_local_path(raw: &str) -> bool {
+    if raw.len() >= 300 || !raw.starts_with('/') || raw.starts_with("/api/") {
+        return false;
+    }
+    let mut text = raw.to_string();
+    // Decoded until it stops changing (a double-encoded `%252F` included), a few times at most.
+    for _ in 0..4 {
+        let unsafe_char = |c: char| c.is_control() || c.is_whitespace() || c == '\\';
+        if text.chars().any(unsafe_char) || text.contains("//") {
+            return false;
+        }
+        match percent_decode(&text) {
+            Some(decoded) if decoded == text => return true,
+            Some(decoded) => text = decoded,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// `%XX` sequences as bytes, read as UTF-8; `None` for a broken escape or invalid UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(feature = "ssr")]
 mod service {
-    use chrono::{DateTime, Utc};
     use leptos::prelude::use_context;
     use surrealdb::types::{RecordId, SurrealValue};
 
     use super::{LoginForm, PasswordForm};
     use crate::audit::{self, Actor};
     use crate::auth::model::CurrentUser;
-    use crate::auth::{password, password_policy, session, throttle};
+    use crate::auth::{attempts, password, password_policy, session};
     use crate::db;
     use crate::error::{AppError, FieldErrors};
     use crate::state::AppState;
@@ -87,49 +127,6 @@ mod service {
         id: RecordId,
         password_hash: Option<String>,
         disabled: bool,
-    }
-
-    fn client_address() -> String {
-        use_context::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
-            .map(|ip| ip.to_string())
-            .unwrap_or_else(|| "unknown".into())
-    }
-
-    fn throttle_key(kind: &str, value: &str) -> String {
-        // Keys must be safe record keys whatever the input: hash them.
-        use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(format!("{kind}:{value}").as_bytes()))[..40].to_string()
-    }
-
-    /// Counts one sign-in attempt against `key` and returns the attempts in the current window,
-    /// this one included. One atomic upsert, so parallel attempts are all counted.
-    async fn count_attempt(state: &AppState, key: &str) -> Result<throttle::Window, AppError> {
-        let id = db::rid("login_throttle", key);
-        let id = &id;
-        db::transact(state, |tx| async move {
-            let since = tx.now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES);
-            let mut r = tx
-                .run(
-                    "UPSERT $id SET
-                        failures = IF started > $since THEN (failures ?? 0) + 1 ELSE 1 END,
-                        started = IF started > $since THEN started ELSE $now END
-                     RETURN failures, started;",
-                    vec![("id", db::v(id.clone())), ("since", db::v(since))],
-                )
-                .await?;
-            let rows: Vec<ThrottleRow> = r.take(0).map_err(db::fail("throttle decode"))?;
-            let row =
-                rows.into_iter().next().ok_or_else(|| AppError::internal("throttle", "upsert returned nothing"))?;
-            Ok(throttle::Window { started: row.started, attempts: row.failures.clamp(0, u32::MAX as i64) as u32 })
-        })
-        .await
-    }
-
-    #[derive(Debug, SurrealValue)]
-    struct ThrottleRow {
-        started: DateTime<Utc>,
-        failures: i64,
     }
 
     #[tracing::instrument(skip_all, fields(email_domain = %crate::notifications::rules::domain_of(&form.email)))]
@@ -147,16 +144,8 @@ mod service {
         }
         errors.finish(|| ())?;
 
-        // Every attempt is counted before the password is checked: parallel guesses cannot
-        // slip past the limit, and past it no hash is computed at all.
-        let account_key = throttle_key("account", &email);
-        let address_key = throttle_key("address", &client_address());
-        let account = count_attempt(&state, &account_key).await?;
-        let address = count_attempt(&state, &address_key).await?;
-        let now = state.clock.now();
-        throttle::check(account, throttle::ACCOUNT_LIMIT, now)
-            .and(throttle::check(address, throttle::ADDRESS_LIMIT, now))
-            .map_err(|minutes| AppError::TooManyRequests(throttle::message(minutes)))?;
+        let parts = use_context::<http::request::Parts>();
+        let caller = attempts::admit(&state, &email, parts.as_ref()).await?;
 
         let mut r = state
             .db
@@ -169,7 +158,7 @@ mod service {
         // Overlong passwords are never hashed (argon2 cost), but still take the time of a check.
         let password = if form.password.len() > 1024 { String::new() } else { form.password.clone() };
         let stored = found.as_ref().and_then(|c| c.password_hash.clone());
-        let matches = password::verify(password, stored).await;
+        let matches = password::verify(password, stored).await?;
         let user = match found {
             Some(c) if matches && !c.disabled => c,
             _ => {
@@ -181,15 +170,14 @@ mod service {
         };
 
         // A new token at every login; the one the browser had (if any) ends here.
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(old) = crate::cookies::cookie_value(&parts.headers, session::COOKIE) {
-                session::revoke(&state, &old).await?;
-            }
+        let session_cookie = session::cookie_name(state.settings.secure_cookies);
+        if let Some(old) = parts.as_ref().and_then(|p| crate::cookies::cookie_value(&p.headers, session_cookie)) {
+            session::revoke(&state, &old).await?;
         }
         let token = session::create(&state, &user.id).await?;
-        // The owner is in: their account's count starts again.
-        db::write(&state, "DELETE $id", vec![("id", db::v(db::rid("login_throttle", &account_key)))]).await?;
+        let device = attempts::succeeded(&state, &email, &caller).await?;
         set_cookie(&session::set_cookie(&token, state.settings.secure_cookies));
+        set_cookie(&device);
         leptos_axum::redirect(super::safe_next(&form.next));
         Ok(())
     }
@@ -197,8 +185,9 @@ mod service {
     #[tracing::instrument(skip_all, fields(user = %user.id))]
     pub async fn logout(user: &CurrentUser) -> Result<(), AppError> {
         let state = AppState::current()?;
+        let session_cookie = session::cookie_name(state.settings.secure_cookies);
         if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(token) = crate::cookies::cookie_value(&parts.headers, session::COOKIE) {
+            if let Some(token) = crate::cookies::cookie_value(&parts.headers, session_cookie) {
                 session::revoke(&state, &token).await?;
             }
         }
@@ -234,7 +223,8 @@ mod service {
         let found: Option<Credentials> = r.take(0).map_err(db::fail("password decode"))?;
         let stored = found.and_then(|c| c.password_hash);
         let current = if form.current_password.len() > 1024 { String::new() } else { form.current_password.clone() };
-        if !password::verify(current, stored).await {
+        attempts::admit_password_check(&state, &user.email).await?;
+        if !password::verify(current, stored).await? {
             return Err(AppError::field("current_password", "Your current password is not correct."));
         }
         let new_hash = password::hash(form.new_password.clone()).await?;
@@ -279,5 +269,31 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("/api/logout"), "/");
         assert_eq!(safe_next(""), "/");
+    }
+
+    #[test]
+    fn next_refuses_whatever_a_browser_would_read_as_another_site() {
+        for evil in [
+            "/\t/evil.example",
+            "/\r\n/evil.example",
+            "/\nLocation: https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/%2F%2Fevil.example",
+            "/%2f/evil.example",
+            "/%09/evil.example",
+            "/%5Cevil.example",
+            "/%252F%252Fevil.example",
+            "/ /evil.example",
+            "/%E0%A4%A",
+            "https://evil.example",
+            "http:/evil.example",
+            "evil.example",
+        ] {
+            assert_eq!(safe_next(evil), "/", "{evil:?}");
+        }
+        for fine in ["/nominations?status=submitted&page=2", "/admin/users/abc123", "/nominations?q=n%C3%A9", "/"] {
+            assert_eq!(safe_next(fine), fine);
+        }
     }
 }

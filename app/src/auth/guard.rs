@@ -46,7 +46,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 
 /// The user behind a request's session cookie (for plain axum handlers, too).
 pub async fn user_from_headers(state: &AppState, headers: &http::HeaderMap) -> Result<Option<CurrentUser>, AppError> {
-    match crate::cookies::cookie_value(headers, session::COOKIE) {
+    match crate::cookies::cookie_value(headers, session::cookie_name(state.settings.secure_cookies)) {
         Some(token) => session::lookup(state, &token).await,
         None => Ok(None),
     }

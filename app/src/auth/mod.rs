@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod attempts;
 pub mod model;
 pub mod pages;
 pub mod password_policy;
@@ -14,6 +16,8 @@ pub mod guard;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod signing;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 

@@ -18,7 +18,7 @@ pub fn LoginPage() -> impl IntoView {
             <EnhancedForm>
                 <form method="post" action="/api/login" class="form" novalidate>
                     {form_message(&state)}
-                    {hidden("next", super::api::safe_next(&state.value("next")).to_string())}
+                    {hidden("next", super::api::safe_next(&next).to_string())}
                     {Input::text("email", "E-mail").kind("email").required().autocomplete("username").max_len(254).render(&state)}
                     {Input::text("password", "Password").kind("password").required().autocomplete("current-password").max_len(1024).render(&state)}
                     <div class="form-actions">

@@ -1,6 +1,14 @@
-//! argon2id password hashing, off the async runtime.
+//! argon2id password hashing, off the async runtime, with a bound on how many run at once.
+//!
+//! Each hash takes about 19 MiB and a core for tens of milliseconds. Unbounded, a burst of sign-ins
+//! would run hundreds at once (the blocking pool allows 512) and exhaust memory; so at most one
+//! hash per core runs, the others wait a short while, and past that the caller is told the
+//! server is busy (503 with Retry-After) rather than queued without end.
 
 use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 
@@ -12,8 +20,30 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// How long a hash may wait for its turn before the request is answered "busy".
+pub const MAX_WAIT: Duration = Duration::from_secs(10);
+
+/// Hashes that may run at once: one per core.
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)))
+}
+
+/// Waits for a turn to hash, or answers busy after [`MAX_WAIT`].
+async fn turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    match tokio::time::timeout(MAX_WAIT, permits().acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(_)) => Err(AppError::internal("password hash", "semaphore closed")),
+        Err(_) => {
+            tracing::warn!("password hashing saturated; answering busy");
+            Err(AppError::Busy)
+        }
+    }
+}
+
 /// A PHC string for a new password.
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || {
         hasher()
             .hash_password(password.as_bytes())
@@ -35,9 +65,10 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Verifies `password` against `stored`, or against a dummy hash when there is none.
-/// Returns true only for a stored hash that matches.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Returns true only for a stored hash that matches; `Busy` when no turn came in time.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    let _turn = turn().await?;
+    let checked = tokio::task::spawn_blocking(move || {
         let (phc, real) = match stored {
             Some(phc) => (phc, true),
             None => (dummy_hash().to_string(), false),
@@ -45,8 +76,8 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         let ok = hasher().verify_password(password.as_bytes(), phc.as_str()).is_ok();
         ok && real
     })
-    .await
-    .unwrap_or(false)
+    .await;
+    Ok(checked.unwrap_or(false))
 }
 
 #[cfg(test)]
@@ -57,8 +88,8 @@ mod tests {
     async fn hashes_are_argon2id_phc_strings_that_verify() {
         let phc = hash("correct horse battery".into()).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(verify("correct horse battery".into(), Some(phc.clone())).await);
-        assert!(!verify("wrong horse battery".into(), Some(phc)).await);
-        assert!(!verify("anything at all".into(), None).await);
+        assert!(verify("correct horse battery".into(), Some(phc.clone())).await.unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(phc)).await.unwrap());
+        assert!(!verify("anything at all".into(), None).await.unwrap());
     }
 }

@@ -10,7 +10,16 @@ use crate::db;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub const COOKIE: &str = "hub_session";
+/// The session cookie's name. On https it carries the `__Host-` prefix, which browsers accept
+/// only from a secure origin, for path `/` and without a domain: no sibling site or plain-http
+/// page can set or shadow it.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-hub_session"
+    } else {
+        "hub_session"
+    }
+}
 pub const IDLE_MINUTES: i64 = 30;
 pub const ABSOLUTE_HOURS: i64 = 12;
 /// Writing `last_seen_at` on every request would cost a write per page; a minute is precise
@@ -118,13 +127,15 @@ async fn revoke_key(state: &AppState, sid: RecordId) -> Result<(), AppError> {
 /// The `Set-Cookie` value that starts a session.
 pub fn set_cookie(token: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", ABSOLUTE_HOURS * 3600)
+    let name = cookie_name(!secure.is_empty());
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", ABSOLUTE_HOURS * 3600)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    let name = cookie_name(!secure.is_empty());
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
 #[cfg(test)]
@@ -151,7 +162,11 @@ mod tests {
     #[test]
     fn cookie_flags() {
         let c = set_cookie("abc", true);
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
-        assert!(!set_cookie("abc", false).contains("Secure"));
+        assert!(c.starts_with("__Host-hub_session=abc;"), "{c}");
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure") && c.contains("Path=/"));
+        assert!(!c.contains("Domain"));
+        let plain = set_cookie("abc", false);
+        assert!(plain.starts_with("hub_session=abc;") && !plain.contains("Secure"));
+        assert!(clear_cookie(true).starts_with("__Host-hub_session=;"));
     }
 }

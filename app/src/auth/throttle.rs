@@ -9,6 +9,9 @@ pub const WINDOW_MINUTES: i64 = 60;
 pub const ACCOUNT_LIMIT: u32 = 100;
 /// An office behind one address has many users, so the per-address limit is higher.
 pub const ADDRESS_LIMIT: u32 = 300;
+/// A browser known to the account (by its device cookie) has a small limit of its own and is
+/// not held by the account's or the address's.
+pub const DEVICE_LIMIT: u32 = 10;
 
 /// The attempts counted for one key in its current window, the present attempt included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

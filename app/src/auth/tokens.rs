@@ -73,9 +73,9 @@ struct TokenRow {
 
 pub const LINK_NOT_VALID: &str = "This link has expired or has already been used. Ask for a new one.";
 
-/// Uses a token once, inside `tx`: returns the user it was for. Expired, used, unknown or
-/// wrong-purpose tokens are all refused with the same message.
-pub async fn redeem(tx: &Tx, token: &str, purpose: Purpose) -> Result<RecordId, AppError> {
+/// The token record and its user, if `token` may still be used for `purpose`. Expired, used,
+/// unknown or wrong-purpose tokens, and tokens of disabled users, are all refused alike.
+async fn usable(tx: &Tx, token: &str, purpose: Purpose) -> Result<(RecordId, RecordId), AppError> {
     let refused = || AppError::Conflict(LINK_NOT_VALID.into());
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(refused());
@@ -92,25 +92,39 @@ pub async fn redeem(tx: &Tx, token: &str, purpose: Purpose) -> Result<RecordId, 
     if row.purpose != purpose.as_str() || row.used_at.is_some() || row.expires_at <= tx.now() || row.disabled {
         return Err(refused());
     }
+    Ok((id, row.user))
+}
+
+/// Whether `token` may be used for `purpose`, without using it: checked before the expensive
+/// work of hashing a new password, so that a bad link costs the server nothing.
+pub async fn check(state: &crate::state::AppState, token: &str, purpose: Purpose) -> Result<(), AppError> {
+    db::transact(state, |tx| async move { usable(&tx, token, purpose).await.map(|_| ()) }).await
+}
+
+/// Uses a token once, inside `tx`: returns the user it was for.
+pub async fn redeem(tx: &Tx, token: &str, purpose: Purpose) -> Result<RecordId, AppError> {
+    let (id, user) = usable(tx, token, purpose).await?;
     let mut r =
         tx.run("UPDATE $id SET used_at = $now WHERE used_at = NONE RETURN VALUE id", vec![("id", v(id))]).await?;
     let used: Vec<RecordId> = r.take(0).map_err(db::fail("token use"))?;
     if used.is_empty() {
-        return Err(refused());
+        return Err(AppError::Conflict(LINK_NOT_VALID.into()));
     }
-    Ok(row.user)
+    Ok(user)
 }
 
+/// The statement that voids every unused invitation and reset link of `$user`, for use inside
+/// the transaction that changes what those links were for (e-mail, password, disabling).
+pub const VOID_ALL_OF_USER: &str = "UPDATE account_token SET used_at = $now WHERE user = $user AND used_at = NONE;";
+
 /// How many reset links `user` was sent in the last hour (to refuse mail-bombing).
-pub async fn recent_resets(state: &crate::state::AppState, user: &RecordId) -> Result<i64, AppError> {
-    let mut r = state
-        .db
-        .query("RETURN count(SELECT id FROM account_token WHERE user = $user AND purpose = 'reset' AND created_at > $now - 1h)")
-        .bind(("user", user.clone()))
-        .bind(("now", state.clock.now()))
-        .await
-        .and_then(|r| r.check())
-        .map_err(db::fail("reset count"))?;
+pub async fn recent_resets(tx: &Tx, user: &RecordId) -> Result<i64, AppError> {
+    let mut r = tx
+        .run(
+            "RETURN count(SELECT id FROM account_token WHERE user = $user AND purpose = 'reset' AND created_at > $now - 1h)",
+            vec![("user", v(user.clone()))],
+        )
+        .await?;
     let n: Option<i64> = r.take(0).map_err(db::fail("reset count decode"))?;
     Ok(n.unwrap_or(0))
 }

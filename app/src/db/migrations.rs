@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "nominations, documents, placements",
         script: include_str!("migrations/0003_nominations.surql"),
     },
+    Migration {
+        version: 4,
+        name: "server key for signed cookies",
+        script: include_str!("migrations/0004_security.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -32,9 +32,8 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser, Ap
 }
 
 /// Where to send the browser back to, with a flash message.
-fn back(nomination: &str, flash: crate::ui::flash::Flash) -> Response {
-    let cookie =
-        format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120", crate::ui::flash::COOKIE, flash.encode());
+fn back(state: &AppState, nomination: &str, flash: crate::ui::flash::Flash) -> Response {
+    let cookie = crate::ui::flash::cookie(&flash, &state.settings.key);
     let mut response = Redirect::to(&format!("/nominations/{nomination}")).into_response();
     if let Ok(value) = header::HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -42,9 +41,9 @@ fn back(nomination: &str, flash: crate::ui::flash::Flash) -> Response {
     response
 }
 
-fn refused(nomination: &str, error: AppError) -> Response {
+fn refused(state: &AppState, nomination: &str, error: AppError) -> Response {
     let form = Some(format!("/nominations/{nomination}/documents"));
-    back(nomination, crate::ui::flash::Flash::from_error(&error, form, Default::default()))
+    back(state, nomination, crate::ui::flash::Flash::from_error(&error, form, Default::default()))
 }
 
 /// `POST /nominations/{id}/documents` with one file in the `file` field.
@@ -56,11 +55,11 @@ pub async fn upload(
 ) -> Response {
     let Ok(key) = crate::api::parse_key(&id) else { return StatusCode::NOT_FOUND.into_response() };
     match receive(&state, &key, &headers, multipart).await {
-        Ok(name) => back(&key, crate::ui::flash::Flash::notice(&format!("Document {name} attached."))),
+        Ok(name) => back(&state, &key, crate::ui::flash::Flash::notice(&format!("Document {name} attached."))),
         Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(error) => refused(&key, error),
+        Err(error) => refused(&state, &key, error),
     }
 }
 
@@ -152,17 +151,20 @@ async fn receive(
     let sha = hex::encode(hasher.finalize());
     let (doc_key, name_ref, sha, user) = (&doc_key, &name, &sha, &user);
     let recorded = db::transact(state, |tx| async move {
-        // State and count are checked again here, against the committed data: a submission or
-        // another upload may have happened while this file was arriving.
+        // State and count are checked again here: a submission or another upload may have
+        // happened while this file was arriving. Writing the nomination first makes parallel
+        // uploads (and a parallel submission) conflict, so a retry sees their result: without
+        // it each would count the documents before the others and all would pass the limit.
         let mut r = tx
             .run(
-                "SELECT VALUE state FROM ONLY $nomination;
+                "UPDATE $nomination SET updated_at = $now RETURN NONE;
+                 SELECT VALUE state FROM ONLY $nomination;
                  RETURN count(SELECT id FROM nomination_document WHERE nomination = $nomination);",
                 vec![("nomination", v(db::rid("nomination", key)))],
             )
             .await?;
-        let state_now: Option<String> = r.take(0).map_err(db::fail("document state"))?;
-        let count: Option<i64> = r.take(1).map_err(db::fail("document count"))?;
+        let state_now: Option<String> = r.take(1).map_err(db::fail("document state"))?;
+        let count: Option<i64> = r.take(2).map_err(db::fail("document count"))?;
         if !state_now.and_then(|s| super::NominationState::parse(&s)).is_some_and(|s| s.editable()) {
             return Err(not_editable());
         }

@@ -86,7 +86,9 @@ pub fn echo_values(form: &impl Serialize) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(form) {
         for (key, value) in map {
-            if key.contains("password") || key.contains("token") {
+            // Secrets are never echoed; nor are fields that steer security (where to go after
+            // signing in), which a page must take from its own URL.
+            if key.contains("password") || key.contains("token") || key == "next" {
                 continue;
             }
             let text = match value {
@@ -106,12 +108,29 @@ pub fn echo_values(form: &impl Serialize) -> BTreeMap<String, String> {
     out
 }
 
+/// The signing purpose of flash cookies.
+#[cfg(feature = "ssr")]
+const PURPOSE: &str = "flash";
+
+/// The `Set-Cookie` value that carries `flash`, signed with the server's key: a cookie planted
+/// by anyone else (another site on a shared parent domain, a script) is ignored.
+#[cfg(feature = "ssr")]
+pub fn cookie(flash: &Flash, key: &crate::auth::signing::ServerKey) -> String {
+    format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120", key.sign(PURPOSE, &flash.encode()))
+}
+
+/// The flash in a cookie value, if the server signed it.
+#[cfg(feature = "ssr")]
+pub fn read(raw: &str, key: &crate::auth::signing::ServerKey) -> Option<Flash> {
+    Flash::decode(key.verify(PURPOSE, raw)?)
+}
+
 /// Sets the flash cookie on the current response.
 #[cfg(feature = "ssr")]
 pub fn set(flash: Flash) {
+    let Ok(state) = crate::state::AppState::current() else { return };
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        let cookie = format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120", flash.encode());
-        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+        if let Ok(value) = http::HeaderValue::from_str(&cookie(&flash, &state.settings.key)) {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }
@@ -122,6 +141,7 @@ pub fn set(flash: Flash) {
 pub fn take() -> Option<Flash> {
     use leptos::prelude::use_context;
     let parts = use_context::<http::request::Parts>()?;
+    let state = crate::state::AppState::current().ok()?;
     let raw = crate::cookies::cookie_value(&parts.headers, COOKIE)?;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.append_header(
@@ -129,7 +149,7 @@ pub fn take() -> Option<Flash> {
             http::HeaderValue::from_static("hub_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
         );
     }
-    Flash::decode(&raw)
+    read(&raw, &state.settings.key)
 }
 
 #[cfg(not(feature = "ssr"))]
@@ -174,15 +194,31 @@ mod tests {
         assert_eq!(Flash::decode(""), None);
     }
 
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn only_a_flash_the_server_signed_is_read() {
+        let key = crate::auth::signing::ServerKey::random();
+        let flash = Flash::notice("Saved.");
+        let set = cookie(&flash, &key);
+        let value = set.strip_prefix("hub_flash=").and_then(|v| v.split(';').next()).unwrap();
+        assert_eq!(read(value, &key), Some(flash.clone()));
+        // Planted by someone without the key: unsigned, or signed with another key.
+        assert_eq!(read(&flash.encode(), &key), None);
+        assert_eq!(read(value, &crate::auth::signing::ServerKey::random()), None);
+    }
+
     #[test]
     fn passwords_are_never_echoed() {
         #[derive(Serialize)]
         struct Login {
             email: String,
             password: String,
+            next: String,
         }
-        let echoed = echo_values(&Login { email: "a@b.org".into(), password: "secret".into() });
+        let echoed =
+            echo_values(&Login { email: "a@b.org".into(), password: "secret".into(), next: "//evil.example".into() });
         assert_eq!(echoed.get("email").map(String::as_str), Some("a@b.org"));
         assert!(!echoed.contains_key("password"));
+        assert!(!echoed.contains_key("next"), "where to go after sign-in comes from the URL only");
     }
 }

@@ -19,13 +19,20 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app with the demo data (so every role has a login).
     pub async fn start() -> TestApp {
+        TestApp::start_with(&[]).await
+    }
+
+    /// Like [`TestApp::start`], with more configuration (`HUB_*` variables).
+    pub async fn start_with(settings: &[(&str, &str)]) -> TestApp {
         // Errors logged by the app show with the failing test's output.
         let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let public_url = format!("http://{addr}");
         let files = std::env::temp_dir().join(format!("hub-test-files-{}-{}", std::process::id(), addr.port()));
+        let given = |key: &str| settings.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
         let config = Config::from_lookup(|key| match key {
+            _ if given(key).is_some() => given(key),
             "HUB_DB" => Some("mem://".into()),
             "HUB_DEMO" => Some("1".into()),
             "HUB_ADDR" => Some(addr.to_string()),

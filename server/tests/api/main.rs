@@ -13,3 +13,4 @@ mod database;
 mod mail;
 mod nominations;
 mod pages;
+mod security;

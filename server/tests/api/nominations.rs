@@ -406,3 +406,43 @@ async fn a_placement_is_read_by_those_concerned_only() {
         assert_eq!(app.post(&client, "/api/placements/get", &[("id", &id)]).await.status(), expected, "{role}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_uploads_cannot_pass_the_document_limit() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer With Many Papers").await;
+    let pdf: &'static [u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (content_type, body) = multipart(&format!("paper-{i}.pdf"), pdf);
+        let request = nominator
+            .post(app.url(&format!("/nominations/{id}/documents")))
+            .header("content-type", content_type)
+            .body(body);
+        tasks.spawn(async move { request.send().await.unwrap().status() });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::SEE_OTHER, "each answer goes back to the page");
+    }
+    let stored =
+        app.rows(&format!("RETURN count(SELECT id FROM nomination_document WHERE nomination = nomination:{id})")).await;
+    assert_eq!(stored, serde_json::json!(app::nominations::files::MAX_PER_NOMINATION));
+    // Refused files were removed again: no stray file, no half-written one.
+    let files: Vec<_> = std::fs::read_dir(&app.state.settings.files_dir).unwrap().flatten().collect();
+    assert_eq!(files.len(), app::nominations::files::MAX_PER_NOMINATION, "{files:?}");
+}
+
+#[tokio::test]
+async fn a_draft_changes_only_while_it_is_editable() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer Submitted Meanwhile").await;
+    // Submitted by another tab of the same focal point.
+    app.state.db.query(format!("UPDATE nomination:{id} SET state = 'submitted'")).await.unwrap().check().unwrap();
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    assert_eq!(upload(&app, &nominator, &id, "late.pdf", pdf).await.status(), StatusCode::SEE_OTHER);
+    let stored =
+        app.rows(&format!("RETURN count(SELECT id FROM nomination_document WHERE nomination = nomination:{id})")).await;
+    assert_eq!(stored, serde_json::json!(0), "no document lands on a submitted nomination");
+}

@@ -1,0 +1,212 @@
+//! The hardening of sign-in, redirects, tokens, uploads and headers. Each test failed on the code
+//! before its fix; the ones about limits send their requests in parallel.
+
+use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
+use reqwest::{Client, StatusCode};
+
+use crate::common::{encode, TestApp, DEMO_PASSWORD};
+
+/// Posts the forms all at once and returns their statuses in order.
+async fn post_all(app: &TestApp, client: &Client, path: &str, forms: Vec<Vec<(&str, String)>>) -> Vec<StatusCode> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, form) in forms.into_iter().enumerate() {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let request = client
+            .post(app.url(path))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(encode(&pairs));
+        tasks.spawn(async move { (i, request.send().await.map(|r| r.status())) });
+    }
+    let mut answers = vec![StatusCode::IM_A_TEAPOT; tasks.len()];
+    while let Some(done) = tasks.join_next().await {
+        let (i, status) = done.expect("request task");
+        answers[i] = status.expect("the server answers");
+    }
+    answers
+}
+
+fn count(answers: &[StatusCode], status: StatusCode) -> usize {
+    answers.iter().filter(|s| **s == status).count()
+}
+
+#[tokio::test]
+async fn sign_in_never_redirects_to_another_site() {
+    let app = TestApp::start().await;
+    let evil = [
+        "/\t/evil.example",
+        "/\r\n/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "/%2F%2Fevil.example",
+        "/%09/evil.example",
+        "https://evil.example/",
+    ];
+    for next in evil {
+        let browser = app.browser();
+        let form = [("email", "host@demo.hub"), ("password", DEMO_PASSWORD), ("next", next)];
+        let response = app.post(&browser, "/api/login", &form).await;
+        assert!(response.status().is_redirection(), "{next:?}: {}", response.status());
+        assert_eq!(response.headers()[LOCATION], "/", "{next:?}");
+    }
+    // A local page is still where the person goes.
+    let form = [("email", "host@demo.hub"), ("password", DEMO_PASSWORD), ("next", "/account")];
+    let response = app.post(&app.browser(), "/api/login", &form).await;
+    assert_eq!(response.headers()[LOCATION], "/account");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_are_counted_before_the_password_is_checked() {
+    let app = TestApp::start().await;
+    let attacker = app.client();
+    let forms = (0..150)
+        .map(|i| vec![("email", "donor@demo.hub".to_string()), ("password", format!("guess-number-{i}"))])
+        .collect();
+    let answers = post_all(&app, &attacker, "/api/login", forms).await;
+    let checked = count(&answers, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = count(&answers, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(checked + refused, 150, "nothing else, no 5xx: {answers:?}");
+    assert!(checked <= app::auth::throttle::ACCOUNT_LIMIT as usize, "{checked} passwords were checked");
+    assert_eq!(refused, 150 - app::auth::throttle::ACCOUNT_LIMIT as usize);
+}
+
+#[tokio::test]
+async fn an_attacker_exhausting_the_account_does_not_lock_out_its_owner() {
+    let app = TestApp::start().await;
+    // The owner signed in from this browser before and keeps its device cookie.
+    let owner = app.login("donor@demo.hub", DEMO_PASSWORD).await;
+    assert_eq!(app.post(&owner, "/api/logout", &[]).await.status(), StatusCode::OK);
+    let attacker = app.client();
+    let forms = (0..=app::auth::throttle::ACCOUNT_LIMIT)
+        .map(|i| vec![("email", "donor@demo.hub".to_string()), ("password", format!("guess-{i}"))])
+        .collect();
+    let answers = post_all(&app, &attacker, "/api/login", forms).await;
+    assert_eq!(count(&answers, StatusCode::TOO_MANY_REQUESTS), 1, "the account is locked for the attacker");
+    // Even the right password, from a browser the account does not know, waits.
+    let stranger = app.client();
+    let form = [("email", "donor@demo.hub"), ("password", DEMO_PASSWORD)];
+    assert_eq!(app.post(&stranger, "/api/login", &form).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The owner's browser signs in.
+    assert_eq!(app.post(&owner, "/api/login", &form).await.status(), StatusCode::OK);
+    // A device cookie is signed: one made up is just another stranger.
+    let forged = app.client();
+    let response = forged
+        .post(app.url("/api/login"))
+        .header(reqwest::header::COOKIE, "hub_device=0000:1111.abcd")
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(encode(&form))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn the_current_password_check_is_throttled_like_sign_in() {
+    let app = TestApp::start().await;
+    let session = app.login_as("host").await;
+    let wrong = |i: usize| {
+        vec![
+            ("current_password", format!("not-it-{i}")),
+            ("new_password", "a brand new passphrase".to_string()),
+            ("confirm_password", "a brand new passphrase".to_string()),
+        ]
+    };
+    let answers = post_all(
+        &app,
+        &session,
+        "/api/account/password",
+        (0..=app::auth::throttle::ACCOUNT_LIMIT as usize).map(wrong).collect(),
+    )
+    .await;
+    assert_eq!(count(&answers, StatusCode::TOO_MANY_REQUESTS), 1, "{answers:?}");
+    assert_eq!(count(&answers, StatusCode::UNPROCESSABLE_ENTITY), app::auth::throttle::ACCOUNT_LIMIT as usize);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_by_its_own_address() {
+    let attempt = |app: &TestApp, email: &'static str, client_ip: &'static str| {
+        let request = app
+            .client()
+            .post(app.url("/api/login"))
+            .header("x-forwarded-for", client_ip)
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(encode(&[("email", email), ("password", "wrong-password-1")]));
+        async move { request.send().await.unwrap().status() }
+    };
+    // Trusted: two clients, two address counters (and two account counters).
+    let proxied = TestApp::start_with(&[("HUB_TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+    attempt(&proxied, "a@nowhere.example", "198.51.100.1").await;
+    attempt(&proxied, "b@nowhere.example", "198.51.100.2").await;
+    assert_eq!(proxied.count("login_throttle").await, 4);
+    // Not trusted (the default): the header is ignored, both share the peer's counter.
+    let direct = TestApp::start().await;
+    attempt(&direct, "a@nowhere.example", "198.51.100.1").await;
+    attempt(&direct, "b@nowhere.example", "198.51.100.2").await;
+    assert_eq!(direct.count("login_throttle").await, 3);
+}
+
+#[tokio::test]
+async fn a_planted_flash_is_ignored() {
+    let app = TestApp::start().await;
+    // What an unsigned flash with a notice looks like: hex of its JSON.
+    let json = r#"{"notice":"Your account is suspended. Call +00 000 to restore it.","error":null,"errors":[],"form":null,"values":{}}"#;
+    let planted: String = json.bytes().map(|b| format!("{b:02x}")).collect();
+    let page = app
+        .browser()
+        .get(app.url("/login"))
+        .header(reqwest::header::COOKIE, format!("hub_flash={planted}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Sign in"));
+    assert!(!page.contains("suspended"), "an unsigned flash is not shown");
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_and_signed_in_pages_are_not_stored() {
+    let app = TestApp::start().await;
+    let response = app.browser().get(app.url("/login")).send().await.unwrap();
+    let policy = response.headers()[CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_string();
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the bootstrap script carries the nonce");
+    let again = app.browser().get(app.url("/login")).send().await.unwrap();
+    assert!(!again.headers()[CONTENT_SECURITY_POLICY].to_str().unwrap().contains(&nonce), "a new nonce each time");
+
+    let browser = app.browser();
+    let form = [("email", "host@demo.hub"), ("password", DEMO_PASSWORD)];
+    app.post(&browser, "/api/login", &form).await;
+    let home = browser.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.headers()["cache-control"], "no-store");
+    assert!(home.headers().get("strict-transport-security").is_none(), "no HSTS over plain http");
+}
+
+#[tokio::test]
+async fn on_https_cookies_are_host_bound_hsts_is_sent_and_origins_match_by_scheme() {
+    let app = TestApp::start_with(&[("HUB_PUBLIC_URL", "https://hub.example")]).await;
+    let form = [("email", "host@demo.hub"), ("password", DEMO_PASSWORD)];
+    let response = app.post(&app.client(), "/api/login", &form).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookies: Vec<String> =
+        response.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let session = cookies.iter().find(|c| c.contains("hub_session")).expect("a session cookie");
+    assert!(session.starts_with("__Host-hub_session=") && session.contains("Secure") && session.contains("Path=/"));
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-hub_device=") && c.contains("Secure")));
+    assert!(response.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+    // Same host, plain http: another origin.
+    let host = app.base.trim_start_matches("http://").to_string();
+    let refused = app
+        .client()
+        .post(app.url("/api/login"))
+        .header(reqwest::header::ORIGIN, format!("http://{host}"))
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(encode(&form))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
