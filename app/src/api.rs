@@ -184,15 +184,10 @@ pub fn page_policy() {
     }
 }
 
-/// Ids in URLs and forms are record keys: short and alphanumeric. Anything else is refused
-/// before it reaches a query.
+/// Ids in URLs and forms are record keys ([`crate::domain::RecordKey`]): short and
+/// alphanumeric. Anything else is refused as "not found" before it reaches a query.
 pub fn parse_key(raw: &str) -> AppResult<String> {
-    let ok = !raw.is_empty() && raw.len() <= 40 && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
-        Ok(raw.to_string())
-    } else {
-        Err(AppError::NotFound)
-    }
+    crate::domain::RecordKey::parse(raw).map(String::from).map_err(|_| AppError::NotFound)
 }
 
 #[cfg(test)]

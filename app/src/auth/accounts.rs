@@ -248,7 +248,11 @@ pub mod service {
                 return Err(AppError::field("new_password", message));
             }
             tx.run(
-                &format!("UPDATE $user SET password_hash = $hash; {}", session::REVOKE_ALL_OF_USER),
+                &format!(
+                    "UPDATE $user SET password_hash = $hash; {} {}",
+                    session::REVOKE_ALL_OF_USER,
+                    tokens::VOID_ALL_OF_USER
+                ),
                 vec![("user", v(user.clone())), ("hash", v(hash.clone()))],
             )
             .await?;

@@ -115,7 +115,7 @@ mod service {
     use super::{LoginForm, PasswordForm};
     use crate::audit::{self, Actor};
     use crate::auth::model::CurrentUser;
-    use crate::auth::{attempts, password, password_policy, session};
+    use crate::auth::{attempts, password, password_policy, session, tokens};
     use crate::db;
     use crate::error::{AppError, FieldErrors};
     use crate::state::AppState;
@@ -233,7 +233,11 @@ mod service {
         let (user_id_ref, new_hash) = (&user_id, &new_hash);
         db::transact(&state, |tx| async move {
             tx.run(
-                &format!("UPDATE $user SET password_hash = $hash; {}", session::REVOKE_ALL_OF_USER),
+                &format!(
+                    "UPDATE $user SET password_hash = $hash; {} {}",
+                    session::REVOKE_ALL_OF_USER,
+                    tokens::VOID_ALL_OF_USER
+                ),
                 vec![("user", db::v(user_id_ref.clone())), ("hash", db::v(new_hash.clone()))],
             )
             .await?;
