@@ -1,7 +1,6 @@
 //! A currency that money can be held in.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -59,27 +58,7 @@ impl fmt::Display for Currency {
     }
 }
 
-impl FromStr for Currency {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Currency::parse(text)
-    }
-}
-
-impl TryFrom<String> for Currency {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Currency::parse(&text)
-    }
-}
-
-impl From<Currency> for String {
-    fn from(currency: Currency) -> String {
-        currency.code().to_string()
-    }
-}
+parsed_from_text!(Currency);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,5 @@
 //! An e-mail address that has passed the admin forms' rules.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// An e-mail address: trimmed, lower-cased and deliberately strict. These addresses receive our
@@ -73,39 +70,7 @@ fn domain_ok(domain: &str) -> bool {
         })
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for Email {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for Email {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Email::parse(text)
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Email::parse(&text)
-    }
-}
-
-impl From<Email> for String {
-    fn from(email: Email) -> String {
-        email.0
-    }
-}
+checked_text!(Email);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,54 @@
 //! way in so stored or posted data cannot bypass the rules. The module is plain functions with
 //! no IO, so it compiles for both the server and the browser (wasm).
 
+/// The text conversions every parsed value has: `FromStr` and `TryFrom<String>` through its
+/// `parse` (serde's `try_from = "String"` uses the latter, so deserialising re-validates), and
+/// back to text through its `Display`.
+macro_rules! parsed_from_text {
+    ($type:ty) => {
+        impl std::str::FromStr for $type {
+            type Err = String;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                <$type>::parse(text)
+            }
+        }
+
+        impl TryFrom<String> for $type {
+            type Error = String;
+
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                <$type>::parse(&text)
+            }
+        }
+
+        impl From<$type> for String {
+            fn from(value: $type) -> String {
+                value.to_string()
+            }
+        }
+    };
+}
+
+/// For a value that is checked text: `Display` and `AsRef<str>` show the text itself.
+macro_rules! checked_text {
+    ($type:ty) => {
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $type {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        parsed_from_text!($type);
+    };
+}
+
 pub mod currency;
 pub mod email;
 pub mod money;

@@ -1,7 +1,6 @@
 //! An exchange rate typed by a person.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -63,27 +62,7 @@ impl From<Rate> for Decimal {
     }
 }
 
-impl FromStr for Rate {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Rate::parse(text)
-    }
-}
-
-impl TryFrom<String> for Rate {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Rate::parse(&text)
-    }
-}
-
-impl From<Rate> for String {
-    fn from(rate: Rate) -> String {
-        rate.to_string()
-    }
-}
+parsed_from_text!(Rate);
 
 #[cfg(test)]
 mod tests {

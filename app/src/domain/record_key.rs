@@ -1,8 +1,5 @@
 //! The key part of a record id, as it appears in URLs and exports.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// A record key: 1 to 40 ASCII letters, digits or underscores — the rule of `api::parse_key`.
@@ -33,39 +30,7 @@ impl RecordKey {
     }
 }
 
-impl fmt::Display for RecordKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for RecordKey {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for RecordKey {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        RecordKey::parse(text)
-    }
-}
-
-impl TryFrom<String> for RecordKey {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        RecordKey::parse(&text)
-    }
-}
-
-impl From<RecordKey> for String {
-    fn from(key: RecordKey) -> String {
-        key.0
-    }
-}
+checked_text!(RecordKey);
 
 #[cfg(test)]
 mod tests {

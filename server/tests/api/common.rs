@@ -87,6 +87,35 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts the forms all at once, each on its own task, and returns their statuses in order.
+    pub async fn post_all(&self, client: &Client, path: &str, forms: Vec<Vec<(&str, String)>>) -> Vec<StatusCode> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, form) in forms.into_iter().enumerate() {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let request = client
+                .post(self.url(path))
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(encode(&pairs));
+            tasks.spawn(async move { (i, request.send().await.map(|r| r.status())) });
+        }
+        let mut answers = vec![StatusCode::IM_A_TEAPOT; tasks.len()];
+        while let Some(done) = tasks.join_next().await {
+            let (i, status) = done.expect("request task");
+            answers[i] = status.expect("the server answers");
+        }
+        answers
+    }
+
+    /// The key of the first record a query returns (`SELECT VALUE record::id(id) …`).
+    pub async fn first_key(&self, sql: &str) -> String {
+        let rows = self.rows(sql).await;
+        rows.as_array()
+            .and_then(|a| a.first())
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("no record for {sql}"))
+    }
+
     /// A signed-in client.
     pub async fn login(&self, email: &str, password: &str) -> Client {
         let client = self.client();

@@ -2,31 +2,11 @@
 //! retrying transaction path, so none of them may answer 5xx, and the final state must count
 //! every request that succeeded. Without the retry these tests fail with 503s (or 500s).
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 
-use crate::common::{encode, TestApp, DEMO_PASSWORD};
+use crate::common::{TestApp, DEMO_PASSWORD};
 
 const PARALLEL: usize = 64;
-
-/// Posts the forms all at once (each on its own task) and returns their statuses in order.
-async fn post_all(app: &TestApp, client: &Client, path: &str, forms: Vec<Vec<(&str, String)>>) -> Vec<StatusCode> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, form) in forms.into_iter().enumerate() {
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let body = encode(&pairs);
-        let request = client
-            .post(app.url(path))
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(body);
-        tasks.spawn(async move { (i, request.send().await.map(|r| r.status())) });
-    }
-    let mut answers = vec![StatusCode::IM_A_TEAPOT; tasks.len()];
-    while let Some(done) = tasks.join_next().await {
-        let (i, status) = done.expect("request task");
-        answers[i] = status.expect("the server answers");
-    }
-    answers
-}
 
 fn statuses(responses: &[StatusCode]) -> String {
     let mut counts = std::collections::BTreeMap::new();
@@ -43,7 +23,7 @@ async fn parallel_wrong_passwords_are_all_counted_and_none_fails() {
     let forms = (0..PARALLEL)
         .map(|i| vec![("email", "donor@demo.hub".to_string()), ("password", format!("wrong-guess-{i}"))])
         .collect();
-    let answers = post_all(&app, &client, "/api/login", forms).await;
+    let answers = app.post_all(&client, "/api/login", forms).await;
     assert!(answers.iter().all(|s| *s == StatusCode::UNPROCESSABLE_ENTITY), "{}", statuses(&answers));
     // Both windows (the account's and the address's) counted every attempt.
     let counts = app.rows("SELECT VALUE failures FROM login_throttle ORDER BY failures").await;
@@ -56,16 +36,9 @@ async fn parallel_wrong_passwords_are_all_counted_and_none_fails() {
 async fn parallel_reviews_of_one_nomination_let_exactly_one_through() {
     let app = TestApp::start().await;
     let coordinator = app.login_as("coordinator").await;
-    let id = app
-        .rows("SELECT VALUE record::id(id) FROM nomination WHERE state = 'submitted' LIMIT 1")
-        .await
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .expect("the demo queue has a submitted nomination");
+    let id = app.first_key("SELECT VALUE record::id(id) FROM nomination WHERE state = 'submitted' LIMIT 1").await;
     let forms = (0..PARALLEL).map(|_| vec![("id", id.clone()), ("action", "start_review".to_string())]).collect();
-    let answers = post_all(&app, &coordinator, "/api/nominations/act", forms).await;
+    let answers = app.post_all(&coordinator, "/api/nominations/act", forms).await;
     let ok = answers.iter().filter(|s| **s == StatusCode::OK).count();
     let refused = answers.iter().filter(|s| **s == StatusCode::CONFLICT).count();
     assert_eq!((ok, refused), (1, PARALLEL - 1), "{}", statuses(&answers));
@@ -81,20 +54,13 @@ async fn parallel_reviews_of_one_nomination_let_exactly_one_through() {
 async fn parallel_saves_of_one_record_all_land_with_their_audit_entries() {
     let app = TestApp::start().await;
     let admin = app.login_as("admin").await;
-    let key = app
-        .rows("SELECT VALUE record::id(id) FROM theme LIMIT 1")
-        .await
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .expect("demo themes");
+    let key = app.first_key("SELECT VALUE record::id(id) FROM theme LIMIT 1").await;
     let forms = (0..PARALLEL)
         .map(|i| {
             vec![("id", key.clone()), ("name", format!("Concurrent theme name {i}")), ("active", "on".to_string())]
         })
         .collect();
-    let answers = post_all(&app, &admin, "/api/themes/save", forms).await;
+    let answers = app.post_all(&admin, "/api/themes/save", forms).await;
     assert!(answers.iter().all(|s| *s == StatusCode::OK), "{}", statuses(&answers));
     let name = app.rows(&format!("SELECT VALUE name FROM theme:{key}")).await;
     assert!(name[0].as_str().unwrap().starts_with("Concurrent theme name "), "{name}");

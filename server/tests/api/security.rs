@@ -2,28 +2,9 @@
 //! before its fix; the ones about limits send their requests in parallel.
 
 use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 
 use crate::common::{encode, TestApp, DEMO_PASSWORD};
-
-/// Posts the forms all at once and returns their statuses in order.
-async fn post_all(app: &TestApp, client: &Client, path: &str, forms: Vec<Vec<(&str, String)>>) -> Vec<StatusCode> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, form) in forms.into_iter().enumerate() {
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let request = client
-            .post(app.url(path))
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(encode(&pairs));
-        tasks.spawn(async move { (i, request.send().await.map(|r| r.status())) });
-    }
-    let mut answers = vec![StatusCode::IM_A_TEAPOT; tasks.len()];
-    while let Some(done) = tasks.join_next().await {
-        let (i, status) = done.expect("request task");
-        answers[i] = status.expect("the server answers");
-    }
-    answers
-}
 
 fn count(answers: &[StatusCode], status: StatusCode) -> usize {
     answers.iter().filter(|s| **s == status).count()
@@ -61,7 +42,7 @@ async fn parallel_guesses_are_counted_before_the_password_is_checked() {
     let forms = (0..150)
         .map(|i| vec![("email", "donor@demo.hub".to_string()), ("password", format!("guess-number-{i}"))])
         .collect();
-    let answers = post_all(&app, &attacker, "/api/login", forms).await;
+    let answers = app.post_all(&attacker, "/api/login", forms).await;
     let checked = count(&answers, StatusCode::UNPROCESSABLE_ENTITY);
     let refused = count(&answers, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(checked + refused, 150, "nothing else, no 5xx: {answers:?}");
@@ -79,7 +60,7 @@ async fn an_attacker_exhausting_the_account_does_not_lock_out_its_owner() {
     let forms = (0..=app::auth::throttle::ACCOUNT_LIMIT)
         .map(|i| vec![("email", "donor@demo.hub".to_string()), ("password", format!("guess-{i}"))])
         .collect();
-    let answers = post_all(&app, &attacker, "/api/login", forms).await;
+    let answers = app.post_all(&attacker, "/api/login", forms).await;
     assert_eq!(count(&answers, StatusCode::TOO_MANY_REQUESTS), 1, "the account is locked for the attacker");
     // Even the right password, from a browser the account does not know, waits.
     let stranger = app.client();
@@ -111,13 +92,8 @@ async fn the_current_password_check_is_throttled_like_sign_in() {
             ("confirm_password", "a brand new passphrase".to_string()),
         ]
     };
-    let answers = post_all(
-        &app,
-        &session,
-        "/api/account/password",
-        (0..=app::auth::throttle::ACCOUNT_LIMIT as usize).map(wrong).collect(),
-    )
-    .await;
+    let forms = (0..=app::auth::throttle::ACCOUNT_LIMIT as usize).map(wrong).collect();
+    let answers = app.post_all(&session, "/api/account/password", forms).await;
     assert_eq!(count(&answers, StatusCode::TOO_MANY_REQUESTS), 1, "{answers:?}");
     assert_eq!(count(&answers, StatusCode::UNPROCESSABLE_ENTITY), app::auth::throttle::ACCOUNT_LIMIT as usize);
 }
