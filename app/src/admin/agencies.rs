@@ -6,10 +6,10 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::options::reference_choices;
-use super::validate::{checked, email, language, optional_text, required_text, LANGUAGES};
 use super::{status_label, status_options, Listing};
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
+use crate::resource::fields::{checked, email, language, optional_text, required_text, LANGUAGES};
 use crate::ui::fields::{self, checkbox, form_message, hidden, select, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
@@ -179,11 +179,11 @@ pub mod service {
 
     use super::*;
     use crate::admin::members::service::duplicate_name;
-    use crate::admin::store::{self, ListSql};
-    use crate::admin::validate::name_key;
     use crate::audit::{self, Actor};
     use crate::auth::{CurrentUser, Role};
     use crate::db::{self, v, Tx};
+    use crate::resource::fields::name_key;
+    use crate::resource::store::{self, ListSql};
     use crate::state::AppState;
 
     const FIELDS: &str = "id, name, name_key, member AS member_id, member.name AS member_name, string::lowercase(member.name) AS member_key, sends, hosts, active,

@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use super::validate::{checked, iso3, required_text};
 use super::{status_label, status_options, Editing, Listing};
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
+use crate::resource::fields::{checked, iso3, required_text};
 use crate::ui::fields::{self, checkbox, form_message, hidden, select, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
@@ -92,11 +92,11 @@ pub mod service {
     use surrealdb::types::{RecordId, SurrealValue};
 
     use super::*;
-    use crate::admin::store::{self, ListSql};
-    use crate::admin::validate::name_key;
     use crate::audit;
     use crate::auth::{CurrentUser, Role};
     use crate::db::{self, v};
+    use crate::resource::fields::name_key;
+    use crate::resource::store::{self, ListSql};
     use crate::state::AppState;
 
     const FIELDS: &str = "id, name, name_key, kind, iso_code, active";

@@ -8,12 +8,9 @@ pub mod members;
 pub mod options;
 pub mod themes;
 pub mod users;
-pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub mod export;
-#[cfg(feature = "ssr")]
-pub mod store;
 
 use serde::{Deserialize, Serialize};
 

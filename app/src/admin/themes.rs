@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use super::validate::{checked, required_text};
 use super::{status_label, status_options, Editing, Listing};
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
+use crate::resource::fields::{checked, required_text};
 use crate::ui::fields::{self, checkbox, form_message, hidden, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
@@ -62,11 +62,11 @@ pub mod service {
 
     use super::*;
     use crate::admin::members::service::duplicate_name;
-    use crate::admin::store::{self, ListSql};
-    use crate::admin::validate::name_key;
     use crate::audit;
     use crate::auth::{CurrentUser, Role};
     use crate::db::{self, v};
+    use crate::resource::fields::name_key;
+    use crate::resource::store::{self, ListSql};
     use crate::state::AppState;
 
     const FIELDS: &str = "id, name, name_key, active";

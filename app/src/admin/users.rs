@@ -6,12 +6,12 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::options::Choices;
-use super::validate::{checked, email, optional_text, required_text};
 use super::Listing;
 use crate::auth::password_policy::check_new_password;
 use crate::auth::{NamedRef, Role};
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
+use crate::resource::fields::{checked, email, optional_text, required_text};
 use crate::ui::fields::{self, checkbox, form_message, hidden, select, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
@@ -122,10 +122,10 @@ pub mod service {
     use surrealdb::types::{RecordId, SurrealValue};
 
     use super::*;
-    use crate::admin::store::{self, ListSql};
     use crate::audit;
     use crate::auth::{password, session, CurrentUser};
     use crate::db::{self, v};
+    use crate::resource::store::{self, ListSql};
     use crate::state::AppState;
 
     const FIELDS: &str = "id, email, name, role, agency AS agency_id, agency.name AS agency_name, donor AS donor_id, donor.name AS donor_name,

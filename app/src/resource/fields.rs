@@ -1,4 +1,5 @@
-//! Field rules shared by the admin forms. Each returns the clean value or the message to show.
+//! Field rules of forms: each takes the posted text and returns the clean value or the message
+//! to show at the field (the `Result<T, String>` that `FieldErrors::take` collects).
 
 /// Required text: trimmed, at most `max` characters, no control characters.
 pub fn required_text(value: &str, max: usize) -> Result<String, String> {

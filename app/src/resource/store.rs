@@ -1,4 +1,5 @@
-//! Shared database plumbing for the admin lists: one query for a page and its total.
+//! The database side of lists: one query for a page and its total, an export, and a read of one
+//! record. Server-only.
 
 use surrealdb::types::{SurrealValue, Value};
 
