@@ -13,13 +13,50 @@ use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
 use crate::ui::{EnhancedForm, PageHeader};
 
-pub const KINDS: [(&str, &str); 2] = [("state", "State"), ("organisation", "Organisation")];
+/// What a member is. Stored, posted and exported as its `as_str` text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberKind {
+    /// A state, known by its ISO 3166 code.
+    State,
+    Organisation,
+}
+
+impl MemberKind {
+    pub const ALL: [MemberKind; 2] = [MemberKind::State, MemberKind::Organisation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberKind::State => "state",
+            MemberKind::Organisation => "organisation",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberKind::State => "State",
+            MemberKind::Organisation => "Organisation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<MemberKind, String> {
+        MemberKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text.trim())
+            .ok_or_else(|| "Choose state or organisation.".to_string())
+    }
+
+    /// The choices of a form or filter `<select>`.
+    pub fn options() -> Vec<(String, String)> {
+        MemberKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberView {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: MemberKind,
     pub iso_code: Option<String>,
     pub active: bool,
 }
@@ -38,7 +75,7 @@ pub struct MemberForm {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidMember {
     pub name: String,
-    pub kind: &'static str,
+    pub kind: MemberKind,
     pub iso_code: Option<String>,
     pub active: bool,
 }
@@ -47,21 +84,14 @@ impl MemberForm {
     pub fn validate(&self) -> Result<ValidMember, AppError> {
         let mut errors = FieldErrors::new();
         let name = errors.take("name", required_text(&self.name, 120));
-        let kind = errors.take(
-            "kind",
-            KINDS
-                .iter()
-                .map(|(k, _)| *k)
-                .find(|k| *k == self.kind.trim())
-                .ok_or_else(|| "Choose state or organisation.".to_string()),
-        );
+        let kind = errors.take("kind", MemberKind::parse(&self.kind));
         let iso_code = errors.take("iso_code", iso3(&self.iso_code));
-        if kind == Some("state") && matches!(iso_code, Some(None)) {
+        if kind == Some(MemberKind::State) && matches!(iso_code, Some(None)) {
             errors.add("iso_code", "A state needs its ISO code.");
         }
         errors.finish(|| ValidMember {
             name: name.unwrap_or_default(),
-            kind: kind.unwrap_or("state"),
+            kind: kind.unwrap_or(MemberKind::State),
             iso_code: iso_code.flatten(),
             active: checked(&self.active),
         })
@@ -113,7 +143,9 @@ pub mod service {
 
     impl From<Row> for MemberView {
         fn from(r: Row) -> Self {
-            MemberView { id: db::key(&r.id), name: r.name, kind: r.kind, iso_code: r.iso_code, active: r.active }
+            // The schema admits only the two kinds.
+            let kind = MemberKind::parse(&r.kind).unwrap_or(MemberKind::Organisation);
+            MemberView { id: db::key(&r.id), name: r.name, kind, iso_code: r.iso_code, active: r.active }
         }
     }
 
@@ -139,9 +171,15 @@ pub mod service {
         let rows = query_for(query).all::<Row>(&state.db, query).await?;
         Ok(crate::listing::csv(
             &["id", "name", "kind", "iso_code", "status"],
-            rows.into_iter()
-                .map(MemberView::from)
-                .map(|m| vec![m.id, m.name, m.kind, m.iso_code.unwrap_or_default(), status_label(m.active).into()]),
+            rows.into_iter().map(MemberView::from).map(|m| {
+                vec![
+                    m.id,
+                    m.name,
+                    m.kind.as_str().into(),
+                    m.iso_code.unwrap_or_default(),
+                    status_label(m.active).into(),
+                ]
+            }),
         ))
     }
 
@@ -165,7 +203,7 @@ pub mod service {
         let after = MemberView {
             id: key.clone(),
             name: valid.name.clone(),
-            kind: valid.kind.into(),
+            kind: valid.kind,
             iso_code: valid.iso_code.clone(),
             active: valid.active,
         };
@@ -179,7 +217,7 @@ pub mod service {
                     ("id", v(db::rid("member", key))),
                     ("name", v(valid.name.clone())),
                     ("name_key", v(name_key(&valid.name))),
-                    ("kind", v(valid.kind.to_string())),
+                    ("kind", v(valid.kind.as_str().to_string())),
                     ("iso", v(valid.iso_code.clone())),
                     ("active", v(valid.active)),
                 ],
@@ -202,14 +240,6 @@ pub mod service {
     }
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| *l).unwrap_or("—")
-}
-
-fn kind_options() -> Vec<(String, String)> {
-    KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect()
-}
-
 #[component]
 pub fn MembersPage() -> impl IntoView {
     let query = current_query();
@@ -223,7 +253,7 @@ pub fn MembersPage() -> impl IntoView {
                         <PageHeader title="Members" lead="States and organisations of the regional body.">
                             {data.can_edit.then(|| view! { <a class="button" href="/admin/members/new">"New member"</a> })}
                         </PageHeader>
-                        {filter_bar(BASE, "/export/members.csv", &query, vec![("kind", "Kind", kind_options()), ("status", "Status", status_options())])}
+                        {filter_bar(BASE, "/export/members.csv", &query, vec![("kind", "Kind", MemberKind::options()), ("status", "Status", status_options())])}
                         <div class="table-wrap">
                             <table class="data-table">
                                 <thead>
@@ -238,7 +268,7 @@ pub fn MembersPage() -> impl IntoView {
                                     {data.page.items.iter().map(|m| view! {
                                         <tr>
                                             <td><a href=format!("/admin/members/{}", m.id)>{m.name.clone()}</a></td>
-                                            <td>{kind_label(&m.kind)}</td>
+                                            <td>{m.kind.label()}</td>
                                             <td>{m.iso_code.clone().unwrap_or_default()}</td>
                                             <td>{status_label(m.active)}</td>
                                         </tr>
@@ -269,7 +299,7 @@ pub fn MemberEditPage() -> impl IntoView {
                         let m = data.record.clone();
                         let defaults = fields::values([
                             ("name", m.as_ref().map(|m| m.name.clone()).unwrap_or_default()),
-                            ("kind", m.as_ref().map(|m| m.kind.clone()).unwrap_or_else(|| "state".into())),
+                            ("kind", m.as_ref().map_or(MemberKind::State, |m| m.kind).as_str().to_string()),
                             ("iso_code", m.as_ref().and_then(|m| m.iso_code.clone()).unwrap_or_default()),
                             ("active", if m.as_ref().is_none_or(|m| m.active) { "on".into() } else { String::new() }),
                         ]);
@@ -285,7 +315,7 @@ pub fn MemberEditPage() -> impl IntoView {
                                         {form_message(&state)}
                                         {hidden("id", form_id.clone())}
                                         {Input::text("name", "Name").required().max_len(120).render(&state)}
-                                        {select(&state, "kind", "Kind", kind_options(), true)}
+                                        {select(&state, "kind", "Kind", MemberKind::options(), true)}
                                         {Input::text("iso_code", "ISO 3166 code").hint("Three letters, for states: THA, IDN, AUS.").max_len(3).render(&state)}
                                         {checkbox(&state, "active", "Active")}
                                         <div class="form-actions"><button type="submit" class="button">"Save member"</button></div>
@@ -325,8 +355,17 @@ mod tests {
     #[test]
     fn an_organisation_may_have_none() {
         let valid = form("IOM", "organisation", "").validate().unwrap();
-        assert_eq!(valid.kind, "organisation");
+        assert_eq!(valid.kind, MemberKind::Organisation);
         assert_eq!(valid.iso_code, None);
+    }
+
+    #[test]
+    fn kinds_round_trip_through_text() {
+        for kind in MemberKind::ALL {
+            assert_eq!(MemberKind::parse(kind.as_str()), Ok(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str(), "views carry the stored text");
+        }
+        assert!(MemberKind::parse("planet").is_err());
     }
 
     #[test]
