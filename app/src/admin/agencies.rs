@@ -6,10 +6,11 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::options::reference_choices;
-use super::{status_label, status_options, Listing};
+use super::{status_label, status_options};
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
 use crate::resource::fields::{checked, email, language, optional_text, required_text, LANGUAGES};
+use crate::resource::Listing;
 use crate::ui::fields::{self, checkbox, form_message, hidden, select, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header};
@@ -178,7 +179,6 @@ pub mod service {
     use surrealdb::types::{RecordId, SurrealValue};
 
     use super::*;
-    use crate::admin::members::service::duplicate_name;
     use crate::audit::{self, Actor};
     use crate::auth::{CurrentUser, Role};
     use crate::db::{self, v, Tx};
@@ -344,6 +344,14 @@ pub mod service {
         .await?;
         crate::api::done(&format!("Agency “{}” saved.", valid.name), &format!("/admin/agencies/{key}"));
         Ok(())
+    }
+
+    /// A UNIQUE violation on the name becomes a message at the name field.
+    fn duplicate_name(error: AppError, message: &str) -> AppError {
+        match error {
+            AppError::Conflict(_) => AppError::field("name", message),
+            other => other,
+        }
     }
 
     /// What the audit trail keeps of an agency (the member by id; names change).

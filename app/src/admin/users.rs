@@ -6,12 +6,12 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::options::Choices;
-use super::Listing;
 use crate::auth::password_policy::check_new_password;
 use crate::auth::{NamedRef, Role};
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
 use crate::resource::fields::{checked, email, optional_text, required_text};
+use crate::resource::Listing;
 use crate::ui::fields::{self, checkbox, form_message, hidden, select, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header};

@@ -75,6 +75,11 @@ pub fn checked(value: &str) -> bool {
     matches!(value, "on" | "true" | "1" | "yes")
 }
 
+/// The value of a checkbox in a form's defaults: the reverse of [`checked`].
+pub fn ticked(on: bool) -> String {
+    if on { "on" } else { "" }.to_string()
+}
+
 /// The key used for uniqueness: trimmed, lower-cased, inner spaces collapsed.
 pub fn name_key(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
