@@ -7,7 +7,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::admin::agencies::{AgenciesPage, AgencyEditPage};
+use crate::admin::agencies::{get_agency, list_agencies, Agencies};
 use crate::admin::donors::{get_donor, list_donors, Donors};
 use crate::admin::members::{get_member, list_members, Members};
 use crate::admin::themes::{get_theme, list_themes, Themes};
@@ -63,8 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/placements/:id") view=PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members") view={|| pages::list::<Members, _, _>(list_members)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members/:id") view={|| pages::edit::<Members, _, _>(get_member)} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/agencies") view=AgenciesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/agencies/:id") view=AgencyEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agencies") view={|| pages::list::<Agencies, _, _>(list_agencies)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agencies/:id") view={|| pages::edit::<Agencies, _, _>(get_agency)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/donors") view={|| pages::list::<Donors, _, _>(list_donors)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/donors/:id") view={|| pages::edit::<Donors, _, _>(get_donor)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/themes") view={|| pages::list::<Themes, _, _>(list_themes)} ssr=SsrMode::Async/>

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::admin::{donors::Donors, members::Members, themes::Themes};
+use crate::admin::{agencies::Agencies, donors::Donors, members::Members, themes::Themes};
 use crate::auth::guard::{self, Access, ADMIN, STAFF};
 use crate::error::AppError;
 use crate::listing::ListQuery;
@@ -51,7 +51,7 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
     let user = guard::check(user, access)?;
     match file {
         "members.csv" => resource::csv::<Members>(state, &user, query).await,
-        "agencies.csv" => crate::admin::agencies::service::csv(state, query).await,
+        "agencies.csv" => resource::csv::<Agencies>(state, &user, query).await,
         "donors.csv" => resource::csv::<Donors>(state, &user, query).await,
         "themes.csv" => resource::csv::<Themes>(state, &user, query).await,
         "users.csv" => crate::admin::users::service::csv(state, query).await,
