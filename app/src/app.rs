@@ -11,7 +11,7 @@ use crate::admin::agencies::{get_agency, list_agencies, Agencies};
 use crate::admin::donors::{get_donor, list_donors, Donors};
 use crate::admin::members::{get_member, list_members, Members};
 use crate::admin::themes::{get_theme, list_themes, Themes};
-use crate::admin::users::{UserEditPage, UsersPage};
+use crate::admin::users::{get_user, list_users, Users};
 use crate::audit::pages::AuditPage;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
 use crate::home::HomePage;
@@ -69,8 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/donors/:id") view={|| pages::edit::<Donors, _, _>(get_donor)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/themes") view={|| pages::list::<Themes, _, _>(list_themes)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/themes/:id") view={|| pages::edit::<Themes, _, _>(get_theme)} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users/:id") view=UserEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={|| pages::list::<Users, _, _>(list_users)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id") view={|| pages::edit::<Users, _, _>(get_user)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

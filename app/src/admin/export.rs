@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::admin::{agencies::Agencies, donors::Donors, members::Members, themes::Themes};
+use crate::admin::{agencies::Agencies, donors::Donors, members::Members, themes::Themes, users::Users};
 use crate::auth::guard::{self, Access, ADMIN, STAFF};
 use crate::error::AppError;
 use crate::listing::ListQuery;
@@ -54,7 +54,7 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "agencies.csv" => resource::csv::<Agencies>(state, &user, query).await,
         "donors.csv" => resource::csv::<Donors>(state, &user, query).await,
         "themes.csv" => resource::csv::<Themes>(state, &user, query).await,
-        "users.csv" => crate::admin::users::service::csv(state, query).await,
+        "users.csv" => resource::csv::<Users>(state, &user, query).await,
         "audit.csv" => crate::audit::api::service::csv(state, query).await,
         "mail.csv" => crate::notifications::api::service::csv(state, query).await,
         "nominations.csv" => crate::nominations::service::csv(state, &user, query).await,
