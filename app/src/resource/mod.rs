@@ -138,8 +138,8 @@ pub trait Resource: Send + Sync + Sized + 'static {
     /// The database table; also the `record_table` of its audit entries.
     const TABLE: &'static str;
     const NAMES: Names;
-    /// The list's columns. The first one names the record: its cell links to the record's page
-    /// and heads the edit page.
+    /// The list's columns; there is at least one. The first one names the record: its cell
+    /// links to the record's page, heads the edit page and names the record in the saved notice.
     const COLUMNS: &'static [Column<Self::View>];
     /// The edit form's `autocomplete` attribute (`Some("off")` where a browser must not offer
     /// saved passwords).
