@@ -7,17 +7,18 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::admin::agencies::{AgenciesPage, AgencyEditPage};
-use crate::admin::donors::{DonorEditPage, DonorsPage};
-use crate::admin::members::{MemberEditPage, MembersPage};
-use crate::admin::themes::{ThemeEditPage, ThemesPage};
-use crate::admin::users::{UserEditPage, UsersPage};
+use crate::admin::agencies::{get_agency, list_agencies, Agencies};
+use crate::admin::donors::{get_donor, list_donors, Donors};
+use crate::admin::members::{get_member, list_members, Members};
+use crate::admin::themes::{get_theme, list_themes, Themes};
+use crate::admin::users::{get_user, list_users, Users};
 use crate::audit::pages::AuditPage;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
 use crate::home::HomePage;
 use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
 use crate::notifications::pages::MailLogPage;
 use crate::placements::PlacementPage;
+use crate::resource::pages;
 use crate::ui::Layout;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,16 +63,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/nominations/:id") view=NominationDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/nominations/:id/edit") view=NominationEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/placements/:id") view=PlacementPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/members") view=MembersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/members/:id") view=MemberEditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/agencies") view=AgenciesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/agencies/:id") view=AgencyEditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/donors") view=DonorsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/donors/:id") view=DonorEditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/themes") view=ThemesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/themes/:id") view=ThemeEditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users/:id") view=UserEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/members") view={|| pages::list::<Members, _, _>(list_members)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/members/:id") view={|| pages::edit::<Members, _, _>(get_member)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agencies") view={|| pages::list::<Agencies, _, _>(list_agencies)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agencies/:id") view={|| pages::edit::<Agencies, _, _>(get_agency)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/donors") view={|| pages::list::<Donors, _, _>(list_donors)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/donors/:id") view={|| pages::edit::<Donors, _, _>(get_donor)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/themes") view={|| pages::list::<Themes, _, _>(list_themes)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/themes/:id") view={|| pages::edit::<Themes, _, _>(get_theme)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={|| pages::list::<Users, _, _>(list_users)} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id") view={|| pages::edit::<Users, _, _>(get_user)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

@@ -5,9 +5,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::admin::{agencies::Agencies, donors::Donors, members::Members, themes::Themes, users::Users};
 use crate::auth::guard::{self, Access, ADMIN, STAFF};
 use crate::error::AppError;
 use crate::listing::ListQuery;
+use crate::resource;
 use crate::state::AppState;
 
 pub async fn handler(
@@ -48,11 +50,11 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
     let user = guard::user_from_headers(state, headers).await?;
     let user = guard::check(user, access)?;
     match file {
-        "members.csv" => crate::admin::members::service::csv(state, query).await,
-        "agencies.csv" => crate::admin::agencies::service::csv(state, query).await,
-        "donors.csv" => crate::admin::donors::service::csv(state, query).await,
-        "themes.csv" => crate::admin::themes::service::csv(state, query).await,
-        "users.csv" => crate::admin::users::service::csv(state, query).await,
+        "members.csv" => resource::csv::<Members>(state, &user, query).await,
+        "agencies.csv" => resource::csv::<Agencies>(state, &user, query).await,
+        "donors.csv" => resource::csv::<Donors>(state, &user, query).await,
+        "themes.csv" => resource::csv::<Themes>(state, &user, query).await,
+        "users.csv" => resource::csv::<Users>(state, &user, query).await,
         "audit.csv" => crate::audit::api::service::csv(state, query).await,
         "mail.csv" => crate::notifications::api::service::csv(state, query).await,
         "nominations.csv" => crate::nominations::service::csv(state, &user, query).await,

@@ -1,6 +1,8 @@
 //! Administration of reference data: members, agencies (with notification contacts), donors,
-//! themes and users. Admins change them; coordinators read them. Each area holds its validation
-//! (plain Rust), its server functions, and its pages.
+//! themes and users. Admins change them; coordinators read them. Each is a
+//! [`Resource`](crate::resource::Resource): its file declares its own parts (view, form and
+//! validation, columns, filters, form fields, table and CSV columns) and its server functions;
+//! listing, saving, exporting and the pages come from `crate::resource`.
 
 pub mod agencies;
 pub mod donors;
@@ -8,30 +10,9 @@ pub mod members;
 pub mod options;
 pub mod themes;
 pub mod users;
-pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub mod export;
-#[cfg(feature = "ssr")]
-pub mod store;
-
-use serde::{Deserialize, Serialize};
-
-use crate::listing::Page;
-
-/// A page of a list, and whether the caller may change its records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Listing<T> {
-    pub page: Page<T>,
-    pub can_edit: bool,
-}
-
-/// A form for `id` (empty for a new record) with the choices it needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Editing<T> {
-    pub record: Option<T>,
-    pub can_edit: bool,
-}
 
 /// The text of an active flag in lists and exports.
 pub fn status_label(active: bool) -> &'static str {
@@ -44,4 +25,13 @@ pub fn status_label(active: bool) -> &'static str {
 
 pub fn status_options() -> Vec<(String, String)> {
     vec![("active".into(), "Active".into()), ("inactive".into(), "Inactive".into())]
+}
+
+/// The status filter of a list of records with an `active` flag.
+#[cfg(feature = "ssr")]
+pub fn by_status(
+    sql: crate::resource::store::ListSql,
+    query: &crate::listing::ListQuery,
+) -> crate::resource::store::ListSql {
+    sql.filter_if(!query.status.is_empty(), "active = $active", "active", crate::db::v(query.status == "active"))
 }

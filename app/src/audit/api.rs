@@ -19,8 +19,8 @@ pub mod service {
     use surrealdb::types::SurrealValue;
 
     use super::*;
-    use crate::admin::store::ListSql;
     use crate::db::v;
+    use crate::resource::store::ListSql;
     use crate::state::AppState;
 
     const FIELDS: &str = "at, actor_label, action, record_table, record_key, before, after";

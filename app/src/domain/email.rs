@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An e-mail address: trimmed, lower-cased and deliberately strict. These addresses receive our
 /// mail, so only plain ASCII local parts and dotted host names are accepted, and a CR or LF (a
-/// header injection) cannot get in. The rules are those of `admin::validate::email`.
+/// header injection) cannot get in. The rules are those of `resource::fields::email`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);

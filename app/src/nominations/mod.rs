@@ -144,7 +144,7 @@ impl NominationForm {
     /// Validates the content. `today` is the office's calendar date; the start-date rule for
     /// submission is applied separately.
     pub fn validate(&self, known_themes: &[String]) -> Result<rules::NominationContent, AppError> {
-        use crate::admin::validate::{email, optional_text, required_text};
+        use crate::resource::fields::{email, optional_text, required_text};
         let mut errors = crate::error::FieldErrors::new();
         let officer_name = errors.take("officer_name", required_text(&self.officer_name, 120));
         let position = errors.take("position", required_text(&self.position, 160));

@@ -54,10 +54,10 @@ pub mod service {
     use surrealdb::types::{RecordId, SurrealValue};
 
     use super::*;
-    use crate::admin::store::ListSql;
     use crate::audit::{self, Actor};
     use crate::auth::CurrentUser;
     use crate::db::{self, v};
+    use crate::resource::store::ListSql;
     use crate::state::AppState;
     use crate::ui::format::timestamp;
 

@@ -7,7 +7,6 @@ use surrealdb::types::RecordId;
 use super::super::rules::{self, transition, Action};
 use super::super::*;
 use super::read::{choices, load_in, permissions};
-use crate::admin::validate::{email, required_text};
 use crate::audit::{self, Actor};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};
@@ -15,6 +14,7 @@ use crate::error::FieldErrors;
 use crate::notifications::outbox::{self, Outgoing};
 use crate::notifications::recipients::{self, Recipient};
 use crate::notifications::templates::{MailContent, NominationMail};
+use crate::resource::fields::{email, required_text};
 use crate::state::AppState;
 
 fn may_act(user: &CurrentUser, n: &NominationView, action: Action) -> Result<(), AppError> {

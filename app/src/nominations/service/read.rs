@@ -6,9 +6,9 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::super::rules::{self, transition, Action, NominationState};
 use super::super::*;
-use crate::admin::store::ListSql;
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};
+use crate::resource::store::ListSql;
 use crate::state::AppState;
 use crate::ui::format;
 

@@ -1,4 +1,5 @@
-//! Field rules shared by the admin forms. Each returns the clean value or the message to show.
+//! Field rules of forms: each takes the posted text and returns the clean value or the message
+//! to show at the field (the `Result<T, String>` that `FieldErrors::take` collects).
 
 /// Required text: trimmed, at most `max` characters, no control characters.
 pub fn required_text(value: &str, max: usize) -> Result<String, String> {
@@ -72,6 +73,11 @@ pub fn iso3(value: &str) -> Result<Option<String>, String> {
 /// A checkbox posts "on" when ticked and nothing otherwise.
 pub fn checked(value: &str) -> bool {
     matches!(value, "on" | "true" | "1" | "yes")
+}
+
+/// The value of a checkbox in a form's defaults: the reverse of [`checked`].
+pub fn ticked(on: bool) -> String {
+    if on { "on" } else { "" }.to_string()
 }
 
 /// The key used for uniqueness: trimmed, lower-cased, inner spaces collapsed.
