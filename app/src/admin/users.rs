@@ -304,12 +304,15 @@ mod service {
             }
         }
 
-        /// Disabling, or replacing the password, ends every session of the user; a new account
-        /// without a password is invited to choose one.
+        /// Disabling, or replacing the password, ends every session of the user and voids the
+        /// links (invitation, reset) not yet used; a link also stops working when the address it
+        /// was sent to is no longer the user's (`auth::tokens`). A new account without a password
+        /// is invited to choose one.
         async fn also(tx: &Tx, change: &Change<'_, Self>) -> Result<(), AppError> {
             let (valid, user) = (change.valid, db::rid("user", change.key));
             if !change.creating && (valid.disabled || change.prepared.is_some()) {
-                tx.run(session::REVOKE_ALL_OF_USER, vec![("user", v(user.clone()))]).await?;
+                let sql = format!("{} {}", session::REVOKE_ALL_OF_USER, crate::auth::tokens::VOID_ALL_OF_USER);
+                tx.run(&sql, vec![("user", v(user.clone()))]).await?;
             }
             if invites(change) {
                 crate::auth::accounts::service::queue_invitation(

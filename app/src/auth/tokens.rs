@@ -50,7 +50,7 @@ pub async fn issue(tx: &Tx, user: &RecordId, purpose: Purpose) -> Result<(String
     let expires = tx.now() + Duration::hours(purpose.valid_hours() as i64);
     tx.run(
         "UPDATE account_token SET used_at = $now WHERE user = $user AND purpose = $purpose AND used_at = NONE;
-         CREATE $id SET purpose = $purpose, user = $user, created_at = $now, expires_at = $expires;",
+         CREATE $id SET purpose = $purpose, user = $user, email = $user.email, created_at = $now, expires_at = $expires;",
         vec![
             ("id", v(db::rid("account_token", &key))),
             ("user", v(user.clone())),
@@ -66,6 +66,8 @@ pub async fn issue(tx: &Tx, user: &RecordId, purpose: Purpose) -> Result<(String
 struct TokenRow {
     purpose: String,
     user: RecordId,
+    email: Option<String>,
+    current_email: String,
     expires_at: DateTime<Utc>,
     used_at: Option<DateTime<Utc>>,
     disabled: bool,
@@ -83,13 +85,15 @@ async fn usable(tx: &Tx, token: &str, purpose: Purpose) -> Result<(RecordId, Rec
     let id = db::rid("account_token", &key_of(token));
     let mut r = tx
         .run(
-            "SELECT purpose, user, expires_at, used_at, user.disabled AS disabled FROM ONLY $id",
+            "SELECT purpose, user, email, user.email AS current_email, expires_at, used_at, user.disabled AS disabled
+             FROM ONLY $id",
             vec![("id", v(id.clone()))],
         )
         .await?;
     let row: Option<TokenRow> = r.take(0).map_err(db::fail("token decode"))?;
     let row = row.ok_or_else(refused)?;
-    if row.purpose != purpose.as_str() || row.used_at.is_some() || row.expires_at <= tx.now() || row.disabled {
+    let moved = row.email.as_ref().is_some_and(|sent_to| *sent_to != row.current_email);
+    if row.purpose != purpose.as_str() || row.used_at.is_some() || row.expires_at <= tx.now() || row.disabled || moved {
         return Err(refused());
     }
     Ok((id, row.user))

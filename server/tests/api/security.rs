@@ -186,3 +186,67 @@ async fn on_https_cookies_are_host_bound_hsts_is_sent_and_origins_match_by_schem
         .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
+
+/// A reset link for `email`'s user, as the forgot-password mail would carry it.
+async fn reset_link(app: &TestApp, email: &str) -> String {
+    use app::auth::tokens::{self, Purpose};
+    let user = app.first_key(&format!("SELECT VALUE record::id(id) FROM user WHERE email = '{email}'")).await;
+    let user = app::db::rid("user", &user);
+    let user = &user;
+    app::db::transact(&app.state, |tx| async move { tokens::issue(&tx, user, Purpose::Reset).await }).await.unwrap().0
+}
+
+async fn use_link(app: &TestApp, token: &str) -> StatusCode {
+    let form =
+        [("token", token), ("new_password", "a fresh passphrase 42"), ("confirm_password", "a fresh passphrase 42")];
+    app.post(&app.client(), "/api/password/reset", &form).await.status()
+}
+
+#[tokio::test]
+async fn changing_a_user_voids_the_links_sent_before() {
+    let app = TestApp::start().await;
+    let admin = app.login_as("admin").await;
+    let row = app
+        .rows("SELECT record::id(id) AS id, name, role, record::id(agency) AS agency FROM user WHERE email = 'host@demo.hub'")
+        .await;
+    let (id, name, agency) = (
+        row[0]["id"].as_str().unwrap().to_string(),
+        row[0]["name"].as_str().unwrap().to_string(),
+        row[0]["agency"].as_str().unwrap().to_string(),
+    );
+    let save = |email: &str, extra: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+        let mut form = vec![("id", id.clone()), ("email", email.to_string()), ("name", name.clone())];
+        form.extend([("role", "host".to_string()), ("agency", agency.clone())]);
+        form.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+        form
+    };
+    let post = |form: Vec<(&'static str, String)>| {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let body = encode(&pairs);
+        let request = admin
+            .post(app.url("/api/users/save"))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body);
+        async move { request.send().await.unwrap().status() }
+    };
+
+    // A new e-mail address: the link sent to the old one no longer works.
+    let link = reset_link(&app, "host@demo.hub").await;
+    assert_eq!(post(save("host.moved@demo.hub", &[])).await, StatusCode::OK);
+    assert_eq!(use_link(&app, &link).await, StatusCode::CONFLICT);
+
+    // An administrator sets the password.
+    let link = reset_link(&app, "host.moved@demo.hub").await;
+    assert_eq!(post(save("host.moved@demo.hub", &[("new_password", "set by the admin 42")])).await, StatusCode::OK);
+    assert_eq!(use_link(&app, &link).await, StatusCode::CONFLICT);
+
+    // Disabled, then enabled again: the old link stays dead.
+    let link = reset_link(&app, "host.moved@demo.hub").await;
+    assert_eq!(post(save("host.moved@demo.hub", &[("disabled", "on")])).await, StatusCode::OK);
+    assert_eq!(post(save("host.moved@demo.hub", &[])).await, StatusCode::OK);
+    assert_eq!(use_link(&app, &link).await, StatusCode::CONFLICT);
+
+    // A link sent after all that works.
+    let link = reset_link(&app, "host.moved@demo.hub").await;
+    assert_eq!(use_link(&app, &link).await, StatusCode::OK);
+}
