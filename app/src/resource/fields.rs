@@ -22,39 +22,11 @@ pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, String> 
     Ok((!value.is_empty()).then(|| value.to_string()))
 }
 
-/// An e-mail address, lower-cased. Deliberately strict: these addresses receive our mail, and a
-/// CR or LF here would be a header injection.
+/// An e-mail address, lower-cased: the text of an [`Email`](crate::domain::Email), whose rules
+/// are deliberately strict (these addresses receive our mail; a CR or LF here would be a header
+/// injection).
 pub fn email(value: &str) -> Result<String, String> {
-    let value = value.trim().to_lowercase();
-    if value.is_empty() {
-        return Err("This field is required.".into());
-    }
-    let invalid = || Err("Enter a valid e-mail address, like name@agency.gov.".to_string());
-    if value.len() > 254 {
-        return invalid();
-    }
-    let Some((local, domain)) = value.split_once('@') else {
-        return invalid();
-    };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
-    if local_ok && domain_ok {
-        Ok(value)
-    } else {
-        invalid()
-    }
+    crate::domain::Email::parse(value).map(String::from)
 }
 
 /// A three-letter ISO 3166-1 alpha-3 code, upper-cased; empty becomes `None`.
