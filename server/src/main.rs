@@ -38,6 +38,11 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    // The daily placement moves: at start (catching up after downtime), then every few minutes.
+    let mut scheduler_stopped = stop_mail.subscribe();
+    let scheduler = tokio::spawn(app::placements::scheduler::run_forever(state.clone(), async move {
+        let _ = scheduler_stopped.changed().await;
+    }));
     let app = server::router(state, server::leptos_options(&config));
     let listener = match tokio::net::TcpListener::bind(config.addr).await {
         Ok(listener) => listener,
@@ -58,6 +63,7 @@ async fn main() {
         .with_graceful_shutdown(shutdown_signal())
         .await;
     let _ = stop_mail.send(true);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), scheduler).await;
     if let Some(worker) = worker {
         // Let a send in flight finish; a mail cut off here is retried by the next start.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;

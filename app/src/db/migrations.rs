@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "server key for signed cookies",
         script: include_str!("migrations/0004_security.surql"),
     },
+    Migration {
+        version: 5,
+        name: "placements in motion: dates, history, overlaps",
+        script: include_str!("migrations/0005_placements.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -16,10 +16,13 @@ pub enum EventKind {
     ChangesRequested,
     NominationApproved,
     NominationRejected,
+    PlacementExtended,
+    PlacementEndedEarly,
+    PlacementCancelled,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Invitation,
         EventKind::PasswordReset,
         EventKind::NominationSubmitted,
@@ -27,6 +30,9 @@ impl EventKind {
         EventKind::ChangesRequested,
         EventKind::NominationApproved,
         EventKind::NominationRejected,
+        EventKind::PlacementExtended,
+        EventKind::PlacementEndedEarly,
+        EventKind::PlacementCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +44,9 @@ impl EventKind {
             EventKind::ChangesRequested => "changes_requested",
             EventKind::NominationApproved => "nomination_approved",
             EventKind::NominationRejected => "nomination_rejected",
+            EventKind::PlacementExtended => "placement_extended",
+            EventKind::PlacementEndedEarly => "placement_ended_early",
+            EventKind::PlacementCancelled => "placement_cancelled",
         }
     }
 
@@ -50,6 +59,9 @@ impl EventKind {
             EventKind::ChangesRequested => "Changes requested",
             EventKind::NominationApproved => "Nomination approved",
             EventKind::NominationRejected => "Nomination rejected",
+            EventKind::PlacementExtended => "Placement extended",
+            EventKind::PlacementEndedEarly => "Placement ended early",
+            EventKind::PlacementCancelled => "Placement cancelled",
         }
     }
 

@@ -21,7 +21,7 @@ pub enum MailContent {
         link: String,
         valid_hours: u32,
     },
-    /// A change of a nomination's state, told to coordinators or agency contacts.
+    /// A step of a nomination or a placement, told to coordinators or agency contacts.
     Nomination(NominationMail),
 }
 
@@ -47,6 +47,9 @@ impl NominationMail {
             EventKind::ChangesRequested => "Changes requested to nomination",
             EventKind::NominationApproved => "Nomination approved",
             EventKind::NominationRejected => "Nomination not approved",
+            EventKind::PlacementExtended => "Placement extended",
+            EventKind::PlacementEndedEarly => "Placement ending early",
+            EventKind::PlacementCancelled => "Placement cancelled",
             _ => "Nomination update",
         };
         header_text(&format!("{what} {} – {}", self.reference, self.officer), 200)
@@ -68,6 +71,9 @@ impl NominationMail {
                 self.host_agency
             ),
             EventKind::NominationRejected => "The Regional Support Office has decided not to approve this nomination.".into(),
+            EventKind::PlacementExtended => "The Regional Support Office has extended this placement. The period below is the new one.".into(),
+            EventKind::PlacementEndedEarly => "The Regional Support Office has ended this placement early. The period below ends on its last day.".into(),
+            EventKind::PlacementCancelled => "The Regional Support Office has cancelled this placement before it started.".into(),
             _ => String::new(),
         }
     }

@@ -13,4 +13,5 @@ mod database;
 mod mail;
 mod nominations;
 mod pages;
+mod placements;
 mod security;

@@ -174,7 +174,8 @@ async fn create_placement(tx: &Tx, user: &CurrentUser, n: &NominationView, a: &A
     tx.run(
         "CREATE $placement SET nomination = $id, state = $state, officer_name = $officer, officer_email = $officer_email,
             sending_agency = $sending, host_agency = $host, supervisor_name = $supervisor, supervisor_email = $supervisor_email,
-            start_date = $start, end_date = $end, objectives = $objectives, themes = $themes, created_at = $now;
+            start_date = $start, end_date = $end, original_end = $end, objectives = $objectives, themes = $themes,
+            created_at = $now, updated_at = $now;
          UPDATE $id SET host_agency = $host, start_date = $start, end_date = $end;",
         vec![
             ("placement", v(db::rid("placement", &pk))),
@@ -199,6 +200,8 @@ async fn create_placement(tx: &Tx, user: &CurrentUser, n: &NominationView, a: &A
     })?;
     let snapshot = serde_json::json!({ "nomination": n.id, "state": "planned" });
     audit::record(tx, &Actor::user(user), "created", "placement", &pk, None, Some(&snapshot)).await?;
+    // Another placement of the same officer may share these days: flag both.
+    crate::placements::service::recheck_overlaps(tx, &n.work_email).await?;
     Ok(pk)
 }
 

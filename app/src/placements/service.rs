@@ -1,0 +1,486 @@
+//! Reading placements within the caller's scope, and moving them: a coordinator's extension,
+//! early end or cancellation, and the scheduler's start and end. Every move is one transaction
+//! that re-reads the placement, applies `rules::decide`, writes the dates, the history event and
+//! the audit entry, re-checks the officer's overlaps, queues the e-mails and calls the one
+//! carry-through hook where report re-planning and commitment checks will plug in.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::rules::{self, Dates, Move, PlacementState};
+use super::{PlacementActionForm, PlacementEvent, PlacementView};
+use crate::audit::{self, Actor};
+use crate::auth::{CurrentUser, Role};
+use crate::db::{self, v, Tx};
+use crate::error::{AppError, FieldErrors};
+use crate::notifications::outbox::{self, Outgoing};
+use crate::notifications::recipients;
+use crate::notifications::templates::{MailContent, NominationMail};
+use crate::notifications::EventKind;
+use crate::state::AppState;
+
+const FIELDS: &str = "id, state, officer_name, officer_email, sending_agency AS sending_agency_id,
+    sending_agency.name AS sending_agency, host_agency AS host_agency_id, host_agency.name AS host_agency,
+    supervisor_name, supervisor_email, start_date, end_date, original_end, actual_start, early_end, end_reason,
+    overlap, objectives, nomination AS nomination_id, nomination.reference ?? '' AS nomination_reference";
+
+#[derive(Debug, SurrealValue)]
+pub struct Row {
+    id: RecordId,
+    state: String,
+    officer_name: String,
+    officer_email: String,
+    sending_agency_id: RecordId,
+    sending_agency: String,
+    host_agency_id: RecordId,
+    host_agency: String,
+    supervisor_name: String,
+    supervisor_email: String,
+    start_date: String,
+    end_date: String,
+    original_end: Option<String>,
+    actual_start: Option<String>,
+    early_end: Option<String>,
+    end_reason: Option<String>,
+    overlap: bool,
+    objectives: String,
+    nomination_id: RecordId,
+    nomination_reference: String,
+}
+
+#[derive(Debug, SurrealValue)]
+struct EventRow {
+    at: DateTime<Utc>,
+    actor_label: String,
+    kind: String,
+    from_state: String,
+    to_state: String,
+    old_end: Option<String>,
+    new_end: Option<String>,
+    reason: Option<String>,
+}
+
+fn stored_date(text: &str) -> Result<NaiveDate, AppError> {
+    crate::domain::parse_date(text).map_err(|_| AppError::internal("placement date", format!("bad date '{text}'")))
+}
+
+fn stored_state(text: &str) -> Result<PlacementState, AppError> {
+    PlacementState::parse(text).ok_or_else(|| AppError::internal("placement state", format!("unknown '{text}'")))
+}
+
+impl Row {
+    fn dates(&self) -> Result<Dates, AppError> {
+        let optional = |d: &Option<String>| d.as_deref().map(stored_date).transpose();
+        Ok(Dates {
+            planned_start: stored_date(&self.start_date)?,
+            actual_start: optional(&self.actual_start)?,
+            original_end: stored_date(self.original_end.as_deref().unwrap_or(&self.end_date))?,
+            current_end: stored_date(&self.end_date)?,
+            early_end: optional(&self.early_end)?,
+        })
+    }
+}
+
+/// Who may see a placement: RSO staff; the sending agency's nominators; the host agency's
+/// contacts; the secondee (by their work e-mail). Anyone else is told "not found".
+fn may_see(user: &CurrentUser, row: &Row) -> bool {
+    let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
+    match user.role {
+        Role::Admin | Role::Coordinator => true,
+        Role::Nominator => agency.as_ref() == Some(&row.sending_agency_id),
+        Role::Host => agency.as_ref() == Some(&row.host_agency_id),
+        Role::Secondee => user.email.eq_ignore_ascii_case(&row.officer_email),
+        Role::Donor => false,
+    }
+}
+
+/// The placement `key` as `user` may see it, read inside `tx`.
+async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<(Row, Vec<EventRow>), AppError> {
+    let key = crate::api::parse_key(key)?;
+    let mut r = tx
+        .run(
+            &format!(
+                "SELECT {FIELDS} FROM ONLY $id;
+                 SELECT at, actor_label, kind, from_state, to_state, old_end, new_end, reason
+                    FROM placement_event WHERE placement = $id ORDER BY at;"
+            ),
+            vec![("id", v(db::rid("placement", &key)))],
+        )
+        .await?;
+    let row: Option<Row> = r.take(0).map_err(db::fail("placement decode"))?;
+    let row = row.filter(|row| may_see(user, row)).ok_or(AppError::NotFound)?;
+    let events: Vec<EventRow> = r.take(1).map_err(db::fail("placement history decode"))?;
+    Ok((row, events))
+}
+
+fn view(user: &CurrentUser, row: Row, events: Vec<EventRow>) -> Result<PlacementView, AppError> {
+    let state = stored_state(&row.state)?;
+    let dates = row.dates()?;
+    let optional = |d: Option<String>| d.as_deref().map(stored_date).transpose();
+    let history = events
+        .into_iter()
+        .map(|e| {
+            Ok(PlacementEvent {
+                at: e.at,
+                actor: e.actor_label,
+                kind: e.kind,
+                from_state: PlacementState::parse(&e.from_state),
+                to_state: PlacementState::parse(&e.to_state),
+                old_end: optional(e.old_end)?,
+                new_end: optional(e.new_end)?,
+                reason: e.reason,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let open = matches!(state, PlacementState::Planned | PlacementState::Active);
+    Ok(PlacementView {
+        id: db::key(&row.id),
+        state,
+        officer_name: row.officer_name,
+        officer_email: row.officer_email,
+        sending_agency: row.sending_agency,
+        host_agency: row.host_agency,
+        supervisor_name: row.supervisor_name,
+        supervisor_email: row.supervisor_email,
+        dates,
+        end_reason: row.end_reason,
+        overlap: row.overlap,
+        objectives: row.objectives,
+        nomination_id: db::key(&row.nomination_id),
+        nomination_reference: row.nomination_reference,
+        history,
+        can_act: user.role == Role::Coordinator && open,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.id, placement = %id))]
+pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementView, AppError> {
+    let state = AppState::current()?;
+    let (row, events) = db::transact(&state, |tx| async move { load_in(&tx, user, id).await }).await?;
+    view(user, row, events)
+}
+
+/// A coordinator's move parsed from the form, with the message at the field for bad input.
+fn parse_move(form: &PlacementActionForm) -> Result<Move, AppError> {
+    let mut errors = FieldErrors::new();
+    let reason = form.reason.trim().to_string();
+    if reason.is_empty() {
+        errors.add("reason", "Give the reason.");
+    } else if reason.chars().count() > 2000 {
+        errors.add("reason", "Use at most 2000 characters.");
+    }
+    let action = match form.action.trim() {
+        "extend" => errors
+            .take("new_end", crate::domain::parse_date(&form.new_end))
+            .map(|new_end| Move::Extend { new_end, reason: reason.clone() }),
+        "end_early" => errors
+            .take("last_day", crate::domain::parse_date(&form.last_day))
+            .map(|last_day| Move::EndEarly { last_day, reason: reason.clone() }),
+        "cancel" => Some(Move::Cancel { reason: reason.clone() }),
+        _ => return Err(AppError::BadRequest),
+    };
+    errors.finish(|| action)?.ok_or(AppError::BadRequest)
+}
+
+/// Who acted, for the history and the audit trail.
+pub enum By<'a> {
+    User(&'a CurrentUser),
+    Scheduler,
+}
+
+impl By<'_> {
+    fn label(&self) -> String {
+        match self {
+            By::User(user) => format!("{} ({})", user.name, user.role.label()),
+            By::Scheduler => "Secondment Hub (daily run)".into(),
+        }
+    }
+
+    fn actor(&self) -> Actor {
+        match self {
+            By::User(user) => Actor::user(user),
+            By::Scheduler => Actor::system(),
+        }
+    }
+
+    fn user_id(&self) -> Option<RecordId> {
+        match self {
+            By::User(user) => Some(db::rid("user", &user.id)),
+            By::Scheduler => None,
+        }
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.id, placement = %form.id, action = %form.action))]
+pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let action = parse_move(form)?;
+    let today = state.clock.today();
+    let (action, state_ref) = (&action, &state);
+    let key = db::transact(&state, |tx| async move {
+        let (row, _) = load_in(&tx, user, &form.id).await?;
+        apply(&tx, state_ref, &row, action, today, By::User(user)).await?;
+        Ok(db::key(&row.id))
+    })
+    .await?;
+    state.wake_mailer();
+    let notice = match action {
+        Move::Extend { .. } => "Placement extended. Both agencies have been told.",
+        Move::EndEarly { .. } => "Early end recorded. Both agencies have been told.",
+        Move::Cancel { .. } => "Placement cancelled. Both agencies have been told.",
+        Move::Start | Move::Finish => "Done.",
+    };
+    crate::api::done(notice, &format!("/placements/{key}"));
+    Ok(())
+}
+
+/// Applies `action` to the placement `row` (read in `tx`): the rule, the dates, the history, the
+/// audit entry, the overlaps, the e-mails and the carry-through, all in `tx`. Returns the new
+/// state. The update is conditional on the state read, so a parallel move makes this one retry.
+pub async fn apply(
+    tx: &Tx,
+    state: &AppState,
+    row: &Row,
+    action: &Move,
+    today: NaiveDate,
+    by: By<'_>,
+) -> Result<PlacementState, AppError> {
+    let from = stored_state(&row.state)?;
+    let dates = row.dates()?;
+    let after = rules::decide(from, dates, action, today).map_err(|(field, message)| {
+        if field.is_empty() {
+            AppError::Conflict(message)
+        } else {
+            AppError::field(field, message)
+        }
+    })?;
+    let (kind, reason) = match action {
+        Move::Start => ("started", None),
+        Move::Finish if after.state == PlacementState::Terminated => ("ended_early", None),
+        Move::Finish => ("completed", None),
+        Move::Cancel { reason } => ("cancelled", Some(reason.trim().to_string())),
+        Move::EndEarly { reason, .. } => ("early_end", Some(reason.trim().to_string())),
+        Move::Extend { reason, .. } => ("extended", Some(reason.trim().to_string())),
+    };
+    let end_reason = match action {
+        Move::Cancel { .. } | Move::EndEarly { .. } => reason.clone(),
+        _ => row.end_reason.clone(),
+    };
+    let (old_end, new_end) = match action {
+        Move::Extend { new_end, .. } => (Some(dates.current_end), Some(*new_end)),
+        Move::EndEarly { last_day, .. } => (Some(dates.current_end), Some(*last_day)),
+        _ => (None, None),
+    };
+    let text = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let event_key = db::new_key();
+    let mut r = tx
+        .run(
+            "UPDATE $id SET state = $to, actual_start = $actual_start, end_date = $current_end, early_end = $early_end,
+                end_reason = $end_reason, updated_at = $now
+             WHERE state = $from RETURN VALUE id;
+             CREATE $event SET placement = $id, at = $now, actor = $actor, actor_label = $label, kind = $kind,
+                from_state = $from, to_state = $to, old_end = $old_end, new_end = $new_end, reason = $reason;",
+            vec![
+                ("id", v(row.id.clone())),
+                ("from", v(from.as_str().to_string())),
+                ("to", v(after.state.as_str().to_string())),
+                ("actual_start", v(text(after.dates.actual_start))),
+                ("current_end", v(after.dates.current_end.to_string())),
+                ("early_end", v(text(after.dates.early_end))),
+                ("end_reason", v(end_reason)),
+                ("event", v(db::rid("placement_event", &event_key))),
+                ("actor", v(by.user_id())),
+                ("label", v(by.label())),
+                ("kind", v(kind.to_string())),
+                ("old_end", v(text(old_end))),
+                ("new_end", v(text(new_end))),
+                ("reason", v(reason.clone())),
+            ],
+        )
+        .await?;
+    let changed: Vec<RecordId> = r.take(0).map_err(db::fail("placement move decode"))?;
+    if changed.is_empty() {
+        return Err(AppError::Conflict("The placement changed meanwhile. Reload the page and try again.".into()));
+    }
+    let key = db::key(&row.id);
+    let before = serde_json::json!({ "state": from.as_str(), "end": dates.current_end.to_string() });
+    let after_json = serde_json::json!({
+        "state": after.state.as_str(), "end": after.dates.current_end.to_string(),
+        "early_end": text(after.dates.early_end), "reason": reason,
+    });
+    audit::record(tx, &by.actor(), kind, "placement", &key, Some(&before), Some(&after_json)).await?;
+    recheck_overlaps(tx, &row.officer_email).await?;
+    let event = match action {
+        Move::Extend { .. } => Some(EventKind::PlacementExtended),
+        Move::EndEarly { .. } => Some(EventKind::PlacementEndedEarly),
+        Move::Cancel { .. } => Some(EventKind::PlacementCancelled),
+        Move::Start | Move::Finish => None,
+    };
+    if let Some(event) = event {
+        let last = after.dates.early_end.unwrap_or(after.dates.current_end);
+        let period = crate::ui::format::period(after.dates.actual_start.unwrap_or(dates.planned_start), last);
+        tell_agencies(tx, state, row, event, &event_key, &period, reason.as_deref()).await?;
+    }
+    carry_through(tx, row, &dates, &after.dates).await?;
+    Ok(after.state)
+}
+
+/// Where a change of a placement's dates carries through to what depends on them: the
+/// reporting issue re-plans report due dates here, and the funding issue re-checks commitments
+/// against the new dates. Runs in the same transaction as the change.
+async fn carry_through(_tx: &Tx, _row: &Row, _before: &Dates, _after: &Dates) -> Result<(), AppError> {
+    Ok(())
+}
+
+/// The e-mail of the brief's table for an extension, early end or cancellation: the sending
+/// and the host agencies' contacts (and, with funding, the donor's).
+async fn tell_agencies(
+    tx: &Tx,
+    state: &AppState,
+    row: &Row,
+    event: EventKind,
+    event_key: &str,
+    period: &str,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let key = db::key(&row.id);
+    let mut told = recipients::agency_contacts(tx, &db::key(&row.sending_agency_id)).await?;
+    told.extend(recipients::agency_contacts(tx, &db::key(&row.host_agency_id)).await?);
+    for recipient in &told {
+        let content = MailContent::Nomination(NominationMail {
+            event,
+            name: recipient.name.clone(),
+            reference: row.nomination_reference.clone(),
+            officer: row.officer_name.clone(),
+            sending_agency: row.sending_agency.clone(),
+            host_agency: row.host_agency.clone(),
+            period: period.to_string(),
+            message: reason.map(str::to_string),
+            link: format!("{}/placements/{key}", state.settings.public_url),
+        });
+        let outgoing = Outgoing {
+            record_table: "placement_event",
+            record_key: event_key,
+            recipient,
+            content,
+            link_path: format!("/placements/{key}"),
+            secret: None,
+        };
+        outbox::enqueue(tx, &state.settings.public_url, outgoing).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, SurrealValue)]
+struct OverlapRow {
+    id: RecordId,
+    state: String,
+    start_date: String,
+    end_date: String,
+    original_end: Option<String>,
+    actual_start: Option<String>,
+    early_end: Option<String>,
+    overlap: bool,
+}
+
+/// Sets the overlap flag of every placement of this officer (same lower-cased work e-mail):
+/// flagged, never blocked. A cancelled placement occupies no days.
+pub async fn recheck_overlaps(tx: &Tx, officer_email: &str) -> Result<(), AppError> {
+    let mut r = tx
+        .run(
+            "SELECT id, state, start_date, end_date, original_end, actual_start, early_end, overlap
+             FROM placement WHERE officer_email = $email",
+            vec![("email", v(officer_email.to_lowercase()))],
+        )
+        .await?;
+    let rows: Vec<OverlapRow> = r.take(0).map_err(db::fail("overlap decode"))?;
+    let mut placed = Vec::new();
+    for row in &rows {
+        let dates = Row {
+            id: row.id.clone(),
+            state: row.state.clone(),
+            start_date: row.start_date.clone(),
+            end_date: row.end_date.clone(),
+            original_end: row.original_end.clone(),
+            actual_start: row.actual_start.clone(),
+            early_end: row.early_end.clone(),
+            ..Row::blank()
+        }
+        .dates()?;
+        let cancelled = row.state == PlacementState::Terminated.as_str() && dates.actual_start.is_none();
+        placed.push((!cancelled).then_some(dates));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let overlaps = placed[i].is_some_and(|a| {
+            placed.iter().enumerate().any(|(j, b)| j != i && b.is_some_and(|b| rules::overlap(&a, &b)))
+        });
+        if overlaps != row.overlap {
+            tx.run("UPDATE $id SET overlap = $overlap", vec![("id", v(row.id.clone())), ("overlap", v(overlaps))])
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+impl Row {
+    /// A row with no data, to fill the fields a date computation does not read.
+    fn blank() -> Row {
+        let none = RecordId::new("placement", "none".to_string());
+        Row {
+            id: none.clone(),
+            state: String::new(),
+            officer_name: String::new(),
+            officer_email: String::new(),
+            sending_agency_id: none.clone(),
+            sending_agency: String::new(),
+            host_agency_id: none.clone(),
+            host_agency: String::new(),
+            supervisor_name: String::new(),
+            supervisor_email: String::new(),
+            start_date: String::new(),
+            end_date: String::new(),
+            original_end: None,
+            actual_start: None,
+            early_end: None,
+            end_reason: None,
+            overlap: false,
+            objectives: String::new(),
+            nomination_id: none,
+            nomination_reference: String::new(),
+        }
+    }
+}
+
+/// The placements the scheduler may have to move on `today`, read inside `tx`.
+pub async fn due(tx: &Tx, today: NaiveDate) -> Result<Vec<Row>, AppError> {
+    let day = today.to_string();
+    let mut r = tx
+        .run(
+            &format!(
+                "SELECT {FIELDS} FROM placement WHERE state = 'planned' AND start_date <= $today;
+                 SELECT {FIELDS} FROM placement WHERE state = 'active' AND (early_end ?? end_date) < $today;"
+            ),
+            vec![("today", v(day))],
+        )
+        .await?;
+    let mut rows: Vec<Row> = r.take(0).map_err(db::fail("due decode"))?;
+    let ending: Vec<Row> = r.take(1).map_err(db::fail("due decode"))?;
+    rows.extend(ending);
+    Ok(rows)
+}
+
+/// One placement, read again inside `tx` (for the scheduler's per-placement transaction).
+pub async fn reread(tx: &Tx, id: &RecordId) -> Result<Option<Row>, AppError> {
+    let mut r = tx.run(&format!("SELECT {FIELDS} FROM ONLY $id"), vec![("id", v(id.clone()))]).await?;
+    r.take(0).map_err(db::fail("placement decode"))
+}
+
+impl Row {
+    pub fn record(&self) -> &RecordId {
+        &self.id
+    }
+
+    pub fn state(&self) -> Result<PlacementState, AppError> {
+        stored_state(&self.state)
+    }
+}
