@@ -19,6 +19,7 @@ async fn main() {
         }
     };
     init_logging(&config);
+    return_large_blocks_to_the_system();
 
     let state = match server::start_database(&config).await {
         Ok(state) => state,
@@ -73,6 +74,18 @@ async fn main() {
         std::process::exit(1);
     }
     tracing::info!("shut down cleanly");
+}
+
+/// Makes glibc serve and free every block of 128 KiB or more with mmap/munmap. Its default
+/// raises that threshold after the first large free, after which each thread keeps the 19 MiB
+/// of an argon2 hash for good (measured: 100 sequential sign-ins took the server from 150 to
+/// 310 MiB; with this, 100 MiB).
+fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called once, before other threads allocate much.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }
 
 /// The scheme only: a ws:// endpoint may carry a host name we need not log.

@@ -58,6 +58,7 @@ pub fn wrap(router: Router, site: Site) -> Router {
             let cookie = site.session_cookie;
             async move { no_store_when_signed_in(cookie, request, next).await }
         }))
+        .layer(axum::middleware::from_fn(limit_password_requests))
         .layer(CompressionLayer::new());
     let router = if https {
         router.layer(SetResponseHeaderLayer::if_not_present(
@@ -109,6 +110,33 @@ async fn refuse_cross_site(site: Site, request: Request, next: Next) -> Response
         return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
     }
     next.run(request).await
+}
+
+/// The endpoints that hash a password (argon2id: a core and 19 MiB for tens of milliseconds).
+const PASSWORD_PATHS: [&str; 4] =
+    ["/api/login", "/api/account/password", "/api/password/reset", "/api/invitation/accept"];
+
+/// Requests to those endpoints handled at once. The hashes themselves run one per core; this
+/// bounds the requests waiting for them, each of which holds memory while it is handled, so a
+/// burst of hundreds waits here, cheaply, before its body is read.
+const PASSWORD_REQUESTS_AT_ONCE: usize = 32;
+
+async fn limit_password_requests(request: Request, next: Next) -> Response {
+    static AT_ONCE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    if request.method() != Method::POST || !PASSWORD_PATHS.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    let permits = AT_ONCE.get_or_init(|| tokio::sync::Semaphore::new(PASSWORD_REQUESTS_AT_ONCE));
+    match tokio::time::timeout(app::auth::password::MAX_WAIT, permits.acquire()).await {
+        Ok(Ok(_permit)) => next.run(request).await,
+        _ => {
+            tracing::warn!(path = %request.uri().path(), "too many password requests at once; answering busy");
+            let mut response =
+                (StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Please try again in a moment.").into_response();
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            response
+        }
+    }
 }
 
 /// A signed-in user's pages hold their data: no cache (the browser's, a proxy's, a shared
