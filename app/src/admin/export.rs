@@ -41,6 +41,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
         "members.csv" | "agencies.csv" | "donors.csv" | "themes.csv" | "mail.csv" => Some(STAFF),
         "users.csv" | "audit.csv" => Some(ADMIN),
         "nominations.csv" => Some(crate::nominations::service_access::READERS),
+        "placements.csv" => Some(Access::Roles(crate::placements::READERS)),
         _ => None,
     }
 }
@@ -58,6 +59,7 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "audit.csv" => crate::audit::api::service::csv(state, query).await,
         "mail.csv" => crate::notifications::api::service::csv(state, query).await,
         "nominations.csv" => crate::nominations::service::csv(state, &user, query).await,
+        "placements.csv" => crate::placements::service::csv(state, &user, query).await,
         _ => Err(AppError::NotFound),
     }
 }
@@ -72,4 +74,5 @@ pub const EXPORTS: &[&str] = &[
     "audit.csv",
     "mail.csv",
     "nominations.csv",
+    "placements.csv",
 ];

@@ -93,6 +93,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
     match role {
         Role::Admin => items.extend([
             nav("/nominations", "Nominations"),
+            nav("/placements", "Placements"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
@@ -103,16 +104,17 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
         ]),
         Role::Coordinator => items.extend([
             nav("/nominations", "Nominations"),
+            nav("/placements", "Placements"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
             nav("/admin/themes", "Themes"),
             nav("/mail", "Mail log"),
         ]),
-        Role::Nominator => items.push(nav("/nominations", "Nominations")),
-        // Their areas (placements, reports, funding) arrive with the workflow; until then the
-        // home page is where they start.
-        Role::Host | Role::Secondee | Role::Donor => {}
+        Role::Nominator => items.extend([nav("/nominations", "Nominations"), nav("/placements", "Placements")]),
+        Role::Host | Role::Secondee => items.push(nav("/placements", "Placements")),
+        // The donor's area (funding) arrives with the funding workflow.
+        Role::Donor => {}
     }
     items.push(nav("/account", "Account"));
     items

@@ -12,7 +12,7 @@ pub mod scheduler;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::PlacementPage;
+pub use pages::{PlacementPage, PlacementsPage};
 pub use rules::PlacementState;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -44,6 +44,36 @@ pub struct PlacementView {
     pub can_act: bool,
 }
 
+/// A placement in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacementSummary {
+    pub id: String,
+    pub reference: String,
+    pub officer_name: String,
+    pub sending_agency: String,
+    pub host_agency: String,
+    pub state: PlacementState,
+    pub dates: rules::Dates,
+    pub extensions: u32,
+    pub overlap: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacementList {
+    pub page: crate::listing::Page<PlacementSummary>,
+    /// RSO staff see every placement and filter by agency.
+    pub staff: bool,
+}
+
+/// Who reaches the placement list and pages at all; each narrows further by record.
+pub const READERS: &[crate::auth::Role] = &[
+    crate::auth::Role::Admin,
+    crate::auth::Role::Coordinator,
+    crate::auth::Role::Nominator,
+    crate::auth::Role::Host,
+    crate::auth::Role::Secondee,
+];
+
 /// One step in a placement's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementEvent {
@@ -68,11 +98,15 @@ pub struct PlacementActionForm {
     pub reason: String,
 }
 
+#[server(endpoint = "placements/list")]
+pub async fn list_placements(#[server(flatten)] query: crate::listing::ListQuery) -> Result<PlacementList, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
+    crate::api::answer(service::list(&user, &query).await)
+}
+
 #[server(endpoint = "placements/get")]
 pub async fn get_placement(#[server(default)] id: String) -> Result<PlacementView, AppError> {
-    use crate::auth::{guard, Role};
-    let readers = guard::Access::Roles(&[Role::Admin, Role::Coordinator, Role::Nominator, Role::Host, Role::Secondee]);
-    let user = guard::require(readers).await?;
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
     crate::api::answer(service::get(&user, &id).await)
 }
 

@@ -4,11 +4,84 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{get_placement, PlacementState, PlacementView};
+use super::{get_placement, list_placements, PlacementState, PlacementView};
+use crate::admin::options::reference_choices;
 use crate::ui::fields::{form_message, hidden, FormState, Input};
 use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};
+use crate::ui::lists::{current_query, filter_form, pager, sort_header};
 use crate::ui::{EnhancedForm, PageHeader};
+
+fn state_badge(state: PlacementState) -> impl IntoView {
+    view! { <span class=format!("state state-{}", state.as_str())>{state.label()}</span> }
+}
+
+/// The placements the caller may see: all for RSO staff, the agency's for its nominators and
+/// hosts, their own for a secondee.
+#[component]
+pub fn PlacementsPage() -> impl IntoView {
+    let query = current_query();
+    const BASE: &str = "/placements";
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match list_placements(query.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(data) => {
+                        let states = PlacementState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+                        let mut selects = vec![("status", "State", states)];
+                        if data.staff {
+                            let choices = reference_choices().await.unwrap_or_default();
+                            selects.push(("agency", "Sending agency", choices.agencies.clone()));
+                            selects.push(("host", "Host agency", choices.agencies.clone()));
+                            selects.push(("theme", "Theme", choices.themes.clone()));
+                        }
+                        selects.push(("kind", "Overlaps", vec![("overlap".to_string(), "Only overlapping".to_string())]));
+                        view! {
+                            <PageHeader title="Placements" lead="Officers placed, planned and past, with their dates."/>
+                            {filter_form(BASE, "/export/placements.csv", &query, selects, Some(("Placed on or after", "Placed on or before")))}
+                            <div class="table-wrap">
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Reference"</th>
+                                            {sort_header(BASE, &query, "officer", "Officer")}
+                                            <th scope="col">"Sending agency"</th>
+                                            <th scope="col">"Host agency"</th>
+                                            {sort_header(BASE, &query, "start", "Start")}
+                                            {sort_header(BASE, &query, "end", "End")}
+                                            {sort_header(BASE, &query, "state", "State")}
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {data.page.items.iter().map(|p| {
+                                            let d = p.dates;
+                                            let end = d.early_end.unwrap_or(d.current_end);
+                                            view! {
+                                                <tr>
+                                                    <td><a href=format!("/placements/{}", p.id)>{if p.reference.is_empty() { "—".to_string() } else { p.reference.clone() }}</a></td>
+                                                    <td>{p.officer_name.clone()}{p.overlap.then(|| view! { " " <span class="state state-overlap" title="Dates overlap another placement of this officer">"overlap"</span> })}</td>
+                                                    <td>{p.sending_agency.clone()}</td>
+                                                    <td>{p.host_agency.clone()}</td>
+                                                    <td class="nowrap">{format::date(d.actual_start.unwrap_or(d.planned_start))}</td>
+                                                    <td class="nowrap">{format::date(end)}{(p.extensions > 0).then(|| format!(" (extended ×{})", p.extensions))}</td>
+                                                    <td>{state_badge(p.state)}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {data.page.items.is_empty().then(|| view! { <p class="empty">"No placements match."</p> })}
+                            {pager(BASE, &query, &data.page)}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
 
 #[component]
 pub fn PlacementPage() -> impl IntoView {
@@ -30,7 +103,7 @@ fn detail(p: PlacementView) -> AnyView {
     let last_day = d.early_end.map(|day| (day, d.early_end.is_some() && p.state == PlacementState::Active));
     view! {
         <PageHeader title=format!("Placement of {}", p.officer_name) lead=format!("{} → {}", p.sending_agency, p.host_agency)>
-            <span class=format!("state state-{}", p.state.as_str())>{p.state.label()}</span>
+            {state_badge(p.state)}
         </PageHeader>
         {p.overlap.then(|| view! {
             <div class="notice notice-error" role="status">

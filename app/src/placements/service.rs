@@ -276,7 +276,7 @@ pub async fn apply(
     let mut r = tx
         .run(
             "UPDATE $id SET state = $to, actual_start = $actual_start, end_date = $current_end, early_end = $early_end,
-                end_reason = $end_reason, updated_at = $now
+                end_reason = $end_reason, extensions = (extensions ?? 0) + $extended, updated_at = $now
              WHERE state = $from RETURN VALUE id;
              CREATE $event SET placement = $id, at = $now, actor = $actor, actor_label = $label, kind = $kind,
                 from_state = $from, to_state = $to, old_end = $old_end, new_end = $new_end, reason = $reason;",
@@ -295,6 +295,7 @@ pub async fn apply(
                 ("old_end", v(text(old_end))),
                 ("new_end", v(text(new_end))),
                 ("reason", v(reason.clone())),
+                ("extended", v(i64::from(matches!(action, Move::Extend { .. })))),
             ],
         )
         .await?;
@@ -483,4 +484,155 @@ impl Row {
     pub fn state(&self) -> Result<PlacementState, AppError> {
         stored_state(&self.state)
     }
+}
+
+// ---- The list of placements: filtered, sorted, paged and exported, within the caller's scope.
+
+const LIST_FIELDS: &str = "id, nomination.reference ?? '' AS reference, officer_name,
+    string::lowercase(officer_name) AS officer_key, sending_agency.name AS sending_agency,
+    host_agency.name AS host_agency, state, start_date, actual_start, original_end, end_date, early_end,
+    extensions, overlap";
+const SORTS: &[(&str, &str)] =
+    &[("start", "start_date"), ("end", "end_date"), ("officer", "officer_key"), ("state", "state")];
+
+#[derive(Debug, SurrealValue)]
+struct SummaryRow {
+    id: RecordId,
+    reference: String,
+    officer_name: String,
+    sending_agency: String,
+    host_agency: String,
+    state: String,
+    start_date: String,
+    actual_start: Option<String>,
+    original_end: Option<String>,
+    end_date: String,
+    early_end: Option<String>,
+    extensions: Option<i64>,
+    overlap: bool,
+}
+
+impl TryFrom<SummaryRow> for super::PlacementSummary {
+    type Error = AppError;
+
+    fn try_from(r: SummaryRow) -> Result<Self, AppError> {
+        let optional = |d: Option<String>| d.as_deref().map(stored_date).transpose();
+        Ok(super::PlacementSummary {
+            id: db::key(&r.id),
+            reference: r.reference,
+            officer_name: r.officer_name,
+            sending_agency: r.sending_agency,
+            host_agency: r.host_agency,
+            state: stored_state(&r.state)?,
+            dates: Dates {
+                planned_start: stored_date(&r.start_date)?,
+                actual_start: optional(r.actual_start)?,
+                original_end: stored_date(r.original_end.as_deref().unwrap_or(&r.end_date))?,
+                current_end: stored_date(&r.end_date)?,
+                early_end: optional(r.early_end)?,
+            },
+            extensions: r.extensions.unwrap_or(0).max(0) as u32,
+            overlap: r.overlap,
+        })
+    }
+}
+
+fn list_query(
+    user: &CurrentUser,
+    query: &crate::listing::ListQuery,
+) -> Result<(crate::resource::store::ListSql, crate::listing::ListQuery), AppError> {
+    use crate::resource::store::ListSql;
+    let mut query = query.clone();
+    if query.sort.is_empty() {
+        query.sort = "start".into();
+        query.dir = "desc".into();
+    }
+    let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
+    let scope = match user.role {
+        Role::Admin | Role::Coordinator => ListSql::new("placement", LIST_FIELDS, SORTS),
+        Role::Nominator => ListSql::new("placement", LIST_FIELDS, SORTS).filter(
+            "sending_agency = $scope",
+            "scope",
+            v(agency.ok_or(AppError::Forbidden)?),
+        ),
+        Role::Host => ListSql::new("placement", LIST_FIELDS, SORTS).filter(
+            "host_agency = $scope",
+            "scope",
+            v(agency.ok_or(AppError::Forbidden)?),
+        ),
+        Role::Secondee => ListSql::new("placement", LIST_FIELDS, SORTS).filter(
+            "officer_email = $scope",
+            "scope",
+            v(user.email.to_lowercase()),
+        ),
+        Role::Donor => return Err(AppError::Forbidden),
+    };
+    let key = |text: &str| crate::api::parse_key(text).ok();
+    let state = PlacementState::parse(&query.status).map(|s| s.as_str().to_string());
+    let (sending, host, theme) = (key(&query.agency), key(&query.host), key(&query.theme));
+    let (from, to) = query.date_range();
+    let sql = scope
+        .filter_if(state.is_some(), "state = $state", "state", v(state))
+        .filter_if(sending.is_some(), "sending_agency = $agency", "agency", v(sending.map(|k| db::rid("agency", &k))))
+        .filter_if(host.is_some(), "host_agency = $host", "host", v(host.map(|k| db::rid("agency", &k))))
+        .filter_if(theme.is_some(), "themes CONTAINS $theme", "theme", v(theme.map(|k| db::rid("theme", &k))))
+        .filter_if(query.kind == "overlap", "overlap = true", "overlap", v(true))
+        // The period window: placements that share at least one day with it.
+        .filter_if(from.is_some(), "(early_end ?? end_date) >= $from", "from", v(from.map(|d| d.to_string())))
+        .filter_if(to.is_some(), "start_date <= $to", "to", v(to.map(|d| d.to_string())))
+        .filter_if(
+            !query.q.trim().is_empty(),
+            "string::contains(string::lowercase(officer_name), $q)",
+            "q",
+            v(query.needle()),
+        );
+    Ok((sql, query))
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+pub async fn list(user: &CurrentUser, query: &crate::listing::ListQuery) -> Result<super::PlacementList, AppError> {
+    let state = AppState::current()?;
+    let (sql, query) = list_query(user, query)?;
+    let page = sql.page::<SummaryRow>(&state.db, &query).await?.try_map(super::PlacementSummary::try_from)?;
+    Ok(super::PlacementList { page, staff: matches!(user.role, Role::Admin | Role::Coordinator) })
+}
+
+pub async fn csv(state: &AppState, user: &CurrentUser, query: &crate::listing::ListQuery) -> Result<String, AppError> {
+    query.check()?;
+    let (sql, query) = list_query(user, query)?;
+    let rows = sql.all::<SummaryRow>(&state.db, &query).await?;
+    let rows = rows.into_iter().map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, _>>()?;
+    let day = |d: Option<NaiveDate>| d.map(crate::ui::format::date).unwrap_or_default();
+    Ok(crate::listing::csv(
+        &[
+            "reference",
+            "officer",
+            "sending_agency",
+            "host_agency",
+            "state",
+            "planned_start",
+            "actual_start",
+            "original_end",
+            "current_end",
+            "early_end",
+            "extensions",
+            "overlap",
+        ],
+        rows.into_iter().map(|p| {
+            vec![
+                p.reference,
+                p.officer_name,
+                p.sending_agency,
+                p.host_agency,
+                p.state.as_str().to_string(),
+                day(Some(p.dates.planned_start)),
+                day(p.dates.actual_start),
+                day(Some(p.dates.original_end)),
+                day(Some(p.dates.current_end)),
+                day(p.dates.early_end),
+                p.extensions.to_string(),
+                if p.overlap { "yes".into() } else { "no".into() },
+            ]
+        }),
+    ))
 }

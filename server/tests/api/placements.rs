@@ -193,3 +193,50 @@ async fn bad_moves_are_refused_at_the_field_and_change_nothing() {
     let nominator = app.login_as("nominator").await;
     assert_eq!(app.post(&nominator, "/api/placements/extend", &late).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_list_shows_each_reader_their_own_placements_and_exports_them() {
+    let app = start().await;
+    let ours = placement(&app, "officer.f@agency.example", "2027-01-01", "2027-06-30").await;
+    let hosted = placement(&app, "officer.g@agency.example", "2027-02-01", "2027-07-31").await;
+    let agency_of = |email: &str| format!("SELECT VALUE agency FROM ONLY user WHERE email = '{email}' LIMIT 1");
+    let (nominator_agency, host_agency) = (
+        app.rows(&agency_of("nominator@demo.hub")).await.as_str().unwrap().to_string(),
+        app.rows(&agency_of("host@demo.hub")).await.as_str().unwrap().to_string(),
+    );
+    app.state
+        .db
+        .query(format!(
+            "UPDATE placement:{ours} SET sending_agency = {nominator_agency}, host_agency = {host_agency};
+             UPDATE placement:{hosted} SET host_agency = {host_agency}, sending_agency = (SELECT VALUE id FROM agency WHERE id != {nominator_agency} LIMIT 1)[0];"
+        ))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let total = |role: &'static str| {
+        let app = &app;
+        async move {
+            let client = app.login_as(role).await;
+            let response = app.post(&client, "/api/placements/list", &[]).await;
+            assert_eq!(response.status(), StatusCode::OK, "{role}");
+            response.json::<serde_json::Value>().await.unwrap()["page"]["total"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(total("coordinator").await, 2);
+    assert_eq!(total("nominator").await, 1, "their agency's only");
+    assert_eq!(total("host").await, 2, "both are hosted by their agency");
+    let donor = app.login_as("donor").await;
+    assert_eq!(app.post(&donor, "/api/placements/list", &[]).await.status(), StatusCode::FORBIDDEN);
+
+    let coordinator = app.login_as("coordinator").await;
+    let csv = coordinator.get(app.url("/export/placements.csv?sort=start")).send().await.unwrap().text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "reference,officer,sending_agency,host_agency,state,planned_start,actual_start,original_end,current_end,early_end,extensions,overlap"
+    );
+    assert_eq!(lines.count(), 2);
+    let overlapping = app.post(&coordinator, "/api/placements/list", &[("kind", "overlap")]).await;
+    assert_eq!(overlapping.json::<serde_json::Value>().await.unwrap()["page"]["total"], 0);
+}
