@@ -36,7 +36,6 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     settings.smtp_configured = config.smtp_url.is_some();
     settings.files_dir = config.files_dir.clone();
     settings.trusted_proxies = config.trusted_proxies.clone();
-    settings.key = app::auth::signing::ServerKey::load_or_create(&db).await?;
     let clock = Clock::system(config.timezone);
     if let Some(today) = config.today {
         clock.set_today(today);
@@ -46,6 +45,7 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
             "HUB_TODAY is set: this demo server's office clock is moved to {today}; dates and reminders follow it"
         );
     }
+    settings.key = app::auth::signing::ServerKey::load_or_create(&db, clock.now()).await?;
     let state = AppState::new(db, settings, clock);
     if config.demo {
         app::db::seed::seed_if_empty(&state).await.map_err(|e| format!("demo data: {e}"))?;

@@ -30,7 +30,7 @@ impl ServerKey {
 
     /// Reads the database's key, creating it on first start. Two servers starting at once
     /// both end up with the one key that was stored first.
-    pub async fn load_or_create(db: &Db) -> Result<ServerKey, String> {
+    pub async fn load_or_create(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<ServerKey, String> {
         for _ in 0..3 {
             let mut r = db
                 .query("SELECT key FROM ONLY server_key:main")
@@ -47,8 +47,9 @@ impl ServerKey {
             let fresh = ServerKey::random();
             // Losing a race with another server is fine: the loop reads its key.
             let _ = db
-                .query("CREATE server_key:main SET key = $key, created_at = time::now()")
+                .query("CREATE server_key:main SET key = $key, created_at = $now")
                 .bind(("key", hex::encode(fresh.0)))
+                .bind(("now", now))
                 .await
                 .and_then(|r| r.check());
         }

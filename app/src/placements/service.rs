@@ -68,16 +68,41 @@ fn stored_state(text: &str) -> Result<PlacementState, AppError> {
     PlacementState::parse(text).ok_or_else(|| AppError::internal("placement state", format!("unknown '{text}'")))
 }
 
+/// A placement's dates from their stored text (`end_date` is the current end; rows made before
+/// extensions existed have no `original_end`, which is then the current end).
+fn stored_dates(
+    start_date: &str,
+    end_date: &str,
+    original_end: Option<&str>,
+    actual_start: Option<&str>,
+    early_end: Option<&str>,
+) -> Result<Dates, AppError> {
+    Ok(Dates {
+        planned_start: stored_date(start_date)?,
+        actual_start: actual_start.map(stored_date).transpose()?,
+        original_end: stored_date(original_end.unwrap_or(end_date))?,
+        current_end: stored_date(end_date)?,
+        early_end: early_end.map(stored_date).transpose()?,
+    })
+}
+
 impl Row {
     fn dates(&self) -> Result<Dates, AppError> {
-        let optional = |d: &Option<String>| d.as_deref().map(stored_date).transpose();
-        Ok(Dates {
-            planned_start: stored_date(&self.start_date)?,
-            actual_start: optional(&self.actual_start)?,
-            original_end: stored_date(self.original_end.as_deref().unwrap_or(&self.end_date))?,
-            current_end: stored_date(&self.end_date)?,
-            early_end: optional(&self.early_end)?,
-        })
+        stored_dates(
+            &self.start_date,
+            &self.end_date,
+            self.original_end.as_deref(),
+            self.actual_start.as_deref(),
+            self.early_end.as_deref(),
+        )
+    }
+
+    pub fn record(&self) -> &RecordId {
+        &self.id
+    }
+
+    pub fn state(&self) -> Result<PlacementState, AppError> {
+        stored_state(&self.state)
     }
 }
 
@@ -397,17 +422,13 @@ pub async fn recheck_overlaps(tx: &Tx, officer_email: &str) -> Result<(), AppErr
     let rows: Vec<OverlapRow> = r.take(0).map_err(db::fail("overlap decode"))?;
     let mut placed = Vec::new();
     for row in &rows {
-        let dates = Row {
-            id: row.id.clone(),
-            state: row.state.clone(),
-            start_date: row.start_date.clone(),
-            end_date: row.end_date.clone(),
-            original_end: row.original_end.clone(),
-            actual_start: row.actual_start.clone(),
-            early_end: row.early_end.clone(),
-            ..Row::blank()
-        }
-        .dates()?;
+        let dates = stored_dates(
+            &row.start_date,
+            &row.end_date,
+            row.original_end.as_deref(),
+            row.actual_start.as_deref(),
+            row.early_end.as_deref(),
+        )?;
         let cancelled = row.state == PlacementState::Terminated.as_str() && dates.actual_start.is_none();
         placed.push((!cancelled).then_some(dates));
     }
@@ -421,35 +442,6 @@ pub async fn recheck_overlaps(tx: &Tx, officer_email: &str) -> Result<(), AppErr
         }
     }
     Ok(())
-}
-
-impl Row {
-    /// A row with no data, to fill the fields a date computation does not read.
-    fn blank() -> Row {
-        let none = RecordId::new("placement", "none".to_string());
-        Row {
-            id: none.clone(),
-            state: String::new(),
-            officer_name: String::new(),
-            officer_email: String::new(),
-            sending_agency_id: none.clone(),
-            sending_agency: String::new(),
-            host_agency_id: none.clone(),
-            host_agency: String::new(),
-            supervisor_name: String::new(),
-            supervisor_email: String::new(),
-            start_date: String::new(),
-            end_date: String::new(),
-            original_end: None,
-            actual_start: None,
-            early_end: None,
-            end_reason: None,
-            overlap: false,
-            objectives: String::new(),
-            nomination_id: none,
-            nomination_reference: String::new(),
-        }
-    }
 }
 
 /// The placements the scheduler may have to move on `today`, read inside `tx`.
@@ -474,16 +466,6 @@ pub async fn due(tx: &Tx, today: NaiveDate) -> Result<Vec<Row>, AppError> {
 pub async fn reread(tx: &Tx, id: &RecordId) -> Result<Option<Row>, AppError> {
     let mut r = tx.run(&format!("SELECT {FIELDS} FROM ONLY $id"), vec![("id", v(id.clone()))]).await?;
     r.take(0).map_err(db::fail("placement decode"))
-}
-
-impl Row {
-    pub fn record(&self) -> &RecordId {
-        &self.id
-    }
-
-    pub fn state(&self) -> Result<PlacementState, AppError> {
-        stored_state(&self.state)
-    }
 }
 
 // ---- The list of placements: filtered, sorted, paged and exported, within the caller's scope.
@@ -516,7 +498,6 @@ impl TryFrom<SummaryRow> for super::PlacementSummary {
     type Error = AppError;
 
     fn try_from(r: SummaryRow) -> Result<Self, AppError> {
-        let optional = |d: Option<String>| d.as_deref().map(stored_date).transpose();
         Ok(super::PlacementSummary {
             id: db::key(&r.id),
             reference: r.reference,
@@ -524,13 +505,13 @@ impl TryFrom<SummaryRow> for super::PlacementSummary {
             sending_agency: r.sending_agency,
             host_agency: r.host_agency,
             state: stored_state(&r.state)?,
-            dates: Dates {
-                planned_start: stored_date(&r.start_date)?,
-                actual_start: optional(r.actual_start)?,
-                original_end: stored_date(r.original_end.as_deref().unwrap_or(&r.end_date))?,
-                current_end: stored_date(&r.end_date)?,
-                early_end: optional(r.early_end)?,
-            },
+            dates: stored_dates(
+                &r.start_date,
+                &r.end_date,
+                r.original_end.as_deref(),
+                r.actual_start.as_deref(),
+                r.early_end.as_deref(),
+            )?,
             extensions: r.extensions.unwrap_or(0).max(0) as u32,
             overlap: r.overlap,
         })
