@@ -17,7 +17,7 @@ use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPassword
 use crate::home::HomePage;
 use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
 use crate::notifications::pages::MailLogPage;
-use crate::placements::{PlacementPage, PlacementsPage};
+use crate::placements::{PlacementPage, PlacementsPage, TimelinePage};
 use crate::resource::pages;
 use crate::ui::Layout;
 
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/nominations/:id") view=NominationDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/nominations/:id/edit") view=NominationEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/placements") view=PlacementsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/placements/timeline") view=TimelinePage ssr=SsrMode::Async/>
                     <Route path=path!("/placements/:id") view=PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members") view={|| pages::list::<Members, _, _>(list_members)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members/:id") view={|| pages::edit::<Members, _, _>(get_member)} ssr=SsrMode::Async/>

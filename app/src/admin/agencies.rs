@@ -3,7 +3,9 @@
 
 use super::options::{reference_choices, Choices};
 use super::{status_label, status_options};
-use crate::resource::fields::{checked, email, language, optional_text, required_text, ticked, LANGUAGES};
+use crate::resource::fields::{
+    checked, email, language, optional_text, required_text, ticked, time_zone, LANGUAGES, TIME_ZONES,
+};
 use crate::resource::prelude::*;
 use crate::ui::fields::{form_message, hidden};
 use crate::ui::layout::page_flash;
@@ -26,6 +28,8 @@ pub struct AgencyView {
     pub sends: bool,
     pub hosts: bool,
     pub active: bool,
+    /// An IANA zone name; `None` means the office's. Reminders go out at 08:00 here.
+    pub time_zone: Option<String>,
     pub contacts: Vec<ContactView>,
 }
 
@@ -39,6 +43,7 @@ pub struct AgencyForm {
     pub sends: String,
     pub hosts: String,
     pub active: String,
+    pub time_zone: String,
     pub contact_name: String,
     pub contact_email: String,
     pub contact_language: String,
@@ -67,6 +72,7 @@ pub struct ValidAgency {
     pub sends: bool,
     pub hosts: bool,
     pub active: bool,
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +112,7 @@ impl Validate for AgencyForm {
             optional_text(&self.member, 40)
                 .and_then(|m| m.ok_or_else(|| "Choose the member this agency belongs to.".to_string())),
         );
+        let zone = errors.take("time_zone", time_zone(&self.time_zone));
         let (sends, hosts) = (checked(&self.sends), checked(&self.hosts));
         if !sends && !hosts {
             errors.add("sends", "An agency sends officers, hosts them, or both.");
@@ -123,6 +130,7 @@ impl Validate for AgencyForm {
                     sends,
                     hosts,
                     active: checked(&self.active),
+                    time_zone: zone.flatten(),
                 },
                 contact,
             )
@@ -173,6 +181,7 @@ impl Resource for Agencies {
             ("sends", ticked(a.is_none_or(|a| a.sends))),
             ("hosts", ticked(a.is_some_and(|a| a.hosts))),
             ("active", ticked(a.is_none_or(|a| a.active))),
+            ("time_zone", a.and_then(|a| a.time_zone.clone()).unwrap_or_default()),
             ("contact_language", "en".to_string()),
         ])
     }
@@ -187,6 +196,8 @@ impl Resource for Agencies {
                 {checkbox(state, "sends", "Sends officers")}
                 {checkbox(state, "hosts", "Hosts officers")}
             </fieldset>
+            {select(state, "time_zone", "Time zone", time_zone_options(), false)}
+            <p class="field-hint muted">"Reminders reach this agency's contacts at 08:00 in this time zone. Empty means the office's."</p>
             {checkbox(state, "active", "Active")}
             {creating.then(|| view! {
                 <fieldset class="fieldset">
@@ -311,13 +322,14 @@ mod service {
         sends: bool,
         hosts: bool,
         active: bool,
+        time_zone: Option<String>,
         contacts: Vec<ContactRow>,
     }
 
     impl Stored for Agencies {
         type Row = Row;
         type Prepared = ();
-        const FIELDS: &'static str = "id, name, name_key, member AS member_id, member.name AS member_name, string::lowercase(member.name) AS member_key, sends, hosts, active,
+        const FIELDS: &'static str = "id, name, name_key, member AS member_id, member.name AS member_name, string::lowercase(member.name) AS member_key, sends, hosts, active, time_zone,
             (SELECT id, name, email, language FROM contact WHERE agency = $parent.id ORDER BY name) AS contacts";
         const SORTS: &'static [(&'static str, &'static str)] = &[("name", "name_key"), ("member", "member_key")];
         const UNIQUE: (&'static str, &'static str) = ("name", "This member already has an agency with this name.");
@@ -327,6 +339,7 @@ mod service {
             ("sends", |a| yes_no(a.sends)),
             ("hosts", |a| yes_no(a.hosts)),
             ("status", |a| status_label(a.active).into()),
+            ("time_zone", |a| a.time_zone.clone().unwrap_or_default()),
             ("contacts", |a| {
                 a.contacts.iter().map(|c| format!("{} <{}>", c.name, c.email)).collect::<Vec<_>>().join("; ")
             }),
@@ -346,6 +359,7 @@ mod service {
                 sends: r.sends,
                 hosts: r.hosts,
                 active: r.active,
+                time_zone: r.time_zone,
                 contacts,
             })
         }
@@ -371,6 +385,7 @@ mod service {
                 ("sends", v(a.sends)),
                 ("hosts", v(a.hosts)),
                 ("active", v(a.active)),
+                ("time_zone", v(a.time_zone.clone())),
             ]
         }
 
@@ -395,6 +410,7 @@ mod service {
         fn snapshot(a: &AgencyView) -> serde_json::Value {
             serde_json::json!({
                 "name": a.name, "member": a.member_id, "sends": a.sends, "hosts": a.hosts, "active": a.active,
+                "time_zone": a.time_zone,
                 "contacts": a.contacts.iter().map(|c| format!("{} <{}> [{}]", c.name, c.email, c.language)).collect::<Vec<_>>(),
             })
         }
@@ -465,6 +481,14 @@ mod service {
         crate::api::done(&format!("Contact {} removed.", contact.name), &format!("/admin/agencies/{key}"));
         Ok(())
     }
+}
+
+/// The office's zone first (stored as none), then the programme's zones.
+fn time_zone_options() -> Vec<(String, String)> {
+    let office = (String::new(), "The office's time zone".to_string());
+    std::iter::once(office)
+        .chain(TIME_ZONES.iter().map(|(zone, label)| (zone.to_string(), label.to_string())))
+        .collect()
 }
 
 fn language_options() -> Vec<(String, String)> {

@@ -135,6 +135,7 @@ pub mod service {
                 },
                 link_path: format!("{}?token={token}", Purpose::Invitation.path()),
                 secret: Some(token),
+                not_before: None,
             },
         )
         .await
@@ -210,6 +211,7 @@ pub mod service {
                 content,
                 link_path: path,
                 secret: Some(token),
+                not_before: None,
             };
             outbox::enqueue(&tx, &state.settings.public_url, outgoing).await?;
             audit::record(&tx, &Actor::system(), "reset_requested", "user", &db::key(&account.id), None, None).await?;

@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "placements in motion: dates, history, overlaps",
         script: include_str!("migrations/0005_placements.surql"),
     },
+    Migration {
+        version: 6,
+        name: "reminders, agency time zones, secondee accounts, scheduled jobs",
+        script: include_str!("migrations/0006_reminders_secondees.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

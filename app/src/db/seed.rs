@@ -198,58 +198,87 @@ fn nationality_of(agency: &str) -> &'static str {
     }
 }
 
+/// One demo nomination and its history up to `state`; returns its key and the officer's e-mail.
+#[allow(clippy::too_many_arguments)]
+async fn create_nomination(
+    tx: &Tx,
+    reference: &str,
+    (sending, officer, position, host, state): (&str, &str, &str, &str, &str),
+    themes: Vec<surrealdb::types::RecordId>,
+    (start, end): (&str, &str),
+    email: &str,
+    agencies: &std::collections::HashMap<&str, String>,
+    users: &std::collections::HashMap<&str, String>,
+) -> Result<String, AppError> {
+    let key = db::new_key();
+    tx.run(
+        "CREATE $id SET reference = $reference, state = $state, sending_agency = $sending, host_agency = $host,
+            officer_name = $officer, position = $position, work_email = $email, nationality = $nationality,
+            languages = 'English', expertise = 'Border and migration management', themes = $themes,
+            start_date = $start, end_date = $end,
+            objectives = 'Strengthen information sharing on irregular migration between the sending agency and the host.',
+            justification = 'Builds on the regional strategy and the current priorities of the agency.',
+            created_by = $nominator, created_at = $now, updated_at = $now,
+            submitted_at = IF $state = 'draft' THEN NONE ELSE $now END;
+         IF $state != 'draft' {
+            CREATE nomination_event SET nomination = $id, at = $now, actor = $nominator, actor_label = 'Demo nominator',
+                kind = 'submit', from_state = 'draft', to_state = 'submitted';
+         };
+         IF $state NOT IN ['draft', 'submitted', 'withdrawn'] {
+            CREATE nomination_event SET nomination = $id, at = $now + 1s, actor = $coordinator, actor_label = 'Kanya Srisuk (RSO coordinator)',
+                kind = IF $state = 'under_review' THEN 'start_review' ELSE $state END, from_state = 'submitted', to_state = $state,
+                message = IF $state IN ['changes_requested', 'rejected'] THEN 'Please add the endorsement letter from the head of agency.' ELSE NONE END;
+         };",
+        vec![
+            ("id", v(db::rid("nomination", &key))),
+            ("reference", v(reference.to_string())),
+            ("state", v(state.to_string())),
+            ("sending", v(db::rid("agency", &agencies[sending]))),
+            ("host", v(db::rid("agency", &agencies[host]))),
+            ("officer", v(officer.to_string())),
+            ("position", v(position.to_string())),
+            ("email", v(email.to_string())),
+            ("nationality", v(nationality_of(sending).to_string())),
+            ("themes", v(themes)),
+            ("start", v(start.to_string())),
+            ("end", v(end.to_string())),
+            ("nominator", v(db::rid("user", &users["nominator"]))),
+            ("coordinator", v(db::rid("user", &users["coordinator"]))),
+        ],
+    )
+    .await?;
+    Ok(key)
+}
+
+fn officer_email(officer: &str) -> String {
+    format!("{}@officer.example", officer.to_lowercase().replace([' ', '\''], "."))
+}
+
 async fn seed_nominations(
     tx: &Tx,
     agencies: &std::collections::HashMap<&str, String>,
     themes: &[String],
     users: &std::collections::HashMap<&str, String>,
 ) -> Result<(), AppError> {
-    let nominator = db::rid("user", &users["nominator"]);
-    let coordinator = db::rid("user", &users["coordinator"]);
     for (i, (sending, officer, position, host, state, theme_idx, start, end)) in NOMINATIONS.iter().enumerate() {
-        let key = db::new_key();
-        let email = format!("{}@officer.example", officer.to_lowercase().replace([' ', '\''], "."));
-        tx.run(
-            "CREATE $id SET reference = $reference, state = $state, sending_agency = $sending, host_agency = $host,
-                officer_name = $officer, position = $position, work_email = $email, nationality = $nationality,
-                languages = 'English', expertise = 'Border and migration management', themes = $themes,
-                start_date = $start, end_date = $end,
-                objectives = 'Strengthen information sharing on irregular migration between the sending agency and the host.',
-                justification = 'Builds on the regional strategy and the current priorities of the agency.',
-                created_by = $nominator, created_at = $now, updated_at = $now,
-                submitted_at = IF $state = 'draft' THEN NONE ELSE $now END;
-             IF $state != 'draft' {
-                CREATE nomination_event SET nomination = $id, at = $now, actor = $nominator, actor_label = 'Demo nominator',
-                    kind = 'submit', from_state = 'draft', to_state = 'submitted';
-             };
-             IF $state NOT IN ['draft', 'submitted', 'withdrawn'] {
-                CREATE nomination_event SET nomination = $id, at = $now + 1s, actor = $coordinator, actor_label = 'Kanya Srisuk (RSO coordinator)',
-                    kind = IF $state = 'under_review' THEN 'start_review' ELSE $state END, from_state = 'submitted', to_state = $state,
-                    message = IF $state IN ['changes_requested', 'rejected'] THEN 'Please add the endorsement letter from the head of agency.' ELSE NONE END;
-             };",
-            vec![
-                ("id", v(db::rid("nomination", &key))),
-                ("reference", v(format!("NOM-2026-DEMO{}", i + 1))),
-                ("state", v(state.to_string())),
-                ("sending", v(db::rid("agency", &agencies[sending]))),
-                ("host", v(db::rid("agency", &agencies[host]))),
-                ("officer", v(officer.to_string())),
-                ("position", v(position.to_string())),
-                ("email", v(email.clone())),
-                ("nationality", v(nationality_of(sending).to_string())),
-                ("themes", v(theme_idx.iter().map(|t| db::rid("theme", &themes[*t])).collect::<Vec<_>>())),
-                ("start", v(start.to_string())),
-                ("end", v(end.to_string())),
-                ("nominator", v(nominator.clone())),
-                ("coordinator", v(coordinator.clone())),
-            ],
+        let email = officer_email(officer);
+        let theme_ids = theme_idx.iter().map(|t| db::rid("theme", &themes[*t])).collect::<Vec<_>>();
+        let key = create_nomination(
+            tx,
+            &format!("NOM-2026-DEMO{}", i + 1),
+            (sending, officer, position, host, state),
+            theme_ids,
+            (start, end),
+            &email,
+            agencies,
+            users,
         )
         .await?;
         if *state == "approved" {
             tx.run(
                 "CREATE placement SET nomination = $id, state = 'planned', officer_name = $officer, officer_email = $email,
                     sending_agency = $sending, host_agency = $host, supervisor_name = 'RSO Programme Manager',
-                    supervisor_email = 'programme@rso.example', start_date = $start, end_date = $end,
+                    supervisor_email = 'programme@rso.example', start_date = $start, end_date = $end, original_end = $end,
                     objectives = 'Strengthen information sharing on irregular migration.', themes = [], created_at = $now",
                 vec![
                     ("id", v(db::rid("nomination", &key))),
@@ -263,6 +292,278 @@ async fn seed_nominations(
             )
             .await?;
         }
+    }
+    Ok(())
+}
+
+/// What happened to a demo placement, relative to the demo's today (days).
+enum Story {
+    /// Starts in the future.
+    Planned,
+    /// Started, still running.
+    Active,
+    /// Started and extended to these ends, in order.
+    Extended(&'static [i64]),
+    /// Started and ended early on this day.
+    EndedEarly(i64),
+    /// Cancelled before its start.
+    Cancelled,
+    /// Ran its whole period.
+    Completed,
+}
+
+/// A demo placement, with dates as days from the demo's today.
+struct DemoPlacement {
+    sending: &'static str,
+    officer: &'static str,
+    /// The officer's work e-mail, when not derived from the name.
+    email: Option<&'static str>,
+    host: &'static str,
+    start: i64,
+    end: i64,
+    story: Story,
+}
+
+/// Together: every state, one extended twice (the demo secondee's), one ended early, one
+/// cancelled, one overlapping pair (Hoang Van Nam).
+const PLACEMENTS: &[DemoPlacement] = &[
+    DemoPlacement {
+        sending: "Department of Immigration and Emigration",
+        officer: "Dilini Jayasuriya",
+        email: Some("secondee@demo.hub"),
+        host: "Regional Support Office, Bangkok",
+        start: -120,
+        end: 30,
+        story: Story::Extended(&[90, 150]),
+    },
+    DemoPlacement {
+        sending: "Department of Immigration and Emigration",
+        officer: "Kasun Bandara",
+        email: None,
+        host: "Regional Support Office, Bangkok",
+        start: -200,
+        end: 60,
+        story: Story::EndedEarly(-10),
+    },
+    DemoPlacement {
+        sending: "Directorate General of Immigration",
+        officer: "Siti Rahayu",
+        email: None,
+        host: "Immigration Bureau",
+        start: 40,
+        end: 220,
+        story: Story::Cancelled,
+    },
+    DemoPlacement {
+        sending: "Ministry of Foreign Affairs",
+        officer: "Ahmad Faizal",
+        email: None,
+        host: "Regional Support Office, Bangkok",
+        start: -400,
+        end: -40,
+        story: Story::Completed,
+    },
+    DemoPlacement {
+        sending: "Department of Immigration and Emigration",
+        officer: "Chamari Silva",
+        email: None,
+        host: "Regional Support Office, Bangkok",
+        start: 10,
+        end: 190,
+        story: Story::Planned,
+    },
+    DemoPlacement {
+        sending: "Immigration Bureau",
+        officer: "Wanida Chaiyasit",
+        email: None,
+        host: "Directorate General of Immigration",
+        start: -150,
+        end: 20,
+        story: Story::Active,
+    },
+    DemoPlacement {
+        sending: "Immigration Department, Ministry of Public Security",
+        officer: "Hoang Van Nam",
+        email: None,
+        host: "Regional Support Office, Bangkok",
+        start: -60,
+        end: 120,
+        story: Story::Active,
+    },
+    DemoPlacement {
+        sending: "Immigration Department, Ministry of Public Security",
+        officer: "Hoang Van Nam",
+        email: None,
+        host: "Immigration Bureau",
+        start: 90,
+        end: 270,
+        story: Story::Planned,
+    },
+];
+
+/// One row of a demo placement's history.
+#[derive(Default)]
+struct DemoEvent {
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    kind: &'static str,
+    from: &'static str,
+    to: &'static str,
+    old_end: Option<String>,
+    new_end: Option<String>,
+    reason: Option<&'static str>,
+}
+
+/// The demo's placements in motion, with their history, as the scheduler and a coordinator
+/// would have left them by `today`.
+async fn seed_placements(
+    tx: &Tx,
+    today: chrono::NaiveDate,
+    agencies: &std::collections::HashMap<&str, String>,
+    themes: &[String],
+    users: &std::collections::HashMap<&str, String>,
+) -> Result<(), AppError> {
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    for (i, DemoPlacement { sending, officer, email, host, start, end, story }) in PLACEMENTS.iter().enumerate() {
+        let email = email.map(str::to_string).unwrap_or_else(|| officer_email(officer));
+        let (start, original_end) = (day(*start), day(*end));
+        let nomination = create_nomination(
+            tx,
+            &format!("NOM-2026-PLC{}", i + 1),
+            (sending, officer, "Immigration Officer", host, "approved"),
+            vec![db::rid("theme", &themes[i % themes.len()])],
+            (&start, &original_end),
+            &email,
+            agencies,
+            users,
+        )
+        .await?;
+        let started = !matches!(story, Story::Planned | Story::Cancelled);
+        let (state, current_end, early_end, reason) = match story {
+            Story::Planned => ("planned", original_end.clone(), None, None),
+            Story::Active => ("active", original_end.clone(), None, None),
+            Story::Extended(ends) => ("active", day(*ends.last().unwrap_or(end)), None, None),
+            Story::EndedEarly(last) => {
+                ("terminated", original_end.clone(), Some(day(*last)), Some("Recalled by the sending agency."))
+            }
+            Story::Cancelled => {
+                ("terminated", original_end.clone(), Some(day(-1)), Some("The officer withdrew before travel."))
+            }
+            Story::Completed => ("completed", original_end.clone(), None, None),
+        };
+        let placement = db::rid("placement", &db::new_key());
+        let secondee = users.get("secondee").filter(|_| email == "secondee@demo.hub").map(|k| db::rid("user", k));
+        let extensions = if let Story::Extended(ends) = story { ends.len() as i64 } else { 0 };
+        tx.run(
+            "CREATE $placement SET nomination = $nomination, state = $state, officer_name = $officer, officer_email = $email,
+                sending_agency = $sending, host_agency = $host, supervisor_name = 'Somchai Wongsa',
+                supervisor_email = 'host@demo.hub', start_date = $start, end_date = $current_end, original_end = $original_end,
+                actual_start = $actual_start, early_end = $early_end, end_reason = $reason, extensions = $extensions,
+                objectives = 'Strengthen information sharing on irregular migration.', themes = [], secondee = $secondee,
+                created_at = $now, updated_at = $now, reminders_from = $start_of_story;",
+            vec![
+                ("placement", v(placement.clone())),
+                ("nomination", v(db::rid("nomination", &nomination))),
+                ("state", v(state.to_string())),
+                ("officer", v(officer.to_string())),
+                ("email", v(email.clone())),
+                ("sending", v(db::rid("agency", &agencies[sending]))),
+                ("host", v(db::rid("agency", &agencies[host]))),
+                ("start", v(start.clone())),
+                ("current_end", v(current_end)),
+                ("original_end", v(original_end.clone())),
+                ("actual_start", v(started.then(|| start.clone()))),
+                ("early_end", v(early_end.clone())),
+                ("reason", v(reason.map(str::to_string))),
+                ("extensions", v(extensions)),
+                ("secondee", v(secondee)),
+                ("start_of_story", v(day(-400))),
+            ],
+        )
+        .await?;
+        // Each event on the day it would have happened, in the morning in Bangkok.
+        let at = |offset: i64| (today + chrono::Duration::days(offset)).and_hms_opt(2, 0, 0).map(|t| t.and_utc());
+        let starts = PLACEMENTS[i].start;
+        let mut events = Vec::new();
+        if started {
+            events.push(DemoEvent {
+                at: at(starts),
+                kind: "started",
+                from: "planned",
+                to: "active",
+                ..Default::default()
+            });
+        }
+        match story {
+            Story::Extended(ends) => {
+                let mut old = original_end.clone();
+                for (n, end) in ends.iter().enumerate() {
+                    let new = day(*end);
+                    events.push(DemoEvent {
+                        at: at(starts + 30 * (n as i64 + 1)),
+                        kind: "extended",
+                        from: "active",
+                        to: "active",
+                        old_end: Some(old),
+                        new_end: Some(new.clone()),
+                        reason: Some("The host asked to continue the project work."),
+                    });
+                    old = new;
+                }
+            }
+            Story::EndedEarly(last) => {
+                events.push(DemoEvent {
+                    at: at(last - 20),
+                    kind: "early_end",
+                    from: "active",
+                    to: "active",
+                    old_end: Some(original_end.clone()),
+                    new_end: early_end.clone(),
+                    reason,
+                });
+                events.push(DemoEvent {
+                    at: at(last + 1),
+                    kind: "ended_early",
+                    from: "active",
+                    to: "terminated",
+                    ..Default::default()
+                });
+            }
+            Story::Cancelled => events.push(DemoEvent {
+                at: at(-5),
+                kind: "cancelled",
+                from: "planned",
+                to: "terminated",
+                reason,
+                ..Default::default()
+            }),
+            Story::Completed => events.push(DemoEvent {
+                at: at(*end + 1),
+                kind: "completed",
+                from: "active",
+                to: "completed",
+                ..Default::default()
+            }),
+            Story::Planned | Story::Active => {}
+        }
+        for event in events {
+            tx.run(
+                "CREATE placement_event SET placement = $placement, at = $at ?? $now, actor = NONE,
+                    actor_label = 'Secondment Hub (demo data)', kind = $kind, from_state = $from, to_state = $to,
+                    old_end = $old_end, new_end = $new_end, reason = $why",
+                vec![
+                    ("placement", v(placement.clone())),
+                    ("at", v(event.at)),
+                    ("kind", v(event.kind.to_string())),
+                    ("from", v(event.from.to_string())),
+                    ("to", v(event.to.to_string())),
+                    ("old_end", v(event.old_end)),
+                    ("new_end", v(event.new_end)),
+                    ("why", v(event.reason.map(str::to_string))),
+                ],
+            )
+            .await?;
+        }
+        crate::placements::service::recheck_overlaps(tx, &email).await?;
     }
     Ok(())
 }
@@ -286,6 +587,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<bool, AppError> {
     }
 
     let hashes = &hashes;
+    let today = state.clock.today();
     db::transact(state, |tx| async move {
         let system = Actor::system();
         let mut member_keys = std::collections::HashMap::new();
@@ -367,7 +669,8 @@ pub async fn seed_if_empty(state: &AppState) -> Result<bool, AppError> {
             audit::record(&tx, &system, "seeded", "user", &key, None, None).await?;
             user_keys.insert(*role, key);
         }
-        seed_nominations(&tx, &agency_keys, &theme_keys, &user_keys).await
+        seed_nominations(&tx, &agency_keys, &theme_keys, &user_keys).await?;
+        seed_placements(&tx, today, &agency_keys, &theme_keys, &user_keys).await
     })
     .await?;
     tracing::info!("demo data seeded");

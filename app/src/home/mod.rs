@@ -129,6 +129,7 @@ pub fn HomePage() -> impl IntoView {
                             })}
                             <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
                             {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role/> })}
+                            {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
                             {(!data.counts.is_empty()).then(|| view! {
                                 <section class="section" aria-labelledby="ref-heading">
                                     <h2 id="ref-heading">"Reference data"</h2>
@@ -139,7 +140,7 @@ pub fn HomePage() -> impl IntoView {
                                     </ul>
                                 </section>
                             })}
-                            {(data.counts.is_empty() && !matches!(data.user.role, Role::Nominator)).then(|| view! {
+                            {(data.user.role == Role::Donor).then(|| view! {
                                 <section class="section">
                                     <p class="empty">"Nothing needs your attention yet. Your work will appear here as the programme runs."</p>
                                 </section>

@@ -20,6 +20,9 @@ pub struct Outgoing<'a> {
     /// A secret the mail must carry (the token of an invitation or reset link). It is kept
     /// apart from the stored text, put in only when sending, and erased once sent.
     pub secret: Option<String>,
+    /// Not to be sent before this instant (a reminder at 08:00 where its recipient is); `None`
+    /// sends at once.
+    pub not_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Stands for the secret in stored subjects, bodies and links.
@@ -51,7 +54,7 @@ pub async fn enqueue(tx: &Tx, public_url: &str, mail: Outgoing<'_>) -> Result<()
             id: $id, event: $event_kind, record_table: $table, record_key: $key, link: $link,
             recipient_email: $email, recipient_name: $name, language: $language,
             subject: $subject, text_body: $text, html_body: $html,
-            secret: $secret, state: 'pending', attempts: 0, next_attempt_at: $now, created_at: $now
+            secret: $secret, state: 'pending', attempts: 0, next_attempt_at: $not_before ?? $now, created_at: $now
         }",
         vec![
             ("id", v(db::rid("notification", &key))),
@@ -60,6 +63,7 @@ pub async fn enqueue(tx: &Tx, public_url: &str, mail: Outgoing<'_>) -> Result<()
             ("key", v(mail.record_key.to_string())),
             ("link", v(link)),
             ("secret", v(mail.secret)),
+            ("not_before", v(mail.not_before)),
             ("email", v(mail.recipient.email.clone())),
             ("name", v(mail.recipient.name.clone())),
             ("language", v(mail.recipient.language.clone())),

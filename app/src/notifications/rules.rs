@@ -19,10 +19,12 @@ pub enum EventKind {
     PlacementExtended,
     PlacementEndedEarly,
     PlacementCancelled,
+    PlacementStartsSoon,
+    PlacementEndsSoon,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 12] = [
         EventKind::Invitation,
         EventKind::PasswordReset,
         EventKind::NominationSubmitted,
@@ -33,6 +35,8 @@ impl EventKind {
         EventKind::PlacementExtended,
         EventKind::PlacementEndedEarly,
         EventKind::PlacementCancelled,
+        EventKind::PlacementStartsSoon,
+        EventKind::PlacementEndsSoon,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,8 @@ impl EventKind {
             EventKind::PlacementExtended => "placement_extended",
             EventKind::PlacementEndedEarly => "placement_ended_early",
             EventKind::PlacementCancelled => "placement_cancelled",
+            EventKind::PlacementStartsSoon => "placement_starts_soon",
+            EventKind::PlacementEndsSoon => "placement_ends_soon",
         }
     }
 
@@ -62,6 +68,8 @@ impl EventKind {
             EventKind::PlacementExtended => "Placement extended",
             EventKind::PlacementEndedEarly => "Placement ended early",
             EventKind::PlacementCancelled => "Placement cancelled",
+            EventKind::PlacementStartsSoon => "Placement starts soon",
+            EventKind::PlacementEndsSoon => "Placement ends soon",
         }
     }
 

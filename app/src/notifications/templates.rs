@@ -50,6 +50,8 @@ impl NominationMail {
             EventKind::PlacementExtended => "Placement extended",
             EventKind::PlacementEndedEarly => "Placement ending early",
             EventKind::PlacementCancelled => "Placement cancelled",
+            EventKind::PlacementStartsSoon => "Placement starts soon",
+            EventKind::PlacementEndsSoon => "Placement ends soon",
             _ => "Nomination update",
         };
         header_text(&format!("{what} {} – {}", self.reference, self.officer), 200)
@@ -74,6 +76,8 @@ impl NominationMail {
             EventKind::PlacementExtended => "The Regional Support Office has extended this placement. The period below is the new one.".into(),
             EventKind::PlacementEndedEarly => "The Regional Support Office has ended this placement early. The period below ends on its last day.".into(),
             EventKind::PlacementCancelled => "The Regional Support Office has cancelled this placement before it started.".into(),
+            EventKind::PlacementStartsSoon => "This placement starts soon. Please check that travel, accommodation and the officer's arrival are arranged.".into(),
+            EventKind::PlacementEndsSoon => "This placement is coming to its end. Please plan the handover, the officer's return and the end-of-placement report.".into(),
             _ => String::new(),
         }
     }

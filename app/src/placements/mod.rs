@@ -2,17 +2,21 @@
 //! extended or ended early by a coordinator (with the e-mails to both agencies), and ends.
 //! `rules.rs` holds the lifecycle as one pure function; `service.rs` (server only) applies it in
 //! transactions with history, audit, overlaps and mail; `scheduler.rs` makes the daily moves
-//! (start, end) exactly once; `pages.rs` shows a placement and its forms.
+//! (start, end) and queues the reminders (`reminders.rs` says which are owed) exactly once; `pages.rs` shows a placement and its forms.
 
 pub mod pages;
 pub mod rules;
+pub mod timeline;
+
+#[cfg(feature = "ssr")]
+pub mod reminders;
 
 #[cfg(feature = "ssr")]
 pub mod scheduler;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{PlacementPage, PlacementsPage};
+pub use pages::{PlacementPage, PlacementsPage, TimelinePage};
 pub use rules::PlacementState;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -42,6 +46,11 @@ pub struct PlacementView {
     pub history: Vec<PlacementEvent>,
     /// Whether the caller may extend, end or cancel it (a coordinator, while it is open).
     pub can_act: bool,
+    /// The secondee's account: none yet, invited, or able to sign in.
+    pub secondee: SecondeeAccount,
+    /// A coordinator may (re-)invite the secondee: the placement is open and its secondee
+    /// cannot sign in yet.
+    pub can_invite: bool,
 }
 
 /// A placement in the list.
@@ -98,6 +107,66 @@ pub struct PlacementActionForm {
     pub reason: String,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SecondeeAccount {
+    None,
+    Invited,
+    Active,
+    Disabled,
+}
+
+impl SecondeeAccount {
+    pub fn label(self) -> &'static str {
+        match self {
+            SecondeeAccount::None => "No account yet",
+            SecondeeAccount::Invited => "Invited; has not signed in yet",
+            SecondeeAccount::Active => "Can sign in",
+            SecondeeAccount::Disabled => "Account disabled",
+        }
+    }
+}
+
+/// The placements drawn on the timeline, within the window and the list's filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineData {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub today: NaiveDate,
+    pub rows: Vec<PlacementSummary>,
+    /// More placements matched than are drawn.
+    pub truncated: bool,
+    /// RSO staff, who may filter by agency and theme.
+    pub staff: bool,
+}
+
+#[server(endpoint = "placements/timeline")]
+pub async fn placement_timeline(#[server(flatten)] query: crate::listing::ListQuery) -> Result<TimelineData, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
+    crate::api::answer(service::timeline(&user, &query).await)
+}
+
+/// The placements block of a home page (see `service::overview`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacementsAtGlance {
+    pub today: NaiveDate,
+    /// Planned and active placements, soonest start first.
+    pub current: Vec<PlacementSummary>,
+    /// Planned placements starting within 30 days.
+    pub starting: Vec<PlacementSummary>,
+    /// Active placements whose last day is within 30 days.
+    pub ending: Vec<PlacementSummary>,
+    /// RSO staff: how many placements are in each state.
+    pub counts: Vec<(PlacementState, u64)>,
+    /// RSO staff: open placements whose dates overlap another of the same officer.
+    pub overlaps: Vec<PlacementSummary>,
+}
+
+#[server(endpoint = "placements/overview")]
+pub async fn placement_overview() -> Result<PlacementsAtGlance, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
+    crate::api::answer(service::overview(&user).await)
+}
+
 #[server(endpoint = "placements/list")]
 pub async fn list_placements(#[server(flatten)] query: crate::listing::ListQuery) -> Result<PlacementList, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
@@ -128,6 +197,14 @@ pub async fn extend_placement(#[server(flatten)] form: PlacementActionForm) -> R
 #[server(endpoint = "placements/end-early")]
 pub async fn end_placement_early(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
     coordinator_move("end_early", form).await
+}
+
+#[server(endpoint = "placements/invite-secondee")]
+pub async fn invite_secondee(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
+    use crate::auth::{guard, Role};
+    let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
+    let result = service::invite_secondee(&user, &form).await;
+    crate::api::finish(result, &form)
 }
 
 #[server(endpoint = "placements/cancel")]

@@ -4,7 +4,7 @@
 //! the audit entry, re-checks the officer's overlaps, queues the e-mails and calls the one
 //! carry-through hook where report re-planning and commitment checks will plug in.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::rules::{self, Dates, Move, PlacementState};
@@ -19,10 +19,13 @@ use crate::notifications::templates::{MailContent, NominationMail};
 use crate::notifications::EventKind;
 use crate::state::AppState;
 
-const FIELDS: &str = "id, state, officer_name, officer_email, sending_agency AS sending_agency_id,
+pub const FIELDS: &str = "id, state, officer_name, officer_email, sending_agency AS sending_agency_id,
     sending_agency.name AS sending_agency, host_agency AS host_agency_id, host_agency.name AS host_agency,
     supervisor_name, supervisor_email, start_date, end_date, original_end, actual_start, early_end, end_reason,
-    overlap, objectives, nomination AS nomination_id, nomination.reference ?? '' AS nomination_reference";
+    overlap, objectives, nomination AS nomination_id, nomination.reference ?? '' AS nomination_reference,
+    sending_agency.time_zone AS sending_zone, host_agency.time_zone AS host_zone, reminders_from,
+    created_at, secondee AS secondee_id, secondee.disabled AS secondee_disabled,
+    secondee.password_hash != NONE AS secondee_active";
 
 #[derive(Debug, SurrealValue)]
 pub struct Row {
@@ -46,6 +49,13 @@ pub struct Row {
     objectives: String,
     nomination_id: RecordId,
     nomination_reference: String,
+    sending_zone: Option<String>,
+    host_zone: Option<String>,
+    reminders_from: Option<String>,
+    created_at: Option<DateTime<Utc>>,
+    secondee_id: Option<RecordId>,
+    secondee_disabled: Option<bool>,
+    secondee_active: Option<bool>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -87,7 +97,7 @@ fn stored_dates(
 }
 
 impl Row {
-    fn dates(&self) -> Result<Dates, AppError> {
+    pub fn dates(&self) -> Result<Dates, AppError> {
         stored_dates(
             &self.start_date,
             &self.end_date,
@@ -103,6 +113,16 @@ impl Row {
 
     pub fn state(&self) -> Result<PlacementState, AppError> {
         stored_state(&self.state)
+    }
+
+    /// The office date on which the dates were last set: a reminder window open before it
+    /// sends nothing. Placements made before this was kept count from their creation.
+    pub fn reminders_from(&self, clock: &crate::clock::Clock) -> Result<NaiveDate, AppError> {
+        match (&self.reminders_from, self.created_at) {
+            (Some(text), _) => stored_date(text),
+            (None, Some(at)) => Ok(clock.office_date(at)),
+            (None, None) => Ok(NaiveDate::MIN),
+        }
     }
 }
 
@@ -158,6 +178,13 @@ fn view(user: &CurrentUser, row: Row, events: Vec<EventRow>) -> Result<Placement
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     let open = matches!(state, PlacementState::Planned | PlacementState::Active);
+    let secondee = match (&row.secondee_id, row.secondee_disabled, row.secondee_active) {
+        (None, _, _) => super::SecondeeAccount::None,
+        (Some(_), Some(true), _) => super::SecondeeAccount::Disabled,
+        (Some(_), _, Some(true)) => super::SecondeeAccount::Active,
+        (Some(_), _, _) => super::SecondeeAccount::Invited,
+    };
+    let staff = user.role == Role::Coordinator;
     Ok(PlacementView {
         id: db::key(&row.id),
         state,
@@ -174,7 +201,9 @@ fn view(user: &CurrentUser, row: Row, events: Vec<EventRow>) -> Result<Placement
         nomination_id: db::key(&row.nomination_id),
         nomination_reference: row.nomination_reference,
         history,
-        can_act: user.role == Role::Coordinator && open,
+        can_act: staff && open,
+        can_invite: staff && open && secondee != super::SecondeeAccount::Active,
+        secondee,
     })
 }
 
@@ -301,7 +330,8 @@ pub async fn apply(
     let mut r = tx
         .run(
             "UPDATE $id SET state = $to, actual_start = $actual_start, end_date = $current_end, early_end = $early_end,
-                end_reason = $end_reason, extensions = (extensions ?? 0) + $extended, updated_at = $now
+                end_reason = $end_reason, extensions = (extensions ?? 0) + $extended, updated_at = $now,
+                reminders_from = $rearmed ?? reminders_from
              WHERE state = $from RETURN VALUE id;
              CREATE $event SET placement = $id, at = $now, actor = $actor, actor_label = $label, kind = $kind,
                 from_state = $from, to_state = $to, old_end = $old_end, new_end = $new_end, reason = $reason;",
@@ -321,6 +351,8 @@ pub async fn apply(
                 ("new_end", v(text(new_end))),
                 ("reason", v(reason.clone())),
                 ("extended", v(i64::from(matches!(action, Move::Extend { .. })))),
+                // A new end re-arms the end reminder from today (see `reminders`).
+                ("rearmed", v(new_end.map(|_| today.to_string()))),
             ],
         )
         .await?;
@@ -345,7 +377,9 @@ pub async fn apply(
     if let Some(event) = event {
         let last = after.dates.early_end.unwrap_or(after.dates.current_end);
         let period = crate::ui::format::period(after.dates.actual_start.unwrap_or(dates.planned_start), last);
-        tell_agencies(tx, state, row, event, &event_key, &period, reason.as_deref()).await?;
+        let notice =
+            Notice { event, record: ("placement_event", &event_key), period, message: reason.clone(), opens: None };
+        tell_agencies(tx, state, row, &notice).await?;
     }
     carry_through(tx, row, &dates, &after.dates).await?;
     Ok(after.state)
@@ -358,42 +392,162 @@ async fn carry_through(_tx: &Tx, _row: &Row, _before: &Dates, _after: &Dates) ->
     Ok(())
 }
 
-/// The e-mail of the brief's table for an extension, early end or cancellation: the sending
-/// and the host agencies' contacts (and, with funding, the donor's).
-async fn tell_agencies(
+/// An e-mail to a placement's two agencies: what, about which record, and (for a reminder) the
+/// day its window opens, so that it goes out at 08:00 where each agency is.
+pub struct Notice<'a> {
+    pub event: EventKind,
+    pub record: (&'static str, &'a str),
+    pub period: String,
+    pub message: Option<String>,
+    pub opens: Option<NaiveDate>,
+}
+
+/// Queues `notice` to the notification contacts of the sending and the host agency (and, with
+/// funding, the donor's).
+pub async fn tell_agencies(tx: &Tx, state: &AppState, row: &Row, notice: &Notice<'_>) -> Result<(), AppError> {
+    let key = db::key(&row.id);
+    let agencies = [(&row.sending_agency_id, &row.sending_zone), (&row.host_agency_id, &row.host_zone)];
+    for (agency, zone) in agencies {
+        let not_before = notice.opens.map(|opens| {
+            let zone = zone
+                .as_deref()
+                .and_then(|name| crate::clock::Clock::parse_zone(name).ok())
+                .unwrap_or_else(|| state.clock.zone());
+            super::reminders::send_time(opens, zone, state.clock.now())
+        });
+        for recipient in &recipients::agency_contacts(tx, &db::key(agency)).await? {
+            let content = MailContent::Nomination(NominationMail {
+                event: notice.event,
+                name: recipient.name.clone(),
+                reference: row.nomination_reference.clone(),
+                officer: row.officer_name.clone(),
+                sending_agency: row.sending_agency.clone(),
+                host_agency: row.host_agency.clone(),
+                period: notice.period.clone(),
+                message: notice.message.clone(),
+                link: format!("{}/placements/{key}", state.settings.public_url),
+            });
+            let outgoing = Outgoing {
+                record_table: notice.record.0,
+                record_key: notice.record.1,
+                recipient,
+                content,
+                link_path: format!("/placements/{key}"),
+                secret: None,
+                not_before,
+            };
+            outbox::enqueue(tx, &state.settings.public_url, outgoing).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What became of the secondee's account when a placement was linked to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondeeLink {
+    /// A new account, or one that never chose a password: an invitation was queued.
+    Invited,
+    /// An account that can already sign in: linked, nothing sent.
+    Linked,
+    /// A disabled secondee account: linked, not invited (an admin enables it first).
+    Disabled,
+    /// The address belongs to an account of another role, which is left as it is.
+    OtherRole,
+}
+
+impl SecondeeLink {
+    pub fn notice(self, email: &str) -> String {
+        match self {
+            SecondeeLink::Invited => format!("An invitation to sign in as the secondee was e-mailed to {email}."),
+            SecondeeLink::Linked => format!("{email} already has a secondee account and can sign in."),
+            SecondeeLink::Disabled => format!("The secondee account of {email} is disabled; an admin can enable it."),
+            SecondeeLink::OtherRole => {
+                format!("{email} belongs to an account of another role, so no secondee account was made.")
+            }
+        }
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+struct AccountRow {
+    id: RecordId,
+    role: String,
+    disabled: bool,
+    can_sign_in: bool,
+}
+
+/// Makes or links the `secondee` account of the officer's work e-mail for `placement`, and
+/// queues the existing invitation mail when the account cannot sign in yet. Runs in `tx`, so
+/// the account, the link, the audit entry and the mail are written together.
+pub async fn link_secondee(
     tx: &Tx,
     state: &AppState,
-    row: &Row,
-    event: EventKind,
-    event_key: &str,
-    period: &str,
-    reason: Option<&str>,
-) -> Result<(), AppError> {
-    let key = db::key(&row.id);
-    let mut told = recipients::agency_contacts(tx, &db::key(&row.sending_agency_id)).await?;
-    told.extend(recipients::agency_contacts(tx, &db::key(&row.host_agency_id)).await?);
-    for recipient in &told {
-        let content = MailContent::Nomination(NominationMail {
-            event,
-            name: recipient.name.clone(),
-            reference: row.nomination_reference.clone(),
-            officer: row.officer_name.clone(),
-            sending_agency: row.sending_agency.clone(),
-            host_agency: row.host_agency.clone(),
-            period: period.to_string(),
-            message: reason.map(str::to_string),
-            link: format!("{}/placements/{key}", state.settings.public_url),
-        });
-        let outgoing = Outgoing {
-            record_table: "placement_event",
-            record_key: event_key,
-            recipient,
-            content,
-            link_path: format!("/placements/{key}"),
-            secret: None,
-        };
-        outbox::enqueue(tx, &state.settings.public_url, outgoing).await?;
+    inviter: &CurrentUser,
+    placement: &RecordId,
+    officer: (&str, &str),
+    sending_agency: &RecordId,
+) -> Result<SecondeeLink, AppError> {
+    let (name, email) = (officer.0, officer.1.trim().to_lowercase());
+    let mut r = tx
+        .run(
+            "SELECT id, role, disabled, password_hash != NONE AS can_sign_in FROM user WHERE email = $email LIMIT 1",
+            vec![("email", v(email.clone()))],
+        )
+        .await?;
+    let existing: Vec<AccountRow> = r.take(0).map_err(db::fail("secondee account decode"))?;
+    let (user, link) = match existing.into_iter().next() {
+        Some(account) if account.role != Role::Secondee.as_str() => return Ok(SecondeeLink::OtherRole),
+        Some(account) if account.disabled => (account.id, SecondeeLink::Disabled),
+        Some(account) if account.can_sign_in => (account.id, SecondeeLink::Linked),
+        Some(account) => (account.id, SecondeeLink::Invited),
+        None => {
+            let user = db::rid("user", &db::new_key());
+            tx.run(
+                "CREATE $user SET email = $email, name = $name, role = 'secondee', agency = $agency,
+                    disabled = false, created_at = $now",
+                vec![
+                    ("user", v(user.clone())),
+                    ("email", v(email.clone())),
+                    ("name", v(name.to_string())),
+                    ("agency", v(sending_agency.clone())),
+                ],
+            )
+            .await?;
+            let snapshot = serde_json::json!({ "email": email, "role": "secondee", "placement": db::key(placement) });
+            audit::record(tx, &Actor::user(inviter), "created", "user", &db::key(&user), None, Some(&snapshot)).await?;
+            (user, SecondeeLink::Invited)
+        }
+    };
+    tx.run(
+        "UPDATE $placement SET secondee = $user",
+        vec![("placement", v(placement.clone())), ("user", v(user.clone()))],
+    )
+    .await?;
+    if link == SecondeeLink::Invited {
+        crate::auth::accounts::service::queue_invitation(tx, state, inviter, &user, &email, name, Role::Secondee)
+            .await?;
+        audit::record(tx, &Actor::user(inviter), "invited", "user", &db::key(&user), None, None).await?;
     }
+    Ok(link)
+}
+
+/// A coordinator's "invite secondee": makes or links the account and (re-)sends the invitation.
+#[tracing::instrument(skip_all, fields(user = %user.id, placement = %form.id))]
+pub async fn invite_secondee(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let state_ref = &state;
+    let (key, email, link) = db::transact(&state, |tx| async move {
+        let (row, _) = load_in(&tx, user, &form.id).await?;
+        if !matches!(row.state()?, PlacementState::Planned | PlacementState::Active) {
+            return Err(AppError::Conflict("This placement has ended; its secondee is not invited any more.".into()));
+        }
+        let officer = (row.officer_name.as_str(), row.officer_email.as_str());
+        let link = link_secondee(&tx, state_ref, user, &row.id, officer, &row.sending_agency_id).await?;
+        Ok((db::key(&row.id), row.officer_email.clone(), link))
+    })
+    .await?;
+    state.wake_mailer();
+    crate::api::done(&link.notice(&email), &format!("/placements/{key}"));
     Ok(())
 }
 
@@ -518,36 +672,30 @@ impl TryFrom<SummaryRow> for super::PlacementSummary {
     }
 }
 
+/// The placements `user` may list: all for RSO staff, the agency's for its nominators (sent) and
+/// hosts (hosted), their own for a secondee, none for a donor (until funding).
+fn scoped(user: &CurrentUser) -> Result<crate::resource::store::ListSql, AppError> {
+    let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
+    let all = crate::resource::store::ListSql::new("placement", LIST_FIELDS, SORTS);
+    Ok(match user.role {
+        Role::Admin | Role::Coordinator => all,
+        Role::Nominator => all.filter("sending_agency = $scope", "scope", v(agency.ok_or(AppError::Forbidden)?)),
+        Role::Host => all.filter("host_agency = $scope", "scope", v(agency.ok_or(AppError::Forbidden)?)),
+        Role::Secondee => all.filter("officer_email = $scope", "scope", v(user.email.to_lowercase())),
+        Role::Donor => return Err(AppError::Forbidden),
+    })
+}
+
 fn list_query(
     user: &CurrentUser,
     query: &crate::listing::ListQuery,
 ) -> Result<(crate::resource::store::ListSql, crate::listing::ListQuery), AppError> {
-    use crate::resource::store::ListSql;
     let mut query = query.clone();
     if query.sort.is_empty() {
         query.sort = "start".into();
         query.dir = "desc".into();
     }
-    let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
-    let scope = match user.role {
-        Role::Admin | Role::Coordinator => ListSql::new("placement", LIST_FIELDS, SORTS),
-        Role::Nominator => ListSql::new("placement", LIST_FIELDS, SORTS).filter(
-            "sending_agency = $scope",
-            "scope",
-            v(agency.ok_or(AppError::Forbidden)?),
-        ),
-        Role::Host => ListSql::new("placement", LIST_FIELDS, SORTS).filter(
-            "host_agency = $scope",
-            "scope",
-            v(agency.ok_or(AppError::Forbidden)?),
-        ),
-        Role::Secondee => ListSql::new("placement", LIST_FIELDS, SORTS).filter(
-            "officer_email = $scope",
-            "scope",
-            v(user.email.to_lowercase()),
-        ),
-        Role::Donor => return Err(AppError::Forbidden),
-    };
+    let scope = scoped(user)?;
     let key = |text: &str| crate::api::parse_key(text).ok();
     let state = PlacementState::parse(&query.status).map(|s| s.as_str().to_string());
     let (sending, host, theme) = (key(&query.agency), key(&query.host), key(&query.theme));
@@ -616,4 +764,105 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &crate::listing::L
             ]
         }),
     ))
+}
+
+/// How far ahead the home page looks for starts and ends.
+const SOON_DAYS: u64 = 30;
+/// How many placements each list of the home page shows.
+const HOME_ROWS: usize = 12;
+
+/// The placements block of a home page, within the caller's scope: the placements under way,
+/// what starts or ends within [`SOON_DAYS`], and for RSO staff the count by state and the
+/// overlaps.
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+pub async fn overview(user: &CurrentUser) -> Result<super::PlacementsAtGlance, AppError> {
+    let state = AppState::current()?;
+    let today = state.clock.today();
+    let soon = today.checked_add_days(chrono::Days::new(SOON_DAYS)).unwrap_or(today);
+    let (from, to) = (v(today.to_string()), v(soon.to_string()));
+    let sorted = |sort: &str| crate::listing::ListQuery { sort: sort.into(), dir: "asc".into(), ..Default::default() };
+    let summaries = |rows: Vec<SummaryRow>| {
+        rows.into_iter().map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, AppError>>()
+    };
+    let open = "state IN ['planned', 'active']";
+    let current = scoped(user)?.condition(open);
+    let current = summaries(current.first(&state.db, &sorted("start"), HOME_ROWS).await?)?;
+    let starting = scoped(user)?.filter("state = 'planned' AND start_date >= $from", "from", from.clone()).filter(
+        "start_date <= $to",
+        "to",
+        to.clone(),
+    );
+    let starting = summaries(starting.first(&state.db, &sorted("start"), HOME_ROWS).await?)?;
+    let ending = scoped(user)?.filter("state = 'active' AND (early_end ?? end_date) >= $from", "from", from).filter(
+        "(early_end ?? end_date) <= $to",
+        "to",
+        to,
+    );
+    let ending = summaries(ending.first(&state.db, &sorted("end"), HOME_ROWS).await?)?;
+    let staff = matches!(user.role, Role::Admin | Role::Coordinator);
+    let (counts, overlaps) = if staff {
+        let mut counts = Vec::new();
+        for placement_state in PlacementState::ALL {
+            let mut r = state
+                .db
+                .query("SELECT count() AS total FROM placement WHERE state = $state GROUP ALL")
+                .bind(("state", placement_state.as_str().to_string()))
+                .await
+                .and_then(|r| r.check())
+                .map_err(db::fail("placement counts"))?;
+            let total: Option<i64> = r.take((0, "total")).map_err(db::fail("placement counts decode"))?;
+            counts.push((placement_state, total.unwrap_or(0).max(0) as u64));
+        }
+        let overlapping = scoped(user)?.condition("overlap = true").condition(open);
+        (counts, summaries(overlapping.first(&state.db, &sorted("start"), HOME_ROWS).await?)?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(super::PlacementsAtGlance { today, current, starting, ending, counts, overlaps })
+}
+
+/// At most this many placements are drawn on one timeline; the page says when there are more.
+const TIMELINE_LIMIT: usize = 1000;
+/// The longest window a timeline draws.
+const TIMELINE_MAX_YEARS: u32 = 10;
+
+/// The timeline's window from the query, by default from three months back to nine ahead; a
+/// window that runs backwards or spans more than ten years is refused at its field.
+pub fn timeline_window(query: &crate::listing::ListQuery, today: NaiveDate) -> Result<crate::domain::Period, AppError> {
+    use crate::domain::{add_months, Period};
+    query.check()?;
+    let this_month = today.with_day(1).unwrap_or(today);
+    let (from, to) = query.date_range();
+    let from = from.unwrap_or_else(|| this_month.checked_sub_months(chrono::Months::new(3)).unwrap_or(this_month));
+    let to = to.unwrap_or_else(|| add_months(from, 12).pred_opt().unwrap_or(from));
+    let window = Period::new(from, to).map_err(|_| AppError::field("to", "Choose an end on or after the start."))?;
+    if add_months(from, 12 * TIMELINE_MAX_YEARS) <= to {
+        return Err(AppError::field("to", "Choose a window of at most ten years."));
+    }
+    Ok(window)
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+pub async fn timeline(user: &CurrentUser, query: &crate::listing::ListQuery) -> Result<super::TimelineData, AppError> {
+    let state = AppState::current()?;
+    let today = state.clock.today();
+    let window = timeline_window(query, today)?;
+    let mut query = query.clone();
+    query.from = window.start().to_string();
+    query.to = window.end().to_string();
+    query.sort = "start".into();
+    query.dir = "asc".into();
+    let (sql, query) = list_query(user, &query)?;
+    let rows = sql.first::<SummaryRow>(&state.db, &query, TIMELINE_LIMIT + 1).await?;
+    let truncated = rows.len() > TIMELINE_LIMIT;
+    let rows =
+        rows.into_iter().take(TIMELINE_LIMIT).map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(super::TimelineData {
+        from: window.start(),
+        to: window.end(),
+        today,
+        rows,
+        truncated,
+        staff: matches!(user.role, Role::Admin | Role::Coordinator),
+    })
 }

@@ -74,6 +74,66 @@ pub const LANGUAGES: &[(&str, &str)] = &[
     ("fr", "Français"),
 ];
 
+/// The time zones of the region, by IANA name, for agencies' reminders.
+pub const TIME_ZONES: &[(&str, &str)] = &[
+    ("Asia/Kolkata", "India (UTC+05:30)"),
+    ("Asia/Colombo", "Sri Lanka, Colombo (UTC+05:30)"),
+    ("Asia/Kathmandu", "Nepal (UTC+05:45)"),
+    ("Indian/Maldives", "Maldives (UTC+05:00)"),
+    ("Asia/Karachi", "Pakistan (UTC+05:00)"),
+    ("Asia/Dhaka", "Bangladesh (UTC+06:00)"),
+    ("Asia/Thimphu", "Bhutan (UTC+06:00)"),
+    ("Asia/Yangon", "Myanmar (UTC+06:30)"),
+    ("Asia/Bangkok", "Thailand, Cambodia, Laos (UTC+07:00)"),
+    ("Asia/Ho_Chi_Minh", "Viet Nam (UTC+07:00)"),
+    ("Asia/Jakarta", "Indonesia, western (UTC+07:00)"),
+    ("Asia/Makassar", "Indonesia, central (UTC+08:00)"),
+    ("Asia/Jayapura", "Indonesia, eastern (UTC+09:00)"),
+    ("Asia/Kuala_Lumpur", "Malaysia (UTC+08:00)"),
+    ("Asia/Singapore", "Singapore (UTC+08:00)"),
+    ("Asia/Manila", "Philippines (UTC+08:00)"),
+    ("Asia/Brunei", "Brunei (UTC+08:00)"),
+    ("Asia/Shanghai", "China (UTC+08:00)"),
+    ("Asia/Hong_Kong", "Hong Kong (UTC+08:00)"),
+    ("Asia/Ulaanbaatar", "Mongolia (UTC+08:00)"),
+    ("Asia/Dili", "Timor-Leste (UTC+09:00)"),
+    ("Asia/Tokyo", "Japan (UTC+09:00)"),
+    ("Asia/Seoul", "Korea (UTC+09:00)"),
+    ("Pacific/Palau", "Palau (UTC+09:00)"),
+    ("Australia/Perth", "Australia, western (UTC+08:00)"),
+    ("Australia/Darwin", "Australia, northern (UTC+09:30)"),
+    ("Australia/Brisbane", "Australia, Queensland (UTC+10:00)"),
+    ("Australia/Sydney", "Australia, eastern (UTC+10:00, summer +11:00)"),
+    ("Pacific/Port_Moresby", "Papua New Guinea (UTC+10:00)"),
+    ("Pacific/Guadalcanal", "Solomon Islands (UTC+11:00)"),
+    ("Pacific/Efate", "Vanuatu (UTC+11:00)"),
+    ("Pacific/Noumea", "New Caledonia (UTC+11:00)"),
+    ("Pacific/Fiji", "Fiji (UTC+12:00)"),
+    ("Pacific/Tarawa", "Kiribati, Gilbert Islands (UTC+12:00)"),
+    ("Pacific/Majuro", "Marshall Islands (UTC+12:00)"),
+    ("Pacific/Funafuti", "Tuvalu (UTC+12:00)"),
+    ("Pacific/Nauru", "Nauru (UTC+12:00)"),
+    ("Pacific/Auckland", "New Zealand (UTC+12:00, summer +13:00)"),
+    ("Pacific/Tongatapu", "Tonga (UTC+13:00)"),
+    ("Pacific/Apia", "Samoa (UTC+13:00)"),
+    ("Pacific/Rarotonga", "Cook Islands (UTC−10:00)"),
+    ("Pacific/Niue", "Niue (UTC−11:00)"),
+    ("UTC", "UTC"),
+];
+
+/// A time zone from [`TIME_ZONES`], or none (the office's) when empty.
+pub fn time_zone(value: &str) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    TIME_ZONES
+        .iter()
+        .find(|(zone, _)| *zone == value)
+        .map(|(zone, _)| Some(zone.to_string()))
+        .ok_or_else(|| "Choose a time zone from the list.".into())
+}
+
 pub fn language(value: &str) -> Result<String, String> {
     let value = value.trim();
     if value.is_empty() {
@@ -89,6 +149,17 @@ pub fn language(value: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn every_listed_time_zone_is_a_zone_the_clock_knows() {
+        for (zone, _) in TIME_ZONES {
+            assert!(crate::clock::Clock::parse_zone(zone).is_ok(), "{zone}");
+        }
+        assert_eq!(time_zone(" Pacific/Fiji "), Ok(Some("Pacific/Fiji".into())));
+        assert_eq!(time_zone(""), Ok(None));
+        assert!(time_zone("Mars/Olympus").is_err());
+    }
 
     #[test]
     fn required_text_rules() {

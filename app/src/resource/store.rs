@@ -32,6 +32,12 @@ impl ListSql {
         self
     }
 
+    /// Adds a fixed condition that needs no parameter.
+    pub fn condition(mut self, condition: &'static str) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
     pub fn filter_if(self, when: bool, condition: &'static str, name: &'static str, value: Value) -> Self {
         if when {
             self.filter(condition, name, value)
@@ -77,6 +83,11 @@ impl ListSql {
 
     /// Every matching row (up to the export limit), for CSV.
     pub async fn all<T: SurrealValue>(self, db: &Db, query: &ListQuery) -> Result<Vec<T>, AppError> {
+        self.first(db, query, EXPORT_LIMIT as usize).await
+    }
+
+    /// The first `limit` matching rows in the query's order (for a home page's short lists).
+    pub async fn first<T: SurrealValue>(self, db: &Db, query: &ListQuery, limit: usize) -> Result<Vec<T>, AppError> {
         let sql = format!(
             "SELECT {fields} FROM {table} {w} ORDER BY {order} LIMIT $limit;",
             fields = self.fields,
@@ -84,7 +95,7 @@ impl ListSql {
             w = self.where_clause(),
             order = query.order_by(self.sorts),
         );
-        let mut q = db.query(sql).bind(("limit", EXPORT_LIMIT as i64));
+        let mut q = db.query(sql).bind(("limit", limit as i64));
         for (name, value) in self.vars {
             q = q.bind((name, value));
         }

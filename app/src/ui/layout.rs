@@ -99,9 +99,13 @@ pub fn PageHeader(
 
 /// How a page shows an error from its data.
 pub fn error_view(error: crate::error::AppError) -> AnyView {
+    // A page's query (a list's dates, a timeline's window) may be refused field by field: say
+    // what is wrong with each, since the page has no form of its own to show it at.
+    let details: Vec<String> = error.field_errors().iter().map(|e| e.message.clone()).collect();
     view! {
         <div class="notice notice-error" role="alert">
             <p>{error.to_string()}</p>
+            {(!details.is_empty()).then(|| view! { <ul>{details.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul> })}
         </div>
     }
     .into_any()

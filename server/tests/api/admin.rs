@@ -41,8 +41,9 @@ async fn an_admin_creates_an_agency_with_a_contact_and_finds_it() {
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = csv.text().await.unwrap();
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(csv
-        .contains("Office of the Narcotics Control Board,Thailand,no,yes,Active,Pim Charoen <pim@oncb.go.th.example>"));
+    assert!(csv.contains(
+        "Office of the Narcotics Control Board,Thailand,no,yes,Active,,Pim Charoen <pim@oncb.go.th.example>"
+    ));
 
     let audit = app
         .rows("SELECT action, actor_label, after FROM audit_event WHERE record_table = 'agency' AND action = 'created'")

@@ -18,7 +18,7 @@ use crate::common::{error_json, TestApp};
 use crate::support::smtp_sink::{Mode, SmtpSink};
 
 /// A worker with test timings: retries after 50 ms, polls every 50 ms.
-fn worker(app: &TestApp, smtp_url: &str) -> Arc<Worker> {
+pub(crate) fn worker(app: &TestApp, smtp_url: &str) -> Arc<Worker> {
     let mut settings = WorkerSettings::new("Secondment Hub <no-reply@hub.test>".parse().unwrap(), "hub.test");
     settings.policy =
         RetryPolicy { base: Duration::from_millis(50), max_delay: Duration::from_millis(200), max_attempts: 8 };
@@ -27,7 +27,7 @@ fn worker(app: &TestApp, smtp_url: &str) -> Arc<Worker> {
 }
 
 /// Runs passes until `done` holds or ten seconds pass.
-async fn deliver_until(worker: &Arc<Worker>, done: impl Fn() -> bool) {
+pub(crate) async fn deliver_until(worker: &Arc<Worker>, done: impl Fn() -> bool) {
     for _ in 0..200 {
         worker.pass().await.unwrap();
         if done() {
@@ -194,6 +194,7 @@ async fn two_workers_deliver_200_mails_exactly_once() {
                 },
                 link_path: "/x".into(),
                 secret: None,
+                not_before: None,
             };
             outbox::enqueue(&tx, "http://hub.test", mail).await?;
         }
@@ -238,6 +239,7 @@ async fn a_change_that_rolls_back_queues_nothing_and_enqueueing_twice_queues_onc
         content: MailContent::PasswordReset { name: "Jane".into(), link: "http://hub.test/r".into(), valid_hours: 1 },
         link_path: "/r".into(),
         secret: None,
+        not_before: None,
     };
     let mail = &mail;
     let result: Result<(), AppError> = db::transact(&app.state, |tx| async move {

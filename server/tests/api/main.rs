@@ -13,5 +13,7 @@ mod database;
 mod mail;
 mod nominations;
 mod pages;
+mod placement_pages;
 mod placements;
+mod reminders;
 mod security;

@@ -10,19 +10,19 @@ use app::placements::scheduler;
 
 /// The app with the demo data but without its placements, so that the scheduler's counts are
 /// this test's own.
-async fn start() -> TestApp {
+pub(crate) async fn start() -> TestApp {
     let app = TestApp::start().await;
     app.state.db.query("DELETE placement; DELETE placement_event").await.unwrap().check().unwrap();
     app
 }
 
-fn day(text: &str) -> NaiveDate {
+pub(crate) fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
 /// A planned placement of `email` from `start` to `end` between two demo agencies. Its
 /// nomination is only a link here: the placement's own fields are what these tests exercise.
-async fn placement(app: &TestApp, email: &str, start: &str, end: &str) -> String {
+pub(crate) async fn placement(app: &TestApp, email: &str, start: &str, end: &str) -> String {
     let agencies =
         app.rows("SELECT VALUE id FROM agency WHERE sends = true OR hosts = true ORDER BY name_key LIMIT 2").await;
     let (sending, host) = (agencies[0].as_str().unwrap(), agencies[1].as_str().unwrap());
@@ -49,7 +49,7 @@ async fn state_of(app: &TestApp, key: &str) -> String {
     app.first_key(&format!("SELECT VALUE state FROM placement:{key}")).await
 }
 
-async fn events(app: &TestApp, key: &str) -> Vec<String> {
+pub(crate) async fn events(app: &TestApp, key: &str) -> Vec<String> {
     let rows = app
         .rows(&format!("SELECT VALUE kind FROM placement_event WHERE placement = placement:{key} ORDER BY at"))
         .await;

@@ -102,7 +102,7 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> 
         };
         let event_key = record_transition(&tx, user, &n, action, to, message.as_deref()).await?;
         let placement = match &approval {
-            Some((a, _)) => Some(create_placement(&tx, user, &n, a).await?),
+            Some((a, _)) => Some(create_placement(&tx, state_ref, user, &n, a).await?),
             None => None,
         };
         let after = serde_json::json!({ "state": to.as_str(), "message": message, "placement": placement });
@@ -169,13 +169,20 @@ async fn record_transition(
 
 /// Creates the one placement of an approved nomination, with the confirmed host, supervisor
 /// and dates, and its audit entry. A UNIQUE index on the nomination refuses a second one.
-async fn create_placement(tx: &Tx, user: &CurrentUser, n: &NominationView, a: &Approval) -> Result<String, AppError> {
+/// The officer's `secondee` account is made (or linked) and invited in the same transaction.
+async fn create_placement(
+    tx: &Tx,
+    state: &AppState,
+    user: &CurrentUser,
+    n: &NominationView,
+    a: &Approval,
+) -> Result<String, AppError> {
     let pk = db::new_key();
     tx.run(
         "CREATE $placement SET nomination = $id, state = $state, officer_name = $officer, officer_email = $officer_email,
             sending_agency = $sending, host_agency = $host, supervisor_name = $supervisor, supervisor_email = $supervisor_email,
             start_date = $start, end_date = $end, original_end = $end, objectives = $objectives, themes = $themes,
-            created_at = $now, updated_at = $now;
+            created_at = $now, updated_at = $now, reminders_from = $today;
          UPDATE $id SET host_agency = $host, start_date = $start, end_date = $end;",
         vec![
             ("placement", v(db::rid("placement", &pk))),
@@ -191,6 +198,7 @@ async fn create_placement(tx: &Tx, user: &CurrentUser, n: &NominationView, a: &A
             ("end", v(a.end.to_string())),
             ("objectives", v(n.objectives.clone())),
             ("themes", v(n.themes.iter().map(|(k, _)| db::rid("theme", k)).collect::<Vec<_>>())),
+            ("today", v(state.clock.today().to_string())),
         ],
     )
     .await
@@ -202,6 +210,10 @@ async fn create_placement(tx: &Tx, user: &CurrentUser, n: &NominationView, a: &A
     audit::record(tx, &Actor::user(user), "created", "placement", &pk, None, Some(&snapshot)).await?;
     // Another placement of the same officer may share these days: flag both.
     crate::placements::service::recheck_overlaps(tx, &n.work_email).await?;
+    let placement = db::rid("placement", &pk);
+    let sending = db::rid("agency", &n.sending_agency_id);
+    let officer = (n.officer_name.as_str(), n.work_email.as_str());
+    crate::placements::service::link_secondee(tx, state, user, &placement, officer, &sending).await?;
     Ok(pk)
 }
 
@@ -252,6 +264,7 @@ async fn queue_mails(
                 content,
                 link_path: format!("/nominations/{}", n.id),
                 secret: None,
+                not_before: None,
             };
             outbox::enqueue(tx, &state.settings.public_url, outgoing).await?;
         }
