@@ -66,6 +66,12 @@ impl AppState {
     }
 
     /// The state of the current request (server functions and pages).
+    /// The state, when there is one: none while the routes are listed at start-up, which
+    /// renders the shell outside any request.
+    pub fn try_current() -> Option<AppState> {
+        leptos::prelude::use_context::<AppState>()
+    }
+
     pub fn current() -> Result<AppState, crate::error::AppError> {
         leptos::prelude::use_context::<AppState>()
             .ok_or_else(|| crate::error::AppError::internal("state", "AppState missing from context"))

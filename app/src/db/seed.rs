@@ -445,9 +445,8 @@ async fn seed_placements(
             Story::EndedEarly(last) => {
                 ("terminated", original_end.clone(), Some(day(*last)), Some("Recalled by the sending agency."))
             }
-            Story::Cancelled => {
-                ("terminated", original_end.clone(), Some(day(-1)), Some("The officer withdrew before travel."))
-            }
+            // A cancellation keeps the planned dates (the placement occupied no days).
+            Story::Cancelled => ("terminated", original_end.clone(), None, Some("The officer withdrew before travel.")),
             Story::Completed => ("completed", original_end.clone(), None, None),
         };
         let placement = db::rid("placement", &db::new_key());

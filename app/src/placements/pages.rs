@@ -242,7 +242,10 @@ fn timeline_table(data: &super::TimelineData) -> AnyView {
                                     <td class="nowrap">{format::date(p.dates.original_end)}</td>
                                     <td class="nowrap">{format::date(occupied.end())}</td>
                                     <td>{p.extensions}</td>
-                                    <td>{state_badge(p.state)}</td>
+                                    <td>
+                                        {state_badge(p.state)}
+                                        {(p.state == PlacementState::Terminated && p.dates.actual_start.is_none()).then_some(" (cancelled before the start)")}
+                                    </td>
                                     <td>{if p.overlap { "yes" } else { "no" }}</td>
                                 </tr>
                             }
@@ -426,9 +429,13 @@ fn invite(p: &PlacementView) -> AnyView {
 
 fn actions(p: &PlacementView) -> AnyView {
     let flash = page_flash();
-    let state = |endpoint: &str| FormState::new(endpoint, flash.as_ref(), Default::default());
-    let (extend, end, cancel) =
-        (state("/api/placements/extend"), state("/api/placements/end-early"), state("/api/placements/cancel"));
+    // Three forms share the field "reason": each gets its own ids, so each label names its field.
+    let state = |endpoint: &str, ids: &str| FormState::new(endpoint, flash.as_ref(), Default::default()).with_ids(ids);
+    let (extend, end, cancel) = (
+        state("/api/placements/extend", "extend"),
+        state("/api/placements/end-early", "end"),
+        state("/api/placements/cancel", "cancel"),
+    );
     let planned = p.state == PlacementState::Planned;
     let (id, end_id, cancel_id) = (p.id.clone(), p.id.clone(), p.id.clone());
     view! {

@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
+use super::rules::PlacementState;
 use super::PlacementSummary;
 use crate::domain::Period;
 
@@ -126,8 +127,10 @@ pub fn layout(window: Period, today: NaiveDate, placements: &[PlacementSummary])
         });
         let extension = extension.filter(|(from, to)| to > from);
         let period = crate::ui::format::period(occupied.start(), occupied.end());
-        let mut title =
-            format!("{}, {} → {}: {} ({})", p.officer_name, p.sending_agency, p.host_agency, period, p.state.label());
+        // Cancelled before its start: drawn faintly over the days it would have taken.
+        let cancelled = p.state == PlacementState::Terminated && p.dates.actual_start.is_none();
+        let state = if cancelled { "cancelled before the start" } else { p.state.label() };
+        let mut title = format!("{}, {} → {}: {period} ({state})", p.officer_name, p.sending_agency, p.host_agency);
         if p.extensions > 0 {
             title.push_str(&format!(", extended ×{}", p.extensions));
         }
@@ -138,7 +141,7 @@ pub fn layout(window: Period, today: NaiveDate, placements: &[PlacementSummary])
             id: p.id.clone(),
             label: shorten(&p.officer_name, 30),
             title,
-            state: p.state.as_str(),
+            state: if cancelled { "cancelled" } else { p.state.as_str() },
             y,
             x,
             width: (end_x - x).max(2.0),
@@ -156,7 +159,7 @@ pub fn layout(window: Period, today: NaiveDate, placements: &[PlacementSummary])
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::placements::rules::{Dates, PlacementState};
+    use crate::placements::rules::Dates;
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -228,6 +231,19 @@ mod tests {
         assert!(bar.title.contains("extended ×1"));
         let plain = placement("b", "H", "2027-01-01", "2027-06-30", "2027-06-30");
         assert_eq!(super::layout(year_2027(), d("2027-06-01"), &[plain]).bars[0].extension, None);
+    }
+
+    #[test]
+    fn a_cancelled_placement_is_drawn_apart_over_its_planned_days() {
+        let mut cancelled = placement("a", "H", "2027-03-01", "2027-06-30", "2027-06-30");
+        cancelled.state = PlacementState::Terminated;
+        cancelled.dates.actual_start = None;
+        let layout = layout(year_2027(), d("2027-01-15"), &[cancelled]);
+        let bar = &layout.bars[0];
+        assert_eq!(bar.state, "cancelled");
+        assert!(bar.title.contains("cancelled before the start"));
+        assert!((bar.x - x_of(year_2027(), d("2027-03-01"))).abs() < 1e-9);
+        assert!(bar.width > 100.0, "the planned four months, not a sliver");
     }
 
     #[test]

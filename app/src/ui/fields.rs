@@ -15,6 +15,9 @@ pub struct FormState {
     pub values: BTreeMap<String, String>,
     pub errors: Vec<FieldError>,
     pub message: Option<String>,
+    /// Prefixes the ids of this form's fields, for a page with several forms that share field
+    /// names (each label must point at its own form's field).
+    pub id_prefix: String,
 }
 
 impl FormState {
@@ -29,9 +32,24 @@ impl FormState {
                     values,
                     errors: flash.errors.clone(),
                     message: flash.error.clone(),
+                    id_prefix: String::new(),
                 }
             }
             None => FormState { action: action.to_string(), values: defaults, ..Default::default() },
+        }
+    }
+
+    /// Gives this form's field ids their own prefix (see [`FormState::id_prefix`]).
+    pub fn with_ids(mut self, prefix: &str) -> Self {
+        self.id_prefix = prefix.to_string();
+        self
+    }
+
+    fn field_id(&self, name: &str) -> String {
+        if self.id_prefix.is_empty() {
+            field_id(name)
+        } else {
+            format!("f-{}-{name}", self.id_prefix)
         }
     }
 
@@ -53,8 +71,8 @@ fn field_id(name: &str) -> String {
     format!("f-{name}")
 }
 
-fn error_slot(name: &str, error: Option<String>) -> impl IntoView {
-    let id = format!("{}-error", field_id(name));
+fn error_slot(id: &str, name: &str, error: Option<String>) -> impl IntoView {
+    let id = format!("{id}-error");
     view! { <p class="field-error" id=id data-error-for=name.to_string() role="alert">{error}</p> }
 }
 
@@ -94,7 +112,7 @@ impl<'a> Input<'a> {
     }
 
     pub fn render(self, state: &FormState) -> AnyView {
-        let id = field_id(self.name);
+        let id = state.field_id(self.name);
         let error = state.error(self.name);
         let invalid = error.is_some().then_some("true");
         let described =
@@ -102,6 +120,7 @@ impl<'a> Input<'a> {
         // Password fields never show what was typed.
         let value = if self.kind == "password" { String::new() } else { state.value(self.name) };
         let hint = self.hint.map(|h| view! { <p class="field-hint" id=format!("{id}-hint")>{h.to_string()}</p> });
+        let id_for_error = id.clone();
         view! {
             <div class="field" class:has-error=invalid.is_some()>
                 <label for=id.clone()>
@@ -120,7 +139,7 @@ impl<'a> Input<'a> {
                     aria-invalid=invalid
                     aria-describedby=described
                 />
-                {error_slot(self.name, error)}
+                {error_slot(&id_for_error, self.name, error)}
             </div>
         }
         .into_any()
@@ -129,7 +148,7 @@ impl<'a> Input<'a> {
 
 /// A `<select>` with its label and error slot. `options` are (value, label).
 pub fn select(state: &FormState, name: &str, label: &str, options: Vec<(String, String)>, required: bool) -> AnyView {
-    let id = field_id(name);
+    let id = state.field_id(name);
     let error = state.error(name);
     let selected = state.value(name);
     let invalid = error.is_some().then_some("true");
@@ -149,7 +168,7 @@ pub fn select(state: &FormState, name: &str, label: &str, options: Vec<(String, 
                     })
                     .collect_view()}
             </select>
-            {error_slot(name, error)}
+            {error_slot(&id, name, error)}
         </div>
     }
     .into_any()
@@ -157,14 +176,14 @@ pub fn select(state: &FormState, name: &str, label: &str, options: Vec<(String, 
 
 /// A checkbox that posts "on" when ticked.
 pub fn checkbox(state: &FormState, name: &str, label: &str) -> AnyView {
-    let id = field_id(name);
+    let id = state.field_id(name);
     let checked = matches!(state.value(name).as_str(), "on" | "true");
     let error = state.error(name);
     view! {
         <div class="field field-check">
             <input id=id.clone() name=name.to_string() type="checkbox" checked=checked/>
-            <label for=id>{label.to_string()}</label>
-            {error_slot(name, error)}
+            <label for=id.clone()>{label.to_string()}</label>
+            {error_slot(&id, name, error)}
         </div>
     }
     .into_any()

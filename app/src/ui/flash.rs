@@ -141,8 +141,8 @@ pub fn set(flash: Flash) {
 pub fn take() -> Option<Flash> {
     use leptos::prelude::use_context;
     let parts = use_context::<http::request::Parts>()?;
-    let state = crate::state::AppState::current().ok()?;
     let raw = crate::cookies::cookie_value(&parts.headers, COOKIE)?;
+    let state = crate::state::AppState::try_current()?;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.append_header(
             http::header::SET_COOKIE,
