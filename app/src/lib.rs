@@ -15,6 +15,7 @@ pub mod listing;
 pub mod nominations;
 pub mod notifications;
 pub mod placements;
+pub mod reports;
 pub mod resource;
 pub mod ui;
 

@@ -4,16 +4,16 @@ import { Header, signInAs } from './pages/login-page';
 // What each demo user finds in the main navigation, and the heading of their home page.
 const ROLES: Record<string, { nav: string[]; heading: RegExp }> = {
   admin: {
-    nav: ['Home', 'Nominations', 'Placements', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Account'],
+    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Account'],
     heading: /Administration/,
   },
   coordinator: {
-    nav: ['Home', 'Nominations', 'Placements', 'Members', 'Agencies', 'Donors', 'Themes', 'Mail log', 'Account'],
+    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Members', 'Agencies', 'Donors', 'Themes', 'Mail log', 'Account'],
     heading: /Programme overview/,
   },
-  nominator: { nav: ['Home', 'Nominations', 'Placements', 'Account'], heading: /Nominations of Department of Immigration and Emigration/ },
-  host: { nav: ['Home', 'Placements', 'Account'], heading: /Placements hosted by Regional Support Office, Bangkok/ },
-  secondee: { nav: ['Home', 'Placements', 'Account'], heading: /Your placement/ },
+  nominator: { nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Account'], heading: /Nominations of Department of Immigration and Emigration/ },
+  host: { nav: ['Home', 'Placements', 'Reports', 'Account'], heading: /Placements hosted by Regional Support Office, Bangkok/ },
+  secondee: { nav: ['Home', 'Placements', 'Reports', 'Account'], heading: /Your placement/ },
   donor: { nav: ['Home', 'Account'], heading: /Funding of Government of Australia/ },
 };
 

@@ -42,6 +42,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
         "users.csv" | "audit.csv" => Some(ADMIN),
         "nominations.csv" => Some(crate::nominations::service_access::READERS),
         "placements.csv" => Some(Access::Roles(crate::placements::READERS)),
+        "reports.csv" => Some(Access::Roles(crate::reports::READERS)),
         _ => None,
     }
 }
@@ -60,6 +61,7 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "mail.csv" => crate::notifications::api::service::csv(state, query).await,
         "nominations.csv" => crate::nominations::service::csv(state, &user, query).await,
         "placements.csv" => crate::placements::service::csv(state, &user, query).await,
+        "reports.csv" => crate::reports::service::csv(state, &user, query).await,
         _ => Err(AppError::NotFound),
     }
 }
@@ -75,4 +77,5 @@ pub const EXPORTS: &[&str] = &[
     "mail.csv",
     "nominations.csv",
     "placements.csv",
+    "reports.csv",
 ];

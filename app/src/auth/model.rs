@@ -94,6 +94,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
         Role::Admin => items.extend([
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
+            nav("/reports", "Reports"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
@@ -105,14 +106,19 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
         Role::Coordinator => items.extend([
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
+            nav("/reports", "Reports"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
             nav("/admin/themes", "Themes"),
             nav("/mail", "Mail log"),
         ]),
-        Role::Nominator => items.extend([nav("/nominations", "Nominations"), nav("/placements", "Placements")]),
-        Role::Host | Role::Secondee => items.push(nav("/placements", "Placements")),
+        Role::Nominator => items.extend([
+            nav("/nominations", "Nominations"),
+            nav("/placements", "Placements"),
+            nav("/reports", "Reports"),
+        ]),
+        Role::Host | Role::Secondee => items.extend([nav("/placements", "Placements"), nav("/reports", "Reports")]),
         // The donor's area (funding) arrives with the funding workflow.
         Role::Donor => {}
     }

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reminders, agency time zones, secondee accounts, scheduled jobs",
         script: include_str!("migrations/0006_reminders_secondees.surql"),
     },
+    Migration {
+        version: 7,
+        name: "reporting cycles and reports",
+        script: include_str!("migrations/0007_reports.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -129,6 +129,7 @@ pub fn HomePage() -> impl IntoView {
                             })}
                             <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
                             {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role/> })}
+                            {(data.user.role != Role::Donor).then(|| view! { <crate::reports::pages::ReportsAtGlance/> })}
                             {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
                             {(!data.counts.is_empty()).then(|| view! {
                                 <section class="section" aria-labelledby="ref-heading">

@@ -21,10 +21,15 @@ pub enum EventKind {
     PlacementCancelled,
     PlacementStartsSoon,
     PlacementEndsSoon,
+    ReportDueSoon,
+    ReportOverdue,
+    ReportEscalated,
+    ReportReturned,
+    ReportAccepted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::Invitation,
         EventKind::PasswordReset,
         EventKind::NominationSubmitted,
@@ -37,6 +42,11 @@ impl EventKind {
         EventKind::PlacementCancelled,
         EventKind::PlacementStartsSoon,
         EventKind::PlacementEndsSoon,
+        EventKind::ReportDueSoon,
+        EventKind::ReportOverdue,
+        EventKind::ReportEscalated,
+        EventKind::ReportReturned,
+        EventKind::ReportAccepted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +63,11 @@ impl EventKind {
             EventKind::PlacementCancelled => "placement_cancelled",
             EventKind::PlacementStartsSoon => "placement_starts_soon",
             EventKind::PlacementEndsSoon => "placement_ends_soon",
+            EventKind::ReportDueSoon => "report_due_soon",
+            EventKind::ReportOverdue => "report_overdue",
+            EventKind::ReportEscalated => "report_escalated",
+            EventKind::ReportReturned => "report_returned",
+            EventKind::ReportAccepted => "report_accepted",
         }
     }
 
@@ -70,6 +85,11 @@ impl EventKind {
             EventKind::PlacementCancelled => "Placement cancelled",
             EventKind::PlacementStartsSoon => "Placement starts soon",
             EventKind::PlacementEndsSoon => "Placement ends soon",
+            EventKind::ReportDueSoon => "Report due soon",
+            EventKind::ReportOverdue => "Report overdue",
+            EventKind::ReportEscalated => "Report overdue (coordinators)",
+            EventKind::ReportReturned => "Report returned",
+            EventKind::ReportAccepted => "Report accepted",
         }
     }
 

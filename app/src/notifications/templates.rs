@@ -52,6 +52,11 @@ impl NominationMail {
             EventKind::PlacementCancelled => "Placement cancelled",
             EventKind::PlacementStartsSoon => "Placement starts soon",
             EventKind::PlacementEndsSoon => "Placement ends soon",
+            EventKind::ReportDueSoon => "Report due soon:",
+            EventKind::ReportOverdue => "Report overdue:",
+            EventKind::ReportEscalated => "Report still missing:",
+            EventKind::ReportReturned => "Report returned:",
+            EventKind::ReportAccepted => "Report accepted:",
             _ => "Nomination update",
         };
         header_text(&format!("{what} {} – {}", self.reference, self.officer), 200)
@@ -78,6 +83,11 @@ impl NominationMail {
             EventKind::PlacementCancelled => "The Regional Support Office has cancelled this placement before it started.".into(),
             EventKind::PlacementStartsSoon => "This placement starts soon. Please check that travel, accommodation and the officer's arrival are arranged.".into(),
             EventKind::PlacementEndsSoon => "This placement is coming to its end. Please plan the handover, the officer's return and the end-of-placement report.".into(),
+            EventKind::ReportDueSoon => "This report is due soon. Please write it and submit it by its due date.".into(),
+            EventKind::ReportOverdue => "This report is past its due date. Please submit it as soon as you can.".into(),
+            EventKind::ReportEscalated => "This report is still missing well after its due date. Please follow it up with the author.".into(),
+            EventKind::ReportReturned => "The Regional Support Office has returned this report. Please revise it as the comment asks and submit it again.".into(),
+            EventKind::ReportAccepted => "The Regional Support Office has accepted this report. Thank you.".into(),
             _ => String::new(),
         }
     }

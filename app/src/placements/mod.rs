@@ -51,6 +51,8 @@ pub struct PlacementView {
     /// A coordinator may (re-)invite the secondee: the placement is open and its secondee
     /// cannot sign in yet.
     pub can_invite: bool,
+    /// The placement's reports, by due date.
+    pub reports: Vec<crate::reports::ReportSummary>,
 }
 
 /// A placement in the list.

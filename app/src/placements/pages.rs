@@ -365,6 +365,13 @@ fn detail(p: PlacementView) -> AnyView {
             <dt>"Objectives"</dt><dd class="pre">{p.objectives.clone()}</dd>
             <dt>"Nomination"</dt><dd><a href=format!("/nominations/{}", p.nomination_id)>{p.nomination_reference.clone()}</a></dd>
         </dl>
+        <section class="section" aria-labelledby="reports-heading">
+            <h2 id="reports-heading">"Reports"</h2>
+            {p.reports.is_empty().then(|| view! { <p class="empty">"No reports are planned for this placement."</p> })}
+            <ul class="waiting" data-testid="placement-reports">
+                {p.reports.iter().map(crate::reports::pages::report_line).collect_view()}
+            </ul>
+        </section>
         {p.can_invite.then(|| invite(&p))}
         {p.can_act.then(|| actions(&p))}
         <section class="section" aria-labelledby="history-heading">

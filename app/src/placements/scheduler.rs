@@ -40,6 +40,8 @@ pub struct Moves {
     pub terminated: usize,
     /// Reminders queued (one per placement and kind, to all contacts of both agencies).
     pub reminded: usize,
+    /// The day's work on reports: due, reminders, overdue notices, escalations.
+    pub reports: crate::reports::scheduler::ReportWork,
 }
 
 /// Does the day's work: every move due on the office date, then the reminders owed. A
@@ -50,6 +52,7 @@ pub async fn run(state: &AppState) -> Result<Moves, AppError> {
     let today = state.clock.today();
     let mut moves = move_placements(state, today).await?;
     moves.reminded = send_reminders(state, today).await?;
+    moves.reports = crate::reports::scheduler::run(state, today).await?;
     if moves != Moves::default() {
         state.wake_mailer();
     }
@@ -75,7 +78,7 @@ async fn move_placements(state: &AppState, today: NaiveDate) -> Result<Moves, Ap
                     PlacementState::Active => Move::Finish,
                     _ => return Ok(None),
                 };
-                service::apply(&tx, state, &row, &action, today, By::Scheduler).await.map(Some)
+                service::apply(&tx, state, &row, &action, today, By::Scheduler).await.map(|(to, _)| Some(to))
             })
             .await;
             match outcome {

@@ -158,7 +158,12 @@ async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<(Row, Vec<Eve
     Ok((row, events))
 }
 
-fn view(user: &CurrentUser, row: Row, events: Vec<EventRow>) -> Result<PlacementView, AppError> {
+fn view(
+    user: &CurrentUser,
+    row: Row,
+    events: Vec<EventRow>,
+    reports: Vec<crate::reports::ReportSummary>,
+) -> Result<PlacementView, AppError> {
     let state = stored_state(&row.state)?;
     let dates = row.dates()?;
     let optional = |d: Option<String>| d.as_deref().map(stored_date).transpose();
@@ -203,6 +208,7 @@ fn view(user: &CurrentUser, row: Row, events: Vec<EventRow>) -> Result<Placement
         history,
         can_act: staff && open,
         can_invite: staff && open && secondee != super::SecondeeAccount::Active,
+        reports,
         secondee,
     })
 }
@@ -210,8 +216,14 @@ fn view(user: &CurrentUser, row: Row, events: Vec<EventRow>) -> Result<Placement
 #[tracing::instrument(skip_all, fields(user = %user.id, placement = %id))]
 pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementView, AppError> {
     let state = AppState::current()?;
-    let (row, events) = db::transact(&state, |tx| async move { load_in(&tx, user, id).await }).await?;
-    view(user, row, events)
+    let today = state.clock.today();
+    let (row, events, reports) = db::transact(&state, |tx| async move {
+        let (row, events) = load_in(&tx, user, id).await?;
+        let reports = crate::reports::service::of_placement(&tx, &row.id, today).await?;
+        Ok((row, events, reports))
+    })
+    .await?;
+    view(user, row, events, reports)
 }
 
 /// A coordinator's move parsed from the form, with the message at the field for bad input.
@@ -273,10 +285,11 @@ pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), A
     let (action, state_ref) = (&action, &state);
     let key = db::transact(&state, |tx| async move {
         let (row, _) = load_in(&tx, user, &form.id).await?;
-        apply(&tx, state_ref, &row, action, today, By::User(user)).await?;
-        Ok(db::key(&row.id))
+        let (_, replanned) = apply(&tx, state_ref, &row, action, today, By::User(user)).await?;
+        Ok((db::key(&row.id), replanned))
     })
     .await?;
+    let (key, replanned) = key;
     state.wake_mailer();
     let notice = match action {
         Move::Extend { .. } => "Placement extended. Both agencies have been told.",
@@ -284,7 +297,7 @@ pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), A
         Move::Cancel { .. } => "Placement cancelled. Both agencies have been told.",
         Move::Start | Move::Finish => "Done.",
     };
-    crate::api::done(notice, &format!("/placements/{key}"));
+    crate::api::done(format!("{notice} {}", replanned.describe()).trim_end(), &format!("/placements/{key}"));
     Ok(())
 }
 
@@ -298,7 +311,7 @@ pub async fn apply(
     action: &Move,
     today: NaiveDate,
     by: By<'_>,
-) -> Result<PlacementState, AppError> {
+) -> Result<(PlacementState, crate::reports::planning::Replanned), AppError> {
     let from = stored_state(&row.state)?;
     let dates = row.dates()?;
     let after = rules::decide(from, dates, action, today).map_err(|(field, message)| {
@@ -381,15 +394,26 @@ pub async fn apply(
             Notice { event, record: ("placement_event", &event_key), period, message: reason.clone(), opens: None };
         tell_agencies(tx, state, row, &notice).await?;
     }
-    carry_through(tx, row, &dates, &after.dates).await?;
-    Ok(after.state)
+    let replanned = carry_through(tx, row, &dates, &after, today).await?;
+    Ok((after.state, replanned))
 }
 
-/// Where a change of a placement's dates carries through to what depends on them: the
-/// reporting issue re-plans report due dates here, and the funding issue re-checks commitments
-/// against the new dates. Runs in the same transaction as the change.
-async fn carry_through(_tx: &Tx, _row: &Row, _before: &Dates, _after: &Dates) -> Result<(), AppError> {
-    Ok(())
+/// Where a change of a placement's days carries through to what depends on them, in the same
+/// transaction: its reports are re-planned (an extension adds and re-cuts, an early end clips
+/// and cancels, a cancellation cancels what is not in). The funding issue re-checks commitments
+/// here too.
+async fn carry_through(
+    tx: &Tx,
+    row: &Row,
+    before: &Dates,
+    after: &rules::After,
+    today: NaiveDate,
+) -> Result<crate::reports::planning::Replanned, AppError> {
+    let cancelled = after.state == PlacementState::Terminated && after.dates.actual_start.is_none();
+    if before.occupied() == after.dates.occupied() && !cancelled {
+        return Ok(Default::default());
+    }
+    crate::reports::planning::replan(tx, &row.id, after.dates.occupied(), cancelled, today).await
 }
 
 /// An e-mail to a placement's two agencies: what, about which record, and (for a reminder) the

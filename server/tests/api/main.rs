@@ -16,4 +16,5 @@ mod pages;
 mod placement_pages;
 mod placements;
 mod reminders;
+mod reports;
 mod security;

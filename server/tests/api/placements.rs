@@ -8,11 +8,20 @@ use reqwest::StatusCode;
 use crate::common::{error_json, TestApp};
 use app::placements::scheduler;
 
-/// The app with the demo data but without its placements, so that the scheduler's counts are
-/// this test's own.
+/// The app with the demo data but without its placements and their reports, so that the
+/// scheduler's counts are this test's own.
 pub(crate) async fn start() -> TestApp {
     let app = TestApp::start().await;
-    app.state.db.query("DELETE placement; DELETE placement_event").await.unwrap().check().unwrap();
+    app.state
+        .db
+        .query(
+            "DELETE placement; DELETE placement_event; DELETE report; DELETE report_event; DELETE report_version;
+             DELETE report_cycle WHERE placement != NONE;",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
     app
 }
 

@@ -211,6 +211,8 @@ async fn create_placement(
     // Another placement of the same officer may share these days: flag both.
     crate::placements::service::recheck_overlaps(tx, &n.work_email).await?;
     let placement = db::rid("placement", &pk);
+    let days = crate::domain::Period::new(a.start, a.end).map_err(|e| AppError::field("end_date", e))?;
+    crate::reports::planning::attach_defaults(tx, &placement, days, state.clock.today()).await?;
     let sending = db::rid("agency", &n.sending_agency_id);
     let officer = (n.officer_name.as_str(), n.work_email.as_str());
     crate::placements::service::link_secondee(tx, state, user, &placement, officer, &sending).await?;

@@ -1,0 +1,210 @@
+//! Reports: the periodic reports that placements produce. `plan.rs` cuts a placement into report
+//! periods and re-plans them when its dates change; `rules.rs` is the lifecycle and "overdue";
+//! `cycles.rs` the cycle settings and their form rules (all three pure, unit-tested).
+//! `planning.rs` (server only) attaches the programme's cycles to a placement and applies
+//! re-planning in the placement's transaction; `service.rs` reads, writes and reviews reports
+//! within the caller's scope; `scheduler.rs` marks reports due and sends reminders, overdue
+//! notices and escalations once each; `pages.rs` shows the list and a report.
+
+pub mod cycles;
+pub mod pages;
+pub mod plan;
+pub mod rules;
+
+#[cfg(feature = "ssr")]
+pub mod planning;
+#[cfg(feature = "ssr")]
+pub mod scheduler;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use cycles::ReportKind;
+pub use pages::{ReportPage, ReportsPage};
+pub use rules::ReportState;
+
+use crate::error::AppError;
+
+/// Who reaches the report list and pages at all; each narrows further by record.
+pub const READERS: &[crate::auth::Role] = crate::placements::READERS;
+
+/// A report in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    pub id: String,
+    pub placement_id: String,
+    pub kind: ReportKind,
+    pub officer_name: String,
+    pub sending_agency: String,
+    pub host_agency: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub due_date: NaiveDate,
+    pub state: ReportState,
+    pub overdue: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub shared_with_donor: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportList {
+    pub page: crate::listing::Page<ReportSummary>,
+    /// RSO staff see every report and filter by agency.
+    pub staff: bool,
+}
+
+/// What a report says: the draft being written, or a submitted version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportContent {
+    pub activities: String,
+    pub outcomes: String,
+    pub challenges: String,
+    pub next_steps: String,
+    /// Themes advanced, as (id, name).
+    pub themes: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportVersion {
+    pub version: u32,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub content: ReportContent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub note: Option<String>,
+}
+
+/// One report as its reader may see it, with what they may do to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub summary: ReportSummary,
+    pub author_label: String,
+    pub resubmit_by: Option<NaiveDate>,
+    pub reason: Option<String>,
+    pub draft: ReportContent,
+    pub versions: Vec<ReportVersion>,
+    pub history: Vec<ReportEvent>,
+    /// The caller is its author and it is owed: they may save and submit.
+    pub can_write: bool,
+    /// A coordinator: review, reopen, cancel, waive, share, move the due date.
+    pub can_review: bool,
+    /// Active themes, as (id, name), for the author's form.
+    pub theme_choices: Vec<(String, String)>,
+}
+
+/// The author's form: the content, and `submit` set when sending it in.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    pub id: String,
+    pub activities: String,
+    pub outcomes: String,
+    pub challenges: String,
+    pub next_steps: String,
+    pub themes: Vec<String>,
+    /// "submit" sends the report in; anything else saves the draft.
+    pub intent: String,
+}
+
+/// A coordinator's step on a report: accept, return, reopen, cancel, waive, share, unshare, or
+/// move the due date.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewForm {
+    pub id: String,
+    pub action: String,
+    pub comment: String,
+    pub resubmit_by: String,
+    pub reason: String,
+    pub due_date: String,
+}
+
+/// One list of a home page's reports block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportsSection {
+    pub id: String,
+    pub heading: String,
+    pub empty: String,
+    pub reports: Vec<ReportSummary>,
+}
+
+#[server(endpoint = "reports/overview")]
+pub async fn reports_overview() -> Result<Vec<ReportsSection>, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
+    crate::api::answer(service::overview(&user).await)
+}
+
+#[server(endpoint = "reports/list")]
+pub async fn list_reports(#[server(flatten)] query: crate::listing::ListQuery) -> Result<ReportList, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
+    crate::api::answer(service::list(&user, &query).await)
+}
+
+#[server(endpoint = "reports/get")]
+pub async fn get_report(#[server(default)] id: String) -> Result<ReportView, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
+    crate::api::answer(service::get(&user, &id).await)
+}
+
+/// The author saves a draft or submits. Who the author is is checked per report.
+#[server(endpoint = "reports/save")]
+pub async fn save_report(#[server(flatten)] form: ReportForm) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let roles = &[Role::Secondee, Role::Host, Role::Coordinator];
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(roles)).await?;
+    let result = service::save(&user, &form).await;
+    crate::api::finish(result, &form)
+}
+
+/// A coordinator's step: each form has its own endpoint, so its errors show at its own fields.
+#[cfg(feature = "ssr")]
+async fn coordinator_step(action: &str, mut form: ReviewForm) -> Result<(), AppError> {
+    use crate::auth::{guard, Role};
+    let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
+    form.action = action.to_string();
+    let result = service::review(&user, &form).await;
+    crate::api::finish(result, &form)
+}
+
+#[server(endpoint = "reports/accept")]
+pub async fn accept_report(#[server(flatten)] form: ReviewForm) -> Result<(), AppError> {
+    coordinator_step("accept", form).await
+}
+
+#[server(endpoint = "reports/return")]
+pub async fn return_report(#[server(flatten)] form: ReviewForm) -> Result<(), AppError> {
+    coordinator_step("return", form).await
+}
+
+#[server(endpoint = "reports/reopen")]
+pub async fn reopen_report(#[server(flatten)] form: ReviewForm) -> Result<(), AppError> {
+    coordinator_step("reopen", form).await
+}
+
+/// Cancel or waive (`action` says which; anything else is refused).
+#[server(endpoint = "reports/close")]
+pub async fn close_report(#[server(flatten)] form: ReviewForm) -> Result<(), AppError> {
+    let action = if form.action == "waive" { "waive" } else { "cancel" };
+    coordinator_step(action, form).await
+}
+
+/// Share with the donor, or stop sharing (`action` = "unshare").
+#[server(endpoint = "reports/share")]
+pub async fn share_report(#[server(flatten)] form: ReviewForm) -> Result<(), AppError> {
+    let action = if form.action == "unshare" { "unshare" } else { "share" };
+    coordinator_step(action, form).await
+}
+
+#[server(endpoint = "reports/due-date")]
+pub async fn move_report_due_date(#[server(flatten)] form: ReviewForm) -> Result<(), AppError> {
+    coordinator_step("move_due", form).await
+}

@@ -1,0 +1,311 @@
+//! Reports with a set office clock: planned up front on approval; re-planned by an extension
+//! and an early end as the brief says; written, submitted, returned, resubmitted, accepted and
+//! shared, by their author only; reminders, the overdue notice and the escalation sent once
+//! each, also with two schedulers at once; the list's overdue filter and its CSV.
+
+use reqwest::StatusCode;
+
+use crate::common::{error_json, TestApp};
+use crate::placements::{day, placement, start};
+use app::placements::scheduler;
+
+/// A placement of the demo secondee with the programme's cycles attached, as approval does.
+async fn placement_with_reports(app: &TestApp, start_date: &str, end_date: &str) -> String {
+    let key = placement(app, "secondee@demo.hub", start_date, end_date).await;
+    let id = app::db::rid("placement", &key);
+    let days = app::domain::Period::new(day(start_date), day(end_date)).unwrap();
+    let today = app.state.clock.today();
+    let id = &id;
+    app::db::transact(
+        &app.state,
+        |tx| async move { app::reports::planning::attach_defaults(&tx, id, days, today).await },
+    )
+    .await
+    .unwrap();
+    key
+}
+
+/// (kind, period start, period end, due date, state) of the placement's reports, in order.
+async fn reports(app: &TestApp, key: &str) -> Vec<(String, String, String, String, String)> {
+    let rows = app
+        .rows(&format!(
+            "SELECT kind, period_start, period_end, due_date, state FROM report WHERE placement = placement:{key}
+             ORDER BY kind, period_start"
+        ))
+        .await;
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |f: &str| r[f].as_str().unwrap().to_string();
+            (s("kind"), s("period_start"), s("period_end"), s("due_date"), s("state"))
+        })
+        .collect()
+}
+
+fn of_kind<'a>(
+    all: &'a [(String, String, String, String, String)],
+    kind: &str,
+) -> Vec<&'a (String, String, String, String, String)> {
+    all.iter().filter(|r| r.0 == kind).collect()
+}
+
+async fn report_key(app: &TestApp, placement: &str, kind: &str, period_start: &str) -> String {
+    app.first_key(&format!(
+        "SELECT VALUE record::id(id) FROM report WHERE placement = placement:{placement} AND kind = '{kind}'
+         AND period_start = '{period_start}'"
+    ))
+    .await
+}
+
+async fn report_state(app: &TestApp, key: &str) -> String {
+    app.first_key(&format!("SELECT VALUE state FROM report:{key}")).await
+}
+
+/// The author's form: a draft or a submission with these outcomes.
+async fn save(app: &TestApp, client: &reqwest::Client, id: &str, intent: &str, outcomes: &str) -> reqwest::Response {
+    let form = [("id", id), ("activities", "Joined the case reviews."), ("outcomes", outcomes), ("intent", intent)];
+    app.post(client, "/api/reports/save", &form).await
+}
+
+#[tokio::test]
+async fn approval_plans_every_report_up_front() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let nomination =
+        app.first_key("SELECT VALUE record::id(id) FROM nomination WHERE officer_name = 'Tran Thi Mai'").await;
+    let host =
+        app.first_key("SELECT VALUE record::id(id) FROM agency WHERE name = 'Regional Support Office, Bangkok'").await;
+    let approval = [
+        ("id", nomination.as_str()),
+        ("action", "approve"),
+        ("host_agency", host.as_str()),
+        ("supervisor_name", "Dr Malee Chai"),
+        ("supervisor_email", "malee.chai@rso.example"),
+        ("start_date", "2027-03-15"),
+        ("end_date", "2027-09-14"),
+    ];
+    assert_eq!(app.post(&coordinator, "/api/nominations/act", &approval).await.status(), StatusCode::OK);
+    let placement = app
+        .first_key(&format!("SELECT VALUE record::id(id) FROM placement WHERE nomination = nomination:{nomination}"))
+        .await;
+    let all = reports(&app, &placement).await;
+    let monthly = of_kind(&all, "secondee_monthly");
+    assert_eq!(monthly.len(), 7, "15–31 March, April … August, 1–14 September");
+    assert_eq!(
+        (monthly[0].1.as_str(), monthly[0].2.as_str(), monthly[0].3.as_str()),
+        ("2027-03-15", "2027-03-31", "2027-04-10")
+    );
+    assert_eq!((monthly[6].1.as_str(), monthly[6].2.as_str()), ("2027-09-01", "2027-09-14"));
+    let quarterly = of_kind(&all, "supervisor_quarterly");
+    let periods: Vec<_> = quarterly.iter().map(|r| (r.1.as_str(), r.2.as_str())).collect();
+    assert_eq!(periods, vec![("2027-03-15", "2027-03-31"), ("2027-04-01", "2027-06-30"), ("2027-07-01", "2027-09-14")]);
+    let end = of_kind(&all, "end_of_placement");
+    assert_eq!((end[0].1.as_str(), end[0].2.as_str(), end[0].3.as_str()), ("2027-03-15", "2027-09-14", "2027-10-14"));
+    assert!(all.iter().all(|r| r.4 == "upcoming"));
+    let cycles =
+        app.rows(&format!("RETURN count(SELECT id FROM report_cycle WHERE placement = placement:{placement})")).await;
+    assert_eq!(cycles, serde_json::json!(3), "the placement has its own copy of each cycle");
+}
+
+#[tokio::test]
+async fn an_extension_and_an_early_end_replan_the_reports() {
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    app.state.clock.set_today(day("2027-05-01"));
+    scheduler::run(&app.state).await.unwrap();
+    // The clipped September report was already sent in (say, written early).
+    app.state
+        .db
+        .query(format!(
+            "UPDATE report SET state = 'submitted' WHERE placement = placement:{key} AND kind = 'secondee_monthly'
+             AND period_start = '2027-09-01'"
+        ))
+        .await
+        .unwrap();
+    let coordinator = app.login_as("coordinator").await;
+    let form = [("id", key.as_str()), ("new_end", "2027-12-31"), ("reason", "The host asked for more time.")];
+    assert_eq!(app.post(&coordinator, "/api/placements/extend", &form).await.status(), StatusCode::OK);
+
+    let all = reports(&app, &key).await;
+    let monthly: Vec<_> =
+        of_kind(&all, "secondee_monthly").iter().map(|r| (r.1.clone(), r.2.clone(), r.3.clone())).collect();
+    let expected_tail = [
+        ("2027-09-01", "2027-09-14", "2027-09-24"),
+        ("2027-09-15", "2027-09-30", "2027-10-10"),
+        ("2027-10-01", "2027-10-31", "2027-11-10"),
+        ("2027-11-01", "2027-11-30", "2027-12-10"),
+        ("2027-12-01", "2027-12-31", "2028-01-10"),
+    ];
+    let tail: Vec<_> = monthly[6..].iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    assert_eq!(tail, expected_tail, "the submitted clipped report stays; a new one covers the rest of September");
+    let quarterly: Vec<_> =
+        of_kind(&all, "supervisor_quarterly").iter().map(|r| (r.1.as_str(), r.2.as_str())).collect();
+    assert_eq!(
+        quarterly,
+        vec![
+            ("2027-03-15", "2027-03-31"),
+            ("2027-04-01", "2027-06-30"),
+            ("2027-07-01", "2027-09-30"),
+            ("2027-10-01", "2027-12-31"),
+        ],
+        "the unsubmitted clipped quarter is re-cut to its full period"
+    );
+    let end = of_kind(&all, "end_of_placement");
+    assert_eq!((end[0].2.as_str(), end[0].3.as_str()), ("2027-12-31", "2028-01-30"));
+
+    // An early end: later unsubmitted reports are cancelled, the one holding the new end clipped.
+    let form = [("id", key.as_str()), ("last_day", "2027-06-20"), ("reason", "Recalled.")];
+    assert_eq!(app.post(&coordinator, "/api/placements/end-early", &form).await.status(), StatusCode::OK);
+    let all = reports(&app, &key).await;
+    let june = of_kind(&all, "secondee_monthly").into_iter().find(|r| r.1 == "2027-06-01").unwrap().clone();
+    assert_eq!((june.2.as_str(), june.3.as_str(), june.4.as_str()), ("2027-06-20", "2027-06-30", "upcoming"));
+    let cancelled: Vec<_> = all.iter().filter(|r| r.4 == "cancelled").map(|r| (r.0.as_str(), r.1.as_str())).collect();
+    assert_eq!(cancelled.len(), 6 + 2, "July, August, 15–30 September, October–December; Q3 and Q4: {cancelled:?}");
+    assert!(all.iter().any(|r| r.1 == "2027-09-01" && r.4 == "submitted"), "a submitted report never changes");
+    let q2 = of_kind(&all, "supervisor_quarterly").into_iter().find(|r| r.1 == "2027-04-01").unwrap().clone();
+    assert_eq!((q2.2.as_str(), q2.3.as_str()), ("2027-06-20", "2027-07-05"));
+    let end = of_kind(&all, "end_of_placement");
+    assert_eq!((end[0].2.as_str(), end[0].3.as_str()), ("2027-06-20", "2027-07-20"));
+    let page = coordinator.get(app.url(&format!("/placements/{key}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-testid=\"placement-reports\"") && page.contains("Cancelled"));
+}
+
+#[tokio::test]
+async fn the_author_writes_and_submits_and_a_coordinator_returns_accepts_and_shares() {
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    app.state.clock.set_today(day("2027-04-02"));
+    let moves = scheduler::run(&app.state).await.unwrap();
+    assert!(moves.reports.became_due >= 1, "March has ended: {moves:?}");
+    let march = report_key(&app, &key, "secondee_monthly", "2027-03-15").await;
+    let secondee = app.login_as("secondee").await;
+    assert_eq!(save(&app, &secondee, &march, "draft", "").await.status(), StatusCode::OK, "a draft may be incomplete");
+    assert_eq!(report_state(&app, &march).await, "due");
+    let empty = save(&app, &secondee, &march, "submit", "  ").await;
+    assert_eq!(error_json(empty).await["Invalid"]["errors"][0]["field"], "outcomes");
+    assert_eq!(save(&app, &secondee, &march, "submit", "Two joint operations.").await.status(), StatusCode::OK);
+    assert_eq!(report_state(&app, &march).await, "submitted");
+
+    // Only the author writes: the host and the coordinator are refused.
+    let host = app.login_as("host").await;
+    assert_ne!(save(&app, &host, &march, "submit", "x").await.status(), StatusCode::OK);
+    let coordinator = app.login_as("coordinator").await;
+    assert_eq!(save(&app, &coordinator, &march, "draft", "x").await.status(), StatusCode::CONFLICT);
+    // A report whose period has not ended is not submitted.
+    let may = report_key(&app, &key, "secondee_monthly", "2027-05-01").await;
+    let early = app
+        .post(
+            &secondee,
+            "/api/reports/save",
+            &[("id", &may), ("activities", "a"), ("outcomes", "b"), ("intent", "submit")],
+        )
+        .await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    assert!(error_json(early).await.to_string().contains("submit it after that day"));
+
+    // Returned without a comment: refused at the field; with one: back to the author, told by mail.
+    let no_comment =
+        app.post(&coordinator, "/api/reports/return", &[("id", &march), ("resubmit_by", "2027-04-20")]).await;
+    assert_eq!(error_json(no_comment).await["Invalid"]["errors"][0]["field"], "comment");
+    let returned = app
+        .post(
+            &coordinator,
+            "/api/reports/return",
+            &[("id", &march), ("comment", "Add the figures."), ("resubmit_by", "2027-04-20")],
+        )
+        .await;
+    assert_eq!(returned.status(), StatusCode::OK);
+    assert_eq!(report_state(&app, &march).await, "returned");
+    let told = app.rows("SELECT VALUE recipient_email FROM notification WHERE event = 'report_returned'").await;
+    assert_eq!(told, serde_json::json!(["secondee@demo.hub"]));
+    assert_eq!(
+        save(&app, &secondee, &march, "submit", "Two joint operations; 14 cases referred.").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.post(&coordinator, "/api/reports/accept", &[("id", &march)]).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&coordinator, "/api/reports/share", &[("id", &march)]).await.status(), StatusCode::OK);
+    let report = app.rows(&format!("SELECT state, version, shared_with_donor FROM report:{march}")).await;
+    assert_eq!(report[0], serde_json::json!({ "state": "accepted", "version": 2, "shared_with_donor": true }));
+    let versions = app
+        .rows(&format!("SELECT VALUE outcomes FROM report_version WHERE report = report:{march} ORDER BY version"))
+        .await;
+    assert_eq!(versions, serde_json::json!(["Two joint operations.", "Two joint operations; 14 cases referred."]));
+    assert_eq!(
+        app.rows("SELECT VALUE recipient_email FROM notification WHERE event = 'report_accepted'").await,
+        serde_json::json!(["secondee@demo.hub"])
+    );
+    // Accepted is final: not returned again, nor resubmitted.
+    let again = app
+        .post(&coordinator, "/api/reports/return", &[("id", &march), ("comment", "x"), ("resubmit_by", "2027-05-01")])
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let page = secondee.get(app.url(&format!("/reports/{march}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Version 2") && page.contains("Version 1"), "every version is kept and shown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reminders_the_overdue_notice_and_the_escalation_go_once_each() {
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    let march = report_key(&app, &key, "secondee_monthly", "2027-03-15").await;
+    let sent = |event: &'static str| {
+        let (app, march) = (&app, march.clone());
+        async move {
+            let sql = format!("SELECT VALUE recipient_email FROM notification WHERE event = '{event}' AND string::contains(link, '{march}')");
+            app.rows(&sql).await.as_array().unwrap().len()
+        }
+    };
+    let run_on = |today: &'static str| {
+        let app = &app;
+        async move {
+            app.state.clock.set_today(day(today));
+            let (a, b) = tokio::join!(scheduler::run(&app.state), scheduler::run(&app.state));
+            (a.unwrap(), b.unwrap())
+        }
+    };
+    // Due 10 April; reminders 7 and 2 days before; escalation 14 days after.
+    run_on("2027-04-02").await;
+    assert_eq!(sent("report_due_soon").await, 0);
+    run_on("2027-04-03").await;
+    let per_notice = sent("report_due_soon").await;
+    assert!(per_notice >= 2, "the secondee and the sending agency's contacts");
+    run_on("2027-04-04").await;
+    assert_eq!(sent("report_due_soon").await, per_notice, "once, though two schedulers ran twice");
+    run_on("2027-04-08").await;
+    assert_eq!(sent("report_due_soon").await, 2 * per_notice, "the 2-day reminder");
+    run_on("2027-04-11").await;
+    assert_eq!(sent("report_overdue").await, per_notice);
+    run_on("2027-04-20").await;
+    assert_eq!(sent("report_overdue").await, per_notice, "the first day only");
+    assert_eq!(sent("report_escalated").await, 0);
+    run_on("2027-04-24").await;
+    let coordinators =
+        app.rows("RETURN count(SELECT id FROM user WHERE role = 'coordinator' AND disabled = false)").await;
+    assert_eq!(sent("report_escalated").await as u64, coordinators.as_u64().unwrap());
+    run_on("2027-04-30").await;
+    assert_eq!(sent("report_escalated").await as u64, coordinators.as_u64().unwrap(), "once");
+
+    // Nothing for a report once it is in: April's, submitted before its reminders.
+    let april = report_key(&app, &key, "secondee_monthly", "2027-04-01").await;
+    app.state.db.query(format!("UPDATE report:{april} SET state = 'submitted'")).await.unwrap();
+    run_on("2027-05-05").await;
+    let april_mail =
+        app.rows(&format!("RETURN count(SELECT id FROM notification WHERE string::contains(link, '{april}'))")).await;
+    assert_eq!(april_mail, serde_json::json!(0));
+
+    // The list's overdue filter and the CSV agree.
+    let coordinator = app.login_as("coordinator").await;
+    let overdue = app.post(&coordinator, "/api/reports/list", &[("status", "overdue")]).await;
+    let overdue = overdue.json::<serde_json::Value>().await.unwrap();
+    let items = overdue["page"]["items"].as_array().unwrap();
+    assert!(items.iter().any(|r| r["id"] == march.as_str()) && items.iter().all(|r| r["overdue"] == true));
+    let csv =
+        coordinator.get(app.url("/export/reports.csv?status=overdue")).send().await.unwrap().text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "placement,officer,kind,author,period_start,period_end,due_date,state,overdue,submitted_at,shared_with_donor"
+    );
+    assert_eq!(lines.count(), items.len());
+}
