@@ -596,19 +596,46 @@ async fn seed_reports(
     if last_day != original_end {
         planning::replan(tx, placement, period(start, last_day)?, false, today).await?;
     }
-    let mut r = tx
-        .run(
-            "SELECT VALUE id FROM report WHERE placement = $p AND state = 'due' ORDER BY due_date, kind",
-            vec![("p", v(placement.clone()))],
-        )
-        .await?;
-    let due: Vec<surrealdb::types::RecordId> = r.take(0).map_err(db::fail("demo reports decode"))?;
-    let secondees = matches!(story, Story::Extended(_));
+    for kind in ["secondee_monthly", "supervisor_quarterly", "end_of_placement"] {
+        let mut r = tx
+            .run(
+                "SELECT VALUE id FROM report WHERE placement = $p AND kind = $kind AND state = 'due' ORDER BY due_date",
+                vec![("p", v(placement.clone())), ("kind", v(kind))],
+            )
+            .await?;
+        let due: Vec<surrealdb::types::RecordId> = r.take(0).map_err(db::fail("demo reports decode"))?;
+        let returned = matches!(story, Story::Extended(_)) && kind == "secondee_monthly";
+        settle_demo_reports(tx, due, story, returned, today).await?;
+    }
+    Ok(())
+}
+
+/// Of one cycle's reports already due: all but the last two accepted (every other one shared),
+/// the next-to-last submitted (or `returned`), the last left owed; one waived in a completed
+/// placement.
+async fn settle_demo_reports(
+    tx: &Tx,
+    due: Vec<surrealdb::types::RecordId>,
+    story: &Story,
+    returned: bool,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
     let total = due.len();
     for (i, id) in due.into_iter().enumerate() {
         let (state, shared) = match total - i {
             1 => continue,
-            2 if secondees => ("returned", false),
+            // One report waived: covered by the placement's final report.
+            3 if matches!(story, Story::Completed) => {
+                tx.run(
+                    "UPDATE $id SET state = 'waived', reason = 'Covered by the end-of-placement report.', updated_at = $now;
+                     CREATE report_event SET report = $id, at = $now, actor = NONE, actor_label = 'Secondment Hub (demo data)',
+                        kind = 'waive', from_state = 'due', to_state = 'waived', note = 'Covered by the end-of-placement report.';",
+                    vec![("id", v(id))],
+                )
+                .await?;
+                continue;
+            }
+            2 if returned => ("returned", false),
             2 => ("submitted", false),
             _ => ("accepted", i % 2 == 0),
         };

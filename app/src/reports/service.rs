@@ -221,7 +221,7 @@ pub async fn overview(user: &CurrentUser) -> Result<Vec<super::ReportsSection>, 
             "next-reports",
             "Your next reports",
             "No report is owed.",
-            first(user, &by_due("owed"), 3).await?,
+            first(user, &ListQuery { role: "secondee".into(), ..by_due("owed") }, 3).await?,
         )],
         Role::Host => vec![section(
             "assessments-owed",
