@@ -18,7 +18,7 @@ use crate::home::HomePage;
 use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
 use crate::notifications::pages::MailLogPage;
 use crate::placements::{PlacementPage, PlacementsPage, TimelinePage};
-use crate::reports::{ReportPage, ReportsPage};
+use crate::reports::{CyclesPage, ReportPage, ReportsPage};
 use crate::resource::pages;
 use crate::ui::Layout;
 
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/placements/timeline") view=TimelinePage ssr=SsrMode::Async/>
                     <Route path=path!("/placements/:id") view=PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/cycles") view=CyclesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members") view={|| pages::list::<Members, _, _>(list_members)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members/:id") view={|| pages::edit::<Members, _, _>(get_member)} ssr=SsrMode::Async/>

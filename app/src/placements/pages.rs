@@ -372,6 +372,12 @@ fn detail(p: PlacementView) -> AnyView {
                 {p.reports.iter().map(crate::reports::pages::report_line).collect_view()}
             </ul>
         </section>
+        {(!p.cycles.is_empty()).then(|| view! {
+            <section class="section" aria-labelledby="cycles-heading">
+                <h2 id="cycles-heading">"Reporting cycles"</h2>
+                {p.cycles.iter().map(|c| crate::reports::pages::cycle_form(c, p.can_act)).collect_view()}
+            </section>
+        })}
         {p.can_invite.then(|| invite(&p))}
         {p.can_act.then(|| actions(&p))}
         <section class="section" aria-labelledby="history-heading">

@@ -162,7 +162,7 @@ fn view(
     user: &CurrentUser,
     row: Row,
     events: Vec<EventRow>,
-    reports: Vec<crate::reports::ReportSummary>,
+    (reports, cycles): (Vec<crate::reports::ReportSummary>, Vec<crate::reports::CycleView>),
 ) -> Result<PlacementView, AppError> {
     let state = stored_state(&row.state)?;
     let dates = row.dates()?;
@@ -209,6 +209,7 @@ fn view(
         can_act: staff && open,
         can_invite: staff && open && secondee != super::SecondeeAccount::Active,
         reports,
+        cycles,
         secondee,
     })
 }
@@ -220,7 +221,12 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementView, AppError
     let (row, events, reports) = db::transact(&state, |tx| async move {
         let (row, events) = load_in(&tx, user, id).await?;
         let reports = crate::reports::service::of_placement(&tx, &row.id, today).await?;
-        Ok((row, events, reports))
+        let cycles = if matches!(user.role, Role::Admin | Role::Coordinator) {
+            crate::reports::planning::cycles_of(&tx, Some(&row.id)).await?
+        } else {
+            Vec::new()
+        };
+        Ok((row, events, (reports, cycles)))
     })
     .await?;
     view(user, row, events, reports)

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use cycles::ReportKind;
-pub use pages::{ReportPage, ReportsPage};
+pub use pages::{CyclesPage, ReportPage, ReportsPage};
 pub use rules::ReportState;
 
 use crate::error::AppError;
@@ -126,6 +126,31 @@ pub struct ReviewForm {
     pub resubmit_by: String,
     pub reason: String,
     pub due_date: String,
+}
+
+/// A reporting cycle as its form shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CycleView {
+    pub id: String,
+    pub cycle: cycles::Cycle,
+    /// A report of it was submitted: it no longer changes.
+    pub locked: bool,
+}
+
+/// A coordinator saves a cycle: one of the programme's defaults, or a placement's own.
+#[server(endpoint = "reports/cycles/save")]
+pub async fn save_cycle(#[server(flatten)] form: cycles::CycleForm) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
+    let result = service::save_cycle(&user, &form).await;
+    crate::api::finish(result, &form)
+}
+
+/// The programme's default cycles, for the cycles page (RSO staff).
+#[server(endpoint = "reports/cycles")]
+pub async fn default_cycles() -> Result<Vec<CycleView>, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::default_cycles(&user).await)
 }
 
 /// One list of a home page's reports block.

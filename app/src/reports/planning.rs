@@ -279,3 +279,107 @@ pub async fn replan(
     }
     Ok(done)
 }
+
+/// The cycles of a placement (or, with `None`, the programme's defaults) as views, each with
+/// whether it may still change (no report of it submitted).
+pub async fn cycles_of(tx: &Tx, placement: Option<&RecordId>) -> Result<Vec<super::CycleView>, AppError> {
+    let mut r = tx
+        .run(
+            &format!(
+                "SELECT {CYCLE_FIELDS}, count(SELECT id FROM report WHERE cycle = $parent.id
+                    AND state IN ['submitted', 'accepted', 'returned']) AS submitted
+                 FROM report_cycle WHERE placement = $placement ORDER BY kind"
+            ),
+            vec![("placement", v(placement.cloned()))],
+        )
+        .await?;
+    let rows: Vec<CycleWithCount> = r.take(0).map_err(db::fail("cycles decode"))?;
+    rows.into_iter()
+        .map(|row| {
+            let cycle = row.cycle_row().cycle()?;
+            Ok(super::CycleView { id: db::key(&row.id), cycle, locked: row.submitted > 0 })
+        })
+        .collect()
+}
+
+#[derive(Debug, SurrealValue)]
+struct CycleWithCount {
+    id: RecordId,
+    kind: String,
+    frequency: String,
+    alignment: String,
+    due_offset: i64,
+    reminder_offsets: Vec<i64>,
+    escalation_offset: i64,
+    submitted: i64,
+}
+
+impl CycleWithCount {
+    fn cycle_row(&self) -> CycleRow {
+        CycleRow {
+            id: self.id.clone(),
+            kind: self.kind.clone(),
+            frequency: self.frequency.clone(),
+            alignment: self.alignment.clone(),
+            due_offset: self.due_offset,
+            reminder_offsets: self.reminder_offsets.clone(),
+            escalation_offset: self.escalation_offset,
+        }
+    }
+}
+
+/// Writes `cycle`'s settings to the stored cycle `id`. For a placement's cycle, refused once a
+/// report of it is submitted; otherwise its reports not yet in are planned again from the new
+/// settings. Returns the cycle's placement, if any.
+pub async fn change_cycle(
+    tx: &Tx,
+    id: &RecordId,
+    cycle: &super::cycles::Cycle,
+    today: NaiveDate,
+) -> Result<Option<RecordId>, AppError> {
+    let mut r = tx
+        .run(
+            "SELECT placement FROM ONLY $id;
+             RETURN count(SELECT id FROM report WHERE cycle = $id AND state IN ['submitted', 'accepted', 'returned']);
+             SELECT actual_start ?? start_date AS start, early_end ?? end_date AS end FROM ONLY (SELECT VALUE placement FROM ONLY $id);",
+            vec![("id", v(id.clone()))],
+        )
+        .await?;
+    #[derive(Debug, SurrealValue)]
+    struct Owner {
+        placement: Option<RecordId>,
+    }
+    let owner: Option<Owner> = r.take(0).map_err(db::fail("cycle decode"))?;
+    let placement = owner.ok_or(AppError::NotFound)?.placement;
+    let submitted: Option<i64> = r.take(1).map_err(db::fail("cycle reports decode"))?;
+    if placement.is_some() && submitted.unwrap_or(0) > 0 {
+        return Err(AppError::Conflict("A report of this cycle was submitted, so the cycle no longer changes.".into()));
+    }
+    tx.run(
+        "UPDATE $id SET frequency = $frequency, alignment = $alignment, due_offset = $due_offset,
+            reminder_offsets = $reminders, escalation_offset = $escalation, updated_at = $now",
+        vec![
+            ("id", v(id.clone())),
+            ("frequency", v(cycle.frequency.as_str().to_string())),
+            ("alignment", v(cycle.alignment.as_str().to_string())),
+            ("due_offset", v(i64::from(cycle.due_offset))),
+            ("reminders", v(cycle.reminder_offsets.iter().map(|d| i64::from(*d)).collect::<Vec<_>>())),
+            ("escalation", v(i64::from(cycle.escalation_offset))),
+        ],
+    )
+    .await?;
+    if let Some(placement) = &placement {
+        #[derive(Debug, SurrealValue)]
+        struct Days {
+            start: String,
+            end: String,
+        }
+        let days: Option<Days> = r.take(2).map_err(db::fail("placement days decode"))?;
+        let days = days.ok_or(AppError::NotFound)?;
+        let days = Period::new(stored_date(&days.start)?, stored_date(&days.end)?)
+            .map_err(|e| AppError::internal("placement days", e))?;
+        tx.run("DELETE report WHERE cycle = $id", vec![("id", v(id.clone()))]).await?;
+        create_reports(tx, placement, (id, cycle.kind), &cycle.schedule().plan(days), today).await?;
+    }
+    Ok(placement)
+}

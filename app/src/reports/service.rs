@@ -304,6 +304,46 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Res
     ))
 }
 
+/// The programme's default cycles.
+pub async fn default_cycles(_user: &CurrentUser) -> Result<Vec<super::CycleView>, AppError> {
+    let state = AppState::current()?;
+    db::transact(&state, |tx| async move { super::planning::cycles_of(&tx, None).await }).await
+}
+
+/// A coordinator saves a cycle's settings (its kind never changes).
+#[tracing::instrument(skip_all, fields(user = %user.id, cycle = %form.id))]
+pub async fn save_cycle(user: &CurrentUser, form: &super::cycles::CycleForm) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let key = crate::api::parse_key(&form.id)?;
+    let id = db::rid("report_cycle", &key);
+    let cycle = form.validate()?;
+    let today = state.clock.today();
+    let (id, cycle) = (&id, &cycle);
+    let placement = db::transact(&state, |tx| async move {
+        let mut r = tx.run("SELECT VALUE kind FROM ONLY $id", vec![("id", v(id.clone()))]).await?;
+        let kind: Option<String> = r.take(0).map_err(db::fail("cycle kind decode"))?;
+        if kind.as_deref() != Some(cycle.kind.as_str()) {
+            return Err(AppError::NotFound);
+        }
+        let placement = super::planning::change_cycle(&tx, id, cycle, today).await?;
+        let after = serde_json::to_value(cycle).map_err(|e| AppError::internal("cycle snapshot", e))?;
+        audit::record(&tx, &Actor::user(user), "updated", "report_cycle", &db::key(id), None, Some(&after)).await?;
+        Ok(placement)
+    })
+    .await?;
+    match placement {
+        Some(p) => crate::api::done(
+            &format!("{} cycle saved; its reports were planned again.", cycle.kind.label()),
+            &format!("/placements/{}", db::key(&p)),
+        ),
+        None => crate::api::done(
+            &format!("{} cycle saved. Placements approved from now on get it.", cycle.kind.label()),
+            "/reports/cycles",
+        ),
+    }
+    Ok(())
+}
+
 /// The reports of one placement, by due date, read inside `tx` (for the placement's page).
 pub async fn of_placement(tx: &Tx, placement: &RecordId, today: NaiveDate) -> Result<Vec<ReportSummary>, AppError> {
     let mut r = tx

@@ -309,3 +309,65 @@ async fn reminders_the_overdue_notice_and_the_escalation_go_once_each() {
     );
     assert_eq!(lines.count(), items.len());
 }
+
+#[tokio::test]
+async fn coordinators_change_cycles_until_a_report_of_them_is_submitted() {
+    let app = start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let save = |id: String, frequency: &'static str, due: &'static str| {
+        let app = &app;
+        let coordinator = coordinator.clone();
+        async move {
+            let form = [
+                ("id", id.as_str()),
+                ("kind", "secondee_monthly"),
+                ("frequency", frequency),
+                ("alignment", "calendar"),
+                ("due_offset", due),
+                ("reminder_offsets", "7, 2"),
+                ("escalation_offset", "14"),
+            ];
+            app.post(&coordinator, "/api/reports/cycles/save", &form).await
+        }
+    };
+    // The programme's default: bad input is refused at its field, and nothing changes.
+    let default = "secondee_monthly".to_string();
+    let negative = save(default.clone(), "monthly", "-1").await;
+    assert_eq!(error_json(negative).await["Invalid"]["errors"][0]["field"], "due_offset");
+    let weekly = save(default.clone(), "weekly", "10").await;
+    assert_eq!(error_json(weekly).await["Invalid"]["errors"][0]["field"], "frequency");
+    assert_eq!(save(default.clone(), "monthly", "20").await.status(), StatusCode::OK);
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    let first_due = app
+        .first_key(&format!(
+            "SELECT VALUE due_date FROM report WHERE placement = placement:{key} AND kind = 'secondee_monthly' ORDER BY due_date"
+        ))
+        .await;
+    assert_eq!(first_due, "2027-04-20", "a new placement copies the changed default");
+
+    // The placement's own copy: quarterly instead, its reports planned again.
+    let cycle = app
+        .first_key(&format!(
+            "SELECT VALUE record::id(id) FROM report_cycle WHERE placement = placement:{key} AND kind = 'secondee_monthly'"
+        ))
+        .await;
+    assert_eq!(save(cycle.clone(), "quarterly", "10").await.status(), StatusCode::OK);
+    let count = |kind: &'static str| {
+        let app = &app;
+        let key = key.clone();
+        async move {
+            app.rows(&format!(
+                "RETURN count(SELECT id FROM report WHERE placement = placement:{key} AND kind = '{kind}')"
+            ))
+            .await
+        }
+    };
+    assert_eq!(count("secondee_monthly").await, serde_json::json!(3));
+    // Once a report of it is in, the cycle stays as it is.
+    let one =
+        app.first_key(&format!("SELECT VALUE record::id(id) FROM report WHERE cycle = report_cycle:{cycle}")).await;
+    app.state.db.query(format!("UPDATE report:{one} SET state = 'submitted'")).await.unwrap();
+    let locked = save(cycle, "monthly", "10").await;
+    assert_eq!(locked.status(), StatusCode::CONFLICT);
+    assert_eq!(count("secondee_monthly").await, serde_json::json!(3));
+}
