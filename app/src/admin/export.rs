@@ -42,7 +42,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
         "users.csv" | "audit.csv" => Some(ADMIN),
         "nominations.csv" => Some(crate::nominations::service_access::READERS),
         "placements.csv" => Some(Access::Roles(crate::placements::READERS)),
-        "reports.csv" => Some(Access::Roles(crate::reports::READERS)),
+        "reports.csv" | "outcomes.csv" => Some(Access::Roles(crate::reports::READERS)),
         _ => None,
     }
 }
@@ -62,6 +62,7 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "nominations.csv" => crate::nominations::service::csv(state, &user, query).await,
         "placements.csv" => crate::placements::service::csv(state, &user, query).await,
         "reports.csv" => crate::reports::service::csv(state, &user, query).await,
+        "outcomes.csv" => crate::reports::outcomes::service::csv(state, &user, query).await,
         _ => Err(AppError::NotFound),
     }
 }
@@ -78,4 +79,5 @@ pub const EXPORTS: &[&str] = &[
     "nominations.csv",
     "placements.csv",
     "reports.csv",
+    "outcomes.csv",
 ];

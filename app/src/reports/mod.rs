@@ -7,6 +7,7 @@
 //! notices and escalations once each; `pages.rs` shows the list and a report.
 
 pub mod cycles;
+pub mod outcomes;
 pub mod pages;
 pub mod plan;
 pub mod rules;

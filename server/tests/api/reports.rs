@@ -371,3 +371,57 @@ async fn coordinators_change_cycles_until_a_report_of_them_is_submitted() {
     assert_eq!(locked.status(), StatusCode::CONFLICT);
     assert_eq!(count("secondee_monthly").await, serde_json::json!(3));
 }
+
+#[tokio::test]
+async fn outcomes_are_counted_by_theme_with_distinct_placements() {
+    let app = start().await;
+    let first = placement_with_reports(&app, "2027-01-01", "2027-06-30").await;
+    let second = placement_with_reports(&app, "2027-01-01", "2027-03-31").await;
+    let themes = app.rows("SELECT VALUE record::id(id) FROM theme ORDER BY name_key LIMIT 2").await;
+    let (a, b) = (themes[0].as_str().unwrap().to_string(), themes[1].as_str().unwrap().to_string());
+    // Placement one: January and February accepted with theme A, February also B; March submitted
+    // (not counted). Placement two: January accepted with A.
+    let accept = |placement: &str, start: &str, themes: &str, state: &str| {
+        format!(
+            "UPDATE report SET state = '{state}', outcomes = 'Outcome of {start}', themes = [{themes}]
+             WHERE placement = placement:{placement} AND kind = 'secondee_monthly' AND period_start = '{start}';"
+        )
+    };
+    let sql = [
+        accept(&first, "2027-01-01", &format!("theme:{a}"), "accepted"),
+        accept(&first, "2027-02-01", &format!("theme:{a}, theme:{b}"), "accepted"),
+        accept(&first, "2027-03-01", &format!("theme:{b}"), "submitted"),
+        accept(&second, "2027-01-01", &format!("theme:{a}"), "accepted"),
+    ]
+    .concat();
+    app.state.db.query(sql).await.unwrap().check().unwrap();
+    let coordinator = app.login_as("coordinator").await;
+    let data = app.post(&coordinator, "/api/reports/outcomes", &[("theme", a.as_str())]).await;
+    let data = data.json::<serde_json::Value>().await.unwrap();
+    let counts: Vec<(String, u64, u64)> = data["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["theme_id"].as_str().unwrap().to_string(),
+                t["reports"].as_u64().unwrap(),
+                t["placements"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, vec![(a.clone(), 3, 2), (b.clone(), 1, 1)]);
+    let outcomes: Vec<&str> =
+        data["outcomes"].as_array().unwrap().iter().map(|o| o["outcomes"].as_str().unwrap()).collect();
+    assert_eq!(outcomes.len(), 3, "theme A's three accepted reports: {outcomes:?}");
+    // A period filter narrows it; the CSV says the same as the page.
+    let january = app.post(&coordinator, "/api/reports/outcomes", &[("to", "2027-01-31")]).await;
+    let january = january.json::<serde_json::Value>().await.unwrap();
+    assert_eq!(january["themes"][0]["reports"], 2);
+    let csv = coordinator.get(app.url("/export/outcomes.csv")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(csv.lines().next().unwrap(), "theme,accepted_reports,placements");
+    assert_eq!(csv.lines().count(), 3);
+    let page =
+        coordinator.get(app.url(&format!("/reports/outcomes?theme={a}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Outcome of 2027-02-01"));
+}

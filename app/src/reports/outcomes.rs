@@ -1,0 +1,252 @@
+//! Outcomes by theme: how many accepted reports, and how many distinct placements, advanced each
+//! theme; the outcomes they tell of one click away; filtered by period, member and agency, and
+//! exported to CSV. Within the caller's scope, like the reports list.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::listing::ListQuery;
+use crate::ui::format;
+use crate::ui::layout::error_view;
+use crate::ui::lists::{current_query, filter_form};
+use crate::ui::PageHeader;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeCount {
+    pub theme_id: String,
+    pub theme: String,
+    pub reports: u64,
+    pub placements: u64,
+}
+
+/// One accepted report's outcomes, for the theme chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub report_id: String,
+    pub officer_name: String,
+    pub sending_agency: String,
+    pub period_end: NaiveDate,
+    pub outcomes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomesData {
+    pub themes: Vec<ThemeCount>,
+    /// The outcomes of the theme in `query.theme`, newest first (at most 50).
+    pub outcomes: Vec<Outcome>,
+    pub staff: bool,
+}
+
+#[server(endpoint = "reports/outcomes")]
+pub async fn outcomes_by_theme(#[server(flatten)] query: ListQuery) -> Result<OutcomesData, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(super::READERS)).await?;
+    crate::api::answer(service::outcomes(&user, &query).await)
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use surrealdb::types::{RecordId, SurrealValue};
+
+    use super::*;
+    use crate::auth::{CurrentUser, Role};
+    use crate::db::{self, v};
+    use crate::state::AppState;
+
+    #[derive(Debug, SurrealValue)]
+    struct CountRow {
+        theme: RecordId,
+        name: Option<String>,
+        reports: i64,
+        placements: i64,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct OutcomeRow {
+        id: RecordId,
+        officer_name: String,
+        sending_agency: String,
+        period_end: String,
+        outcomes: String,
+    }
+
+    /// The conditions and parameters of the caller's scope and the page's filters.
+    fn conditions(
+        user: &CurrentUser,
+        query: &ListQuery,
+    ) -> Result<(String, Vec<(&'static str, surrealdb::types::Value)>), AppError> {
+        query.check()?;
+        let mut sql = vec!["state = 'accepted'"];
+        let mut vars = Vec::new();
+        let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
+        match user.role {
+            Role::Admin | Role::Coordinator => {}
+            Role::Nominator => {
+                sql.push("sending_agency = $scope");
+                vars.push(("scope", v(agency.ok_or(AppError::Forbidden)?)));
+            }
+            Role::Host => {
+                sql.push("host_agency = $scope");
+                vars.push(("scope", v(agency.ok_or(AppError::Forbidden)?)));
+            }
+            Role::Secondee => {
+                sql.push("officer_email = $scope");
+                vars.push(("scope", v(user.email.to_lowercase())));
+            }
+            Role::Donor => return Err(AppError::Forbidden),
+        }
+        let key = |text: &str| crate::api::parse_key(text).ok();
+        if let Some(member) = key(&query.member) {
+            sql.push("sending_agency.member = $member");
+            vars.push(("member", v(db::rid("member", &member))));
+        }
+        if let Some(agency) = key(&query.agency) {
+            sql.push("sending_agency = $agency");
+            vars.push(("agency", v(db::rid("agency", &agency))));
+        }
+        let (from, to) = query.date_range();
+        if let Some(from) = from {
+            sql.push("period_end >= $from");
+            vars.push(("from", v(from.to_string())));
+        }
+        if let Some(to) = to {
+            sql.push("period_start <= $to");
+            vars.push(("to", v(to.to_string())));
+        }
+        Ok((sql.join(" AND "), vars))
+    }
+
+    async fn counts(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<Vec<ThemeCount>, AppError> {
+        let (condition, vars) = conditions(user, query)?;
+        let sql = format!(
+            "SELECT themes AS theme, themes.name AS name, reports, array::len(placements) AS placements FROM (
+                SELECT themes, count() AS reports, array::distinct(array::group(placement)) AS placements FROM (
+                    SELECT themes, placement FROM report WHERE {condition} SPLIT themes
+                ) GROUP BY themes
+             ) ORDER BY reports DESC, name"
+        );
+        let mut q = state.db.query(sql);
+        for (name, value) in vars {
+            q = q.bind((name, value));
+        }
+        let mut r = q.await.and_then(|r| r.check()).map_err(db::fail("outcomes by theme"))?;
+        let rows: Vec<CountRow> = r.take(0).map_err(db::fail("outcomes decode"))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| ThemeCount {
+                theme_id: db::key(&row.theme),
+                theme: row.name.unwrap_or_default(),
+                reports: row.reports.max(0) as u64,
+                placements: row.placements.max(0) as u64,
+            })
+            .collect())
+    }
+
+    pub async fn outcomes(user: &CurrentUser, query: &ListQuery) -> Result<OutcomesData, AppError> {
+        let state = AppState::current()?;
+        let themes = counts(&state, user, query).await?;
+        let outcomes = match crate::api::parse_key(&query.theme).ok() {
+            None => Vec::new(),
+            Some(theme) => {
+                let (condition, vars) = conditions(user, query)?;
+                let sql = format!(
+                    "SELECT id, officer_name, sending_agency.name AS sending_agency, period_end, outcomes FROM report
+                     WHERE {condition} AND themes CONTAINS $theme ORDER BY period_end DESC LIMIT 50"
+                );
+                let mut q = state.db.query(sql).bind(("theme", v(db::rid("theme", &theme))));
+                for (name, value) in vars {
+                    q = q.bind((name, value));
+                }
+                let mut r = q.await.and_then(|r| r.check()).map_err(db::fail("outcomes of a theme"))?;
+                let rows: Vec<OutcomeRow> = r.take(0).map_err(db::fail("outcomes decode"))?;
+                rows.into_iter()
+                    .map(|row| {
+                        Ok(Outcome {
+                            report_id: db::key(&row.id),
+                            officer_name: row.officer_name,
+                            sending_agency: row.sending_agency,
+                            period_end: crate::domain::parse_date(&row.period_end)
+                                .map_err(|e| AppError::internal("report date", e))?,
+                            outcomes: row.outcomes,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, AppError>>()?
+            }
+        };
+        Ok(OutcomesData { themes, outcomes, staff: matches!(user.role, Role::Admin | Role::Coordinator) })
+    }
+
+    pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<String, AppError> {
+        let rows = counts(state, user, query).await?;
+        Ok(crate::listing::csv(
+            &["theme", "accepted_reports", "placements"],
+            rows.into_iter().map(|r| vec![r.theme, r.reports.to_string(), r.placements.to_string()]),
+        ))
+    }
+}
+
+#[component]
+pub fn OutcomesPage() -> impl IntoView {
+    let query = current_query();
+    const BASE: &str = "/reports/outcomes";
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match outcomes_by_theme(query.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(data) => {
+                        let mut selects = Vec::new();
+                        if data.staff {
+                            let choices = crate::admin::options::reference_choices().await.unwrap_or_default();
+                            selects.push(("member", "Member", choices.members.clone()));
+                            selects.push(("agency", "Sending agency", choices.agencies.clone()));
+                        }
+                        let chosen = data.themes.iter().find(|t| t.theme_id == query.theme).map(|t| t.theme.clone());
+                        let link = |theme: &str| {
+                            let mut q = query.clone();
+                            q.theme = theme.to_string();
+                            q.href(BASE)
+                        };
+                        view! {
+                            <PageHeader title="Outcomes by theme" lead="Accepted reports, and the placements they come from, by the themes they advanced."/>
+                            {filter_form(BASE, "/export/outcomes.csv", &query, selects, Some(("Periods ending on or after", "Periods starting on or before")))}
+                            <div class="table-wrap">
+                                <table class="data-table" data-testid="outcomes-table">
+                                    <thead><tr><th scope="col">"Theme"</th><th scope="col">"Accepted reports"</th><th scope="col">"Placements"</th></tr></thead>
+                                    <tbody>
+                                        {data.themes.iter().map(|t| view! {
+                                            <tr>
+                                                <td><a href=link(&t.theme_id)>{t.theme.clone()}</a></td>
+                                                <td>{t.reports}</td>
+                                                <td>{t.placements}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {data.themes.is_empty().then(|| view! { <p class="empty">"No accepted report names a theme yet."</p> })}
+                            {chosen.map(|theme| view! {
+                                <section class="section" aria-labelledby="theme-outcomes-heading">
+                                    <h2 id="theme-outcomes-heading">{format!("Outcomes: {theme}")}</h2>
+                                    <ul class="outcomes">
+                                        {data.outcomes.iter().map(|o| view! {
+                                            <li>
+                                                <p class="pre">{o.outcomes.clone()}</p>
+                                                <p class="muted">
+                                                    <a href=format!("/reports/{}", o.report_id)>{o.officer_name.clone()}</a>
+                                                    {format!(" · {} · period ending {}", o.sending_agency, format::date(o.period_end))}
+                                                </p>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                            })}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
