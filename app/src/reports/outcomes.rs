@@ -71,11 +71,11 @@ pub mod service {
         outcomes: String,
     }
 
+    /// A WHERE condition and the parameters it binds.
+    type Condition = (String, Vec<(&'static str, surrealdb::types::Value)>);
+
     /// The conditions and parameters of the caller's scope and the page's filters.
-    fn conditions(
-        user: &CurrentUser,
-        query: &ListQuery,
-    ) -> Result<(String, Vec<(&'static str, surrealdb::types::Value)>), AppError> {
+    fn conditions(user: &CurrentUser, query: &ListQuery) -> Result<Condition, AppError> {
         query.check()?;
         let mut sql = vec!["state = 'accepted'"];
         let mut vars = Vec::new();
