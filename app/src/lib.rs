@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod domain;
 pub mod error;
 pub mod home;

@@ -108,6 +108,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             move || app::shell(shell_options.clone()),
         )
         .route("/export/{file}", get(export))
+        .route("/calendar/{file}", get(app::calendar::service::handler))
         .route("/documents/{id}", get(download))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))

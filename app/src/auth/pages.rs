@@ -117,9 +117,35 @@ pub fn AccountPage() -> impl IntoView {
                                     </form>
                                 </EnhancedForm>
                             </section>
+                            {(user.role != crate::auth::Role::Donor).then(|| view! { <CalendarSection/> })}
                         }
                         .into_any()
                     }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The private calendar feed's address, and the button that replaces it.
+#[component]
+fn CalendarSection() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match crate::calendar::calendar_link().await {
+                    Err(e) => error_view(e),
+                    Ok(link) => view! {
+                        <section class="section" aria-labelledby="calendar-heading">
+                            <h2 id="calendar-heading">"Calendar"</h2>
+                            <p class="muted">"Add this private address to your calendar app (as a subscription) to see your report due dates and placement starts and ends. Keep it to yourself: anyone with it can read these dates."</p>
+                            <p><a class="calendar-link" data-testid="calendar-link" href=link.clone()>{link.clone()}</a></p>
+                            <form method="post" action="/api/calendar/renew" class="inline-form">
+                                <button type="submit" class="button-secondary">"Make a new address"</button>
+                            </form>
+                        </section>
+                    }
+                    .into_any(),
                 }
             })}
         </Suspense>

@@ -796,6 +796,19 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &crate::listing::L
     ))
 }
 
+/// Up to `limit` placements of `user`'s scope matching `query` (the calendar feed).
+pub async fn in_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &crate::listing::ListQuery,
+    limit: usize,
+) -> Result<Vec<super::PlacementSummary>, AppError> {
+    query.check()?;
+    let (sql, query) = list_query(user, query)?;
+    let rows = sql.first::<SummaryRow>(&state.db, &query, limit).await?;
+    rows.into_iter().map(super::PlacementSummary::try_from).collect()
+}
+
 /// How far ahead the home page looks for starts and ends.
 const SOON_DAYS: u64 = 30;
 /// How many placements each list of the home page shows.

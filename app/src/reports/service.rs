@@ -194,7 +194,16 @@ pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<ReportList, A
 
 /// Up to `limit` reports of `user`'s scope matching `query` (for home pages).
 pub async fn first(user: &CurrentUser, query: &ListQuery, limit: usize) -> Result<Vec<ReportSummary>, AppError> {
-    let state = AppState::current()?;
+    in_scope(&AppState::current()?, user, query, limit).await
+}
+
+/// Up to `limit` reports of `user`'s scope matching `query`, outside a page (the calendar feed).
+pub async fn in_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ListQuery,
+    limit: usize,
+) -> Result<Vec<ReportSummary>, AppError> {
     let today = state.clock.today();
     let (sql, query) = list_query(user, query, today)?;
     let rows = sql.first::<Row>(&state.db, &query, limit).await?;
