@@ -30,6 +30,8 @@ pub mod db;
 pub mod net;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod uploads;
 
 pub use app::{shell, App};
 

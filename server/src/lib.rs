@@ -110,6 +110,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/export/{file}", get(export))
         .route("/calendar/{file}", get(app::calendar::service::handler))
         .route("/documents/{id}", get(download))
+        .route("/reports/documents/{id}", get(app::reports::documents::download))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         // Built assets: a missing file is a plain 404, never a page.
@@ -127,6 +128,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     // Uploads have their own, larger limit; the handler also stops reading past 10 MB.
     let uploads = Router::<ServerState>::new()
         .route("/nominations/{id}/documents", axum::routing::post(upload))
+        .route("/reports/{id}/documents", axum::routing::post(app::reports::documents::upload))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES));
     middleware::wrap(leptos.merge(uploads).with_state(server_state), site)

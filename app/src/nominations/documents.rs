@@ -4,41 +4,27 @@
 //! Files are stored under the documents folder by record key only: no name a user typed ever
 //! becomes part of a path.
 
-use std::path::PathBuf;
-
-use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 use surrealdb::types::SurrealValue;
-use tokio::io::AsyncWriteExt;
 
-use super::files::{safe_name, sniff, MAX_BYTES, MAX_PER_NOMINATION};
+use super::files::MAX_PER_NOMINATION;
 use crate::audit::{self, Actor};
 use crate::auth::guard::{self, Access};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v};
 use crate::error::AppError;
 use crate::state::AppState;
-
-fn store_path(state: &AppState, key: &str) -> PathBuf {
-    state.settings.files_dir.join(key)
-}
+use crate::uploads;
 
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
     let user = guard::user_from_headers(state, headers).await?;
     guard::check(user, super::service_access::READERS)
 }
 
-/// Where to send the browser back to, with a flash message.
 fn back(state: &AppState, nomination: &str, flash: crate::ui::flash::Flash) -> Response {
-    let cookie = crate::ui::flash::cookie(&flash, &state.settings.key);
-    let mut response = Redirect::to(&format!("/nominations/{nomination}")).into_response();
-    if let Ok(value) = header::HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
+    uploads::back(state, &format!("/nominations/{nomination}"), flash)
 }
 
 fn refused(state: &AppState, nomination: &str, error: AppError) -> Response {
@@ -82,74 +68,9 @@ async fn receive(
     if n.documents.len() >= MAX_PER_NOMINATION {
         return Err(too_many());
     }
-    let mut field = loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => break field,
-            Ok(Some(_)) => continue,
-            Ok(None) => return Err(AppError::field("file", "Choose a file to attach.")),
-            Err(_) => return Err(AppError::field("file", too_large())),
-        }
-    };
-    let original = field.file_name().unwrap_or("document").to_string();
-    tokio::fs::create_dir_all(&state.settings.files_dir)
-        .await
-        .map_err(|e| AppError::internal("documents folder", e))?;
-    let doc_key = db::new_key();
-    let temp = state.settings.files_dir.join(format!("upload-{doc_key}.part"));
-    let mut file = tokio::fs::File::create(&temp).await.map_err(|e| AppError::internal("document write", e))?;
-    let (mut size, mut head, mut hasher) = (0u64, Vec::new(), Sha256::new());
-    let outcome: Result<(), AppError> = async {
-        loop {
-            let chunk = match field.chunk().await {
-                Ok(Some(chunk)) => chunk,
-                Ok(None) => break,
-                Err(_) => return Err(AppError::field("file", too_large())),
-            };
-            size += chunk.len() as u64;
-            if size > MAX_BYTES {
-                // Read the rest without keeping it, so that the browser receives our answer
-                // rather than a broken connection; the request cap bounds how long this lasts.
-                continue;
-            }
-            if head.len() < 16 {
-                head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len())]);
-            }
-            hasher.update(&chunk);
-            file.write_all(&chunk).await.map_err(|e| AppError::internal("document write", e))?;
-        }
-        file.flush().await.map_err(|e| AppError::internal("document flush", e))?;
-        if size > MAX_BYTES {
-            return Err(AppError::field("file", too_large()));
-        }
-        Ok(())
-    }
-    .await;
-    drop(file);
-    let cleanup = || async {
-        let _ = tokio::fs::remove_file(&temp).await;
-    };
-    if let Err(error) = outcome {
-        cleanup().await;
-        return Err(error);
-    }
-    if size == 0 {
-        cleanup().await;
-        return Err(AppError::field("file", "The file is empty."));
-    }
-    let Some(kind) = sniff(&head) else {
-        cleanup().await;
-        return Err(AppError::field("file", "Attach a PDF, PNG or JPEG file. This file is none of these."));
-    };
-    let name = safe_name(&original, kind);
-    // The file goes into place under its new key first; if the transaction then fails, it is
-    // removed again, so that neither a row without a file nor a stray file remains.
-    let stored = store_path(state, &doc_key);
-    if let Err(error) = tokio::fs::rename(&temp, &stored).await {
-        cleanup().await;
-        return Err(AppError::internal("document store", error));
-    }
-    let sha = hex::encode(hasher.finalize());
-    let (doc_key, name_ref, sha, user) = (&doc_key, &name, &sha, &user);
+    let received = uploads::receive(state, &mut multipart).await?;
+    let (doc_key, name_ref, sha, user, kind, size) =
+        (&received.key, &received.name, &received.sha256, &user, received.kind, received.size);
     let recorded = db::transact(state, |tx| async move {
         // State and count are checked again here: a submission or another upload may have
         // happened while this file was arriving. Writing the nomination first makes parallel
@@ -190,10 +111,10 @@ async fn receive(
     })
     .await;
     if let Err(error) = recorded {
-        let _ = tokio::fs::remove_file(&stored).await;
+        uploads::discard(&received).await;
         return Err(error);
     }
-    Ok(name)
+    Ok(received.name)
 }
 
 fn not_editable() -> AppError {
@@ -202,10 +123,6 @@ fn not_editable() -> AppError {
 
 fn too_many() -> AppError {
     AppError::field("file", format!("A nomination has at most {MAX_PER_NOMINATION} documents. Remove one first."))
-}
-
-fn too_large() -> String {
-    format!("The file is larger than {} MB.", MAX_BYTES / 1024 / 1024)
 }
 
 #[derive(Debug, SurrealValue)]
@@ -240,18 +157,7 @@ async fn send(state: &AppState, id: &str, headers: &HeaderMap) -> Result<Respons
     let doc = doc.ok_or(AppError::NotFound)?;
     // The caller must be allowed to see the nomination; otherwise the document does not exist.
     super::service::load(state, &user, &db::key(&doc.nomination)).await?;
-    // At most 10 MB; read whole rather than add a streaming dependency.
-    let bytes = tokio::fs::read(store_path(state, &key)).await.map_err(|_| AppError::NotFound)?;
-    let body = Body::from(bytes);
-    Ok((
-        [
-            (header::CONTENT_TYPE, doc.content_type),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", doc.file_name)),
-            (header::CACHE_CONTROL, "private, no-store".into()),
-        ],
-        body,
-    )
-        .into_response())
+    uploads::send(state, &key, &doc.file_name, doc.content_type).await
 }
 
 /// Access for the routes: signed-in readers of nominations.

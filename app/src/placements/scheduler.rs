@@ -50,9 +50,10 @@ pub struct Moves {
 #[tracing::instrument(skip_all)]
 pub async fn run(state: &AppState) -> Result<Moves, AppError> {
     let today = state.clock.today();
-    let mut moves = move_placements(state, today).await?;
-    moves.reminded = send_reminders(state, today).await?;
-    moves.reports = crate::reports::scheduler::run(state, today).await?;
+    // Each part boxed: together their state machines are large, and so would every caller's be.
+    let mut moves = Box::pin(move_placements(state, today)).await?;
+    moves.reminded = Box::pin(send_reminders(state, today)).await?;
+    moves.reports = Box::pin(crate::reports::scheduler::run(state, today)).await?;
     if moves != Moves::default() {
         state.wake_mailer();
     }

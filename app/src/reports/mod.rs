@@ -13,6 +13,8 @@ pub mod plan;
 pub mod rules;
 
 #[cfg(feature = "ssr")]
+pub mod documents;
+#[cfg(feature = "ssr")]
 pub mod planning;
 #[cfg(feature = "ssr")]
 pub mod scheduler;
@@ -70,6 +72,8 @@ pub struct ReportContent {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportVersion {
+    /// The files attached when it was submitted, as (id, file name).
+    pub documents: Vec<(String, String)>,
     pub version: u32,
     pub at: DateTime<Utc>,
     pub author: String,
@@ -92,6 +96,8 @@ pub struct ReportView {
     pub resubmit_by: Option<NaiveDate>,
     pub reason: Option<String>,
     pub draft: ReportContent,
+    /// Files attached, as (id, file name, size in bytes).
+    pub documents: Vec<(String, String, i64)>,
     pub versions: Vec<ReportVersion>,
     pub history: Vec<ReportEvent>,
     /// The caller is its author and it is owed: they may save and submit.

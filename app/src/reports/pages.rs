@@ -187,6 +187,7 @@ fn detail(r: ReportView) -> AnyView {
             {r.reason.clone().map(|reason| view! { <dt>"Reason"</dt><dd class="pre">{reason}</dd> })}
             <dt>"Shared with the donor"</dt><dd>{if s.shared_with_donor { "Yes" } else { "No" }}</dd>
         </dl>
+        {attachments(&r)}
         {if r.can_write { author_form(&r) } else { ().into_any() }}
         {r.can_review.then(|| review_forms(&r))}
         <section class="section" aria-labelledby="versions-heading">
@@ -196,6 +197,11 @@ fn detail(r: ReportView) -> AnyView {
                 <details class="version" open=i == 0>
                     <summary>{format!("Version {} · {} · {}", version.version, format::timestamp(version.at), version.author)}</summary>
                     {content_view(&version.content)}
+                    {(!version.documents.is_empty()).then(|| view! {
+                        <p>"Attachments: "{version.documents.iter().map(|(id, name)| view! {
+                            <a href=format!("/reports/documents/{id}")>{name.clone()}</a>" "
+                        }).collect_view()}</p>
+                    })}
                 </details>
             }).collect_view()}
         </section>
@@ -210,6 +216,42 @@ fn detail(r: ReportView) -> AnyView {
                 }).collect_view()}
             </ol>
             {r.history.is_empty().then(|| view! { <p class="empty">"Planned; nothing has happened yet."</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The files attached to the report, and the author's upload form while it is owed.
+fn attachments(r: &ReportView) -> AnyView {
+    let action = format!("/reports/{}/documents", r.summary.id);
+    let flash = page_flash();
+    let upload = FormState::new(&action, flash.as_ref(), Default::default());
+    let can_write = r.can_write;
+    let documents = r.documents.clone();
+    if documents.is_empty() && !can_write {
+        return ().into_any();
+    }
+    view! {
+        <section class="section" aria-labelledby="files-heading">
+            <h2 id="files-heading">"Attachments"</h2>
+            <ul class="documents">
+                {documents.iter().map(|(id, name, size)| view! {
+                    <li><a href=format!("/reports/documents/{id}")>{name.clone()}</a>" "<span class="muted">{format!("({} KB)", (size + 1023) / 1024)}</span></li>
+                }).collect_view()}
+            </ul>
+            {documents.is_empty().then(|| view! { <p class="empty">"No files attached."</p> })}
+            {can_write.then(|| view! {
+                <form method="post" action=action.clone() enctype="multipart/form-data" class="form form-inline" data-plain="">
+                    {form_message(&upload)}
+                    <div class="field">
+                        <label for="f-file">"Attach a file (photos, minutes, a presentation as PDF)"</label>
+                        <p class="field-hint">"PDF, PNG or JPEG, at most 10 MB; at most 5 files."</p>
+                        <input id="f-file" type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" required/>
+                        <p class="field-error" data-error-for="file" role="alert">{upload.error("file")}</p>
+                    </div>
+                    <div class="form-actions"><button type="submit" class="button-secondary">"Upload"</button></div>
+                </form>
+            })}
         </section>
     }
     .into_any()

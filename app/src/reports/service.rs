@@ -123,7 +123,7 @@ fn may_see(user: &CurrentUser, row: &Row) -> bool {
 }
 
 /// Whether `user` is the report's assigned author.
-fn is_author(user: &CurrentUser, row: &Row) -> bool {
+pub(crate) fn is_author(user: &CurrentUser, row: &Row) -> bool {
     match row.author_role.as_str() {
         "secondee" => user.role == Role::Secondee && user.email.eq_ignore_ascii_case(&row.officer_email),
         "host" => user.role == Role::Host && agency_of(user).as_ref() == Some(&row.host_agency_id),
@@ -371,11 +371,11 @@ struct ContentRow {
     outcomes: String,
     challenges: String,
     next_steps: String,
-    themes: Vec<ThemeRow>,
+    themes: Vec<NamedRow>,
 }
 
 #[derive(Debug, SurrealValue)]
-struct ThemeRow {
+struct NamedRow {
     id: RecordId,
     name: String,
 }
@@ -389,7 +389,16 @@ struct VersionRow {
     outcomes: String,
     challenges: String,
     next_steps: String,
-    themes: Vec<ThemeRow>,
+    themes: Vec<NamedRow>,
+    /// (id, file name) of the files attached at submission.
+    documents: Vec<NamedRow>,
+}
+
+#[derive(Debug, SurrealValue)]
+struct DocumentRow {
+    id: RecordId,
+    file_name: String,
+    size: i64,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -400,7 +409,7 @@ struct EventRow {
     note: Option<String>,
 }
 
-fn themes(rows: Vec<ThemeRow>) -> Vec<(String, String)> {
+fn themes(rows: Vec<NamedRow>) -> Vec<(String, String)> {
     rows.into_iter().map(|t| (db::key(&t.id), t.name)).collect()
 }
 
@@ -417,23 +426,27 @@ pub(crate) async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Ro
 pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportView, AppError> {
     let state = AppState::current()?;
     let today = state.clock.today();
-    let (row, content, versions, events, choices) = db::transact(&state, |tx| async move {
+    let (row, content, versions, events, (choices, documents)) = db::transact(&state, |tx| async move {
         let row = load_in(&tx, user, id).await?;
         let mut r = tx
             .run(
                 "SELECT activities, outcomes, challenges, next_steps, (SELECT id, name FROM $parent.themes) AS themes FROM ONLY $id;
                  SELECT version, at, author_label, activities, outcomes, challenges, next_steps,
-                    (SELECT id, name FROM $parent.themes) AS themes FROM report_version WHERE report = $id ORDER BY version DESC;
+                    (SELECT id, name FROM $parent.themes) AS themes,
+                    (SELECT id, file_name AS name FROM $parent.documents) AS documents
+                    FROM report_version WHERE report = $id ORDER BY version DESC;
                  SELECT at, actor_label, kind, note FROM report_event WHERE report = $id ORDER BY at;
-                 SELECT id, name FROM theme WHERE active = true ORDER BY name_key;",
+                 SELECT id, name FROM theme WHERE active = true ORDER BY name_key;
+                 SELECT id, file_name, size FROM report_document WHERE report = $id ORDER BY uploaded_at;",
                 vec![("id", v(row.id.clone()))],
             )
             .await?;
         let content: Option<ContentRow> = r.take(0).map_err(db::fail("report content decode"))?;
         let versions: Vec<VersionRow> = r.take(1).map_err(db::fail("report versions decode"))?;
         let events: Vec<EventRow> = r.take(2).map_err(db::fail("report history decode"))?;
-        let choices: Vec<ThemeRow> = r.take(3).map_err(db::fail("themes decode"))?;
-        Ok((row, content, versions, events, choices))
+        let choices: Vec<NamedRow> = r.take(3).map_err(db::fail("themes decode"))?;
+        let documents: Vec<DocumentRow> = r.take(4).map_err(db::fail("report files decode"))?;
+        Ok((row, content, versions, events, (choices, documents)))
     })
     .await?;
     let content = content.ok_or(AppError::NotFound)?;
@@ -456,9 +469,11 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportView, AppError> {
             next_steps: content.next_steps,
             themes: themes(content.themes),
         },
+        documents: documents.into_iter().map(|d| (db::key(&d.id), d.file_name, d.size)).collect(),
         versions: versions
             .into_iter()
             .map(|v| ReportVersion {
+                documents: themes(v.documents),
                 version: v.version.max(0) as u32,
                 at: v.at,
                 author: v.author_label,
@@ -558,11 +573,13 @@ pub async fn save(user: &CurrentUser, form: &ReportForm) -> Result<(), AppError>
         if submitting {
             tx.run(
                 "LET $version = (SELECT VALUE version FROM ONLY $id) + 1;
+                 LET $themes = (SELECT VALUE themes FROM ONLY $id);
+                 LET $documents = (SELECT VALUE id FROM report_document WHERE report = $id);
                  UPDATE $id SET version = $version, state = $to, submitted_at = $now, resubmit_by = NONE
                     WHERE state = $from;
                  CREATE report_version SET report = $id, version = $version, at = $now, author = $user,
                     author_label = $label, activities = $activities, outcomes = $outcomes, challenges = $challenges,
-                    next_steps = $next_steps, themes = (SELECT VALUE themes FROM ONLY $id);
+                    next_steps = $next_steps, themes = $themes, documents = $documents;
                  CREATE report_event SET report = $id, at = $now, actor = $user, actor_label = $label,
                     kind = 'submitted', from_state = $from, to_state = $to, note = NONE;",
                 vec![

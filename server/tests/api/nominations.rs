@@ -209,7 +209,7 @@ async fn bad_input_is_refused_at_the_field() {
     assert_eq!(state(&app, &id).await, "draft");
 }
 
-fn multipart(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----hubtestboundary7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());

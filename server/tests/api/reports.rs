@@ -425,3 +425,55 @@ async fn outcomes_are_counted_by_theme_with_distinct_placements() {
         coordinator.get(app.url(&format!("/reports/outcomes?theme={a}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Outcome of 2027-02-01"));
 }
+
+#[tokio::test]
+async fn the_author_attaches_files_which_the_submitted_version_keeps() {
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    app.state.clock.set_today(day("2027-04-02"));
+    scheduler::run(&app.state).await.unwrap();
+    let march = report_key(&app, &key, "secondee_monthly", "2027-03-15").await;
+    let upload = |client: reqwest::Client, name: &'static str, bytes: &'static [u8]| {
+        let (app, march) = (&app, march.clone());
+        async move {
+            let (content_type, body) = crate::nominations::multipart(name, bytes);
+            client
+                .post(app.url(&format!("/reports/{march}/documents")))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let files = || {
+        let (app, march) = (&app, march.clone());
+        async move { app.rows(&format!("RETURN count(SELECT id FROM report_document WHERE report = report:{march})")).await }
+    };
+    let pdf: &'static [u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+    let secondee = app.login_as("secondee").await;
+    assert_eq!(upload(secondee.clone(), "minutes.pdf", pdf).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(upload(secondee.clone(), "script.pdf", b"#!/bin/sh\necho hi\n").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(files().await, serde_json::json!(1), "a file that is not a PDF, PNG or JPEG is refused");
+    let host = app.login_as("host").await;
+    assert_eq!(upload(host, "other.pdf", pdf).await.status(), StatusCode::NOT_FOUND, "not the host's report");
+    let coordinator = app.login_as("coordinator").await;
+    assert_eq!(upload(coordinator.clone(), "rso.pdf", pdf).await.status(), StatusCode::FORBIDDEN, "not its author");
+
+    assert_eq!(save(&app, &secondee, &march, "submit", "Two joint operations.").await.status(), StatusCode::OK);
+    let kept = app
+        .rows(&format!("SELECT VALUE array::len(documents) FROM report_version WHERE report = report:{march}"))
+        .await;
+    assert_eq!(kept, serde_json::json!([1]), "the version keeps the files it was sent with");
+    assert_eq!(upload(secondee.clone(), "late.pdf", pdf).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(files().await, serde_json::json!(1), "no file is added once the report is in");
+
+    let doc =
+        app.first_key(&format!("SELECT VALUE record::id(id) FROM report_document WHERE report = report:{march}")).await;
+    let download = coordinator.get(app.url(&format!("/reports/documents/{doc}"))).send().await.unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf);
+    let nominator = app.login_as("nominator").await;
+    let other = nominator.get(app.url(&format!("/reports/documents/{doc}"))).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND, "another agency's report's file does not exist for them");
+}
