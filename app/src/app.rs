@@ -14,6 +14,7 @@ use crate::admin::themes::{get_theme, list_themes, Themes};
 use crate::admin::users::{get_user, list_users, Users};
 use crate::audit::pages::AuditPage;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
+use crate::funding::agreements::{get_agreement, list_agreements, Agreements};
 use crate::home::HomePage;
 use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
 use crate::notifications::pages::MailLogPage;
@@ -67,6 +68,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/placements/timeline") view=TimelinePage ssr=SsrMode::Async/>
                     <Route path=path!("/placements/:id") view=PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/funding") view=crate::funding::pages::DonorFundingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/funding/agreements") view={|| pages::list::<Agreements, _, _>(list_agreements)} ssr=SsrMode::Async/>
+                    <Route path=path!("/funding/agreements/:id") view={|| pages::edit::<Agreements, _, _>(get_agreement)} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/cycles") view=CyclesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/outcomes") view=crate::reports::outcomes::OutcomesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod domain;
 pub mod error;
+pub mod funding;
 pub mod home;
 pub mod listing;
 pub mod nominations;

@@ -4,11 +4,11 @@ import { Header, signInAs } from './pages/login-page';
 // What each demo user finds in the main navigation, and the heading of their home page.
 const ROLES: Record<string, { nav: string[]; heading: RegExp }> = {
   admin: {
-    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Account'],
+    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Account'],
     heading: /Administration/,
   },
   coordinator: {
-    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Members', 'Agencies', 'Donors', 'Themes', 'Mail log', 'Account'],
+    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Mail log', 'Account'],
     heading: /Programme overview/,
   },
   nominator: { nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Account'], heading: /Nominations of Department of Immigration and Emigration/ },

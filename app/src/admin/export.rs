@@ -43,6 +43,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
         "nominations.csv" => Some(crate::nominations::service_access::READERS),
         "placements.csv" => Some(Access::Roles(crate::placements::READERS)),
         "reports.csv" | "outcomes.csv" => Some(Access::Roles(crate::reports::READERS)),
+        "agreements.csv" => Some(STAFF),
         _ => None,
     }
 }
@@ -63,6 +64,7 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "placements.csv" => crate::placements::service::csv(state, &user, query).await,
         "reports.csv" => crate::reports::service::csv(state, &user, query).await,
         "outcomes.csv" => crate::reports::outcomes::service::csv(state, &user, query).await,
+        "agreements.csv" => resource::csv::<crate::funding::agreements::Agreements>(state, &user, query).await,
         _ => Err(AppError::NotFound),
     }
 }
@@ -80,4 +82,5 @@ pub const EXPORTS: &[&str] = &[
     "placements.csv",
     "reports.csv",
     "outcomes.csv",
+    "agreements.csv",
 ];

@@ -95,6 +95,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
             nav("/reports", "Reports"),
+            nav("/funding/agreements", "Funding"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
@@ -107,6 +108,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
             nav("/reports", "Reports"),
+            nav("/funding/agreements", "Funding"),
             nav("/admin/members", "Members"),
             nav("/admin/agencies", "Agencies"),
             nav("/admin/donors", "Donors"),
@@ -119,8 +121,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/reports", "Reports"),
         ]),
         Role::Host | Role::Secondee => items.extend([nav("/placements", "Placements"), nav("/reports", "Reports")]),
-        // The donor's area (funding) arrives with the funding workflow.
-        Role::Donor => {}
+        Role::Donor => items.push(nav("/funding", "Funding")),
     }
     items.push(nav("/account", "Account"));
     items

@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reporting cycles and reports",
         script: include_str!("migrations/0007_reports.surql"),
     },
+    Migration {
+        version: 8,
+        name: "funding agreements and commitments",
+        script: include_str!("migrations/0008_funding.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

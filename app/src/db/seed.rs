@@ -665,6 +665,64 @@ async fn settle_demo_reports(
     Ok(())
 }
 
+/// The demo's funding: Australia's agreement in AUD, past 80 % used (its alert sent), and New
+/// Zealand's in NZD, with commitments to the demo placements.
+async fn seed_funding(tx: &Tx, today: chrono::NaiveDate, donors: &[String]) -> Result<(), AppError> {
+    let year = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    // (donor index, reference, title, currency, total in minor units)
+    let agreements: [(usize, &str, &str, &str, i64); 2] = [
+        (0, "AUS-2026-01", "Border cooperation secondments 2026–2028", "AUD", 25_000_000),
+        (1, "NZL-2026-03", "Information sharing in the Pacific and Asia", "NZD", 12_000_000),
+    ];
+    // (agreement index, officer, category, amount in minor units)
+    let commitments: [(usize, &str, &str, i64); 7] = [
+        (0, "Dilini Jayasuriya", "stipend", 6_000_000),
+        (0, "Dilini Jayasuriya", "travel", 500_000),
+        (0, "Hoang Van Nam", "stipend", 4_800_000),
+        (0, "Chamari Silva", "stipend", 5_000_000),
+        (0, "Chamari Silva", "accommodation", 4_000_000),
+        (1, "Wanida Chaiyasit", "stipend", 3_000_000),
+        (1, "Wanida Chaiyasit", "training", 450_000),
+    ];
+    let mut ids = Vec::new();
+    for (donor, reference, title, currency, total) in agreements {
+        let id = db::rid("funding_agreement", &db::new_key());
+        tx.run(
+            "CREATE $id SET donor = $donor, reference = $reference, reference_key = string::lowercase($reference),
+                title = $title, currency = $currency, total_minor = $total, period_start = $start, period_end = $end,
+                notes = '', created_at = $now, updated_at = $now",
+            vec![
+                ("id", v(id.clone())),
+                ("donor", v(db::rid("donor", &donors[donor]))),
+                ("reference", v(reference)),
+                ("title", v(title)),
+                ("currency", v(currency)),
+                ("total", v(total)),
+                ("start", v(year(-300))),
+                ("end", v(year(430))),
+            ],
+        )
+        .await?;
+        ids.push(id);
+    }
+    for (agreement, officer, category, amount) in commitments {
+        tx.run(
+            "CREATE commitment SET agreement = $agreement, category = $category, amount_minor = $amount, created_at = $now,
+                placement = (SELECT VALUE id FROM placement WHERE officer_name = $officer AND state IN ['planned', 'active'] LIMIT 1)[0]",
+            vec![
+                ("agreement", v(ids[agreement].clone())),
+                ("officer", v(officer)),
+                ("category", v(category)),
+                ("amount", v(amount)),
+            ],
+        )
+        .await?;
+    }
+    // 203,000 of 250,000 AUD committed: past the 80 % alert, which was sent.
+    tx.run("UPDATE $id SET alert_level = 80", vec![("id", v(ids[0].clone()))]).await?;
+    Ok(())
+}
+
 /// Seeds the demo data when the database has no users. Returns whether it seeded.
 pub async fn seed_if_empty(state: &AppState) -> Result<bool, AppError> {
     let mut r = state
@@ -767,7 +825,8 @@ pub async fn seed_if_empty(state: &AppState) -> Result<bool, AppError> {
             user_keys.insert(*role, key);
         }
         seed_nominations(&tx, &agency_keys, &theme_keys, &user_keys).await?;
-        seed_placements(&tx, today, &agency_keys, &theme_keys, &user_keys).await
+        seed_placements(&tx, today, &agency_keys, &theme_keys, &user_keys).await?;
+        seed_funding(&tx, today, &donor_keys).await
     })
     .await?;
     tracing::info!("demo data seeded");

@@ -141,11 +141,7 @@ pub fn HomePage() -> impl IntoView {
                                     </ul>
                                 </section>
                             })}
-                            {(data.user.role == Role::Donor).then(|| view! {
-                                <section class="section">
-                                    <p class="empty">"Nothing needs your attention yet. Your work will appear here as the programme runs."</p>
-                                </section>
-                            })}
+                            {(data.user.role == Role::Donor).then(|| view! { <DonorHome/> })}
                         }
                         .into_any()
                     }
@@ -189,6 +185,21 @@ fn NominationOverview(role: Role) -> impl IntoView {
                         }
                         .into_any()
                     }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The donor's home: its agreements' figures, the placements they fund, the reports shared.
+#[component]
+fn DonorHome() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match crate::funding::pages::donor_funding().await {
+                    Err(e) => error_view(e),
+                    Ok(data) => crate::funding::pages::donor_blocks(data),
                 }
             })}
         </Suspense>

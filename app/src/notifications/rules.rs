@@ -26,10 +26,12 @@ pub enum EventKind {
     ReportEscalated,
     ReportReturned,
     ReportAccepted,
+    PlacementConfirmed,
+    FundingAlert,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::Invitation,
         EventKind::PasswordReset,
         EventKind::NominationSubmitted,
@@ -47,6 +49,8 @@ impl EventKind {
         EventKind::ReportEscalated,
         EventKind::ReportReturned,
         EventKind::ReportAccepted,
+        EventKind::PlacementConfirmed,
+        EventKind::FundingAlert,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +72,8 @@ impl EventKind {
             EventKind::ReportEscalated => "report_escalated",
             EventKind::ReportReturned => "report_returned",
             EventKind::ReportAccepted => "report_accepted",
+            EventKind::PlacementConfirmed => "placement_confirmed",
+            EventKind::FundingAlert => "funding_alert",
         }
     }
 
@@ -90,6 +96,8 @@ impl EventKind {
             EventKind::ReportEscalated => "Report overdue (coordinators)",
             EventKind::ReportReturned => "Report returned",
             EventKind::ReportAccepted => "Report accepted",
+            EventKind::PlacementConfirmed => "Placement confirmed",
+            EventKind::FundingAlert => "Funding alert",
         }
     }
 

@@ -57,6 +57,8 @@ impl NominationMail {
             EventKind::ReportEscalated => "Report still missing:",
             EventKind::ReportReturned => "Report returned:",
             EventKind::ReportAccepted => "Report accepted:",
+            EventKind::PlacementConfirmed => "Placement confirmed",
+            EventKind::FundingAlert => "Funding alert",
             _ => "Nomination update",
         };
         header_text(&format!("{what} {} – {}", self.reference, self.officer), 200)
@@ -88,6 +90,8 @@ impl NominationMail {
             EventKind::ReportEscalated => "This report is still missing well after its due date. Please follow it up with the author.".into(),
             EventKind::ReportReturned => "The Regional Support Office has returned this report. Please revise it as the comment asks and submit it again.".into(),
             EventKind::ReportAccepted => "The Regional Support Office has accepted this report. Thank you.".into(),
+            EventKind::PlacementConfirmed => "This placement is now funded: the Regional Support Office has committed money to it.".into(),
+            EventKind::FundingAlert => "A funding agreement has passed an alert level of its utilisation.".into(),
             _ => String::new(),
         }
     }

@@ -11,6 +11,7 @@ mod auth;
 mod calendar;
 mod concurrency;
 mod database;
+mod funding;
 mod mail;
 mod nominations;
 mod pages;

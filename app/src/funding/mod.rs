@@ -1,0 +1,14 @@
+//! Funding: donors' agreements and the money set aside from them for placements. `rules.rs`
+//! holds the earmark, total, utilisation and alert rules (pure, unit-tested); `agreements.rs`
+//! the agreements (a resource: list, form, CSV); `commitments.rs` committing money to a
+//! placement in one transaction with its checks, mail and alerts; `pages.rs` the agreement's
+//! figures and commitments, and the donor's own view.
+
+pub mod agreements;
+pub mod commitments;
+pub mod pages;
+pub mod rules;
+
+/// The currencies offered for agreements (any ISO 4217 code is valid where a code is typed).
+pub const CURRENCIES: &[&str] =
+    &["AUD", "NZD", "USD", "EUR", "GBP", "JPY", "KRW", "THB", "SGD", "MYR", "IDR", "LKR", "VND", "PHP"];

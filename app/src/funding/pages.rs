@@ -1,0 +1,277 @@
+//! The agreement page's figures and commitments (with the coordinator's form to commit), and
+//! the donor's own view: its agreements, the placements they fund, and the reports shared.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::agreements::AgreementView;
+use super::commitments::CommitmentLine;
+use super::rules::{percent_text, Category};
+use crate::error::AppError;
+use crate::ui::fields::{form_message, hidden, select, FormState, Input};
+use crate::ui::format;
+use crate::ui::layout::{error_view, page_flash};
+use crate::ui::{EnhancedForm, PageHeader};
+
+/// What the agreement page adds to the form: its commitments and the open placements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Commitments {
+    pub lines: Vec<CommitmentLine>,
+    /// Open placements as (id, label), for the commitment form.
+    pub placements: Vec<(String, String)>,
+    pub can_commit: bool,
+}
+
+#[server(endpoint = "agreements/commitments")]
+pub async fn agreement_commitments(#[server(default)] id: String) -> Result<Commitments, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::commitments(&user, &id).await)
+}
+
+/// The donor's view of its own funding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FundingOfDonor {
+    pub agreements: Vec<AgreementView>,
+    /// Placements its agreements fund: (id, officer, host agency, state label).
+    pub placements: Vec<(String, String, String, String)>,
+    /// Accepted reports shared with it: (id, title, officer).
+    pub reports: Vec<(String, String, String)>,
+}
+
+#[server(endpoint = "funding/mine")]
+pub async fn donor_funding() -> Result<FundingOfDonor, AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Donor])).await?;
+    crate::api::answer(service::donor(&user).await)
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use surrealdb::types::{RecordId, SurrealValue};
+
+    use super::*;
+    use crate::auth::{CurrentUser, Role};
+    use crate::db::{self, v};
+    use crate::state::AppState;
+
+    #[derive(Debug, SurrealValue)]
+    struct Choice {
+        id: RecordId,
+        label: String,
+    }
+
+    pub async fn commitments(user: &CurrentUser, id: &str) -> Result<Commitments, AppError> {
+        let state = AppState::current()?;
+        let key = crate::api::parse_key(id)?;
+        let agreement = crate::resource::record::<super::super::agreements::Agreements>(&state.db, &key).await?;
+        let lines = super::super::commitments::service::lines(
+            &state,
+            "agreement",
+            db::rid("funding_agreement", &key),
+            agreement.currency,
+        )
+        .await?;
+        let mut r = state
+            .db
+            .query(
+                "SELECT id, officer_name + ' → ' + host_agency.name + ' (' + start_date + ' to ' + (early_end ?? end_date) + ')' AS label,
+                    start_date FROM placement WHERE state IN ['planned', 'active'] ORDER BY start_date",
+            )
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("open placements"))?;
+        let placements: Vec<Choice> = r.take(0).map_err(db::fail("open placements decode"))?;
+        Ok(Commitments {
+            lines,
+            placements: placements.into_iter().map(|c| (db::key(&c.id), c.label)).collect(),
+            can_commit: user.role == Role::Coordinator,
+        })
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct FundedRow {
+        id: RecordId,
+        officer_name: String,
+        host: String,
+        state: String,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct SharedRow {
+        id: RecordId,
+        kind: String,
+        period_start: String,
+        period_end: String,
+        officer_name: String,
+    }
+
+    /// Only the donor's own agreements, and what they fund, whatever is asked.
+    pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
+        let state = AppState::current()?;
+        let donor = user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)?;
+        let mut r = state
+            .db
+            .query(format!(
+                "SELECT {} FROM funding_agreement WHERE donor = $donor ORDER BY period_start DESC;
+                 LET $funded = array::distinct((SELECT VALUE placement FROM commitment WHERE agreement.donor = $donor));
+                 SELECT id, officer_name, host_agency.name AS host, state FROM $funded ORDER BY officer_name;
+                 SELECT id, kind, period_start, period_end, officer_name FROM report
+                    WHERE state = 'accepted' AND shared_with_donor = true AND placement IN $funded ORDER BY period_end DESC LIMIT 50;",
+                super::super::agreements::service::FIELDS
+            ))
+            .bind(("donor", v(donor)))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("donor overview"))?;
+        let rows: Vec<super::super::agreements::service::Row> =
+            r.take(0).map_err(db::fail("donor agreements decode"))?;
+        let funded: Vec<FundedRow> = r.take(2).map_err(db::fail("donor placements decode"))?;
+        let shared: Vec<SharedRow> = r.take(3).map_err(db::fail("donor reports decode"))?;
+        let label =
+            |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
+        Ok(FundingOfDonor {
+            agreements: rows.into_iter().map(super::super::agreements::service::view).collect::<Result<_, _>>()?,
+            placements: funded.into_iter().map(|p| (db::key(&p.id), p.officer_name, p.host, label(&p.state))).collect(),
+            reports: shared
+                .into_iter()
+                .map(|r| {
+                    let kind = crate::reports::ReportKind::parse(&r.kind).map(|k| k.label()).unwrap_or("Report");
+                    (db::key(&r.id), format!("{kind}, {} to {}", r.period_start, r.period_end), r.officer_name)
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The figures of an agreement as a table.
+pub fn figures(a: &AgreementView) -> AnyView {
+    view! {
+        <dl class="facts figures" data-testid="agreement-figures">
+            <dt>"Total"</dt><dd>{a.total.to_string()}</dd>
+            <dt>"Committed"</dt><dd>{a.committed.to_string()}</dd>
+            <dt>"Spent"</dt><dd>{a.spent.to_string()}</dd>
+            <dt>"Remaining (total − committed)"</dt><dd>{a.remaining().to_string()}</dd>
+            <dt>"Unspent (total − spent)"</dt><dd>{a.unspent().to_string()}</dd>
+            <dt>"Utilisation"</dt><dd>{percent_text(a.utilisation_bp)}</dd>
+            <dt>"Period"</dt><dd>{format::period(a.period.start(), a.period.end())}</dd>
+        </dl>
+    }
+    .into_any()
+}
+
+/// The agreement page's figures and commitments.
+pub fn agreement_sections(key: &str, agreement: &AgreementView) -> AnyView {
+    let key = key.to_string();
+    let agreement = agreement.clone();
+    view! {
+        <section class="section" aria-labelledby="figures-heading">
+            <h2 id="figures-heading">"Figures"</h2>
+            {figures(&agreement)}
+        </section>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match agreement_commitments(key.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(data) => commitments_section(&key, &agreement, data),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn commitments_section(key: &str, agreement: &AgreementView, data: Commitments) -> AnyView {
+    let flash = page_flash();
+    let state = FormState::new("/api/funding/commit", flash.as_ref(), Default::default());
+    let categories = Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())).collect();
+    let currency = agreement.currency.code();
+    let agreement_key = key.to_string();
+    view! {
+        <section class="section" aria-labelledby="commitments-heading">
+            <h2 id="commitments-heading">"Commitments"</h2>
+            <div class="table-wrap">
+                <table class="data-table" data-testid="commitments">
+                    <thead><tr><th scope="col">"Placement"</th><th scope="col">"Category"</th><th scope="col">"Amount"</th><th scope="col">"Note"</th><th scope="col">"When"</th></tr></thead>
+                    <tbody>
+                        {data.lines.iter().map(|l| view! {
+                            <tr>
+                                <td><a href=format!("/placements/{}", l.placement_id)>{l.placement.clone()}</a></td>
+                                <td>{l.category.label()}</td>
+                                <td class="nowrap">{l.amount.to_string()}</td>
+                                <td>{l.note.clone().unwrap_or_default()}{l.override_reason.clone().map(|r| format!(" (over the total: {r})"))}</td>
+                                <td class="nowrap">{format::timestamp(l.at)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {data.lines.is_empty().then(|| view! { <p class="empty">"Nothing committed yet."</p> })}
+            {data.can_commit.then(|| view! {
+                <EnhancedForm>
+                    <form method="post" action="/api/funding/commit" class="form form-wide" novalidate>
+                        <h3>"Commit money to a placement"</h3>
+                        {form_message(&state)}
+                        {hidden("agreement", agreement_key)}
+                        {select(&state, "placement", "Placement", data.placements.clone(), true)}
+                        {select(&state, "category", "Category", categories, true)}
+                        {Input::text("amount", "Amount").required().hint(&format!("In {currency}, like 12,500.00.")).render(&state)}
+                        {Input::text("note", "Note").max_len(500).render(&state)}
+                        {Input::text("override_reason", "Reason to commit past the total").max_len(1000).hint("Only when this commitment takes the agreement past its total.").render(&state)}
+                        <div class="form-actions"><button type="submit" class="button">"Commit"</button></div>
+                    </form>
+                </EnhancedForm>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The donor's funding: its agreements with their figures, the placements they fund, and the
+/// reports shared with it.
+#[component]
+pub fn DonorFundingPage() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match donor_funding().await {
+                    Err(e) => error_view(e),
+                    Ok(data) => view! {
+                        <PageHeader title="Your funding" lead="Your agreements, the placements they fund, and the reports shared with you."/>
+                        {donor_blocks(data)}
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
+    view! {
+        <section class="section" aria-labelledby="agreements-heading">
+            <h2 id="agreements-heading">"Agreements"</h2>
+            {data.agreements.is_empty().then(|| view! { <p class="empty">"No agreement yet."</p> })}
+            {data.agreements.iter().map(|a| view! {
+                <h3>{format!("{} · {}", a.reference, a.title)}</h3>
+                {figures(a)}
+            }).collect_view()}
+        </section>
+        <section class="section" aria-labelledby="funded-heading">
+            <h2 id="funded-heading">"Placements funded"</h2>
+            <ul class="waiting" data-testid="funded-placements">
+                {data.placements.iter().map(|(_, officer, host, state)| view! {
+                    <li>{format!("{officer} at {host}")}" "<span class="muted">{state.clone()}</span></li>
+                }).collect_view()}
+            </ul>
+            {data.placements.is_empty().then(|| view! { <p class="empty">"No placement is funded yet."</p> })}
+        </section>
+        <section class="section" aria-labelledby="shared-heading">
+            <h2 id="shared-heading">"Reports shared with you"</h2>
+            <ul class="waiting" data-testid="shared-reports">
+                {data.reports.iter().map(|(_, title, officer)| view! { <li>{format!("{title} · {officer}")}</li> }).collect_view()}
+            </ul>
+            {data.reports.is_empty().then(|| view! { <p class="empty">"No report has been shared yet."</p> })}
+        </section>
+    }
+    .into_any()
+}

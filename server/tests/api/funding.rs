@@ -1,0 +1,213 @@
+//! Funding: agreements refused at the field for bad money and duplicates; commitments within
+//! the earmarks and the total (or overridden with a reason), two at once never both past it;
+//! the 80 % and 100 % alerts once each; the first commitment confirming the placement; and the
+//! donor seeing only its own agreements.
+
+use reqwest::StatusCode;
+
+use crate::common::{error_json, TestApp};
+
+async fn key(app: &TestApp, sql: &str) -> String {
+    app.first_key(sql).await
+}
+
+/// A new agreement of the demo's first donor in AUD with `total`, and its key.
+async fn agreement(
+    app: &TestApp,
+    coordinator: &reqwest::Client,
+    reference: &str,
+    total: &str,
+    extra: &[(&str, &str)],
+) -> String {
+    let donor = key(app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of Australia'").await;
+    let mut form = vec![
+        ("donor", donor.as_str()),
+        ("reference", reference),
+        ("title", "Secondments"),
+        ("currency", "AUD"),
+        ("total", total),
+        ("period_start", "2026-01-01"),
+        ("period_end", "2028-12-31"),
+    ];
+    form.extend_from_slice(extra);
+    let response = app.post(coordinator, "/api/agreements/save", &form).await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+    key(app, &format!("SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = '{reference}'")).await
+}
+
+async fn open_placement(app: &TestApp, officer: &str) -> String {
+    key(app, &format!("SELECT VALUE record::id(id) FROM placement WHERE officer_name = '{officer}' AND state IN ['planned', 'active']")).await
+}
+
+async fn commit(
+    app: &TestApp,
+    client: &reqwest::Client,
+    agreement: &str,
+    placement: &str,
+    amount: &str,
+    reason: &str,
+) -> reqwest::Response {
+    let form = [
+        ("agreement", agreement),
+        ("placement", placement),
+        ("category", "stipend"),
+        ("amount", amount),
+        ("override_reason", reason),
+    ];
+    app.post(client, "/api/funding/commit", &form).await
+}
+
+#[tokio::test]
+async fn bad_agreements_are_refused_at_the_field() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let donor = key(&app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of Australia'").await;
+    let cases: [(&str, &str, &str); 5] = [
+        ("AUD", "1e6", "total"),
+        ("USD", "12.345", "total"),
+        ("VND", "10.5", "total"),
+        ("AUD", "-5.00", "total"),
+        ("XXY", "100.00", "currency"),
+    ];
+    for (currency, total, field) in cases {
+        let form = [
+            ("donor", donor.as_str()),
+            ("reference", "BAD-1"),
+            ("title", "Bad"),
+            ("currency", currency),
+            ("total", total),
+            ("period_start", "2026-01-01"),
+            ("period_end", "2026-12-31"),
+        ];
+        let response = app.post(&coordinator, "/api/agreements/save", &form).await;
+        assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], field, "{currency} {total}");
+    }
+    assert_eq!(
+        app.rows("RETURN count(SELECT id FROM funding_agreement WHERE reference = 'BAD-1')").await,
+        serde_json::json!(0)
+    );
+    agreement(&app, &coordinator, "AUS-TEST-1", "1,000.00", &[]).await;
+    let duplicate = [
+        ("donor", donor.as_str()),
+        ("reference", "aus-test-1"),
+        ("title", "Again"),
+        ("currency", "AUD"),
+        ("total", "5.00"),
+        ("period_start", "2026-01-01"),
+        ("period_end", "2026-12-31"),
+    ];
+    let response = app.post(&coordinator, "/api/agreements/save", &duplicate).await;
+    assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], "reference");
+    // Admins read agreements; only coordinators write them.
+    let admin = app.login_as("admin").await;
+    assert_eq!(app.post(&admin, "/api/agreements/save", &duplicate).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn commitments_keep_to_the_earmarks_and_the_total_unless_overridden_and_alert_once() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let viet_nam = key(&app, "SELECT VALUE record::id(id) FROM member WHERE name = 'Viet Nam'").await;
+    let earmarked = agreement(&app, &coordinator, "AUS-VN", "100.00", &[("members[]", viet_nam.as_str())]).await;
+    let nurul = open_placement(&app, "Nurul Huda").await; // sent by Malaysia, funded by no one yet
+    let refused = commit(&app, &coordinator, &earmarked, &nurul, "10.00", "").await;
+    let error = error_json(refused).await;
+    assert_eq!(error["Invalid"]["errors"][0]["field"], "placement");
+    assert!(error.to_string().contains("may fund only officers of Viet Nam"), "{error}");
+
+    let agreement = agreement(&app, &coordinator, "AUS-OPEN", "1,000.00", &[]).await;
+    let mail_count = |event: &'static str| {
+        let app = &app;
+        async move {
+            app.rows(&format!("RETURN count(SELECT id FROM notification WHERE event = '{event}')"))
+                .await
+                .as_u64()
+                .unwrap()
+        }
+    };
+    let confirmed_before = mail_count("placement_confirmed").await;
+    assert_eq!(commit(&app, &coordinator, &agreement, &nurul, "790.00", "").await.status(), StatusCode::OK);
+    assert_eq!(mail_count("funding_alert").await, 0, "79 %");
+    assert_eq!(commit(&app, &coordinator, &agreement, &nurul, "10.00", "").await.status(), StatusCode::OK);
+    let coordinators = app
+        .rows("RETURN count(SELECT id FROM user WHERE role = 'coordinator' AND disabled = false)")
+        .await
+        .as_u64()
+        .unwrap();
+    assert_eq!(mail_count("funding_alert").await, coordinators, "80 % crossed: told once");
+    assert_eq!(commit(&app, &coordinator, &agreement, &nurul, "50.00", "").await.status(), StatusCode::OK);
+    assert_eq!(mail_count("funding_alert").await, coordinators, "85 %: nothing new");
+
+    // Past the total: refused with the excess, then committed with a reason.
+    let over = commit(&app, &coordinator, &agreement, &nurul, "400.00", "").await;
+    let error = error_json(over).await;
+    assert_eq!(error["Invalid"]["errors"][0]["field"], "amount");
+    assert!(error.to_string().contains("exceeds the total by AUD 250.00"), "{error}");
+    let overridden =
+        commit(&app, &coordinator, &agreement, &nurul, "400.00", "The donor agreed to a top-up in writing.").await;
+    assert_eq!(overridden.status(), StatusCode::OK);
+    assert_eq!(mail_count("funding_alert").await, 2 * coordinators, "100 % crossed: told once more");
+    // The first commitment to a placement tells the agencies and the donor; later ones do not.
+    let confirmed = mail_count("placement_confirmed").await - confirmed_before;
+    assert!(confirmed >= 3, "sending agency, host agency and the donor's user: {confirmed}");
+    let donor_told = app.rows("RETURN count(SELECT id FROM notification WHERE event = 'placement_confirmed' AND recipient_email = 'donor@demo.hub')").await;
+    assert!(donor_told.as_u64().unwrap() >= 1);
+    let figures = app.post(&coordinator, "/api/agreements/get", &[("id", agreement.as_str())]).await;
+    let figures = figures.json::<serde_json::Value>().await.unwrap();
+    assert_eq!(figures["record"]["committed"]["minor"], 125_000);
+    assert_eq!(figures["record"]["utilisation_bp"], 12_500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_commitments_at_once_cannot_both_pass_the_total() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let agreement = agreement(&app, &coordinator, "AUS-RACE", "1,000.00", &[]).await;
+    let placement = open_placement(&app, "Chamari Silva").await;
+    let form = |amount: &str| {
+        vec![
+            ("agreement", agreement.clone()),
+            ("placement", placement.clone()),
+            ("category", "stipend".to_string()),
+            ("amount", amount.to_string()),
+        ]
+    };
+    let statuses = app.post_all(&coordinator, "/api/funding/commit", vec![form("600.00"), form("600.00")]).await;
+    let passed = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(passed, 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::UNPROCESSABLE_ENTITY), "{statuses:?}");
+    let committed = app
+        .rows(&format!("RETURN math::sum(SELECT VALUE amount_minor FROM commitment WHERE agreement = funding_agreement:{agreement})"))
+        .await;
+    assert_eq!(committed, serde_json::json!(60_000));
+}
+
+#[tokio::test]
+async fn a_donor_sees_only_its_own_agreements() {
+    let app = TestApp::start().await;
+    let donor = app.login_as("donor").await;
+    let mine = app.post(&donor, "/api/funding/mine", &[]).await;
+    assert_eq!(mine.status(), StatusCode::OK);
+    let mine = mine.json::<serde_json::Value>().await.unwrap();
+    let references: Vec<&str> =
+        mine["agreements"].as_array().unwrap().iter().map(|a| a["reference"].as_str().unwrap()).collect();
+    assert_eq!(references, vec!["AUS-2026-01"], "not New Zealand's");
+    assert!(mine["placements"].as_array().unwrap().iter().any(|p| p[1] == "Dilini Jayasuriya"));
+    assert!(
+        !mine["placements"].as_array().unwrap().iter().any(|p| p[1] == "Wanida Chaiyasit"),
+        "funded by New Zealand"
+    );
+    let nz = key(&app, "SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = 'NZL-2026-03'").await;
+    assert_eq!(app.post(&donor, "/api/agreements/get", &[("id", nz.as_str())]).await.status(), StatusCode::FORBIDDEN);
+    let csv = donor.get(app.url("/export/agreements.csv")).send().await.unwrap();
+    assert_eq!(csv.status(), StatusCode::FORBIDDEN);
+    let home = donor.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("AUS-2026-01") && !home.contains("NZL-2026-03"));
+    // The demo's Australian agreement is past 80 %.
+    let coordinator = app.login_as("coordinator").await;
+    let csv = coordinator.get(app.url("/export/agreements.csv")).send().await.unwrap().text().await.unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(header.contains("reference,donor,title,currency,total,committed,spent,remaining,utilisation_percent,period_start,period_end"), "{header}");
+    assert!(csv.contains("AUS-2026-01,Government of Australia") && csv.contains(",81.20,"), "{csv}");
+}
