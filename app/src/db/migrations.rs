@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "funding agreements and commitments",
         script: include_str!("migrations/0008_funding.surql"),
     },
+    Migration {
+        version: 9,
+        name: "exchange rates and expenditures",
+        script: include_str!("migrations/0009_expenditures.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -718,6 +718,25 @@ async fn seed_funding(tx: &Tx, today: chrono::NaiveDate, donors: &[String]) -> R
         )
         .await?;
     }
+    // Rates and what was spent: a stipend paid in AUD, travel paid in THB at the table's rate.
+    tx.run(
+        "CREATE exchange_rate SET date = $early, from = 'THB', to = 'AUD', rate = '0.0431', source = 'Reserve Bank of Australia, daily', created_at = $now;
+         CREATE exchange_rate SET date = $late, from = 'THB', to = 'AUD', rate = '0.0425', source = 'Reserve Bank of Australia, daily', created_at = $now;
+         CREATE exchange_rate SET date = $early, from = 'NZD', to = 'AUD', rate = '0.9120', source = 'Reserve Bank of New Zealand', created_at = $now;
+         LET $dilini = (SELECT VALUE id FROM placement WHERE officer_name = 'Dilini Jayasuriya' LIMIT 1)[0];
+         CREATE expenditure SET agreement = $agreement, placement = $dilini, category = 'stipend', date = $paid, amount_minor = 2000000,
+            currency = 'AUD', rate = '1', rate_source = 'Same currency', converted_minor = 2000000, evidence = 'PV-2026-0113', created_at = $now;
+         CREATE expenditure SET agreement = $agreement, placement = $dilini, category = 'travel', date = $paid, amount_minor = 4500000,
+            currency = 'THB', rate = '0.0431', rate_source = 'Reserve Bank of Australia, daily', converted_minor = 193950,
+            evidence = 'TKT-884213', created_at = $now;",
+        vec![
+            ("early", v(year(-200))),
+            ("late", v(year(-20))),
+            ("paid", v(year(-100))),
+            ("agreement", v(ids[0].clone())),
+        ],
+    )
+    .await?;
     // 203,000 of 250,000 AUD committed: past the 80 % alert, which was sent.
     tx.run("UPDATE $id SET alert_level = 80", vec![("id", v(ids[0].clone()))]).await?;
     Ok(())

@@ -290,7 +290,16 @@ pub mod service {
 
     #[derive(Debug, SurrealValue)]
     pub struct LineRow {
+        placement: RecordId,
+        category: String,
         committed: i64,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    pub struct SpentRow {
+        placement: RecordId,
+        category: String,
+        spent: i64,
     }
 
     #[derive(Debug, SurrealValue)]
@@ -309,6 +318,7 @@ pub mod service {
         earmark_themes: Vec<NamedRow>,
         notes: String,
         lines: Vec<LineRow>,
+        spent_lines: Vec<SpentRow>,
     }
 
     /// One line per (placement, category) committed: what was set aside and what was spent.
@@ -319,6 +329,8 @@ pub mod service {
         (SELECT id, name FROM $parent.earmark_themes) AS earmark_themes,
         (SELECT placement, category, math::sum(amount_minor) AS committed FROM commitment
             WHERE agreement = $parent.id GROUP BY placement, category) AS lines,
+        (SELECT placement, category, math::sum(converted_minor) AS spent FROM expenditure
+            WHERE agreement = $parent.id GROUP BY placement, category) AS spent_lines,
         string::lowercase(donor.name) AS donor_key";
 
     pub fn view(r: Row) -> Result<AgreementView, AppError> {
@@ -327,14 +339,22 @@ pub mod service {
         let period = Period::new(date(&r.period_start)?, date(&r.period_end)?)
             .map_err(|e| AppError::internal("agreement period", e))?;
         let named = |rows: Vec<NamedRow>| rows.into_iter().map(|n| (db::key(&n.id), n.name)).collect();
+        // One line per (placement, category) committed, with what was spent against it.
         let lines: Vec<super::super::rules::Line> = r
             .lines
             .iter()
-            // Spending is recorded with expenditures (to come); until then nothing is spent.
-            .map(|l| super::super::rules::Line { committed_minor: l.committed, spent_minor: 0 })
+            .map(|l| {
+                let spent = r
+                    .spent_lines
+                    .iter()
+                    .filter(|s| s.placement == l.placement && s.category == l.category)
+                    .map(|s| s.spent)
+                    .sum();
+                super::super::rules::Line { committed_minor: l.committed, spent_minor: spent }
+            })
             .collect();
         let committed: i64 = lines.iter().map(|l| l.committed_minor).sum();
-        let spent: i64 = lines.iter().map(|l| l.spent_minor).sum();
+        let spent: i64 = r.spent_lines.iter().map(|l| l.spent).sum();
         Ok(AgreementView {
             id: db::key(&r.id),
             donor_id: db::key(&r.donor_id),

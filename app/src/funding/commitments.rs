@@ -60,8 +60,8 @@ pub mod service {
     use crate::state::AppState;
 
     #[derive(Debug, SurrealValue)]
-    struct PlacementRow {
-        id: RecordId,
+    pub(crate) struct PlacementRow {
+        pub id: RecordId,
         officer_name: String,
         member: RecordId,
         sending_agency: RecordId,
@@ -75,7 +75,7 @@ pub mod service {
         state: String,
     }
 
-    const PLACEMENT: &str = "SELECT id, officer_name, sending_agency.member AS member, sending_agency,
+    pub(crate) const PLACEMENT: &str = "SELECT id, officer_name, sending_agency.member AS member, sending_agency,
         sending_agency.name AS sending_name, host_agency, host_agency.name AS host_name, themes, start_date,
         early_end ?? end_date AS last_day, nomination.reference ?? '' AS reference, state FROM ONLY $placement";
 
@@ -191,28 +191,7 @@ pub mod service {
             });
             audit::record(&tx, &Actor::user(user), "committed", "funding_agreement", &agreement.id, None, Some(&after)).await?;
 
-            // Utilisation after this line: from the stored lines, read again.
-            let mut r = tx.run(&format!("SELECT {FIELDS} FROM ONLY $agreement"), vec![("agreement", v(agreement_id.clone()))]).await?;
-            let row: Option<Row> = r.take(0).map_err(db::fail("agreement decode"))?;
-            let now = view(row.ok_or(AppError::NotFound)?)?;
-            let (crossed, level) = rules::crossed(armed, now.utilisation_bp);
-            if level != armed {
-                tx.run("UPDATE $agreement SET alert_level = $level", vec![("agreement", v(agreement_id.clone())), ("level", v(level))])
-                    .await?;
-            }
-            let link = format!("/funding/agreements/{}", agreement.id);
-            for crossed_level in &crossed {
-                let message = format!(
-                    "Agreement {} is {} used ({} committed of {}).",
-                    agreement.reference,
-                    rules::percent_text(now.utilisation_bp),
-                    now.committed,
-                    now.total
-                );
-                let record = format!("{}-{crossed_level}-{}", agreement.id, db::new_key());
-                let to = recipients::coordinators(&tx).await?;
-                tell(&tx, state_ref, &to, EventKind::FundingAlert, (&record, &link), &placement, &agreement.reference, &message).await?;
-            }
+            let (crossed, now) = alert_if_crossed(&tx, state_ref, &agreement_id, armed, &placement).await?;
             if earlier.unwrap_or(0) == 0 {
                 let mut to = recipients::agency_contacts(&tx, &db::key(&placement.sending_agency)).await?;
                 to.extend(recipients::agency_contacts(&tx, &db::key(&placement.host_agency)).await?);
@@ -239,6 +218,55 @@ pub mod service {
         state.wake_mailer();
         crate::api::done(&notice, &format!("/funding/agreements/{}", parsed.agreement));
         Ok(())
+    }
+
+    /// After a money line: utilisation from the stored lines, read again; the alert levels it
+    /// crossed upwards are sent to the coordinators once, and the armed level follows it down.
+    pub(crate) async fn alert_if_crossed(
+        tx: &Tx,
+        state: &AppState,
+        agreement_id: &RecordId,
+        armed: i64,
+        placement: &PlacementRow,
+    ) -> Result<(Vec<i64>, super::super::agreements::AgreementView), AppError> {
+        let mut r = tx
+            .run(&format!("SELECT {FIELDS} FROM ONLY $agreement"), vec![("agreement", v(agreement_id.clone()))])
+            .await?;
+        let row: Option<Row> = r.take(0).map_err(db::fail("agreement decode"))?;
+        let now = view(row.ok_or(AppError::NotFound)?)?;
+        let (crossed, level) = rules::crossed(armed, now.utilisation_bp);
+        if level != armed {
+            tx.run(
+                "UPDATE $agreement SET alert_level = $level",
+                vec![("agreement", v(agreement_id.clone())), ("level", v(level))],
+            )
+            .await?;
+        }
+        let link = format!("/funding/agreements/{}", now.id);
+        for crossed_level in &crossed {
+            let message = format!(
+                "Agreement {} is {} used ({} committed, {} spent, of {}).",
+                now.reference,
+                rules::percent_text(now.utilisation_bp),
+                now.committed,
+                now.spent,
+                now.total
+            );
+            let record = format!("{}-{crossed_level}-{}", now.id, db::new_key());
+            let to = recipients::coordinators(tx).await?;
+            tell(tx, state, &to, EventKind::FundingAlert, (&record, &link), placement, &now.reference, &message)
+                .await?;
+        }
+        Ok((crossed, now))
+    }
+
+    /// The armed alert level of an agreement, read in `tx`.
+    pub(crate) async fn armed_level(tx: &Tx, agreement_id: &RecordId) -> Result<i64, AppError> {
+        let mut r = tx
+            .run("SELECT VALUE alert_level FROM ONLY $agreement", vec![("agreement", v(agreement_id.clone()))])
+            .await?;
+        let level: Option<i64> = r.take(0).map_err(db::fail("alert decode"))?;
+        Ok(level.unwrap_or(0))
     }
 
     /// The donor's users: the donor's contacts for the programme's e-mails.

@@ -6,6 +6,7 @@
 
 pub mod agreements;
 pub mod commitments;
+pub mod expenditures;
 pub mod pages;
 pub mod rules;
 

@@ -20,6 +20,9 @@ pub struct Commitments {
     /// Open placements as (id, label), for the commitment form.
     pub placements: Vec<(String, String)>,
     pub can_commit: bool,
+    pub expenditures: Vec<super::expenditures::ExpenditureLine>,
+    /// Placements with commitments under this agreement, as (id, officer), for spending.
+    pub committed: Vec<(String, String)>,
 }
 
 #[server(endpoint = "agreements/commitments")]
@@ -81,7 +84,16 @@ pub mod service {
             .and_then(|r| r.check())
             .map_err(db::fail("open placements"))?;
         let placements: Vec<Choice> = r.take(0).map_err(db::fail("open placements decode"))?;
+        let expenditures = super::super::expenditures::service::lines(&state, &key, agreement.currency).await?;
+        let mut committed: Vec<(String, String)> = Vec::new();
+        for line in &lines {
+            if !committed.iter().any(|(id, _)| *id == line.placement_id) {
+                committed.push((line.placement_id.clone(), line.placement.clone()));
+            }
+        }
         Ok(Commitments {
+            expenditures,
+            committed,
             lines,
             placements: placements.into_iter().map(|c| (db::key(&c.id), c.label)).collect(),
             can_commit: user.role == Role::Coordinator,
@@ -172,7 +184,11 @@ pub fn agreement_sections(key: &str, agreement: &AgreementView) -> AnyView {
             {Suspend::new(async move {
                 match agreement_commitments(key.clone()).await {
                     Err(e) => error_view(e),
-                    Ok(data) => commitments_section(&key, &agreement, data),
+                    Ok(data) => view! {
+                        {commitments_section(&key, &agreement, data.clone())}
+                        {expenditures_section(&key, &agreement, data)}
+                    }
+                    .into_any(),
                 }
             })}
         </Suspense>
@@ -274,4 +290,140 @@ pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+fn expenditures_section(key: &str, agreement: &AgreementView, data: Commitments) -> AnyView {
+    let flash = page_flash();
+    let state = FormState::new("/api/funding/spend", flash.as_ref(), Default::default()).with_ids("spend");
+    let categories = Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())).collect();
+    let currencies: Vec<(String, String)> = super::CURRENCIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
+    let own = agreement.currency.code();
+    let agreement_key = key.to_string();
+    let form_key = key.to_string();
+    let rate_label = format!("Rate to {own} (optional)");
+    let can = data.can_commit;
+    view! {
+        <section class="section" aria-labelledby="spending-heading">
+            <h2 id="spending-heading">"Expenditures"</h2>
+            <p><a href="/funding/rates">"Exchange rates"</a></p>
+            <div class="table-wrap">
+                <table class="data-table" data-testid="expenditures">
+                    <thead><tr>
+                        <th scope="col">"Date"</th><th scope="col">"Placement"</th><th scope="col">"Category"</th>
+                        <th scope="col">"Amount"</th><th scope="col">"Rate"</th><th scope="col">{format!("In {own}")}</th>
+                        <th scope="col">"Evidence"</th><th scope="col"><span class="visually-hidden">"Correction"</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {data.expenditures.iter().map(|e| {
+                            let reversible = can && !e.reversed && e.reason.is_none();
+                            let (id, agreement_key) = (e.id.clone(), agreement_key.clone());
+                            view! {
+                                <tr>
+                                    <td class="nowrap">{format::date(e.date)}</td>
+                                    <td>{e.placement.clone()}</td>
+                                    <td>{e.category.label()}</td>
+                                    <td class="nowrap">{e.amount.to_string()}</td>
+                                    <td>{e.rate.clone()}<br/><span class="muted">{e.rate_source.clone()}</span></td>
+                                    <td class="nowrap">{e.converted.to_string()}</td>
+                                    <td>{e.evidence.clone()}{e.reason.clone().map(|r| view! { <br/><span class="muted">{format!("Correction: {r}")}</span> })}{e.reversed.then_some(" (reversed)")}</td>
+                                    <td>{reversible.then(|| view! {
+                                        <form method="post" action="/api/funding/reverse" class="inline-form">
+                                            {hidden("agreement", agreement_key)}
+                                            {hidden("expenditure", id)}
+                                            <label class="visually-hidden" for=format!("reason-{}", e.id)>"Reason for the correction"</label>
+                                            <input id=format!("reason-{}", e.id) type="text" name="reason" placeholder="Reason for the correction" maxlength="500" required/>
+                                            <button type="submit" class="button-link danger">"Reverse"</button>
+                                        </form>
+                                    })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {data.expenditures.is_empty().then(|| view! { <p class="empty">"Nothing spent yet."</p> })}
+            {(can && !data.committed.is_empty()).then(|| view! {
+                <EnhancedForm>
+                    <form method="post" action="/api/funding/spend" class="form form-wide" novalidate>
+                        <h3>"Record an expenditure"</h3>
+                        {form_message(&state)}
+                        {hidden("agreement", form_key)}
+                        {select(&state, "placement", "Placement", data.committed.clone(), true)}
+                        {select(&state, "category", "Category", categories, true)}
+                        {Input::text("date", "Date").kind("date").required().render(&state)}
+                        {Input::text("amount", "Amount").required().render(&state)}
+                        {select(&state, "currency", "Currency", currencies, true)}
+                        {Input::text("rate", &rate_label).hint("Empty: the latest rate of the rates table on or before the date.").render(&state)}
+                        {Input::text("rate_source", "Source of the rate").max_len(200).hint("Only with a rate entered here.").render(&state)}
+                        {Input::text("evidence", "Evidence reference").required().max_len(200).hint("Receipt, voucher or payment number.").render(&state)}
+                        <div class="form-actions"><button type="submit" class="button">"Record"</button></div>
+                    </form>
+                </EnhancedForm>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The dated exchange rates: the latest 200, a form to add one, and a CSV import.
+#[component]
+pub fn RatesPage() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match super::expenditures::list_rates().await {
+                    Err(e) => error_view(e),
+                    Ok(rates) => {
+                        let flash = page_flash();
+                        let add = FormState::new("/api/funding/rates/add", flash.as_ref(), Default::default()).with_ids("rate");
+                        let import = FormState::new("/api/funding/rates/import", flash.as_ref(), Default::default());
+                        view! {
+                            <PageHeader title="Exchange rates" lead="Dated rates: an expenditure in another currency takes the latest one on or before its date."/>
+                            <div class="table-wrap">
+                                <table class="data-table" data-testid="rates">
+                                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Pair"</th><th scope="col">"Rate"</th><th scope="col">"Source"</th></tr></thead>
+                                    <tbody>
+                                        {rates.iter().map(|r| view! {
+                                            <tr><td class="nowrap">{format::date(r.date)}</td><td>{format!("{} → {}", r.from, r.to)}</td><td>{r.rate.clone()}</td><td>{r.source.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {rates.is_empty().then(|| view! { <p class="empty">"No rates yet."</p> })}
+                            <section class="section" aria-labelledby="add-rate-heading">
+                                <h2 id="add-rate-heading">"Add a rate"</h2>
+                                <EnhancedForm>
+                                    <form method="post" action="/api/funding/rates/add" class="form form-inline" novalidate>
+                                        {form_message(&add)}
+                                        {Input::text("date", "Date").kind("date").required().render(&add)}
+                                        {Input::text("from", "From").required().max_len(3).hint("THB").render(&add)}
+                                        {Input::text("to", "To").required().max_len(3).hint("AUD").render(&add)}
+                                        {Input::text("rate", "Rate").required().hint("1 From buys this many To.").render(&add)}
+                                        {Input::text("source", "Source").required().max_len(200).render(&add)}
+                                        <div class="form-actions"><button type="submit" class="button-secondary">"Add"</button></div>
+                                    </form>
+                                </EnhancedForm>
+                            </section>
+                            <section class="section" aria-labelledby="import-heading">
+                                <h2 id="import-heading">"Import rates"</h2>
+                                <EnhancedForm>
+                                    <form method="post" action="/api/funding/rates/import" class="form form-wide" novalidate>
+                                        {form_message(&import)}
+                                        <div class="field">
+                                            <label for="f-csv">"Rates as CSV"</label>
+                                            <p class="field-hint">"One rate a line: date,from,to,rate,source. All are imported, or none."</p>
+                                            <textarea id="f-csv" name="csv" rows="8">{import.value("csv")}</textarea>
+                                            <p class="field-error" data-error-for="csv" role="alert">{import.error("csv")}</p>
+                                        </div>
+                                        <div class="form-actions"><button type="submit" class="button-secondary">"Import"</button></div>
+                                    </form>
+                                </EnhancedForm>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
 }

@@ -146,10 +146,106 @@ pub fn percent_text(bp: i64) -> String {
     }
 }
 
+/// A dated exchange rate: one unit of `from` buys `rate` units of `to`, from `date` on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedRate {
+    pub date: chrono::NaiveDate,
+    pub from: crate::domain::Currency,
+    pub to: crate::domain::Currency,
+    pub rate: crate::domain::Rate,
+    pub source: String,
+}
+
+/// The rate for converting `from` into `to` on `date`: exactly 1 in the same currency, else the
+/// latest rate of the table on or before the date, else the refusal's words ("No THB→AUD rate on
+/// or before 2027-03-12").
+pub fn rate_on(
+    table: &[DatedRate],
+    from: crate::domain::Currency,
+    to: crate::domain::Currency,
+    date: chrono::NaiveDate,
+) -> Result<Option<&DatedRate>, String> {
+    if from == to {
+        return Ok(None);
+    }
+    table.iter().filter(|r| r.from == from && r.to == to && r.date <= date).max_by_key(|r| r.date).map(Some).ok_or_else(
+        || format!("No {from}→{to} rate on or before {date}. Add one to the rates, or enter the rate and its source."),
+    )
+}
+
+/// An expenditure converted to the agreement's currency: rounded once, to its minor units.
+pub fn converted(
+    amount: Money,
+    rate: Option<rust_decimal::Decimal>,
+    to: crate::domain::Currency,
+) -> Result<Money, String> {
+    match rate {
+        None if amount.currency() == to => Ok(amount),
+        None => Err(format!("A rate is needed to convert {} to {to}.", amount.currency())),
+        Some(rate) => amount.convert(rate, to),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Currency;
+    use crate::domain::{Currency, Rate};
+
+    fn cur(code: &str) -> Currency {
+        Currency::parse(code).unwrap()
+    }
+
+    fn day(text: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn rate(date: &str, from: &str, to: &str, value: &str) -> DatedRate {
+        DatedRate {
+            date: day(date),
+            from: cur(from),
+            to: cur(to),
+            rate: Rate::parse(value).unwrap(),
+            source: "Bank".into(),
+        }
+    }
+
+    #[test]
+    fn the_latest_rate_on_or_before_the_date_and_exactly_one_in_the_same_currency() {
+        let table = vec![
+            rate("2027-03-01", "THB", "AUD", "0.0431"),
+            rate("2027-03-10", "THB", "AUD", "0.0425"),
+            rate("2027-03-20", "THB", "AUD", "0.0440"),
+            rate("2027-03-10", "USD", "AUD", "1.52"),
+        ];
+        assert_eq!(
+            rate_on(&table, cur("THB"), cur("AUD"), day("2027-03-12")).unwrap().unwrap().rate.to_string(),
+            "0.0425"
+        );
+        assert_eq!(
+            rate_on(&table, cur("THB"), cur("AUD"), day("2027-03-10")).unwrap().unwrap().rate.to_string(),
+            "0.0425"
+        );
+        assert_eq!(rate_on(&table, cur("AUD"), cur("AUD"), day("2020-01-01")), Ok(None));
+        let missing = rate_on(&table, cur("THB"), cur("AUD"), day("2027-02-28")).unwrap_err();
+        assert!(missing.starts_with("No THB→AUD rate on or before 2027-02-28"), "{missing}");
+        assert!(rate_on(&table, cur("AUD"), cur("THB"), day("2027-03-12")).is_err(), "a rate has a direction");
+    }
+
+    #[test]
+    fn conversion_rounds_once_to_the_agreement_currency() {
+        let thb = Money::parse("12,345.67", cur("THB")).unwrap();
+        let aud = converted(thb, Some(Rate::parse("0.0425").unwrap().value()), cur("AUD")).unwrap();
+        // 12,345.67 × 0.0425 = 524.690975 → AUD 524.69
+        assert_eq!(aud.to_string(), "AUD 524.69");
+        let same = Money::parse("100.00", cur("AUD")).unwrap();
+        assert_eq!(converted(same, None, cur("AUD")), Ok(same));
+        assert!(converted(thb, None, cur("AUD")).is_err(), "never a silent 1");
+        let vnd = Money::parse("1,000,000", cur("VND")).unwrap();
+        assert_eq!(
+            converted(vnd, Some(Rate::parse("0.0000606").unwrap().value()), cur("AUD")).unwrap().to_string(),
+            "AUD 60.60"
+        );
+    }
 
     fn aud(text: &str) -> Money {
         Money::parse(text, Currency::parse("AUD").unwrap()).unwrap()

@@ -211,3 +211,112 @@ async fn a_donor_sees_only_its_own_agreements() {
     assert!(header.contains("reference,donor,title,currency,total,committed,spent,remaining,utilisation_percent,period_start,period_end"), "{header}");
     assert!(csv.contains("AUS-2026-01,Government of Australia") && csv.contains(",81.20,"), "{csv}");
 }
+
+async fn spend(app: &TestApp, client: &reqwest::Client, form: &[(&str, &str)]) -> reqwest::Response {
+    app.post(client, "/api/funding/spend", form).await
+}
+
+#[tokio::test]
+async fn expenditures_convert_at_the_dated_rate_refuse_bad_input_and_are_corrected_by_reversal() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let agreement = agreement(&app, &coordinator, "AUS-SPEND", "10,000.00", &[]).await;
+    let nurul = open_placement(&app, "Nurul Huda").await;
+    assert_eq!(commit(&app, &coordinator, &agreement, &nurul, "5,000.00", "").await.status(), StatusCode::OK);
+    let rate = |date: &'static str, value: &'static str| {
+        [("date", date), ("from", "THB"), ("to", "AUD"), ("rate", value), ("source", "Central bank")]
+    };
+    assert_eq!(
+        app.post(&coordinator, "/api/funding/rates/add", &rate("2027-03-01", "0.0431")).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post(&coordinator, "/api/funding/rates/add", &rate("2027-03-10", "0.0425")).await.status(),
+        StatusCode::OK
+    );
+    let zero = app.post(&coordinator, "/api/funding/rates/add", &rate("2027-03-11", "0")).await;
+    assert_eq!(error_json(zero).await["Invalid"]["errors"][0]["field"], "rate");
+
+    let base = |date: &'static str, amount: &'static str, currency: &'static str, category: &'static str| {
+        vec![
+            ("agreement", agreement.clone()),
+            ("placement", nurul.clone()),
+            ("category", category.to_string()),
+            ("date", date.to_string()),
+            ("amount", amount.to_string()),
+            ("currency", currency.to_string()),
+            ("evidence", "RCPT-1".to_string()),
+        ]
+    };
+    let post = |form: Vec<(&'static str, String)>| {
+        let (app, coordinator) = (&app, coordinator.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            spend(app, &coordinator, &pairs).await
+        }
+    };
+    // THB on 12 March takes the 10 March rate: 12,345.67 × 0.0425 = AUD 524.69.
+    assert_eq!(post(base("2027-03-12", "12,345.67", "THB", "stipend")).await.status(), StatusCode::OK);
+    let stored = app
+        .rows(&format!("SELECT rate, converted_minor FROM expenditure WHERE agreement = funding_agreement:{agreement}"))
+        .await;
+    assert_eq!(stored, serde_json::json!([{ "rate": "0.0425", "converted_minor": 52469 }]));
+    // Bad input, each at its field, and nothing saved.
+    let cases: [(Vec<(&'static str, String)>, &str, &str); 6] = [
+        (base("2027-03-12", "100.00", "LKR", "stipend"), "rate", "No LKR→AUD rate on or before 2027-03-12"),
+        (base("2025-12-31", "100.00", "AUD", "stipend"), "date", "within the agreement"),
+        (base("2027-03-12", "100.00", "AUD", "travel"), "category", "Nothing is committed for travel"),
+        (base("2027-03-12", "12.345", "USD", "stipend"), "amount", ""),
+        (base("2027-03-12", "10.5", "VND", "stipend"), "amount", ""),
+        (base("2027-03-12", "", "AUD", "stipend"), "amount", ""),
+    ];
+    for (form, field, words) in cases {
+        let error = error_json(post(form).await).await;
+        assert_eq!(error["Invalid"]["errors"][0]["field"], field, "{error}");
+        assert!(error.to_string().contains(words), "{error}");
+    }
+    let count = app
+        .rows(&format!("RETURN count(SELECT id FROM expenditure WHERE agreement = funding_agreement:{agreement})"))
+        .await;
+    assert_eq!(count, serde_json::json!(1));
+
+    // A correction reverses the line; both stay.
+    let line = app
+        .first_key(&format!(
+            "SELECT VALUE record::id(id) FROM expenditure WHERE agreement = funding_agreement:{agreement}"
+        ))
+        .await;
+    let no_reason =
+        app.post(&coordinator, "/api/funding/reverse", &[("agreement", &agreement), ("expenditure", &line)]).await;
+    assert_eq!(error_json(no_reason).await["Invalid"]["errors"][0]["field"], "reason");
+    let reverse =
+        [("agreement", agreement.as_str()), ("expenditure", line.as_str()), ("reason", "Paid twice by mistake.")];
+    assert_eq!(app.post(&coordinator, "/api/funding/reverse", &reverse).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&coordinator, "/api/funding/reverse", &reverse).await.status(), StatusCode::CONFLICT, "once");
+    let sums = app.rows(&format!("SELECT VALUE converted_minor FROM expenditure WHERE agreement = funding_agreement:{agreement} ORDER BY created_at")).await;
+    assert_eq!(sums, serde_json::json!([52469, -52469]));
+    let figures = app.post(&coordinator, "/api/agreements/get", &[("id", agreement.as_str())]).await;
+    assert_eq!(figures.json::<serde_json::Value>().await.unwrap()["record"]["spent"]["minor"], 0);
+}
+
+#[tokio::test]
+async fn a_rates_import_is_all_or_nothing() {
+    let app = TestApp::start().await;
+    let admin = app.login_as("admin").await;
+    let count = || {
+        let app = &app;
+        async move { app.rows("RETURN count(SELECT id FROM exchange_rate)").await.as_u64().unwrap() }
+    };
+    let before = count().await;
+    let bad = "date,from,to,rate,source\n2027-04-01,USD,AUD,1.51,Bank\n2027-04-31,USD,AUD,1.52,Bank\n";
+    let refused = app.post(&admin, "/api/funding/rates/import", &[("csv", bad)]).await;
+    let error = error_json(refused).await;
+    assert_eq!(error["Invalid"]["errors"][0]["field"], "csv");
+    assert!(error.to_string().contains("Line 3"), "{error}");
+    assert_eq!(count().await, before, "nothing imported");
+    let good = "date,from,to,rate,source\n2027-04-01,USD,AUD,1.51,Bank\n2027-04-02,USD,AUD,1.52,Bank\n";
+    assert_eq!(app.post(&admin, "/api/funding/rates/import", &[("csv", good)]).await.status(), StatusCode::OK);
+    assert_eq!(count().await, before + 2);
+    let donor = app.login_as("donor").await;
+    assert_eq!(app.post(&donor, "/api/funding/rates/import", &[("csv", good)]).await.status(), StatusCode::FORBIDDEN);
+}
