@@ -33,6 +33,15 @@ pub struct CommitmentLine {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A commitment as the placement's page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FundingLine {
+    pub agreement_id: String,
+    pub reference: String,
+    pub category: super::rules::Category,
+    pub amount: crate::domain::Money,
+}
+
 #[server(endpoint = "funding/commit")]
 pub async fn commit(#[server(flatten)] form: CommitmentForm) -> Result<(), AppError> {
     use crate::auth::Role;
@@ -267,6 +276,102 @@ pub mod service {
             .await?;
         let level: Option<i64> = r.take(0).map_err(db::fail("alert decode"))?;
         Ok(level.unwrap_or(0))
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct Committed {
+        agreement: RecordId,
+        reference: String,
+        agreement_end: String,
+        currency: String,
+        category: String,
+        amount_minor: i64,
+    }
+
+    /// What a change of a placement's days from `before` to `after` means for its funding, in
+    /// words for the coordinator: the stipend an extension still needs (pro rata) and an
+    /// agreement that ends first, or the stipend an early end can release. Moves no money.
+    pub async fn carry(
+        tx: &Tx,
+        placement: &RecordId,
+        before: crate::domain::Period,
+        after: crate::domain::Period,
+    ) -> Result<Vec<String>, AppError> {
+        let mut r = tx
+            .run(
+                "SELECT agreement, agreement.reference AS reference, agreement.period_end AS agreement_end,
+                    agreement.currency AS currency, category, amount_minor FROM commitment WHERE placement = $placement",
+                vec![("placement", v(placement.clone()))],
+            )
+            .await?;
+        let rows: Vec<Committed> = r.take(0).map_err(db::fail("placement funding decode"))?;
+        let mut notes = Vec::new();
+        let mut agreements: Vec<&RecordId> = Vec::new();
+        for row in &rows {
+            if !agreements.contains(&&row.agreement) {
+                agreements.push(&row.agreement);
+            }
+        }
+        let (old_days, new_days) = (i128::from(before.days()), i128::from(after.days()));
+        for agreement in agreements {
+            let lines: Vec<&Committed> = rows.iter().filter(|c| &c.agreement == agreement).collect();
+            let first = lines[0];
+            let currency =
+                crate::domain::Currency::parse(&first.currency).map_err(|e| AppError::internal("currency", e))?;
+            let stipend: i128 =
+                lines.iter().filter(|c| c.category == "stipend").map(|c| i128::from(c.amount_minor)).sum();
+            let pro_rata = |days: i128| {
+                Money::from_minor(i64::try_from(stipend * days / old_days.max(1)).unwrap_or(i64::MAX), currency)
+            };
+            if new_days > old_days {
+                if stipend > 0 {
+                    notes.push(format!(
+                        "Agreement {}: the extension needs about {} more stipend.",
+                        first.reference,
+                        pro_rata(new_days - old_days)
+                    ));
+                }
+                if after.end().to_string() > first.agreement_end {
+                    notes.push(format!(
+                        "Agreement {} ends on {}, before the placement's new last day.",
+                        first.reference, first.agreement_end
+                    ));
+                }
+            } else if new_days < old_days && stipend > 0 {
+                notes.push(format!(
+                    "Agreement {}: about {} of the stipend committed can be released.",
+                    first.reference,
+                    pro_rata(old_days - new_days)
+                ));
+            }
+        }
+        Ok(notes)
+    }
+
+    /// The commitments funding a placement, for its page, read inside `tx`.
+    pub async fn of_placement(tx: &Tx, placement: &RecordId) -> Result<Vec<super::FundingLine>, AppError> {
+        let mut r = tx
+            .run(
+                "SELECT agreement, agreement.reference AS reference, agreement.period_end AS agreement_end,
+                    agreement.currency AS currency, category, amount_minor FROM commitment WHERE placement = $placement
+                    ORDER BY created_at",
+                vec![("placement", v(placement.clone()))],
+            )
+            .await?;
+        let rows: Vec<Committed> = r.take(0).map_err(db::fail("placement funding decode"))?;
+        rows.into_iter()
+            .map(|c| {
+                let currency =
+                    crate::domain::Currency::parse(&c.currency).map_err(|e| AppError::internal("currency", e))?;
+                Ok(super::FundingLine {
+                    agreement_id: db::key(&c.agreement),
+                    reference: c.reference,
+                    category: Category::parse(&c.category)
+                        .ok_or_else(|| AppError::internal("category", c.category.clone()))?,
+                    amount: Money::from_minor(c.amount_minor, currency),
+                })
+            })
+            .collect()
     }
 
     /// The donor's users: the donor's contacts for the programme's e-mails.

@@ -53,6 +53,8 @@ pub struct PlacementView {
     pub can_invite: bool,
     /// The placement's reports, by due date.
     pub reports: Vec<crate::reports::ReportSummary>,
+    /// RSO staff: the commitments that fund it.
+    pub funding: Vec<crate::funding::commitments::FundingLine>,
     /// RSO staff: the placement's reporting cycles.
     pub cycles: Vec<crate::reports::CycleView>,
 }

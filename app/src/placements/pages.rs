@@ -372,6 +372,16 @@ fn detail(p: PlacementView) -> AnyView {
                 {p.reports.iter().map(crate::reports::pages::report_line).collect_view()}
             </ul>
         </section>
+        {(!p.funding.is_empty()).then(|| view! {
+            <section class="section" aria-labelledby="funding-heading">
+                <h2 id="funding-heading">"Funding"</h2>
+                <ul class="waiting" data-testid="placement-funding">
+                    {p.funding.iter().map(|f| view! {
+                        <li><a href=format!("/funding/agreements/{}", f.agreement_id)>{f.reference.clone()}</a>{format!(" · {} · {}", f.category.label(), f.amount)}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!p.cycles.is_empty()).then(|| view! {
             <section class="section" aria-labelledby="cycles-heading">
                 <h2 id="cycles-heading">"Reporting cycles"</h2>

@@ -162,7 +162,11 @@ fn view(
     user: &CurrentUser,
     row: Row,
     events: Vec<EventRow>,
-    (reports, cycles): (Vec<crate::reports::ReportSummary>, Vec<crate::reports::CycleView>),
+    (reports, cycles, funding): (
+        Vec<crate::reports::ReportSummary>,
+        Vec<crate::reports::CycleView>,
+        Vec<crate::funding::commitments::FundingLine>,
+    ),
 ) -> Result<PlacementView, AppError> {
     let state = stored_state(&row.state)?;
     let dates = row.dates()?;
@@ -210,6 +214,7 @@ fn view(
         can_invite: staff && open && secondee != super::SecondeeAccount::Active,
         reports,
         cycles,
+        funding,
         secondee,
     })
 }
@@ -221,12 +226,15 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementView, AppError
     let (row, events, reports) = db::transact(&state, |tx| async move {
         let (row, events) = load_in(&tx, user, id).await?;
         let reports = crate::reports::service::of_placement(&tx, &row.id, today).await?;
-        let cycles = if matches!(user.role, Role::Admin | Role::Coordinator) {
-            crate::reports::planning::cycles_of(&tx, Some(&row.id)).await?
+        let (cycles, funding) = if matches!(user.role, Role::Admin | Role::Coordinator) {
+            (
+                crate::reports::planning::cycles_of(&tx, Some(&row.id)).await?,
+                crate::funding::commitments::service::of_placement(&tx, &row.id).await?,
+            )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        Ok((row, events, (reports, cycles)))
+        Ok((row, events, (reports, cycles, funding)))
     })
     .await?;
     view(user, row, events, reports)
@@ -291,11 +299,11 @@ pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), A
     let (action, state_ref) = (&action, &state);
     let key = db::transact(&state, |tx| async move {
         let (row, _) = load_in(&tx, user, &form.id).await?;
-        let (_, replanned) = apply(&tx, state_ref, &row, action, today, By::User(user)).await?;
-        Ok((db::key(&row.id), replanned))
+        let (_, carried) = apply(&tx, state_ref, &row, action, today, By::User(user)).await?;
+        Ok((db::key(&row.id), carried))
     })
     .await?;
-    let (key, replanned) = key;
+    let (key, carried) = key;
     state.wake_mailer();
     let notice = match action {
         Move::Extend { .. } => "Placement extended. Both agencies have been told.",
@@ -303,7 +311,7 @@ pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), A
         Move::Cancel { .. } => "Placement cancelled. Both agencies have been told.",
         Move::Start | Move::Finish => "Done.",
     };
-    crate::api::done(format!("{notice} {}", replanned.describe()).trim_end(), &format!("/placements/{key}"));
+    crate::api::done(format!("{notice} {}", carried.describe()).trim_end(), &format!("/placements/{key}"));
     Ok(())
 }
 
@@ -317,7 +325,7 @@ pub async fn apply(
     action: &Move,
     today: NaiveDate,
     by: By<'_>,
-) -> Result<(PlacementState, crate::reports::planning::Replanned), AppError> {
+) -> Result<(PlacementState, Carried), AppError> {
     let from = stored_state(&row.state)?;
     let dates = row.dates()?;
     let after = rules::decide(from, dates, action, today).map_err(|(field, message)| {
@@ -400,8 +408,8 @@ pub async fn apply(
             Notice { event, record: ("placement_event", &event_key), period, message: reason.clone(), opens: None };
         tell_agencies(tx, state, row, &notice).await?;
     }
-    let replanned = carry_through(tx, row, &dates, &after, today).await?;
-    Ok((after.state, replanned))
+    let carried = carry_through(tx, row, &dates, &after, today).await?;
+    Ok((after.state, carried))
 }
 
 /// Where a change of a placement's days carries through to what depends on them, in the same
@@ -414,12 +422,32 @@ async fn carry_through(
     before: &Dates,
     after: &rules::After,
     today: NaiveDate,
-) -> Result<crate::reports::planning::Replanned, AppError> {
+) -> Result<Carried, AppError> {
     let cancelled = after.state == PlacementState::Terminated && after.dates.actual_start.is_none();
     if before.occupied() == after.dates.occupied() && !cancelled {
-        return Ok(Default::default());
+        return Ok(Carried::default());
     }
-    crate::reports::planning::replan(tx, &row.id, after.dates.occupied(), cancelled, today).await
+    let reports = crate::reports::planning::replan(tx, &row.id, after.dates.occupied(), cancelled, today).await?;
+    let funding =
+        crate::funding::commitments::service::carry(tx, &row.id, before.occupied(), after.dates.occupied()).await?;
+    Ok(Carried { reports, funding })
+}
+
+/// What a change of a placement's days did to what depends on it, for the notice.
+#[derive(Debug, Default)]
+pub struct Carried {
+    pub reports: crate::reports::planning::Replanned,
+    /// What the funding needs now (a shortfall, an agreement ending first, money to release).
+    pub funding: Vec<String>,
+}
+
+impl Carried {
+    pub fn describe(&self) -> String {
+        let mut parts = vec![self.reports.describe()];
+        parts.extend(self.funding.iter().cloned());
+        parts.retain(|p| !p.is_empty());
+        parts.join(" ")
+    }
 }
 
 /// An e-mail to a placement's two agencies: what, about which record, and (for a reminder) the
@@ -432,10 +460,22 @@ pub struct Notice<'a> {
     pub opens: Option<NaiveDate>,
 }
 
-/// Queues `notice` to the notification contacts of the sending and the host agency (and, with
-/// funding, the donor's).
+/// Queues `notice` to the notification contacts of the sending and the host agency, and, for an
+/// extension, early end or cancellation, to the users of the donors whose agreements fund it.
 pub async fn tell_agencies(tx: &Tx, state: &AppState, row: &Row, notice: &Notice<'_>) -> Result<(), AppError> {
-    let key = db::key(&row.id);
+    let page = format!("/placements/{}", db::key(&row.id));
+    if notice.opens.is_none() {
+        let mut r = tx
+            .run(
+                "SELECT email, name, 'en' AS language FROM user WHERE role = 'donor' AND disabled = false
+                    AND donor IN (SELECT VALUE agreement.donor FROM commitment WHERE placement = $placement) ORDER BY email",
+                vec![("placement", v(row.id.clone()))],
+            )
+            .await?;
+        let donors: Vec<recipients::Recipient> = r.take(0).map_err(db::fail("donor recipients decode"))?;
+        // Donors follow their placements from their funding page.
+        queue_to(tx, state, row, notice, (&donors, "/funding"), None).await?;
+    }
     let agencies = [(&row.sending_agency_id, &row.sending_zone), (&row.host_agency_id, &row.host_zone)];
     for (agency, zone) in agencies {
         let not_before = notice.opens.map(|opens| {
@@ -445,29 +485,43 @@ pub async fn tell_agencies(tx: &Tx, state: &AppState, row: &Row, notice: &Notice
                 .unwrap_or_else(|| state.clock.zone());
             super::reminders::send_time(opens, zone, state.clock.now())
         });
-        for recipient in &recipients::agency_contacts(tx, &db::key(agency)).await? {
-            let content = MailContent::Nomination(NominationMail {
-                event: notice.event,
-                name: recipient.name.clone(),
-                reference: row.nomination_reference.clone(),
-                officer: row.officer_name.clone(),
-                sending_agency: row.sending_agency.clone(),
-                host_agency: row.host_agency.clone(),
-                period: notice.period.clone(),
-                message: notice.message.clone(),
-                link: format!("{}/placements/{key}", state.settings.public_url),
-            });
-            let outgoing = Outgoing {
-                record_table: notice.record.0,
-                record_key: notice.record.1,
-                recipient,
-                content,
-                link_path: format!("/placements/{key}"),
-                secret: None,
-                not_before,
-            };
-            outbox::enqueue(tx, &state.settings.public_url, outgoing).await?;
-        }
+        let contacts = recipients::agency_contacts(tx, &db::key(agency)).await?;
+        queue_to(tx, state, row, notice, (&contacts, &page), not_before).await?;
+    }
+    Ok(())
+}
+
+/// Queues `notice` about `row` to `to`, linking to `link_path`, not before `not_before`.
+async fn queue_to(
+    tx: &Tx,
+    state: &AppState,
+    row: &Row,
+    notice: &Notice<'_>,
+    (to, link_path): (&[recipients::Recipient], &str),
+    not_before: Option<DateTime<Utc>>,
+) -> Result<(), AppError> {
+    for recipient in to {
+        let content = MailContent::Nomination(NominationMail {
+            event: notice.event,
+            name: recipient.name.clone(),
+            reference: row.nomination_reference.clone(),
+            officer: row.officer_name.clone(),
+            sending_agency: row.sending_agency.clone(),
+            host_agency: row.host_agency.clone(),
+            period: notice.period.clone(),
+            message: notice.message.clone(),
+            link: format!("{}{link_path}", state.settings.public_url),
+        });
+        let outgoing = Outgoing {
+            record_table: notice.record.0,
+            record_key: notice.record.1,
+            recipient,
+            content,
+            link_path: link_path.to_string(),
+            secret: None,
+            not_before,
+        };
+        outbox::enqueue(tx, &state.settings.public_url, outgoing).await?;
     }
     Ok(())
 }

@@ -320,3 +320,22 @@ async fn a_rates_import_is_all_or_nothing() {
     let donor = app.login_as("donor").await;
     assert_eq!(app.post(&donor, "/api/funding/rates/import", &[("csv", good)]).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_extension_shows_what_the_funding_needs_and_tells_the_donor() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let dilini = open_placement(&app, "Dilini Jayasuriya").await;
+    let end = app.first_key(&format!("SELECT VALUE end_date FROM placement:{dilini}")).await;
+    let new_end = (chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap() + chrono::Duration::days(60)).to_string();
+    let form = [("id", dilini.as_str()), ("new_end", new_end.as_str()), ("reason", "The host asked for two more months.")];
+    assert_eq!(app.post(&coordinator, "/api/placements/extend", &form).await.status(), StatusCode::OK);
+    let page = coordinator.get(app.url(&format!("/placements/{dilini}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Agreement AUS-2026-01: the extension needs about AUD"), "the stipend shortfall is shown");
+    assert!(page.contains("data-testid=\"placement-funding\""), "the placement shows its funding");
+    let told = app
+        .rows("SELECT VALUE link FROM notification WHERE event = 'placement_extended' AND recipient_email = 'donor@demo.hub'")
+        .await;
+    assert_eq!(told.as_array().unwrap().len(), 1, "the funding donor is told: {told}");
+    assert!(told[0].as_str().unwrap().ends_with("/funding"), "with a link to the donor's own page");
+}
