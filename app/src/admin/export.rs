@@ -44,6 +44,9 @@ fn access_for(list: &str) -> Option<Access<'static>> {
         "placements.csv" => Some(Access::Roles(crate::placements::READERS)),
         "reports.csv" | "outcomes.csv" => Some(Access::Roles(crate::reports::READERS)),
         "agreements.csv" => Some(STAFF),
+        "funding.csv" | "funded-placements.csv" => {
+            Some(Access::Roles(&[crate::auth::Role::Admin, crate::auth::Role::Coordinator, crate::auth::Role::Donor]))
+        }
         _ => None,
     }
 }
@@ -65,6 +68,8 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "reports.csv" => crate::reports::service::csv(state, &user, query).await,
         "outcomes.csv" => crate::reports::outcomes::service::csv(state, &user, query).await,
         "agreements.csv" => resource::csv::<crate::funding::agreements::Agreements>(state, &user, query).await,
+        "funding.csv" => crate::funding::pages::service::figures_csv(state, &user).await,
+        "funded-placements.csv" => crate::funding::pages::service::placements_csv(state, &user).await,
         _ => Err(AppError::NotFound),
     }
 }
@@ -83,4 +88,6 @@ pub const EXPORTS: &[&str] = &[
     "reports.csv",
     "outcomes.csv",
     "agreements.csv",
+    "funding.csv",
+    "funded-placements.csv",
 ];

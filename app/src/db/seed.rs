@@ -640,12 +640,13 @@ async fn settle_demo_reports(
             _ => ("accepted", i % 2 == 0),
         };
         tx.run(
-            "UPDATE $id SET state = $state, version = 1, shared_with_donor = $shared, activities = $activities,
+            "LET $themes = $id.placement.nomination.themes ?? [];
+             UPDATE $id SET state = $state, version = 1, shared_with_donor = $shared, activities = $activities, themes = $themes,
                 outcomes = $outcomes, challenges = $challenges, next_steps = $next_steps, submitted_at = $now, accepted_at = IF $state = 'accepted' THEN $now ELSE NONE END,
                 resubmit_by = IF $state = 'returned' THEN $resubmit_by ELSE NONE END, updated_at = $now;
              CREATE report_version SET report = $id, version = 1, at = $now, author = NONE,
                 author_label = 'Demo author', activities = $activities, outcomes = $outcomes,
-                challenges = $challenges, next_steps = $next_steps, themes = [];
+                challenges = $challenges, next_steps = $next_steps, themes = $themes;
              CREATE report_event SET report = $id, at = $now, actor = NONE, actor_label = 'Secondment Hub (demo data)',
                 kind = $state, from_state = 'due', to_state = $state,
                 note = IF $state = 'returned' THEN 'Please add the figures for the joint operations.' ELSE NONE END;",

@@ -28,6 +28,8 @@ pub struct AgreementView {
     pub notes: String,
     /// Basis points: Σ max(committed, spent) per commitment ÷ total.
     pub utilisation_bp: i64,
+    /// (category, committed, spent), in the order of the categories, those with money only.
+    pub by_category: Vec<(super::rules::Category, Money, Money)>,
 }
 
 impl AgreementView {
@@ -355,6 +357,16 @@ pub mod service {
             .collect();
         let committed: i64 = lines.iter().map(|l| l.committed_minor).sum();
         let spent: i64 = r.spent_lines.iter().map(|l| l.spent).sum();
+        let by_category = super::super::rules::Category::ALL
+            .into_iter()
+            .map(|category| {
+                let of = |c: &String| c == category.as_str();
+                let committed: i64 = r.lines.iter().filter(|l| of(&l.category)).map(|l| l.committed).sum();
+                let spent: i64 = r.spent_lines.iter().filter(|l| of(&l.category)).map(|l| l.spent).sum();
+                (category, Money::from_minor(committed, currency), Money::from_minor(spent, currency))
+            })
+            .filter(|(_, committed, spent)| !committed.is_zero() || !spent.is_zero())
+            .collect();
         Ok(AgreementView {
             id: db::key(&r.id),
             donor_id: db::key(&r.donor_id),
@@ -371,6 +383,7 @@ pub mod service {
             earmark_themes: named(r.earmark_themes),
             notes: r.notes,
             utilisation_bp: utilisation_bp(r.total_minor, &lines),
+            by_category,
         })
     }
 

@@ -117,6 +117,82 @@ pub mod service {
         officer_name: String,
     }
 
+    /// The agreements `user` may see: a donor's own, or all for RSO staff.
+    async fn agreements_of(state: &AppState, user: &CurrentUser) -> Result<Vec<AgreementView>, AppError> {
+        let donor = match user.role {
+            Role::Donor => Some(user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)?),
+            Role::Admin | Role::Coordinator => None,
+            _ => return Err(AppError::Forbidden),
+        };
+        let mut r = state
+            .db
+            .query(format!(
+                "SELECT {} FROM funding_agreement WHERE $donor = NONE OR donor = $donor ORDER BY period_start DESC",
+                super::super::agreements::service::FIELDS
+            ))
+            .bind(("donor", v(donor)))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("agreements"))?;
+        let rows: Vec<super::super::agreements::service::Row> = r.take(0).map_err(db::fail("agreements decode"))?;
+        rows.into_iter().map(super::super::agreements::service::view).collect()
+    }
+
+    /// `funding.csv`: each agreement's figures by category (plain decimals, the currency apart).
+    pub async fn figures_csv(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
+        let plain = |m: &crate::domain::Money| m.amount_text().replace(',', "");
+        let mut rows = Vec::new();
+        for a in agreements_of(state, user).await? {
+            for (category, committed, spent) in &a.by_category {
+                rows.push(vec![
+                    a.reference.clone(),
+                    a.donor.clone(),
+                    a.currency.code().to_string(),
+                    category.as_str().to_string(),
+                    plain(committed),
+                    plain(spent),
+                ]);
+            }
+        }
+        Ok(crate::listing::csv(&["agreement", "donor", "currency", "category", "committed", "spent"], rows))
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct FundedCsvRow {
+        reference: String,
+        officer_name: String,
+        sending: String,
+        host: String,
+        state: String,
+        start_date: String,
+        last_day: String,
+    }
+
+    /// `funded-placements.csv`: the placements the agreements `user` may see fund.
+    pub async fn placements_csv(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
+        let references: Vec<String> = agreements_of(state, user).await?.into_iter().map(|a| a.id).collect();
+        let ids: Vec<RecordId> = references.iter().map(|k| db::rid("funding_agreement", k)).collect();
+        let mut r = state
+            .db
+            .query(
+                "SELECT agreement.reference AS reference, placement.officer_name AS officer_name,
+                    placement.sending_agency.name AS sending, placement.host_agency.name AS host, placement.state AS state,
+                    placement.start_date AS start_date, placement.early_end ?? placement.end_date AS last_day
+                 FROM commitment WHERE agreement IN $ids GROUP BY reference, officer_name, sending, host, state, start_date, last_day
+                 ORDER BY reference, officer_name",
+            )
+            .bind(("ids", ids))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("funded placements"))?;
+        let rows: Vec<FundedCsvRow> = r.take(0).map_err(db::fail("funded placements decode"))?;
+        Ok(crate::listing::csv(
+            &["agreement", "officer", "sending_agency", "host_agency", "state", "start", "last_day"],
+            rows.into_iter()
+                .map(|r| vec![r.reference, r.officer_name, r.sending, r.host, r.state, r.start_date, r.last_day]),
+        ))
+    }
+
     /// Only the donor's own agreements, and what they fund, whatever is asked.
     pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
         let state = AppState::current()?;
@@ -179,6 +255,7 @@ pub fn agreement_sections(key: &str, agreement: &AgreementView) -> AnyView {
         <section class="section" aria-labelledby="figures-heading">
             <h2 id="figures-heading">"Figures"</h2>
             {figures(&agreement)}
+            {spend_chart(&agreement)}
         </section>
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -262,14 +339,63 @@ pub fn DonorFundingPage() -> impl IntoView {
     }
 }
 
+/// Spend against budget by category: committed as the light bar, spent as the dark one (red
+/// past the commitment). Server-drawn SVG, no script; the table beside it has the same figures.
+pub fn spend_chart(a: &AgreementView) -> AnyView {
+    const LABEL: f64 = 130.0;
+    const WIDTH: f64 = 560.0;
+    const ROW: f64 = 34.0;
+    if a.by_category.is_empty() {
+        return view! { <p class="empty">"Nothing committed yet."</p> }.into_any();
+    }
+    let largest = a.by_category.iter().map(|(_, c, s)| c.minor().max(s.minor())).max().unwrap_or(1).max(1) as f64;
+    let x = |minor: i64| (minor.max(0) as f64 / largest) * (WIDTH - LABEL - 10.0);
+    let height = ROW * a.by_category.len() as f64 + 10.0;
+    let title = format!("Spend against budget by category, {}", a.reference);
+    view! {
+        <div class="chart-and-table">
+            <svg class="spend-chart" xmlns="http://www.w3.org/2000/svg" width=WIDTH height=height viewBox=format!("0 0 {WIDTH} {height}") role="img">
+                <title>{title}</title>
+                {a.by_category.iter().enumerate().map(|(i, (category, committed, spent))| {
+                    let y = 5.0 + ROW * i as f64;
+                    let over = spent.minor() > committed.minor();
+                    view! {
+                        <g>
+                            <text x="0" y=y + 19.0 class="chart-label">{category.label()}</text>
+                            <rect x=LABEL y=y + 4.0 width=x(committed.minor()) height="22" class="bar-budget"><title>{format!("Committed {committed}")}</title></rect>
+                            <rect x=LABEL y=y + 10.0 width=x(spent.minor()) height="10" class=if over { "bar-spent bar-over" } else { "bar-spent" }><title>{format!("Spent {spent}")}</title></rect>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <table class="data-table" data-testid="spend-table">
+                <thead><tr><th scope="col">"Category"</th><th scope="col">"Committed"</th><th scope="col">"Spent"</th><th scope="col">"Left"</th></tr></thead>
+                <tbody>
+                    {a.by_category.iter().map(|(category, committed, spent)| view! {
+                        <tr>
+                            <td>{category.label()}</td>
+                            <td class="nowrap">{committed.to_string()}</td>
+                            <td class="nowrap">{spent.to_string()}</td>
+                            <td class="nowrap">{committed.checked_sub(spent).map(|m| m.to_string()).unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
 pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
     view! {
         <section class="section" aria-labelledby="agreements-heading">
             <h2 id="agreements-heading">"Agreements"</h2>
+            <p><a href="/export/funding.csv">"Export the figures (CSV)"</a>" · "<a href="/export/funded-placements.csv">"Export the placements (CSV)"</a>" · "<a href="/reports">"Shared reports"</a>" · "<a href="/reports/outcomes">"Outcomes by theme"</a></p>
             {data.agreements.is_empty().then(|| view! { <p class="empty">"No agreement yet."</p> })}
             {data.agreements.iter().map(|a| view! {
                 <h3>{format!("{} · {}", a.reference, a.title)}</h3>
                 {figures(a)}
+                {spend_chart(a)}
             }).collect_view()}
         </section>
         <section class="section" aria-labelledby="funded-heading">
@@ -284,7 +410,7 @@ pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
         <section class="section" aria-labelledby="shared-heading">
             <h2 id="shared-heading">"Reports shared with you"</h2>
             <ul class="waiting" data-testid="shared-reports">
-                {data.reports.iter().map(|(_, title, officer)| view! { <li>{format!("{title} · {officer}")}</li> }).collect_view()}
+                {data.reports.iter().map(|(id, title, officer)| view! { <li><a href=format!("/reports/{id}")>{title.clone()}</a>{format!(" · {officer}")}</li> }).collect_view()}
             </ul>
             {data.reports.is_empty().then(|| view! { <p class="empty">"No report has been shared yet."</p> })}
         </section>

@@ -31,8 +31,20 @@ pub use rules::ReportState;
 
 use crate::error::AppError;
 
-/// Who reaches the report list and pages at all; each narrows further by record.
-pub const READERS: &[crate::auth::Role] = crate::placements::READERS;
+/// Who reaches the report list and pages at all; each narrows further by record (a donor: the
+/// accepted reports shared with it, of the placements its agreements fund).
+pub const READERS: &[crate::auth::Role] = &[
+    crate::auth::Role::Admin,
+    crate::auth::Role::Coordinator,
+    crate::auth::Role::Nominator,
+    crate::auth::Role::Host,
+    crate::auth::Role::Secondee,
+    crate::auth::Role::Donor,
+];
+
+/// The condition that narrows reports to those shared with the donor `$scope`.
+pub const SHARED_WITH_DONOR: &str = "shared_with_donor = true AND state = 'accepted'
+    AND placement IN (SELECT VALUE placement FROM commitment WHERE agreement.donor = $scope)";
 
 /// A report in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -94,7 +94,13 @@ pub mod service {
                 sql.push("officer_email = $scope");
                 vars.push(("scope", v(user.email.to_lowercase())));
             }
-            Role::Donor => return Err(AppError::Forbidden),
+            Role::Donor => {
+                sql.push(crate::reports::SHARED_WITH_DONOR);
+                vars.push((
+                    "scope",
+                    v(user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)?),
+                ));
+            }
         }
         let key = |text: &str| crate::api::parse_key(text).ok();
         if let Some(member) = key(&query.member) {
@@ -122,7 +128,7 @@ pub mod service {
         let sql = format!(
             "SELECT themes AS theme, themes.name AS name, reports, array::len(placements) AS placements FROM (
                 SELECT themes, count() AS reports, array::distinct(array::group(placement)) AS placements FROM (
-                    SELECT themes, placement FROM report WHERE {condition} SPLIT themes
+                    SELECT themes, placement FROM report WHERE {condition} AND array::len(themes) > 0 SPLIT themes
                 ) GROUP BY themes
              ) ORDER BY reports DESC, name"
         );

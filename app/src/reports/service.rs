@@ -142,8 +142,12 @@ fn scoped(user: &CurrentUser) -> Result<ListSql, AppError> {
         }
         Role::Host => all.filter("host_agency = $scope", "scope", v(agency_of(user).ok_or(AppError::Forbidden)?)),
         Role::Secondee => all.filter("officer_email = $scope", "scope", v(user.email.to_lowercase())),
-        Role::Donor => return Err(AppError::Forbidden),
+        Role::Donor => all.filter(super::SHARED_WITH_DONOR, "scope", v(donor_of(user)?)),
     })
+}
+
+fn donor_of(user: &CurrentUser) -> Result<RecordId, AppError> {
+    user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)
 }
 
 /// The condition of "overdue", for lists: owed and past the due (or resubmit-by) date.
@@ -419,7 +423,19 @@ pub(crate) async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Ro
     let mut r =
         tx.run(&format!("SELECT {SUMMARY_FIELDS} FROM ONLY $id"), vec![("id", v(db::rid("report", &key)))]).await?;
     let row: Option<Row> = r.take(0).map_err(db::fail("report decode"))?;
-    row.filter(|row| may_see(user, row)).ok_or(AppError::NotFound)
+    let row = row.ok_or(AppError::NotFound)?;
+    if user.role == Role::Donor {
+        // Shared and accepted, of a placement the donor's agreements fund.
+        let mut r = tx
+            .run(
+                &format!("RETURN count(SELECT id FROM report WHERE id = $id AND {})", super::SHARED_WITH_DONOR),
+                vec![("id", v(row.id.clone())), ("scope", v(donor_of(user)?))],
+            )
+            .await?;
+        let visible: Option<i64> = r.take(0).map_err(db::fail("donor report check"))?;
+        return if visible.unwrap_or(0) > 0 { Ok(row) } else { Err(AppError::NotFound) };
+    }
+    Some(row).filter(|row| may_see(user, row)).ok_or(AppError::NotFound)
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.id, report = %id))]

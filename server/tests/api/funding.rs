@@ -327,8 +327,10 @@ async fn an_extension_shows_what_the_funding_needs_and_tells_the_donor() {
     let coordinator = app.login_as("coordinator").await;
     let dilini = open_placement(&app, "Dilini Jayasuriya").await;
     let end = app.first_key(&format!("SELECT VALUE end_date FROM placement:{dilini}")).await;
-    let new_end = (chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap() + chrono::Duration::days(60)).to_string();
-    let form = [("id", dilini.as_str()), ("new_end", new_end.as_str()), ("reason", "The host asked for two more months.")];
+    let new_end =
+        (chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap() + chrono::Duration::days(60)).to_string();
+    let form =
+        [("id", dilini.as_str()), ("new_end", new_end.as_str()), ("reason", "The host asked for two more months.")];
     assert_eq!(app.post(&coordinator, "/api/placements/extend", &form).await.status(), StatusCode::OK);
     let page = coordinator.get(app.url(&format!("/placements/{dilini}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Agreement AUS-2026-01: the extension needs about AUD"), "the stipend shortfall is shown");
@@ -338,4 +340,40 @@ async fn an_extension_shows_what_the_funding_needs_and_tells_the_donor() {
         .await;
     assert_eq!(told.as_array().unwrap().len(), 1, "the funding donor is told: {told}");
     assert!(told[0].as_str().unwrap().ends_with("/funding"), "with a link to the donor's own page");
+}
+
+#[tokio::test]
+async fn a_donor_reads_only_the_reports_shared_with_it_and_exports_only_its_own() {
+    let app = TestApp::start().await;
+    let donor = app.login_as("donor").await;
+    let list = app.post(&donor, "/api/reports/list", &[]).await.json::<serde_json::Value>().await.unwrap();
+    let items = list["page"]["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "the demo shares accepted reports of a funded placement");
+    assert!(items.iter().all(|r| r["state"] == "accepted"
+        && r["shared_with_donor"] == true
+        && r["officer_name"] == "Dilini Jayasuriya"));
+    let hidden = app
+        .first_key("SELECT VALUE record::id(id) FROM report WHERE officer_name = 'Dilini Jayasuriya' AND shared_with_donor = false")
+        .await;
+    assert_eq!(app.post(&donor, "/api/reports/get", &[("id", hidden.as_str())]).await.status(), StatusCode::NOT_FOUND);
+    let shared = items[0]["id"].as_str().unwrap();
+    assert_eq!(app.post(&donor, "/api/reports/get", &[("id", shared)]).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&donor, "/api/reports/outcomes", &[]).await.status(), StatusCode::OK);
+    let save = [("id", shared), ("activities", "x"), ("outcomes", "y"), ("intent", "submit")];
+    assert_eq!(app.post(&donor, "/api/reports/save", &save).await.status(), StatusCode::FORBIDDEN);
+
+    let figures = donor.get(app.url("/export/funding.csv")).send().await.unwrap().text().await.unwrap();
+    assert!(figures.starts_with("agreement,donor,currency,category,committed,spent"));
+    assert!(
+        figures.contains("AUS-2026-01,Government of Australia,AUD,stipend,") && !figures.contains("NZL-2026-03"),
+        "{figures}"
+    );
+    let placements = donor.get(app.url("/export/funded-placements.csv")).send().await.unwrap().text().await.unwrap();
+    assert!(placements.contains("Dilini Jayasuriya") && !placements.contains("Wanida Chaiyasit"), "{placements}");
+    let reports = donor.get(app.url("/export/reports.csv")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(reports.lines().count(), items.len() + 1);
+    let nominator = app.login_as("nominator").await;
+    assert_eq!(nominator.get(app.url("/export/funding.csv")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let home = donor.get(app.url("/funding")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("spend-chart") && home.contains("data-testid=\"spend-table\""), "the chart and its table");
 }
