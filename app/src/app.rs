@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding") view=crate::funding::pages::DonorFundingPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/rates") view=crate::funding::pages::RatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/funding/report/:id") view=crate::funding::pages::AgreementReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/agreements") view={|| pages::list::<Agreements, _, _>(list_agreements)} ssr=SsrMode::Async/>
                     <Route path=path!("/funding/agreements/:id") view={|| pages::edit::<Agreements, _, _>(get_agreement)} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/cycles") view=CyclesPage ssr=SsrMode::Async/>

@@ -28,7 +28,12 @@ pub struct Settings {
     pub key: ServerKey,
     /// Proxies whose `X-Forwarded-For` is believed (`HUB_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<Cidr>,
+    /// The RSO's IATI organisation identifier (`HUB_IATI_ORG_ID`).
+    pub iati_org_id: String,
 }
+
+/// The IATI organisation identifier until `HUB_IATI_ORG_ID` gives the registered one.
+pub const DEFAULT_IATI_ORG_ID: &str = "XX-RSO-SECONDMENTS";
 
 impl Settings {
     pub fn new(public_url: &str) -> Self {
@@ -41,6 +46,7 @@ impl Settings {
             files_dir: "data/files".into(),
             key: ServerKey::random(),
             trusted_proxies: Vec::new(),
+            iati_org_id: DEFAULT_IATI_ORG_ID.into(),
         }
     }
 }

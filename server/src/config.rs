@@ -33,6 +33,8 @@ pub struct Config {
     pub today: Option<chrono::NaiveDate>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`HUB_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<app::net::Cidr>,
+    /// The RSO's IATI organisation identifier (`HUB_IATI_ORG_ID`).
+    pub iati_org_id: String,
 }
 
 pub const HELP: &str = "\
@@ -68,6 +70,8 @@ Configuration is read from environment variables:
                      (10.0.0.0/8, 127.0.0.1, ...), comma-separated. Only from these is
                      X-Forwarded-For believed as the client's address.
                                                               default none
+    HUB_IATI_ORG_ID  The Regional Support Office's IATI organisation identifier,
+                     used in the IATI export.                 default XX-RSO-SECONDMENTS
 ";
 
 impl Config {
@@ -129,7 +133,14 @@ impl Config {
         };
         let trusted_proxies = app::net::Cidr::parse_list(&value("HUB_TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|e| format!("HUB_TRUSTED_PROXIES: {e}"))?;
+        let iati_org_id = value("HUB_IATI_ORG_ID").unwrap_or_else(|| app::state::DEFAULT_IATI_ORG_ID.into());
+        if iati_org_id.chars().any(|c| c.is_whitespace() || c == '<' || c == '&') {
+            return Err(format!(
+                "HUB_IATI_ORG_ID: '{iati_org_id}' is not an organisation identifier like XM-DAC-12345"
+            ));
+        }
         Ok(Config {
+            iati_org_id,
             trusted_proxies,
             timezone,
             today,

@@ -36,6 +36,7 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     settings.smtp_configured = config.smtp_url.is_some();
     settings.files_dir = config.files_dir.clone();
     settings.trusted_proxies = config.trusted_proxies.clone();
+    settings.iati_org_id = config.iati_org_id.clone();
     let clock = Clock::system(config.timezone);
     if let Some(today) = config.today {
         clock.set_today(today);
@@ -108,6 +109,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             move || app::shell(shell_options.clone()),
         )
         .route("/export/{file}", get(export))
+        .route("/export/iati/{file}", get(app::funding::iati::service::handler))
         .route("/calendar/{file}", get(app::calendar::service::handler))
         .route("/documents/{id}", get(download))
         .route("/reports/documents/{id}", get(app::reports::documents::download))

@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod commitments;
 pub mod expenditures;
+pub mod iati;
 pub mod pages;
 pub mod rules;
 

@@ -48,6 +48,25 @@ pub async fn donor_funding() -> Result<FundingOfDonor, AppError> {
     crate::api::answer(service::donor(&user).await)
 }
 
+/// One agreement's printable report: cover, figures, chart, placements, outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrintableReport {
+    pub agreement: AgreementView,
+    /// (officer, sending agency, host agency, period, state label)
+    pub placements: Vec<(String, String, String, String, String)>,
+    /// (theme, accepted reports shared) of the funded placements.
+    pub outcomes: Vec<(String, u64)>,
+    pub printed_on: chrono::NaiveDate,
+}
+
+#[server(endpoint = "funding/report")]
+pub async fn agreement_report(#[server(default)] id: String) -> Result<PrintableReport, AppError> {
+    use crate::auth::Role;
+    let roles = &[Role::Admin, Role::Coordinator, Role::Donor];
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(roles)).await?;
+    crate::api::answer(service::report(&user, &id).await)
+}
+
 #[cfg(feature = "ssr")]
 pub mod service {
     use surrealdb::types::{RecordId, SurrealValue};
@@ -115,6 +134,66 @@ pub mod service {
         period_start: String,
         period_end: String,
         officer_name: String,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct ReportPlacement {
+        officer_name: String,
+        sending: String,
+        host: String,
+        start_date: String,
+        last_day: String,
+        state: String,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct ThemeCount {
+        name: Option<String>,
+        reports: i64,
+    }
+
+    /// The printable report of agreement `id`: for RSO staff, or for its own donor; for anyone
+    /// else the agreement does not exist.
+    pub async fn report(user: &CurrentUser, id: &str) -> Result<PrintableReport, AppError> {
+        let state = AppState::current()?;
+        let key = crate::api::parse_key(id)?;
+        let agreement = crate::resource::record::<super::super::agreements::Agreements>(&state.db, &key)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let own = user.donor.as_ref().is_some_and(|d| d.id == agreement.donor_id);
+        if user.role == Role::Donor && !own {
+            return Err(AppError::NotFound);
+        }
+        let mut r = state
+            .db
+            .query(
+                "LET $funded = array::distinct((SELECT VALUE placement FROM commitment WHERE agreement = $agreement));
+                 SELECT officer_name, sending_agency.name AS sending, host_agency.name AS host, start_date,
+                    early_end ?? end_date AS last_day, state FROM $funded ORDER BY officer_name;
+                 SELECT themes.name AS name, count() AS reports FROM (
+                    SELECT themes FROM report WHERE placement IN $funded AND state = 'accepted' AND shared_with_donor = true
+                        AND array::len(themes) > 0 SPLIT themes
+                 ) GROUP BY name ORDER BY reports DESC;",
+            )
+            .bind(("agreement", db::rid("funding_agreement", &key)))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("agreement report"))?;
+        let placements: Vec<ReportPlacement> = r.take(1).map_err(db::fail("agreement report placements"))?;
+        let outcomes: Vec<ThemeCount> = r.take(2).map_err(db::fail("agreement report outcomes"))?;
+        let label =
+            |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
+        Ok(PrintableReport {
+            agreement,
+            placements: placements
+                .into_iter()
+                .map(|p| {
+                    (p.officer_name, p.sending, p.host, format!("{} to {}", p.start_date, p.last_day), label(&p.state))
+                })
+                .collect(),
+            outcomes: outcomes.into_iter().map(|o| (o.name.unwrap_or_default(), o.reports.max(0) as u64)).collect(),
+            printed_on: state.clock.today(),
+        })
     }
 
     /// The agreements `user` may see: a donor's own, or all for RSO staff.
@@ -256,6 +335,7 @@ pub fn agreement_sections(key: &str, agreement: &AgreementView) -> AnyView {
             <h2 id="figures-heading">"Figures"</h2>
             {figures(&agreement)}
             {spend_chart(&agreement)}
+            <p><a href=format!("/funding/report/{}", agreement.id)>"Printable report"</a>" · "<a href=format!("/export/iati/{}.xml", agreement.id)>"IATI activity XML"</a></p>
         </section>
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -396,6 +476,7 @@ pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
                 <h3>{format!("{} · {}", a.reference, a.title)}</h3>
                 {figures(a)}
                 {spend_chart(a)}
+                <p><a href=format!("/funding/report/{}", a.id)>"Printable report"</a></p>
             }).collect_view()}
         </section>
         <section class="section" aria-labelledby="funded-heading">
@@ -545,6 +626,51 @@ pub fn RatesPage() -> impl IntoView {
                                     </form>
                                 </EnhancedForm>
                             </section>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// An agreement's report to print (or save as PDF from the browser): a cover, the figures and
+/// the chart, the placements funded and the outcomes of the reports shared.
+#[component]
+pub fn AgreementReportPage() -> impl IntoView {
+    let id = leptos_router::hooks::use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                match agreement_report(id.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(r) => {
+                        let a = &r.agreement;
+                        view! {
+                            <article class="printable">
+                                <header class="print-cover">
+                                    <p class="muted">"Regional Support Office · Secondment programme"</p>
+                                    <h1>{format!("{} — {}", a.reference, a.title)}</h1>
+                                    <p class="lead">{format!("{} · {} · {}", a.donor, a.currency.code(), format::period(a.period.start(), a.period.end()))}</p>
+                                    <p class="muted">{format!("Report of {}", format::date(r.printed_on))}</p>
+                                </header>
+                                <section class="section"><h2>"Figures"</h2>{figures(a)}{spend_chart(a)}</section>
+                                <section class="section">
+                                    <h2>"Placements funded"</h2>
+                                    <table class="data-table" data-testid="report-placements">
+                                        <thead><tr><th scope="col">"Officer"</th><th scope="col">"Sending agency"</th><th scope="col">"Host agency"</th><th scope="col">"Period"</th><th scope="col">"State"</th></tr></thead>
+                                        <tbody>{r.placements.iter().map(|(officer, sending, host, period, state)| view! {
+                                            <tr><td>{officer.clone()}</td><td>{sending.clone()}</td><td>{host.clone()}</td><td class="nowrap">{period.clone()}</td><td>{state.clone()}</td></tr>
+                                        }).collect_view()}</tbody>
+                                    </table>
+                                </section>
+                                <section class="section">
+                                    <h2>"Outcomes by theme"</h2>
+                                    {r.outcomes.is_empty().then(|| view! { <p class="empty">"No shared report names a theme yet."</p> })}
+                                    <ul>{r.outcomes.iter().map(|(theme, n)| view! { <li>{format!("{theme}: {n} report{}", if *n == 1 { "" } else { "s" })}</li> }).collect_view()}</ul>
+                                </section>
+                            </article>
                         }
                         .into_any()
                     }

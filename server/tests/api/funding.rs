@@ -377,3 +377,104 @@ async fn a_donor_reads_only_the_reports_shared_with_it_and_exports_only_its_own(
     let home = donor.get(app.url("/funding")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("spend-chart") && home.contains("data-testid=\"spend-table\""), "the chart and its table");
 }
+
+/// The elements of `xml` as (name, attributes, text until the next tag), checking that tags
+/// balance and attributes are quoted: a small well-formedness check.
+fn elements(xml: &str) -> Vec<(String, String)> {
+    let body = xml.split_once("?>").map(|(_, b)| b).unwrap_or(xml);
+    let mut stack: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for piece in body.split('<').skip(1) {
+        let (tag, _text) = piece.split_once('>').expect("every tag closes");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "</{name}> closes what was opened");
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let (name, attributes) = tag.split_once(' ').unwrap_or((tag, ""));
+        assert_eq!(attributes.matches('"').count() % 2, 0, "quoted attributes in <{tag}>");
+        out.push((name.to_string(), attributes.to_string()));
+        if !self_closing {
+            stack.push(name.to_string());
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    out
+}
+
+#[tokio::test]
+async fn the_iati_export_has_what_the_standard_requires_and_no_personal_data() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let aus = key(&app, "SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = 'AUS-2026-01'").await;
+    let response = coordinator.get(app.url(&format!("/export/iati/{aus}.xml"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let xml = response.text().await.unwrap();
+    let all = elements(&xml);
+    assert!(all[0].0 == "iati-activities" && all[0].1.contains(r#"version="2.03""#));
+    // Split into activities, and check each has the required parts.
+    let activities: Vec<&str> = xml.split("<iati-activity ").skip(1).collect();
+    let funded = app.rows(&format!("RETURN array::len(array::distinct((SELECT VALUE placement FROM commitment WHERE agreement = funding_agreement:{aus})))")).await;
+    assert_eq!(
+        activities.len() as u64,
+        1 + funded.as_u64().unwrap(),
+        "the agreement and one child per funded placement"
+    );
+    for activity in &activities {
+        assert!(activity.starts_with("hierarchy=\"1\"") || activity.starts_with("hierarchy=\"2\""));
+        assert!(activity.contains("default-currency=\"AUD\""));
+        for required in [
+            "<iati-identifier>",
+            "<reporting-org ",
+            "<title><narrative>",
+            "<description><narrative>",
+            "<participating-org ",
+            "<activity-status code=",
+            "<activity-date ",
+            "<sector ",
+            "<recipient-region ",
+        ] {
+            assert!(activity.contains(required), "{required} in {activity}");
+        }
+        assert!(activity.contains(r#"role="1""#), "the donor funds it");
+    }
+    assert!(activities[0].contains(r#"<transaction-type code="11"/>"#), "the agreement as an incoming commitment");
+    assert!(activities[0].contains(r#"<transaction-type code="4"/>"#), "expenditures by month");
+    assert!(activities[1].contains(r#"<budget type="1" status="2">"#) && activities[1].contains(r#"code="15190""#));
+    for (name, attributes) in all.iter().filter(|(name, _)| name == "value") {
+        assert!(attributes.contains("value-date=") && attributes.contains("currency="), "<{name} {attributes}>");
+    }
+    for person in ["Dilini", "Jayasuriya", "@", "Kanya"] {
+        assert!(!xml.contains(person), "no personal names or e-mails: {person}");
+    }
+    let donor = app.login_as("donor").await;
+    assert_eq!(
+        donor.get(app.url(&format!("/export/iati/{aus}.xml"))).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        coordinator.get(app.url("/export/iati/nothing.xml")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_printable_report_is_for_staff_and_the_agreements_own_donor_only() {
+    let app = TestApp::start().await;
+    let aus = key(&app, "SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = 'AUS-2026-01'").await;
+    let nz = key(&app, "SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = 'NZL-2026-03'").await;
+    let donor = app.login_as("donor").await;
+    assert_eq!(app.post(&donor, "/api/funding/report", &[("id", aus.as_str())]).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&donor, "/api/funding/report", &[("id", nz.as_str())]).await.status(), StatusCode::NOT_FOUND);
+    let page = donor.get(app.url(&format!("/funding/report/{aus}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("print-cover")
+            && page.contains("data-testid=\"report-placements\"")
+            && page.contains("spend-chart")
+    );
+    let coordinator = app.login_as("coordinator").await;
+    assert_eq!(app.post(&coordinator, "/api/funding/report", &[("id", nz.as_str())]).await.status(), StatusCode::OK);
+    let host = app.login_as("host").await;
+    assert_eq!(app.post(&host, "/api/funding/report", &[("id", aus.as_str())]).await.status(), StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,440 @@
+//! An agreement as IATI activity XML, version 2.03: the agreement is an activity at hierarchy 1,
+//! each placement it funds a child activity at hierarchy 2. The donor is the funding
+//! organisation, the RSO accountable and implementing, the sending and host agencies
+//! implementing. The signed agreement is an incoming commitment (11), expenditures are summed by
+//! month and category as expenditure (4), commitments are budgets with status 2 (committed).
+//! Themes are sectors of vocabulary 99, with DAC 15190. No personal name or e-mail is written.
+//! The writer is plain Rust; `service` gathers its data.
+
+use chrono::NaiveDate;
+
+use crate::domain::Money;
+
+/// A placement as IATI sees it: no names of people, only agencies, dates and money.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IatiPlacement {
+    pub key: String,
+    pub sending_agency: String,
+    pub host_agency: String,
+    /// planned, active, completed or terminated, and whether it started.
+    pub state: String,
+    pub started: bool,
+    pub planned_start: NaiveDate,
+    pub actual_start: Option<NaiveDate>,
+    pub planned_end: NaiveDate,
+    pub actual_end: Option<NaiveDate>,
+    /// (theme key, theme name)
+    pub themes: Vec<(String, String)>,
+    /// Committed, by category: (category, amount).
+    pub budgets: Vec<(String, Money)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IatiAgreement {
+    pub org_id: String,
+    pub reference: String,
+    pub title: String,
+    pub donor: String,
+    pub total: Money,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub signed: NaiveDate,
+    pub today: NaiveDate,
+    pub placements: Vec<IatiPlacement>,
+    /// Spent, in the agreement's currency: (first day of the month, category, amount).
+    pub spent_by_month: Vec<(NaiveDate, String, Money)>,
+}
+
+/// Escapes text for XML content and attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A safe identifier part: letters, digits and hyphens.
+fn id_part(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect()
+}
+
+/// The IATI activity status of a placement.
+pub fn placement_status(state: &str, started: bool) -> u8 {
+    match state {
+        "planned" => 1,
+        "active" => 2,
+        "completed" => 4,
+        "terminated" if !started => 5,
+        _ => 4,
+    }
+}
+
+/// The IATI activity status of an agreement on `today`.
+pub fn agreement_status(start: NaiveDate, end: NaiveDate, today: NaiveDate) -> u8 {
+    if today < start {
+        1
+    } else if today <= end {
+        2
+    } else {
+        4
+    }
+}
+
+fn value(money: &Money, date: NaiveDate) -> String {
+    format!(
+        r#"<value currency="{}" value-date="{date}">{}</value>"#,
+        money.currency().code(),
+        money.amount_text().replace(',', "")
+    )
+}
+
+fn narrative(tag: &str, text: &str) -> String {
+    format!("<{tag}><narrative>{}</narrative></{tag}>", escape(text))
+}
+
+/// The XML document.
+pub fn activities(a: &IatiAgreement, generated: &str) -> String {
+    let parent_id = format!("{}-{}", a.org_id, id_part(&a.reference));
+    let currency = a.total.currency().code();
+    let mut xml = String::new();
+    xml.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    xml.push('\n');
+    xml.push_str(&format!(r#"<iati-activities version="2.03" generated-datetime="{generated}">"#));
+    let rso = |role: u8| {
+        format!(
+            r#"<participating-org ref="{}" role="{role}" type="40"><narrative>Regional Support Office</narrative></participating-org>"#,
+            escape(&a.org_id)
+        )
+    };
+    let reporting = format!(
+        r#"<reporting-org ref="{}" type="40"><narrative>Regional Support Office</narrative></reporting-org>"#,
+        escape(&a.org_id)
+    );
+    let region = r#"<recipient-region code="798" vocabulary="1" percentage="100"/>"#;
+    let dac = r#"<sector vocabulary="1" code="15190" percentage="100"/>"#;
+
+    // The agreement.
+    xml.push_str(&format!(
+        r#"<iati-activity hierarchy="1" default-currency="{currency}" last-updated-datetime="{generated}"><iati-identifier>{}</iati-identifier>{reporting}"#,
+        escape(&parent_id)
+    ));
+    xml.push_str(&narrative("title", &format!("{} – {}", a.reference, a.title)));
+    xml.push_str(&narrative(
+        "description",
+        &format!(
+            "Secondments of officers between member agencies of the regional cooperation body, funded by {}.",
+            a.donor
+        ),
+    ));
+    xml.push_str(&format!(
+        r#"<participating-org role="1" type="10"><narrative>{}</narrative></participating-org>"#,
+        escape(&a.donor)
+    ));
+    xml.push_str(&rso(2));
+    xml.push_str(&rso(4));
+    xml.push_str(&format!(r#"<activity-status code="{}"/>"#, agreement_status(a.period_start, a.period_end, a.today)));
+    xml.push_str(&format!(r#"<activity-date type="1" iso-date="{}"/>"#, a.period_start));
+    xml.push_str(&format!(r#"<activity-date type="3" iso-date="{}"/>"#, a.period_end));
+    xml.push_str(region);
+    xml.push_str(dac);
+    xml.push_str(&format!(
+        r#"<transaction><transaction-type code="11"/><transaction-date iso-date="{}"/>{}<description><narrative>Funding agreement signed</narrative></description><provider-org><narrative>{}</narrative></provider-org></transaction>"#,
+        a.signed,
+        value(&a.total, a.signed),
+        escape(&a.donor)
+    ));
+    for (month, category, amount) in &a.spent_by_month {
+        xml.push_str(&format!(
+            r#"<transaction><transaction-type code="4"/><transaction-date iso-date="{month}"/>{}<description><narrative>{} spent in {}</narrative></description></transaction>"#,
+            value(amount, *month),
+            escape(category),
+            month.format("%Y-%m")
+        ));
+    }
+    for p in &a.placements {
+        xml.push_str(&format!(
+            r#"<related-activity ref="{}" type="2"/>"#,
+            escape(&format!("{parent_id}-{}", id_part(&p.key)))
+        ));
+    }
+    xml.push_str("</iati-activity>");
+
+    // Each placement.
+    for p in &a.placements {
+        let id = format!("{parent_id}-{}", id_part(&p.key));
+        xml.push_str(&format!(
+            r#"<iati-activity hierarchy="2" default-currency="{currency}" last-updated-datetime="{generated}"><iati-identifier>{}</iati-identifier>{reporting}"#,
+            escape(&id)
+        ));
+        xml.push_str(&narrative("title", &format!("Secondment from {} to {}", p.sending_agency, p.host_agency)));
+        xml.push_str(&narrative(
+            "description",
+            &format!(
+                "An officer of {} seconded to {} under agreement {}.",
+                p.sending_agency, p.host_agency, a.reference
+            ),
+        ));
+        xml.push_str(&format!(
+            r#"<participating-org role="1" type="10"><narrative>{}</narrative></participating-org>"#,
+            escape(&a.donor)
+        ));
+        xml.push_str(&rso(2));
+        for agency in [&p.sending_agency, &p.host_agency] {
+            xml.push_str(&format!(
+                r#"<participating-org role="4" type="10"><narrative>{}</narrative></participating-org>"#,
+                escape(agency)
+            ));
+        }
+        xml.push_str(&format!(r#"<activity-status code="{}"/>"#, placement_status(&p.state, p.started)));
+        xml.push_str(&format!(r#"<activity-date type="1" iso-date="{}"/>"#, p.planned_start));
+        if let Some(start) = p.actual_start {
+            xml.push_str(&format!(r#"<activity-date type="2" iso-date="{start}"/>"#));
+        }
+        xml.push_str(&format!(r#"<activity-date type="3" iso-date="{}"/>"#, p.planned_end));
+        if let Some(end) = p.actual_end {
+            xml.push_str(&format!(r#"<activity-date type="4" iso-date="{end}"/>"#));
+        }
+        xml.push_str(region);
+        // The DAC code for every placement; the themes as vocabulary 99, whose percentages add
+        // up to 100.
+        xml.push_str(dac);
+        let count = p.themes.len() as u32;
+        for (i, (key, name)) in p.themes.iter().enumerate() {
+            let share = 100_u32.checked_div(count).unwrap_or(100) + u32::from((i as u32) < 100 % count.max(1));
+            xml.push_str(&format!(
+                r#"<sector vocabulary="99" code="{}" percentage="{share}"><narrative>{}</narrative></sector>"#,
+                escape(key),
+                escape(name)
+            ));
+        }
+        for (_, amount) in &p.budgets {
+            xml.push_str(&format!(
+                r#"<budget type="1" status="2"><period-start iso-date="{}"/><period-end iso-date="{}"/>{}</budget>"#,
+                p.planned_start,
+                p.actual_end.unwrap_or(p.planned_end),
+                value(amount, p.planned_start)
+            ));
+        }
+        xml.push_str(&format!(r#"<related-activity ref="{}" type="1"/>"#, escape(&parent_id)));
+        xml.push_str("</iati-activity>");
+    }
+    xml.push_str("</iati-activities>\n");
+    xml
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use axum::extract::{Path, State};
+    use axum::http::{header, HeaderMap, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    use chrono::Datelike;
+    use surrealdb::types::{RecordId, SurrealValue};
+
+    use super::*;
+    use crate::auth::guard;
+    use crate::db::{self, v};
+    use crate::domain::{parse_date, Currency};
+    use crate::error::AppError;
+    use crate::state::AppState;
+
+    #[derive(Debug, SurrealValue)]
+    struct PlacementRow {
+        id: RecordId,
+        sending: String,
+        host: String,
+        state: String,
+        start_date: String,
+        actual_start: Option<String>,
+        end_date: String,
+        early_end: Option<String>,
+        themes: Vec<Named>,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct Named {
+        id: RecordId,
+        name: String,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct Budget {
+        placement: RecordId,
+        category: String,
+        amount: i64,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct Spent {
+        date: String,
+        category: String,
+        converted_minor: i64,
+    }
+
+    async fn build(state: &AppState, key: &str) -> Result<String, AppError> {
+        let agreement = crate::resource::record::<super::super::agreements::Agreements>(&state.db, key).await?;
+        let mut r = state
+            .db
+            .query(
+                "LET $funded = array::distinct((SELECT VALUE placement FROM commitment WHERE agreement = $agreement));
+                 SELECT id, sending_agency.name AS sending, host_agency.name AS host, state, start_date, actual_start,
+                    end_date, early_end, (SELECT id, name FROM $parent.themes) AS themes FROM $funded ORDER BY start_date;
+                 SELECT placement, category, math::sum(amount_minor) AS amount FROM commitment WHERE agreement = $agreement
+                    GROUP BY placement, category;
+                 SELECT date, category, converted_minor FROM expenditure WHERE agreement = $agreement;
+                 SELECT VALUE created_at FROM ONLY $agreement;",
+            )
+            .bind(("agreement", v(db::rid("funding_agreement", key))))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("iati"))?;
+        let placements: Vec<PlacementRow> = r.take(1).map_err(db::fail("iati placements"))?;
+        let budgets: Vec<Budget> = r.take(2).map_err(db::fail("iati budgets"))?;
+        let spent: Vec<Spent> = r.take(3).map_err(db::fail("iati spent"))?;
+        let created: Option<chrono::DateTime<chrono::Utc>> = r.take(4).map_err(db::fail("iati signed"))?;
+        let currency: Currency = agreement.currency;
+        let date = |t: &str| parse_date(t).map_err(|e| AppError::internal("iati date", e));
+        let mut by_month: Vec<(NaiveDate, String, Money)> = Vec::new();
+        for s in spent {
+            let day = date(&s.date)?;
+            let month = day.with_day(1).unwrap_or(day);
+            match by_month.iter_mut().find(|(m, c, _)| *m == month && *c == s.category) {
+                Some((_, _, total)) => *total = Money::from_minor(total.minor() + s.converted_minor, currency),
+                None => by_month.push((month, s.category, Money::from_minor(s.converted_minor, currency))),
+            }
+        }
+        by_month.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut iati_placements = Vec::new();
+        for p in placements {
+            let finished = matches!(p.state.as_str(), "completed" | "terminated");
+            let last = p.early_end.clone().unwrap_or_else(|| p.end_date.clone());
+            iati_placements.push(IatiPlacement {
+                key: db::key(&p.id),
+                sending_agency: p.sending,
+                host_agency: p.host,
+                started: p.actual_start.is_some(),
+                state: p.state,
+                planned_start: date(&p.start_date)?,
+                actual_start: p.actual_start.as_deref().map(date).transpose()?,
+                planned_end: date(&p.end_date)?,
+                actual_end: if finished { Some(date(&last)?) } else { None },
+                themes: p.themes.into_iter().map(|t| (db::key(&t.id), t.name)).collect(),
+                budgets: budgets
+                    .iter()
+                    .filter(|b| b.placement == p.id)
+                    .map(|b| (b.category.clone(), Money::from_minor(b.amount, currency)))
+                    .collect(),
+            });
+        }
+        let today = state.clock.today();
+        let data = IatiAgreement {
+            org_id: state.settings.iati_org_id.clone(),
+            reference: agreement.reference,
+            title: agreement.title,
+            donor: agreement.donor,
+            total: agreement.total,
+            period_start: agreement.period.start(),
+            period_end: agreement.period.end(),
+            signed: created.map(|c| state.clock.office_date(c)).unwrap_or(agreement.period.start()),
+            today,
+            placements: iati_placements,
+            spent_by_month: by_month,
+        };
+        Ok(activities(&data, &state.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()))
+    }
+
+    /// `GET /export/iati/{agreement}.xml`, for RSO staff.
+    pub async fn handler(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+        let answer = async {
+            let user = guard::user_from_headers(&state, &headers).await?;
+            guard::check(user, guard::STAFF)?;
+            let key = file.strip_suffix(".xml").ok_or(AppError::NotFound)?;
+            let key = crate::api::parse_key(key).map_err(|_| AppError::NotFound)?;
+            build(&state, &key).await
+        };
+        match answer.await {
+            Ok(xml) => (
+                [
+                    (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+                xml,
+            )
+                .into_response(),
+            Err(error) => {
+                let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
+                (status, error.to_string()).into_response()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Currency;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn text_is_escaped_and_statuses_map() {
+        assert_eq!(escape("A & B <x> \"q\""), "A &amp; B &lt;x&gt; &quot;q&quot;");
+        assert_eq!(placement_status("planned", false), 1);
+        assert_eq!(placement_status("active", true), 2);
+        assert_eq!(placement_status("terminated", false), 5, "cancelled before the start");
+        assert_eq!(placement_status("terminated", true), 4);
+        assert_eq!(agreement_status(d("2027-01-01"), d("2027-12-31"), d("2026-12-31")), 1);
+        assert_eq!(agreement_status(d("2027-01-01"), d("2027-12-31"), d("2027-06-01")), 2);
+    }
+
+    #[test]
+    fn a_placement_is_a_child_without_names_of_people() {
+        let aud = Currency::parse("AUD").unwrap();
+        let placement = IatiPlacement {
+            key: "abc".into(),
+            sending_agency: "Department & Co".into(),
+            host_agency: "Host".into(),
+            state: "active".into(),
+            started: true,
+            planned_start: d("2027-01-01"),
+            actual_start: Some(d("2027-01-03")),
+            planned_end: d("2027-06-30"),
+            actual_end: None,
+            themes: vec![("t1".into(), "Border".into()), ("t2".into(), "Scams".into()), ("t3".into(), "Sea".into())],
+            budgets: vec![("stipend".into(), Money::from_minor(500_000, aud))],
+        };
+        let a = IatiAgreement {
+            org_id: "XM-DAC-1".into(),
+            reference: "AUS 1".into(),
+            title: "T".into(),
+            donor: "Government of Australia".into(),
+            total: Money::from_minor(1_000_000, aud),
+            period_start: d("2027-01-01"),
+            period_end: d("2027-12-31"),
+            signed: d("2026-12-01"),
+            today: d("2027-03-01"),
+            placements: vec![placement],
+            spent_by_month: vec![(d("2027-02-01"), "stipend".into(), Money::from_minor(12_345, aud))],
+        };
+        let xml = activities(&a, "2027-03-01T00:00:00Z");
+        assert!(xml.contains(r#"<iati-identifier>XM-DAC-1-AUS-1-abc</iati-identifier>"#));
+        assert!(xml.contains("Department &amp; Co"));
+        assert!(xml.contains(r#"<value currency="AUD" value-date="2027-02-01">123.45</value>"#));
+        assert!(
+            xml.contains(r#"percentage="34""#) && xml.matches(r#"percentage="33""#).count() == 2,
+            "99: 34 + 33 + 33"
+        );
+        assert!(xml.contains(r#"<budget type="1" status="2">"#));
+    }
+}
