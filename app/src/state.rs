@@ -30,6 +30,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<Cidr>,
     /// The RSO's IATI organisation identifier (`HUB_IATI_ORG_ID`).
     pub iati_org_id: String,
+    /// The currency agreements' figures are also shown in (`HUB_REPORTING_CURRENCY`).
+    pub reporting_currency: String,
 }
 
 /// The IATI organisation identifier until `HUB_IATI_ORG_ID` gives the registered one.
@@ -47,6 +49,7 @@ impl Settings {
             key: ServerKey::random(),
             trusted_proxies: Vec::new(),
             iati_org_id: DEFAULT_IATI_ORG_ID.into(),
+            reporting_currency: "USD".into(),
         }
     }
 }

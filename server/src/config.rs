@@ -35,6 +35,8 @@ pub struct Config {
     pub trusted_proxies: Vec<app::net::Cidr>,
     /// The RSO's IATI organisation identifier (`HUB_IATI_ORG_ID`).
     pub iati_org_id: String,
+    /// The currency every agreement's figures are also shown in (`HUB_REPORTING_CURRENCY`).
+    pub reporting_currency: String,
 }
 
 pub const HELP: &str = "\
@@ -70,6 +72,8 @@ Configuration is read from environment variables:
                      (10.0.0.0/8, 127.0.0.1, ...), comma-separated. Only from these is
                      X-Forwarded-For believed as the client's address.
                                                               default none
+    HUB_REPORTING_CURRENCY  The currency agreements' figures are also shown in, at the
+                     latest rate on or before the day shown.  default USD
     HUB_IATI_ORG_ID  The Regional Support Office's IATI organisation identifier,
                      used in the IATI export.                 default XX-RSO-SECONDMENTS
 ";
@@ -139,7 +143,13 @@ impl Config {
                 "HUB_IATI_ORG_ID: '{iati_org_id}' is not an organisation identifier like XM-DAC-12345"
             ));
         }
+        let reporting_currency =
+            app::domain::Currency::parse(&value("HUB_REPORTING_CURRENCY").unwrap_or_else(|| "USD".into()))
+                .map_err(|e| format!("HUB_REPORTING_CURRENCY: {e}"))?
+                .code()
+                .to_string();
         Ok(Config {
+            reporting_currency,
             iati_org_id,
             trusted_proxies,
             timezone,

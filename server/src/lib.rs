@@ -37,6 +37,7 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     settings.files_dir = config.files_dir.clone();
     settings.trusted_proxies = config.trusted_proxies.clone();
     settings.iati_org_id = config.iati_org_id.clone();
+    settings.reporting_currency = config.reporting_currency.clone();
     let clock = Clock::system(config.timezone);
     if let Some(today) = config.today {
         clock.set_today(today);

@@ -724,6 +724,8 @@ async fn seed_funding(tx: &Tx, today: chrono::NaiveDate, donors: &[String]) -> R
         "CREATE exchange_rate SET date = $early, from = 'THB', to = 'AUD', rate = '0.0431', source = 'Reserve Bank of Australia, daily', created_at = $now;
          CREATE exchange_rate SET date = $late, from = 'THB', to = 'AUD', rate = '0.0425', source = 'Reserve Bank of Australia, daily', created_at = $now;
          CREATE exchange_rate SET date = $early, from = 'NZD', to = 'AUD', rate = '0.9120', source = 'Reserve Bank of New Zealand', created_at = $now;
+         CREATE exchange_rate SET date = $late, from = 'AUD', to = 'USD', rate = '0.6543', source = 'Reserve Bank of Australia', created_at = $now;
+         CREATE exchange_rate SET date = $late, from = 'NZD', to = 'USD', rate = '0.5960', source = 'Reserve Bank of New Zealand', created_at = $now;
          LET $dilini = (SELECT VALUE id FROM placement WHERE officer_name = 'Dilini Jayasuriya' LIMIT 1)[0];
          CREATE expenditure SET agreement = $agreement, placement = $dilini, category = 'stipend', date = $paid, amount_minor = 2000000,
             currency = 'AUD', rate = '1', rate_source = 'Same currency', converted_minor = 2000000, evidence = 'PV-2026-0113', created_at = $now;

@@ -13,6 +13,17 @@ use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::{EnhancedForm, PageHeader};
 
+/// An agreement's figures in the reporting currency, at the rate of a stated date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reporting {
+    pub total: crate::domain::Money,
+    pub committed: crate::domain::Money,
+    pub spent: crate::domain::Money,
+    /// "at 0.6543 (Reserve Bank, 2027-03-01)", or why there are no figures.
+    pub basis: String,
+    pub available: bool,
+}
+
 /// What the agreement page adds to the form: its commitments and the open placements.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Commitments {
@@ -23,6 +34,7 @@ pub struct Commitments {
     pub expenditures: Vec<super::expenditures::ExpenditureLine>,
     /// Placements with commitments under this agreement, as (id, officer), for spending.
     pub committed: Vec<(String, String)>,
+    pub reporting: Reporting,
 }
 
 #[server(endpoint = "agreements/commitments")]
@@ -35,6 +47,8 @@ pub async fn agreement_commitments(#[server(default)] id: String) -> Result<Comm
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingOfDonor {
     pub agreements: Vec<AgreementView>,
+    /// The figures of each agreement in the reporting currency, in the same order.
+    pub reporting: Vec<Reporting>,
     /// Placements its agreements fund: (id, officer, host agency, state label).
     pub placements: Vec<(String, String, String, String)>,
     /// Accepted reports shared with it: (id, title, officer).
@@ -52,6 +66,7 @@ pub async fn donor_funding() -> Result<FundingOfDonor, AppError> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrintableReport {
     pub agreement: AgreementView,
+    pub reporting: Reporting,
     /// (officer, sending agency, host agency, period, state label)
     pub placements: Vec<(String, String, String, String, String)>,
     /// (theme, accepted reports shared) of the funded placements.
@@ -104,6 +119,7 @@ pub mod service {
             .map_err(db::fail("open placements"))?;
         let placements: Vec<Choice> = r.take(0).map_err(db::fail("open placements decode"))?;
         let expenditures = super::super::expenditures::service::lines(&state, &key, agreement.currency).await?;
+        let reporting = reporting(&state, &agreement).await?;
         let mut committed: Vec<(String, String)> = Vec::new();
         for line in &lines {
             if !committed.iter().any(|(id, _)| *id == line.placement_id) {
@@ -111,6 +127,7 @@ pub mod service {
             }
         }
         Ok(Commitments {
+            reporting,
             expenditures,
             committed,
             lines,
@@ -184,6 +201,7 @@ pub mod service {
         let label =
             |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
         Ok(PrintableReport {
+            reporting: reporting(&state, &agreement).await?,
             agreement,
             placements: placements
                 .into_iter()
@@ -193,6 +211,55 @@ pub mod service {
                 .collect(),
             outcomes: outcomes.into_iter().map(|o| (o.name.unwrap_or_default(), o.reports.max(0) as u64)).collect(),
             printed_on: state.clock.today(),
+        })
+    }
+
+    /// `a`'s figures in the reporting currency, at the latest rate on or before today.
+    pub async fn reporting(state: &AppState, a: &AgreementView) -> Result<Reporting, AppError> {
+        use crate::domain::{Currency, Rate};
+        let to = Currency::parse(&state.settings.reporting_currency)
+            .map_err(|e| AppError::internal("reporting currency", e))?;
+        let today = state.clock.today();
+        let (rate, basis) = if to == a.currency {
+            (Some(rust_decimal::Decimal::ONE), format!("in {to}"))
+        } else {
+            #[derive(Debug, SurrealValue)]
+            struct Found {
+                date: String,
+                rate: String,
+                source: String,
+            }
+            let mut r = state
+                .db
+                .query("SELECT date, rate, source FROM exchange_rate WHERE from = $from AND to = $to AND date <= $today ORDER BY date DESC LIMIT 1")
+                .bind(("from", a.currency.code().to_string()))
+                .bind(("to", to.code().to_string()))
+                .bind(("today", today.to_string()))
+                .await
+                .and_then(|r| r.check())
+                .map_err(db::fail("reporting rate"))?;
+            let found: Vec<Found> = r.take(0).map_err(db::fail("reporting rate decode"))?;
+            match found.into_iter().next() {
+                Some(f) => {
+                    let rate = Rate::parse(&f.rate).map_err(|e| AppError::internal("stored rate", e))?;
+                    (Some(rate.value()), format!("in {to} at {} ({}, {})", f.rate, f.source, f.date))
+                }
+                None => (
+                    None,
+                    format!("No {}→{to} rate on or before {today}: add one to show the figures in {to}.", a.currency),
+                ),
+            }
+        };
+        let convert = |m: &crate::domain::Money| match rate {
+            Some(rate) => m.convert(rate, to).unwrap_or(crate::domain::Money::zero(to)),
+            None => crate::domain::Money::zero(to),
+        };
+        Ok(Reporting {
+            total: convert(&a.total),
+            committed: convert(&a.committed),
+            spent: convert(&a.spent),
+            basis,
+            available: rate.is_some(),
         })
     }
 
@@ -296,8 +363,15 @@ pub mod service {
         let shared: Vec<SharedRow> = r.take(3).map_err(db::fail("donor reports decode"))?;
         let label =
             |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
+        let agreements: Vec<AgreementView> =
+            rows.into_iter().map(super::super::agreements::service::view).collect::<Result<_, _>>()?;
+        let mut in_reporting = Vec::new();
+        for a in &agreements {
+            in_reporting.push(reporting(&state, a).await?);
+        }
         Ok(FundingOfDonor {
-            agreements: rows.into_iter().map(super::super::agreements::service::view).collect::<Result<_, _>>()?,
+            agreements,
+            reporting: in_reporting,
             placements: funded.into_iter().map(|p| (db::key(&p.id), p.officer_name, p.host, label(&p.state))).collect(),
             reports: shared
                 .into_iter()
@@ -308,6 +382,19 @@ pub mod service {
                 .collect(),
         })
     }
+}
+
+/// The figures in the reporting currency.
+pub fn reporting_figures(r: &Reporting) -> AnyView {
+    if !r.available {
+        return view! { <p class="muted">{r.basis.clone()}</p> }.into_any();
+    }
+    view! {
+        <p class="muted" data-testid="reporting-figures">
+            {format!("Total {}, committed {}, spent {} — {}.", r.total, r.committed, r.spent, r.basis)}
+        </p>
+    }
+    .into_any()
 }
 
 /// The figures of an agreement as a table.
@@ -342,6 +429,7 @@ pub fn agreement_sections(key: &str, agreement: &AgreementView) -> AnyView {
                 match agreement_commitments(key.clone()).await {
                     Err(e) => error_view(e),
                     Ok(data) => view! {
+                        {reporting_figures(&data.reporting)}
                         {commitments_section(&key, &agreement, data.clone())}
                         {expenditures_section(&key, &agreement, data)}
                     }
@@ -472,9 +560,10 @@ pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
             <h2 id="agreements-heading">"Agreements"</h2>
             <p><a href="/export/funding.csv">"Export the figures (CSV)"</a>" · "<a href="/export/funded-placements.csv">"Export the placements (CSV)"</a>" · "<a href="/reports">"Shared reports"</a>" · "<a href="/reports/outcomes">"Outcomes by theme"</a></p>
             {data.agreements.is_empty().then(|| view! { <p class="empty">"No agreement yet."</p> })}
-            {data.agreements.iter().map(|a| view! {
+            {data.agreements.iter().zip(data.reporting.iter()).map(|(a, reporting)| view! {
                 <h3>{format!("{} · {}", a.reference, a.title)}</h3>
                 {figures(a)}
+                {reporting_figures(reporting)}
                 {spend_chart(a)}
                 <p><a href=format!("/funding/report/{}", a.id)>"Printable report"</a></p>
             }).collect_view()}
@@ -655,7 +744,7 @@ pub fn AgreementReportPage() -> impl IntoView {
                                     <p class="lead">{format!("{} · {} · {}", a.donor, a.currency.code(), format::period(a.period.start(), a.period.end()))}</p>
                                     <p class="muted">{format!("Report of {}", format::date(r.printed_on))}</p>
                                 </header>
-                                <section class="section"><h2>"Figures"</h2>{figures(a)}{spend_chart(a)}</section>
+                                <section class="section"><h2>"Figures"</h2>{figures(a)}{reporting_figures(&r.reporting)}{spend_chart(a)}</section>
                                 <section class="section">
                                     <h2>"Placements funded"</h2>
                                     <table class="data-table" data-testid="report-placements">

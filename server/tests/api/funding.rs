@@ -376,6 +376,8 @@ async fn a_donor_reads_only_the_reports_shared_with_it_and_exports_only_its_own(
     assert_eq!(nominator.get(app.url("/export/funding.csv")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     let home = donor.get(app.url("/funding")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("spend-chart") && home.contains("data-testid=\"spend-table\""), "the chart and its table");
+    // In the reporting currency too: AUD 250,000.00 × 0.6543 = USD 163,575.00.
+    assert!(home.contains("Total USD 163,575.00") && home.contains("in USD at 0.6543"), "the reporting currency");
 }
 
 /// The elements of `xml` as (name, attributes, text until the next tag), checking that tags
