@@ -262,7 +262,9 @@ async fn expenditures_convert_at_the_dated_rate_refuse_bad_input_and_are_correct
         .await;
     assert_eq!(stored, serde_json::json!([{ "rate": "0.0425", "converted_minor": 52469 }]));
     // Bad input, each at its field, and nothing saved.
-    let cases: [(Vec<(&'static str, String)>, &str, &str); 6] = [
+    // (form, the field refused, words of the message)
+    type Case = (Vec<(&'static str, String)>, &'static str, &'static str);
+    let cases: [Case; 6] = [
         (base("2027-03-12", "100.00", "LKR", "stipend"), "rate", "No LKR→AUD rate on or before 2027-03-12"),
         (base("2025-12-31", "100.00", "AUD", "stipend"), "date", "within the agreement"),
         (base("2027-03-12", "100.00", "AUD", "travel"), "category", "Nothing is committed for travel"),
