@@ -14,7 +14,7 @@ const ROLES: Record<string, { nav: string[]; heading: RegExp }> = {
   nominator: { nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Account'], heading: /Nominations of Department of Immigration and Emigration/ },
   host: { nav: ['Home', 'Placements', 'Reports', 'Account'], heading: /Placements hosted by Regional Support Office, Bangkok/ },
   secondee: { nav: ['Home', 'Placements', 'Reports', 'Account'], heading: /Your placement/ },
-  donor: { nav: ['Home', 'Funding', 'Reports', 'Account'], heading: /Funding of Government of Australia/ },
+  donor: { nav: ['Home', 'Funding', 'Placements', 'Reports', 'Account'], heading: /Funding of Government of Australia/ },
 };
 
 for (const [role, expected] of Object.entries(ROLES)) {

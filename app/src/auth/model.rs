@@ -121,7 +121,9 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/reports", "Reports"),
         ]),
         Role::Host | Role::Secondee => items.extend([nav("/placements", "Placements"), nav("/reports", "Reports")]),
-        Role::Donor => items.extend([nav("/funding", "Funding"), nav("/reports", "Reports")]),
+        Role::Donor => {
+            items.extend([nav("/funding", "Funding"), nav("/placements", "Placements"), nav("/reports", "Reports")])
+        }
     }
     items.push(nav("/account", "Account"));
     items

@@ -87,7 +87,11 @@ pub const READERS: &[crate::auth::Role] = &[
     crate::auth::Role::Nominator,
     crate::auth::Role::Host,
     crate::auth::Role::Secondee,
+    crate::auth::Role::Donor,
 ];
+
+/// The condition that narrows placements to those the agreements of donor `$scope` fund.
+pub const FUNDED_BY_DONOR: &str = "id IN (SELECT VALUE placement FROM commitment WHERE agreement.donor = $scope)";
 
 /// One step in a placement's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

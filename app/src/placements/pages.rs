@@ -348,11 +348,11 @@ fn detail(p: PlacementView) -> AnyView {
             </div>
         })}
         <dl class="facts">
-            <dt>"Officer"</dt><dd>{format!("{} <{}>", p.officer_name, p.officer_email)}</dd>
+            <dt>"Officer"</dt><dd>{named(&p.officer_name, &p.officer_email)}</dd>
             <dt>"Secondee account"</dt><dd data-testid="secondee-account">{p.secondee.label()}</dd>
             <dt>"Sending agency"</dt><dd>{p.sending_agency.clone()}</dd>
             <dt>"Host agency"</dt><dd>{p.host_agency.clone()}</dd>
-            <dt>"Supervisor"</dt><dd>{format!("{} <{}>", p.supervisor_name, p.supervisor_email)}</dd>
+            <dt>"Supervisor"</dt><dd>{named(&p.supervisor_name, &p.supervisor_email)}</dd>
             <dt>"Planned start"</dt><dd>{format::date(d.planned_start)}</dd>
             <dt>"Actual start"</dt><dd>{d.actual_start.map(format::date).unwrap_or_else(|| "not started".into())}</dd>
             <dt>"Original end"</dt><dd>{format::date(d.original_end)}</dd>
@@ -405,6 +405,15 @@ fn detail(p: PlacementView) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// "Name <address>", or the name alone where the address is not shown (to donors).
+fn named(name: &str, email: &str) -> String {
+    if email.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} <{email}>")
+    }
 }
 
 fn event_text(e: &super::PlacementEvent) -> String {

@@ -127,7 +127,8 @@ impl Row {
 }
 
 /// Who may see a placement: RSO staff; the sending agency's nominators; the host agency's
-/// contacts; the secondee (by their work e-mail). Anyone else is told "not found".
+/// contacts; the secondee (by their work e-mail); a donor whose agreements fund it (checked in
+/// `load_in`). Anyone else is told "not found".
 fn may_see(user: &CurrentUser, row: &Row) -> bool {
     let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
     match user.role {
@@ -153,8 +154,20 @@ async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<(Row, Vec<Eve
         )
         .await?;
     let row: Option<Row> = r.take(0).map_err(db::fail("placement decode"))?;
-    let row = row.filter(|row| may_see(user, row)).ok_or(AppError::NotFound)?;
     let events: Vec<EventRow> = r.take(1).map_err(db::fail("placement history decode"))?;
+    let row = row.ok_or(AppError::NotFound)?;
+    if user.role == Role::Donor {
+        let donor = user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::NotFound)?;
+        let mut r = tx
+            .run(
+                &format!("RETURN count(SELECT id FROM placement WHERE id = $id AND {})", super::FUNDED_BY_DONOR),
+                vec![("id", v(row.id.clone())), ("scope", v(donor))],
+            )
+            .await?;
+        let funded: Option<i64> = r.take(0).map_err(db::fail("donor placement check"))?;
+        return if funded.unwrap_or(0) > 0 { Ok((row, events)) } else { Err(AppError::NotFound) };
+    }
+    let row = Some(row).filter(|row| may_see(user, row)).ok_or(AppError::NotFound)?;
     Ok((row, events))
 }
 
@@ -194,15 +207,17 @@ fn view(
         (Some(_), _, _) => super::SecondeeAccount::Invited,
     };
     let staff = user.role == Role::Coordinator;
+    // A donor sees the placement it funds, not the people's addresses.
+    let private = |email: String| if user.role == Role::Donor { String::new() } else { email };
     Ok(PlacementView {
         id: db::key(&row.id),
         state,
         officer_name: row.officer_name,
-        officer_email: row.officer_email,
+        officer_email: private(row.officer_email),
         sending_agency: row.sending_agency,
         host_agency: row.host_agency,
         supervisor_name: row.supervisor_name,
-        supervisor_email: row.supervisor_email,
+        supervisor_email: private(row.supervisor_email),
         dates,
         end_reason: row.end_reason,
         overlap: row.overlap,
@@ -766,7 +781,11 @@ fn scoped(user: &CurrentUser) -> Result<crate::resource::store::ListSql, AppErro
         Role::Nominator => all.filter("sending_agency = $scope", "scope", v(agency.ok_or(AppError::Forbidden)?)),
         Role::Host => all.filter("host_agency = $scope", "scope", v(agency.ok_or(AppError::Forbidden)?)),
         Role::Secondee => all.filter("officer_email = $scope", "scope", v(user.email.to_lowercase())),
-        Role::Donor => return Err(AppError::Forbidden),
+        Role::Donor => all.filter(
+            super::FUNDED_BY_DONOR,
+            "scope",
+            v(user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)?),
+        ),
     })
 }
 

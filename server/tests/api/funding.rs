@@ -199,6 +199,19 @@ async fn a_donor_sees_only_its_own_agreements() {
     );
     let nz = key(&app, "SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = 'NZL-2026-03'").await;
     assert_eq!(app.post(&donor, "/api/agreements/get", &[("id", nz.as_str())]).await.status(), StatusCode::FORBIDDEN);
+    // The placements it funds, without people's addresses; another donor's are not found.
+    let wanida = open_placement(&app, "Wanida Chaiyasit").await;
+    assert_eq!(
+        app.post(&donor, "/api/placements/get", &[("id", wanida.as_str())]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let dilini = open_placement(&app, "Dilini Jayasuriya").await;
+    let funded = app.post(&donor, "/api/placements/get", &[("id", dilini.as_str())]).await;
+    assert_eq!(funded.status(), StatusCode::OK);
+    let funded = funded.json::<serde_json::Value>().await.unwrap();
+    assert_eq!((funded["officer_email"].as_str(), funded["supervisor_email"].as_str()), (Some(""), Some("")));
+    let listed = app.post(&donor, "/api/placements/list", &[]).await.json::<serde_json::Value>().await.unwrap();
+    assert!(listed["page"]["items"].as_array().unwrap().iter().all(|p| p["officer_name"] != "Wanida Chaiyasit"));
     let csv = donor.get(app.url("/export/agreements.csv")).send().await.unwrap();
     assert_eq!(csv.status(), StatusCode::FORBIDDEN);
     let home = donor.get(app.url("/")).send().await.unwrap().text().await.unwrap();

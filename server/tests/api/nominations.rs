@@ -404,7 +404,7 @@ async fn a_placement_is_read_by_those_concerned_only() {
         ("coordinator", StatusCode::OK),
         ("host", StatusCode::OK),
         ("nominator", StatusCode::NOT_FOUND),
-        ("donor", StatusCode::FORBIDDEN),
+        ("donor", StatusCode::NOT_FOUND), // not one its agreements fund
     ] {
         let client = app.login_as(role).await;
         assert_eq!(app.post(&client, "/api/placements/get", &[("id", &id)]).await.status(), expected, "{role}");
