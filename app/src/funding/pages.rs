@@ -62,6 +62,13 @@ pub async fn donor_funding() -> Result<FundingOfDonor, AppError> {
     crate::api::answer(service::donor(&user).await)
 }
 
+/// Utilisation of each agreement under way, for the coordinator's dashboard.
+#[server(endpoint = "funding/utilisation")]
+pub async fn utilisation() -> Result<Vec<AgreementView>, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::under_way(&user).await)
+}
+
 /// One agreement's printable report: cover, figures, chart, placements, outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrintableReport {
@@ -212,6 +219,16 @@ pub mod service {
             outcomes: outcomes.into_iter().map(|o| (o.name.unwrap_or_default(), o.reports.max(0) as u64)).collect(),
             printed_on: state.clock.today(),
         })
+    }
+
+    /// The agreements whose period includes today, most used first.
+    pub async fn under_way(user: &CurrentUser) -> Result<Vec<AgreementView>, AppError> {
+        let state = AppState::current()?;
+        let today = state.clock.today();
+        let mut agreements: Vec<AgreementView> =
+            agreements_of(&state, user).await?.into_iter().filter(|a| a.period.contains(today)).collect();
+        agreements.sort_by(|a, b| b.utilisation_bp.cmp(&a.utilisation_bp));
+        Ok(agreements)
     }
 
     /// `a`'s figures in the reporting currency, at the latest rate on or before today.
@@ -767,4 +784,75 @@ pub fn AgreementReportPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Utilisation per agreement as bars, with the 80 % and 100 % marks, and the table beside it.
+#[component]
+pub fn UtilisationChart() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match utilisation().await {
+                    Err(e) => error_view(e),
+                    Ok(agreements) => utilisation_chart(&agreements),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn utilisation_chart(agreements: &[AgreementView]) -> AnyView {
+    const LABEL: f64 = 150.0;
+    const WIDTH: f64 = 560.0;
+    const ROW: f64 = 28.0;
+    if agreements.is_empty() {
+        return view! {
+            <section class="section"><h2>"Utilisation"</h2><p class="empty">"No agreement is under way."</p></section>
+        }
+        .into_any();
+    }
+    // The scale reaches 120 %, or further for an agreement beyond it.
+    let top = agreements.iter().map(|a| a.utilisation_bp).max().unwrap_or(0).max(12_000) as f64;
+    let x = |bp: i64| LABEL + (bp.max(0) as f64 / top) * (WIDTH - LABEL - 10.0);
+    let height = ROW * agreements.len() as f64 + 24.0;
+    view! {
+        <section class="section" aria-labelledby="utilisation-heading">
+            <h2 id="utilisation-heading">"Utilisation of agreements under way"</h2>
+            <div class="chart-and-table">
+                <svg class="spend-chart utilisation-chart" xmlns="http://www.w3.org/2000/svg" width=WIDTH height=height viewBox=format!("0 0 {WIDTH} {height}") role="img">
+                    <title>"Utilisation per agreement, with the 80 % and 100 % alert levels"</title>
+                    {agreements.iter().enumerate().map(|(i, a)| {
+                        let y = 4.0 + ROW * i as f64;
+                        let class = if a.utilisation_bp >= 10_000 { "bar-spent bar-over" } else if a.utilisation_bp >= 8_000 { "bar-spent bar-warn" } else { "bar-spent" };
+                        view! {
+                            <a href=format!("/funding/agreements/{}", a.id)>
+                                <text x="0" y=y + 16.0 class="chart-label">{a.reference.clone()}</text>
+                                <rect x=LABEL y=y + 4.0 width=x(a.utilisation_bp) - LABEL height="16" class=class><title>{format!("{}: {}", a.reference, percent_text(a.utilisation_bp))}</title></rect>
+                            </a>
+                        }
+                    }).collect_view()}
+                    {[8_000_i64, 10_000].into_iter().map(|bp| view! {
+                        <g class="alert-mark">
+                            <line x1=x(bp) x2=x(bp) y1="0" y2=height - 16.0/>
+                            <text x=x(bp) - 12.0 y=height - 4.0>{percent_text(bp)}</text>
+                        </g>
+                    }).collect_view()}
+                </svg>
+                <table class="data-table" data-testid="utilisation-table">
+                    <thead><tr><th scope="col">"Agreement"</th><th scope="col">"Donor"</th><th scope="col">"Committed"</th><th scope="col">"Utilisation"</th></tr></thead>
+                    <tbody>
+                        {agreements.iter().map(|a| view! {
+                            <tr>
+                                <td><a href=format!("/funding/agreements/{}", a.id)>{a.reference.clone()}</a></td>
+                                <td>{a.donor.clone()}</td>
+                                <td class="nowrap">{format!("{} of {}", a.committed, a.total)}</td>
+                                <td>{percent_text(a.utilisation_bp)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
 }

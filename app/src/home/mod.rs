@@ -17,6 +17,8 @@ pub struct HomeOverview {
     pub counts: Vec<(String, u64, String)>,
     /// E-mails that could not be delivered (RSO staff only), so that someone resends them.
     pub failed_mail: u64,
+    /// The office date.
+    pub today: chrono::NaiveDate,
 }
 
 #[server(endpoint = "home")]
@@ -78,7 +80,8 @@ mod service {
         } else {
             Vec::new()
         };
-        Ok(HomeOverview { user, counts, failed_mail })
+        let today = AppState::current()?.clock.today();
+        Ok(HomeOverview { user, counts, failed_mail, today })
     }
 }
 
@@ -131,6 +134,10 @@ pub fn HomePage() -> impl IntoView {
                             {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role/> })}
                             {(data.user.role != Role::Donor).then(|| view! { <crate::reports::pages::ReportsAtGlance/> })}
                             {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
+                            {(data.user.role == Role::Coordinator).then(|| view! {
+                                <crate::funding::pages::UtilisationChart/>
+                                <crate::placements::pages::TimelineAhead today=data.today/>
+                            })}
                             {(!data.counts.is_empty()).then(|| view! {
                                 <section class="section" aria-labelledby="ref-heading">
                                     <h2 id="ref-heading">"Reference data"</h2>

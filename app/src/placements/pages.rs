@@ -143,6 +143,31 @@ pub fn TimelinePage() -> impl IntoView {
     }
 }
 
+/// The coordinator's dashboard: the timeline of the next six months, linked to the full page.
+#[component]
+pub fn TimelineAhead(today: chrono::NaiveDate) -> impl IntoView {
+    let until = crate::domain::add_months(today, 6);
+    let query = crate::listing::ListQuery { from: today.to_string(), to: until.to_string(), ..Default::default() };
+    let href = query.href("/placements/timeline");
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match placement_timeline(query.clone()).await {
+                    Err(e) => error_view(e),
+                    Ok(data) => view! {
+                        <section class="section" aria-labelledby="ahead-heading">
+                            <h2 id="ahead-heading">"The next six months"</h2>
+                            {timeline_svg(&data)}
+                            <p><a href=href.clone()>{format!("The {} placements in a table, with filters", data.rows.len())}</a></p>
+                        </section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 fn timeline_svg(data: &super::TimelineData) -> AnyView {
     use super::timeline::{self, BAR_HEIGHT, GROUP_HEIGHT, LABEL_WIDTH, ROW_HEIGHT, WIDTH};
     let Ok(window) = crate::domain::Period::new(data.from, data.to) else { return ().into_any() };

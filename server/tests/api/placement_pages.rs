@@ -89,6 +89,12 @@ async fn each_home_page_shows_its_placements() {
     let overlaps = overlaps.split("</ul>").next().unwrap();
     assert_eq!(overlaps.matches("Hoang Van Nam").count(), 2, "both placements of the pair");
     assert!(coordinator.contains("Wanida Chaiyasit"), "ending within 30 days");
+    // The dashboard: utilisation per agreement with its table, and the next six months drawn.
+    let utilisation = coordinator.split("data-testid=\"utilisation-table\"").nth(1).expect("the utilisation table");
+    assert!(utilisation.contains("AUS-2026-01") && utilisation.contains("81.2 %"));
+    assert!(coordinator.contains("utilisation-chart") && coordinator.contains("alert-mark"));
+    assert!(coordinator.contains("The next six months") && coordinator.contains("timeline-chart"));
+    assert!(coordinator.contains("/placements/timeline?from="), "linked to the filtered timeline");
 }
 
 #[tokio::test]
