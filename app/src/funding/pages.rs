@@ -227,7 +227,7 @@ pub mod service {
         let today = state.clock.today();
         let mut agreements: Vec<AgreementView> =
             agreements_of(&state, user).await?.into_iter().filter(|a| a.period.contains(today)).collect();
-        agreements.sort_by(|a, b| b.utilisation_bp.cmp(&a.utilisation_bp));
+        agreements.sort_by_key(|a| std::cmp::Reverse(a.utilisation_bp));
         Ok(agreements)
     }
 
