@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "exchange rates and expenditures",
         script: include_str!("migrations/0009_expenditures.surql"),
     },
+    Migration {
+        version: 10,
+        name: "the sending member on placements",
+        script: include_str!("migrations/0010_placement_member.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -279,7 +279,8 @@ async fn seed_nominations(
                 "CREATE placement SET nomination = $id, state = 'planned', officer_name = $officer, officer_email = $email,
                     sending_agency = $sending, host_agency = $host, supervisor_name = 'RSO Programme Manager',
                     supervisor_email = 'programme@rso.example', start_date = $start, end_date = $end, original_end = $end,
-                    objectives = 'Strengthen information sharing on irregular migration.', themes = [], created_at = $now",
+                    objectives = 'Strengthen information sharing on irregular migration.', themes = [], created_at = $now,
+                    sending_member = $sending.member",
                 vec![
                     ("id", v(db::rid("nomination", &key))),
                     ("officer", v(officer.to_string())),
@@ -459,6 +460,7 @@ async fn seed_placements(
                 supervisor_email = 'host@demo.hub', start_date = $start, end_date = $current_end, original_end = $original_end,
                 actual_start = $actual_start, early_end = $early_end, end_reason = $reason, extensions = $extensions,
                 objectives = 'Strengthen information sharing on irregular migration.', themes = [], secondee = $secondee,
+                sending_member = $sending.member,
                 created_at = $now, updated_at = $now, reminders_from = $start_of_story;",
             vec![
                 ("placement", v(placement.clone())),

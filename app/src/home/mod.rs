@@ -136,6 +136,7 @@ pub fn HomePage() -> impl IntoView {
                             {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
                             {(data.user.role == Role::Coordinator).then(|| view! {
                                 <crate::funding::pages::UtilisationChart/>
+                                <crate::placements::pages::UnderWayByMemberAndTheme/>
                                 <crate::placements::pages::TimelineAhead today=data.today/>
                             })}
                             {(!data.counts.is_empty()).then(|| view! {

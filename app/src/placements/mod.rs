@@ -155,6 +155,19 @@ pub async fn placement_timeline(#[server(flatten)] query: crate::listing::ListQu
     crate::api::answer(service::timeline(&user, &query).await)
 }
 
+/// Placements under way (planned or active) by sending member and by theme: (id, name, count).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountsUnderWay {
+    pub by_member: Vec<(String, String, u64)>,
+    pub by_theme: Vec<(String, String, u64)>,
+}
+
+#[server(endpoint = "placements/counts")]
+pub async fn under_way_counts() -> Result<CountsUnderWay, AppError> {
+    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::counts().await)
+}
+
 /// The placements block of a home page (see `service::overview`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementsAtGlance {

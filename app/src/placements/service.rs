@@ -801,13 +801,14 @@ fn list_query(
     let scope = scoped(user)?;
     let key = |text: &str| crate::api::parse_key(text).ok();
     let state = PlacementState::parse(&query.status).map(|s| s.as_str().to_string());
-    let (sending, host, theme) = (key(&query.agency), key(&query.host), key(&query.theme));
+    let (sending, host, theme, member) = (key(&query.agency), key(&query.host), key(&query.theme), key(&query.member));
     let (from, to) = query.date_range();
     let sql = scope
         .filter_if(state.is_some(), "state = $state", "state", v(state))
         .filter_if(sending.is_some(), "sending_agency = $agency", "agency", v(sending.map(|k| db::rid("agency", &k))))
         .filter_if(host.is_some(), "host_agency = $host", "host", v(host.map(|k| db::rid("agency", &k))))
         .filter_if(theme.is_some(), "themes CONTAINS $theme", "theme", v(theme.map(|k| db::rid("theme", &k))))
+        .filter_if(member.is_some(), "sending_member = $member", "member", v(member.map(|k| db::rid("member", &k))))
         .filter_if(query.kind == "overlap", "overlap = true", "overlap", v(true))
         // The period window: placements that share at least one day with it.
         .filter_if(from.is_some(), "(early_end ?? end_date) >= $from", "from", v(from.map(|d| d.to_string())))
@@ -981,4 +982,40 @@ pub async fn timeline(user: &CurrentUser, query: &crate::listing::ListQuery) -> 
         truncated,
         staff: matches!(user.role, Role::Admin | Role::Coordinator),
     })
+}
+
+#[derive(Debug, SurrealValue)]
+struct CountRow {
+    id: Option<RecordId>,
+    name: Option<String>,
+    n: i64,
+}
+
+/// Placements under way by sending member and by theme, most first.
+pub async fn counts() -> Result<super::CountsUnderWay, AppError> {
+    let state = AppState::current()?;
+    let mut r = state
+        .db
+        .query(
+            "SELECT id, id.name AS name, n FROM (
+                SELECT sending_member AS id, count() AS n FROM placement
+                WHERE state IN ['planned', 'active'] AND sending_member != NONE GROUP BY id
+             ) ORDER BY n DESC, name;
+             SELECT themes AS id, themes.name AS name, n FROM (
+                SELECT themes, count() AS n FROM (
+                    SELECT themes FROM placement WHERE state IN ['planned', 'active'] AND array::len(themes) > 0 SPLIT themes
+                ) GROUP BY themes
+             ) ORDER BY n DESC, name;",
+        )
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("placement counts"))?;
+    let pairs = |rows: Vec<CountRow>| {
+        rows.into_iter()
+            .filter_map(|c| c.id.map(|id| (db::key(&id), c.name.unwrap_or_default(), c.n.max(0) as u64)))
+            .collect::<Vec<_>>()
+    };
+    let members: Vec<CountRow> = r.take(0).map_err(db::fail("counts by member decode"))?;
+    let themes: Vec<CountRow> = r.take(1).map_err(db::fail("counts by theme decode"))?;
+    Ok(super::CountsUnderWay { by_member: pairs(members), by_theme: pairs(themes) })
 }

@@ -95,6 +95,22 @@ async fn each_home_page_shows_its_placements() {
     assert!(coordinator.contains("utilisation-chart") && coordinator.contains("alert-mark"));
     assert!(coordinator.contains("The next six months") && coordinator.contains("timeline-chart"));
     assert!(coordinator.contains("/placements/timeline?from="), "linked to the filtered timeline");
+    // Under way by member, each count linked to the list filtered by that member, which agrees.
+    let coordinator_client = app.login_as("coordinator").await;
+    let counts =
+        app.post(&coordinator_client, "/api/placements/counts", &[]).await.json::<serde_json::Value>().await.unwrap();
+    let (member, count) =
+        (counts["by_member"][0][0].as_str().unwrap().to_string(), counts["by_member"][0][2].as_u64().unwrap());
+    assert!(coordinator.contains(&format!("/placements?member={member}")));
+    let listed = app.post(&coordinator_client, "/api/placements/list", &[("member", member.as_str())]).await;
+    let listed = listed.json::<serde_json::Value>().await.unwrap();
+    let open = listed["page"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["state"] == "planned" || p["state"] == "active")
+        .count();
+    assert_eq!(open as u64, count);
 }
 
 #[tokio::test]

@@ -182,7 +182,7 @@ async fn create_placement(
         "CREATE $placement SET nomination = $id, state = $state, officer_name = $officer, officer_email = $officer_email,
             sending_agency = $sending, host_agency = $host, supervisor_name = $supervisor, supervisor_email = $supervisor_email,
             start_date = $start, end_date = $end, original_end = $end, objectives = $objectives, themes = $themes,
-            created_at = $now, updated_at = $now, reminders_from = $today;
+            created_at = $now, updated_at = $now, reminders_from = $today, sending_member = $sending.member;
          UPDATE $id SET host_agency = $host, start_date = $start, end_date = $end;",
         vec![
             ("placement", v(db::rid("placement", &pk))),
