@@ -350,8 +350,12 @@ pub mod service {
         Ok(())
     }
 
+    /// An expenditure line as stored, for its correction and for the agreement's page.
     #[derive(Debug, SurrealValue)]
     struct StoredLine {
+        id: RecordId,
+        officer_name: String,
+        reason: Option<String>,
         agreement: RecordId,
         placement: RecordId,
         category: String,
@@ -367,7 +371,7 @@ pub mod service {
     }
 
     const LINE: &str =
-        "agreement, placement, category, date, amount_minor, currency, rate, rate_source, converted_minor,
+        "id, placement.officer_name AS officer_name, reason, agreement, placement, category, date, amount_minor, currency, rate, rate_source, converted_minor,
         evidence, reverses, count(SELECT id FROM expenditure WHERE reverses = $parent.id) > 0 AS reversed";
 
     /// A reversing line: the same amounts negated, naming the line and the reason.
@@ -434,34 +438,16 @@ pub mod service {
         agreement: &str,
         currency: Currency,
     ) -> Result<Vec<ExpenditureLine>, AppError> {
-        #[derive(Debug, SurrealValue)]
-        struct Listed {
-            id: RecordId,
-            officer_name: String,
-            reason: Option<String>,
-            category: String,
-            date: String,
-            amount_minor: i64,
-            currency: String,
-            rate: String,
-            rate_source: String,
-            converted_minor: i64,
-            evidence: String,
-            reversed: bool,
-        }
         let mut r = state
             .db
-            .query(
-                "SELECT id, placement.officer_name AS officer_name, reason, category, date, amount_minor, currency, rate,
-                    rate_source, converted_minor, evidence,
-                    count(SELECT id FROM expenditure WHERE reverses = $parent.id) > 0 AS reversed
-                 FROM expenditure WHERE agreement = $agreement ORDER BY date DESC, created_at DESC LIMIT 500",
-            )
+            .query(format!(
+                "SELECT {LINE} FROM expenditure WHERE agreement = $agreement ORDER BY date DESC, created_at DESC LIMIT 500"
+            ))
             .bind(("agreement", db::rid("funding_agreement", agreement)))
             .await
             .and_then(|r| r.check())
             .map_err(db::fail("expenditures"))?;
-        let rows: Vec<Listed> = r.take(0).map_err(db::fail("expenditures decode"))?;
+        let rows: Vec<StoredLine> = r.take(0).map_err(db::fail("expenditures decode"))?;
         rows.into_iter()
             .map(|l| {
                 let bad = |e: String| AppError::internal("stored expenditure", e);
