@@ -233,51 +233,82 @@ pub mod service {
 
     /// `a`'s figures in the reporting currency, at the latest rate on or before today.
     pub async fn reporting(state: &AppState, a: &AgreementView) -> Result<Reporting, AppError> {
+        let mut all = reporting_all(state, std::slice::from_ref(a)).await?;
+        all.pop().ok_or(AppError::Internal)
+    }
+
+    /// The figures of each of `agreements` in the reporting currency: the latest rate of each
+    /// currency on or before today, all read in one round trip.
+    pub async fn reporting_all(state: &AppState, agreements: &[AgreementView]) -> Result<Vec<Reporting>, AppError> {
         use crate::domain::{Currency, Rate};
+        #[derive(Debug, SurrealValue)]
+        struct Found {
+            date: String,
+            rate: String,
+            source: String,
+        }
         let to = Currency::parse(&state.settings.reporting_currency)
             .map_err(|e| AppError::internal("reporting currency", e))?;
         let today = state.clock.today();
-        let (rate, basis) = if to == a.currency {
-            (Some(rust_decimal::Decimal::ONE), format!("in {to}"))
-        } else {
-            #[derive(Debug, SurrealValue)]
-            struct Found {
-                date: String,
-                rate: String,
-                source: String,
+        let mut currencies: Vec<Currency> = Vec::new();
+        for a in agreements {
+            if a.currency != to && !currencies.contains(&a.currency) {
+                currencies.push(a.currency);
             }
-            let mut r = state
-                .db
-                .query("SELECT date, rate, source FROM exchange_rate WHERE from = $from AND to = $to AND date <= $today ORDER BY date DESC LIMIT 1")
-                .bind(("from", a.currency.code().to_string()))
-                .bind(("to", to.code().to_string()))
-                .bind(("today", today.to_string()))
-                .await
-                .and_then(|r| r.check())
-                .map_err(db::fail("reporting rate"))?;
-            let found: Vec<Found> = r.take(0).map_err(db::fail("reporting rate decode"))?;
-            match found.into_iter().next() {
-                Some(f) => {
-                    let rate = Rate::parse(&f.rate).map_err(|e| AppError::internal("stored rate", e))?;
-                    (Some(rate.value()), format!("in {to} at {} ({}, {})", f.rate, f.source, f.date))
+        }
+        let mut found: Vec<Option<Found>> = Vec::new();
+        if !currencies.is_empty() {
+            let sql: String = (0..currencies.len())
+                .map(|i| {
+                    format!(
+                        "SELECT date, rate, source FROM exchange_rate WHERE from = $from{i} AND to = $to AND date <= $today
+                         ORDER BY date DESC LIMIT 1;"
+                    )
+                })
+                .collect();
+            let mut q = state.db.query(sql).bind(("to", to.code().to_string())).bind(("today", today.to_string()));
+            for (i, currency) in currencies.iter().enumerate() {
+                q = q.bind((format!("from{i}"), currency.code().to_string()));
+            }
+            let mut r = q.await.and_then(|r| r.check()).map_err(db::fail("reporting rates"))?;
+            for i in 0..currencies.len() {
+                let rows: Vec<Found> = r.take(i).map_err(db::fail("reporting rate decode"))?;
+                found.push(rows.into_iter().next());
+            }
+        }
+        let mut out = Vec::new();
+        for a in agreements {
+            let (rate, basis) = if a.currency == to {
+                (Some(rust_decimal::Decimal::ONE), format!("in {to}"))
+            } else {
+                let index = currencies.iter().position(|c| *c == a.currency).ok_or(AppError::Internal)?;
+                match &found[index] {
+                    Some(f) => {
+                        let rate = Rate::parse(&f.rate).map_err(|e| AppError::internal("stored rate", e))?;
+                        (Some(rate.value()), format!("in {to} at {} ({}, {})", f.rate, f.source, f.date))
+                    }
+                    None => (
+                        None,
+                        format!(
+                            "No {}→{to} rate on or before {today}: add one to show the figures in {to}.",
+                            a.currency
+                        ),
+                    ),
                 }
-                None => (
-                    None,
-                    format!("No {}→{to} rate on or before {today}: add one to show the figures in {to}.", a.currency),
-                ),
-            }
-        };
-        let convert = |m: &crate::domain::Money| match rate {
-            Some(rate) => m.convert(rate, to).unwrap_or(crate::domain::Money::zero(to)),
-            None => crate::domain::Money::zero(to),
-        };
-        Ok(Reporting {
-            total: convert(&a.total),
-            committed: convert(&a.committed),
-            spent: convert(&a.spent),
-            basis,
-            available: rate.is_some(),
-        })
+            };
+            let convert = |m: &crate::domain::Money| match rate {
+                Some(rate) => m.convert(rate, to).unwrap_or(crate::domain::Money::zero(to)),
+                None => crate::domain::Money::zero(to),
+            };
+            out.push(Reporting {
+                total: convert(&a.total),
+                committed: convert(&a.committed),
+                spent: convert(&a.spent),
+                basis,
+                available: rate.is_some(),
+            });
+        }
+        Ok(out)
     }
 
     /// The agreements `user` may see: a donor's own, or all for RSO staff.
@@ -382,10 +413,7 @@ pub mod service {
             |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
         let agreements: Vec<AgreementView> =
             rows.into_iter().map(super::super::agreements::service::view).collect::<Result<_, _>>()?;
-        let mut in_reporting = Vec::new();
-        for a in &agreements {
-            in_reporting.push(reporting(&state, a).await?);
-        }
+        let in_reporting = reporting_all(&state, &agreements).await?;
         Ok(FundingOfDonor {
             agreements,
             reporting: in_reporting,

@@ -918,16 +918,15 @@ pub async fn overview(user: &CurrentUser) -> Result<super::PlacementsAtGlance, A
     let ending = summaries(ending.first(&state.db, &sorted("end"), HOME_ROWS).await?)?;
     let staff = matches!(user.role, Role::Admin | Role::Coordinator);
     let (counts, overlaps) = if staff {
+        // One indexed count per state, in one round trip.
+        let sql: String = PlacementState::ALL
+            .iter()
+            .map(|s| format!("SELECT count() AS total FROM placement WHERE state = '{}' GROUP ALL;", s.as_str()))
+            .collect();
+        let mut r = state.db.query(sql).await.and_then(|r| r.check()).map_err(db::fail("placement counts"))?;
         let mut counts = Vec::new();
-        for placement_state in PlacementState::ALL {
-            let mut r = state
-                .db
-                .query("SELECT count() AS total FROM placement WHERE state = $state GROUP ALL")
-                .bind(("state", placement_state.as_str().to_string()))
-                .await
-                .and_then(|r| r.check())
-                .map_err(db::fail("placement counts"))?;
-            let total: Option<i64> = r.take((0, "total")).map_err(db::fail("placement counts decode"))?;
+        for (i, placement_state) in PlacementState::ALL.into_iter().enumerate() {
+            let total: Option<i64> = r.take((i, "total")).map_err(db::fail("placement counts decode"))?;
             counts.push((placement_state, total.unwrap_or(0).max(0) as u64));
         }
         let overlapping = scoped(user)?.condition("overlap = true").condition(open);
