@@ -4,8 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 pub const PER_PAGE: u32 = 25;
-/// The most rows one CSV export holds.
-pub const EXPORT_LIMIT: u32 = 10_000;
 
 /// A list request as it arrives in the URL: `?q=…&sort=…&dir=…&page=…` plus named filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +27,9 @@ pub struct ListQuery {
     /// Dates (YYYY-MM-DD) bounding a list by time, both included.
     pub from: String,
     pub to: String,
+    /// Where the page starts in the list's order: a [`Position`] as text. Pages after the first
+    /// carry one, so a deep page reads from an index position instead of skipping rows.
+    pub at: String,
 }
 
 impl ListQuery {
@@ -53,6 +54,7 @@ impl ListQuery {
                 "theme" => q.theme = v,
                 "from" => q.from = v,
                 "to" => q.to = v,
+                "at" => q.at = v,
                 _ => {}
             }
         }
@@ -63,7 +65,7 @@ impl ListQuery {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
         let keys = [
             "q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key", "agency", "host", "theme",
-            "from", "to",
+            "from", "to", "at",
         ];
         let found: Vec<(&str, String)> = keys.iter().filter_map(|k| get(k).map(|v| (*k, v))).collect();
         Self::from_pairs(found.iter().map(|(k, v)| (*k, v.as_str())))
@@ -133,18 +135,31 @@ impl ListQuery {
             sort: key.to_string(),
             dir: if desc { "desc" } else { "asc" }.into(),
             page: String::new(),
+            at: String::new(),
             ..self.clone()
         }
     }
 
+    /// This query on another page; a sort or filter change goes back to the first page.
     pub fn with_page(&self, page: u32) -> Self {
-        ListQuery { page: page.to_string(), ..self.clone() }
+        ListQuery { page: page.to_string(), at: String::new(), ..self.clone() }
+    }
+
+    /// This query on the page that a pager link names.
+    pub fn with_link(&self, link: &PageLink) -> Self {
+        ListQuery { page: link.page.to_string(), at: link.at.clone(), ..self.clone() }
+    }
+
+    /// The whitelisted field for `sort` (or the first one), and whether it runs newest first.
+    pub fn sort_field(&self, sorts: &[(&str, &'static str)]) -> (&'static str, bool) {
+        let expr = sorts.iter().find(|(k, _)| *k == self.sort).or(sorts.first()).map(|(_, e)| *e).unwrap_or("id");
+        (expr, self.desc())
     }
 
     /// The `ORDER BY` clause: the whitelisted expression for `sort`, or the first one.
     pub fn order_by(&self, sorts: &[(&str, &'static str)]) -> String {
-        let expr = sorts.iter().find(|(k, _)| *k == self.sort).or(sorts.first()).map(|(_, e)| *e).unwrap_or("id");
-        format!("{expr} {}", if self.desc() { "DESC" } else { "ASC" })
+        let (expr, desc) = self.sort_field(sorts);
+        format!("{expr} {}", if desc { "DESC" } else { "ASC" })
     }
 
     /// A link to `base` with this query.
@@ -171,6 +186,9 @@ impl ListQuery {
         push("dir", &self.dir);
         if self.page() > 1 {
             parts.push(format!("page={}", self.page()));
+            if !self.at.is_empty() {
+                parts.push(format!("at={}", encode(&self.at)));
+            }
         }
         if parts.is_empty() {
             base.to_string()
@@ -196,13 +214,29 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     crate::domain::parse_date(text).ok()
 }
 
+/// Lists count their rows up to this many; beyond it a list says "more than 1,000". Counting
+/// every row of a ten-year table on each page would cost more than the page itself.
+pub const COUNT_CAP: u64 = 1_000;
+
+/// A pager link: the page number shown and, after the first page, where that page starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageLink {
+    pub page: u32,
+    pub at: String,
+}
+
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// The rows matching the filters, counted up to [`COUNT_CAP`] (see `capped`).
     pub total: u64,
+    /// More rows match than `total` says.
+    pub capped: bool,
     pub page: u32,
     pub per_page: u32,
+    pub prev: Option<PageLink>,
+    pub next: Option<PageLink>,
 }
 
 impl<T> Page<T> {
@@ -210,8 +244,11 @@ impl<T> Page<T> {
         Page {
             items: self.items.into_iter().map(f).collect(),
             total: self.total,
+            capped: self.capped,
             page: self.page,
             per_page: self.per_page,
+            prev: self.prev,
+            next: self.next,
         }
     }
 
@@ -220,13 +257,84 @@ impl<T> Page<T> {
         Ok(Page {
             items: self.items.into_iter().map(f).collect::<Result<_, E>>()?,
             total: self.total,
+            capped: self.capped,
             page: self.page,
             per_page: self.per_page,
+            prev: self.prev,
+            next: self.next,
         })
     }
 
+    /// The pages the count covers (at least one).
     pub fn pages(&self) -> u32 {
         (self.total.div_ceil(self.per_page.max(1) as u64)).max(1) as u32
+    }
+
+    /// What the pager says: "1,000+ records · page 3" or "51 records · page 1 of 3".
+    pub fn summary(&self) -> String {
+        let records = if self.total == 1 { "record" } else { "records" };
+        if self.capped {
+            format!("more than {} {records} · page {}", thousands(self.total), self.page)
+        } else {
+            format!("{} {records} · page {} of {}", thousands(self.total), self.page, self.pages().max(self.page))
+        }
+    }
+}
+
+/// A count with thousands separators: 12,345.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where a page starts in a list's order: the sort value of its first row, and how many rows
+/// with that same value come before it (sort values can repeat: many reports share a due date).
+/// Read from the `at` parameter; one that does not parse means the first page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    pub key: SortKey,
+    pub skip: u32,
+}
+
+/// A sort value as it travels in a link.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    Text(String),
+    Time(chrono::DateTime<chrono::Utc>),
+    Int(i64),
+}
+
+impl Position {
+    /// `t<rfc3339>~<skip>`, `s<text>~<skip>` or `i<number>~<skip>`.
+    pub fn encode(&self) -> String {
+        let key = match &self.key {
+            SortKey::Text(text) => format!("s{text}"),
+            SortKey::Time(at) => format!("t{}", at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            SortKey::Int(n) => format!("i{n}"),
+        };
+        format!("{key}~{}", self.skip)
+    }
+
+    pub fn parse(text: &str) -> Option<Position> {
+        let (key, skip) = text.rsplit_once('~')?;
+        let skip = skip.parse::<u32>().ok()?;
+        let mut chars = key.chars();
+        let kind = chars.next()?;
+        let value = chars.as_str();
+        let key = match kind {
+            's' => SortKey::Text(value.to_string()),
+            't' => SortKey::Time(chrono::DateTime::parse_from_rfc3339(value).ok()?.with_timezone(&chrono::Utc)),
+            'i' => SortKey::Int(value.parse().ok()?),
+            _ => return None,
+        };
+        Some(Position { key, skip })
     }
 }
 
@@ -296,12 +404,40 @@ mod tests {
         assert_eq!(bad.check().unwrap_err().field_errors()[0].field, "from");
     }
 
+    fn page(total: u64, capped: bool, page: u32) -> Page<u8> {
+        Page { items: vec![], total, capped, page, per_page: 25, prev: None, next: None }
+    }
+
     #[test]
     fn page_count() {
-        let page = Page::<u8> { items: vec![], total: 51, page: 1, per_page: 25 };
-        assert_eq!(page.pages(), 3);
-        let empty = Page::<u8> { items: vec![], total: 0, page: 1, per_page: 25 };
-        assert_eq!(empty.pages(), 1);
+        assert_eq!(page(51, false, 1).pages(), 3);
+        assert_eq!(page(0, false, 1).pages(), 1);
+        assert_eq!(page(51, false, 2).summary(), "51 records · page 2 of 3");
+        assert_eq!(page(1000, true, 7).summary(), "more than 1,000 records · page 7");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn positions_travel_as_text() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:30:01.123456789Z").unwrap().to_utc();
+        for key in [SortKey::Time(at), SortKey::Text("2026-03-01~x".into()), SortKey::Int(-4)] {
+            let position = Position { key, skip: 3 };
+            assert_eq!(Position::parse(&position.encode()), Some(position));
+        }
+        for junk in ["", "s", "x12~1", "t2026-02-30T00:00:00Z~0", "snothing~-1", "i1.5~0"] {
+            assert_eq!(Position::parse(junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn a_new_sort_or_page_number_drops_the_position() {
+        let q = ListQuery { at: "s2026-01-01~0".into(), page: "4".into(), ..Default::default() };
+        assert!(q.href("/l").contains("at=s2026-01-01~0"));
+        assert!(q.with_sort("due", false).at.is_empty());
+        assert!(q.with_page(1).at.is_empty());
+        let link = PageLink { page: 5, at: "i3~1".into() };
+        assert_eq!(q.with_link(&link).href("/l"), "/l?page=5&at=i3~1");
     }
 
     #[test]

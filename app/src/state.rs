@@ -10,7 +10,35 @@ use crate::auth::signing::ServerKey;
 use crate::clock::Clock;
 use crate::net::Cidr;
 
-pub type Db = Surreal<Any>;
+/// The database handle. It counts the queries sent through it, so that a test can see how
+/// many statements a page costs (and catch a page that starts reading once per row).
+#[derive(Debug, Clone)]
+pub struct Db {
+    inner: Surreal<Any>,
+    queries: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Db {
+    pub fn new(inner: Surreal<Any>) -> Self {
+        Db { inner, queries: Arc::default() }
+    }
+
+    /// Starts a query (counted).
+    pub fn query<'a>(&'a self, sql: impl Into<std::borrow::Cow<'a, str>>) -> surrealdb::method::Query<'a, Any> {
+        self.queries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.query(sql)
+    }
+
+    /// The queries sent so far through this handle and its clones.
+    pub fn queries(&self) -> u64 {
+        self.queries.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The SDK's handle, for what is not a query (transactions, health checks).
+    pub fn surreal(&self) -> &Surreal<Any> {
+        &self.inner
+    }
+}
 
 /// Settings that the app crate needs at request time. The server binary reads them from the
 /// environment (see the README's configuration table).

@@ -48,6 +48,7 @@ async fn main() {
                     },
                     link_path: "/r".into(),
                     secret: None,
+                    not_before: None,
                 };
                 outbox::enqueue(&tx, "http://hub.test", mail).await?;
             }

@@ -2,6 +2,7 @@
 //! middleware, and the operational endpoints. The application itself lives in the `app` crate.
 
 pub mod config;
+pub mod generate;
 pub mod middleware;
 
 use std::sync::Arc;

@@ -21,6 +21,20 @@ async fn main() {
     init_logging(&config);
     return_large_blocks_to_the_system();
 
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("generate") {
+        let outcome = server::generate::parse(&args[1..]);
+        let outcome = match outcome {
+            Ok((plan, force)) => server::generate::run(&config, plan, force).await,
+            Err(message) => Err(format!("{message}\n{}", server::generate::USAGE)),
+        };
+        if let Err(message) = outcome {
+            eprintln!("{message}");
+            std::process::exit(1);
+        }
+        return;
+    }
+
     let state = match server::start_database(&config).await {
         Ok(state) => state,
         Err(message) => {

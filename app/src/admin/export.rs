@@ -1,6 +1,7 @@
 //! CSV exports of the admin lists: `GET /export/{list}.csv` with the same filters and sort as
 //! the page. Plain axum handlers, so they check access themselves with the shared guard.
 
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +11,7 @@ use crate::auth::guard::{self, Access, ADMIN, STAFF};
 use crate::error::AppError;
 use crate::listing::ListQuery;
 use crate::resource;
+use crate::resource::csv::CsvExport;
 use crate::state::AppState;
 
 pub async fn handler(
@@ -51,25 +53,27 @@ fn access_for(list: &str) -> Option<Access<'static>> {
     }
 }
 
-async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &HeaderMap) -> Result<String, AppError> {
+async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &HeaderMap) -> Result<Body, AppError> {
     let access = access_for(file).ok_or(AppError::NotFound)?;
     let user = guard::user_from_headers(state, headers).await?;
     let user = guard::check(user, access)?;
     match file {
-        "members.csv" => resource::csv::<Members>(state, &user, query).await,
-        "agencies.csv" => resource::csv::<Agencies>(state, &user, query).await,
-        "donors.csv" => resource::csv::<Donors>(state, &user, query).await,
-        "themes.csv" => resource::csv::<Themes>(state, &user, query).await,
-        "users.csv" => resource::csv::<Users>(state, &user, query).await,
-        "audit.csv" => crate::audit::api::service::csv(state, query).await,
-        "mail.csv" => crate::notifications::api::service::csv(state, query).await,
-        "nominations.csv" => crate::nominations::service::csv(state, &user, query).await,
-        "placements.csv" => crate::placements::service::csv(state, &user, query).await,
-        "reports.csv" => crate::reports::service::csv(state, &user, query).await,
-        "outcomes.csv" => crate::reports::outcomes::service::csv(state, &user, query).await,
-        "agreements.csv" => resource::csv::<crate::funding::agreements::Agreements>(state, &user, query).await,
-        "funding.csv" => crate::funding::pages::service::figures_csv(state, &user).await,
-        "funded-placements.csv" => crate::funding::pages::service::placements_csv(state, &user).await,
+        "members.csv" => resource::csv::<Members>(state, &user, query).await.map(CsvExport::into_body),
+        "agencies.csv" => resource::csv::<Agencies>(state, &user, query).await.map(CsvExport::into_body),
+        "donors.csv" => resource::csv::<Donors>(state, &user, query).await.map(CsvExport::into_body),
+        "themes.csv" => resource::csv::<Themes>(state, &user, query).await.map(CsvExport::into_body),
+        "users.csv" => resource::csv::<Users>(state, &user, query).await.map(CsvExport::into_body),
+        "audit.csv" => crate::audit::api::service::csv(state, query).await.map(CsvExport::into_body),
+        "mail.csv" => crate::notifications::api::service::csv(state, query).await.map(CsvExport::into_body),
+        "nominations.csv" => crate::nominations::service::csv(state, &user, query).await.map(CsvExport::into_body),
+        "placements.csv" => crate::placements::service::csv(state, &user, query).await.map(CsvExport::into_body),
+        "reports.csv" => crate::reports::service::csv(state, &user, query).await.map(CsvExport::into_body),
+        "outcomes.csv" => crate::reports::outcomes::service::csv(state, &user, query).await.map(Body::from),
+        "agreements.csv" => {
+            resource::csv::<crate::funding::agreements::Agreements>(state, &user, query).await.map(CsvExport::into_body)
+        }
+        "funding.csv" => crate::funding::pages::service::figures_csv(state, &user).await.map(Body::from),
+        "funded-placements.csv" => crate::funding::pages::service::placements_csv(state, &user).await.map(Body::from),
         _ => Err(AppError::NotFound),
     }
 }

@@ -20,6 +20,7 @@ pub mod service {
 
     use super::*;
     use crate::db::v;
+    use crate::resource::csv::CsvExport;
     use crate::resource::store::ListSql;
     use crate::state::AppState;
 
@@ -77,22 +78,21 @@ pub mod service {
         Ok(sql.page::<Row>(&state.db, &query).await?.map(Into::into))
     }
 
-    pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
+    pub async fn csv(state: &AppState, query: &ListQuery) -> Result<CsvExport, AppError> {
+        query.check()?;
         let (sql, query) = query_for(query);
-        let rows = sql.all::<Row>(&state.db, &query).await?;
-        Ok(crate::listing::csv(
-            &["at", "actor", "action", "table", "record", "before", "after"],
-            rows.into_iter().map(AuditEntry::from).map(|e| {
-                vec![
-                    e.at,
-                    e.actor,
-                    e.action,
-                    e.record_table,
-                    e.record_key,
-                    e.before.unwrap_or_default(),
-                    e.after.unwrap_or_default(),
-                ]
-            }),
-        ))
+        let header = ["at", "actor", "action", "table", "record", "before", "after"];
+        Ok(CsvExport::rows(&header, sql, &state.db, query, |row: Row| {
+            let e = AuditEntry::from(row);
+            Ok(vec![
+                e.at,
+                e.actor,
+                e.action,
+                e.record_table,
+                e.record_key,
+                e.before.unwrap_or_default(),
+                e.after.unwrap_or_default(),
+            ])
+        }))
     }
 }

@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "the sending member on placements",
         script: include_str!("migrations/0010_placement_member.surql"),
     },
+    Migration {
+        version: 11,
+        name: "lists at ten years of data",
+        script: include_str!("migrations/0011_lists_at_size.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -1,8 +1,10 @@
 //! The database: connection, migrations, demo data and small helpers for record ids.
 //! Server-only.
 
+pub mod generate;
 pub mod migrations;
 pub mod seed;
+pub mod tally;
 
 use std::sync::Arc;
 
@@ -29,7 +31,7 @@ pub async fn connect(endpoint: &str, credentials: Option<(String, String)>) -> R
         db.signin(surrealdb::opt::auth::Root { username, password }).await?;
     }
     db.use_ns(NAMESPACE).use_db(DATABASE).await?;
-    Ok(db)
+    Ok(Db::new(db))
 }
 
 /// A record id from a table and a key that [`crate::api::parse_key`] accepted.
@@ -163,7 +165,7 @@ where
 {
     let mut attempt = 1;
     loop {
-        let outcome = match state.db.clone().begin().await.map_err(classify("transaction begin")) {
+        let outcome = match state.db.surreal().clone().begin().await.map_err(classify("transaction begin")) {
             Ok(inner) => {
                 let tx = Tx { inner: Arc::new(inner), now: state.clock.now() };
                 let result = work(tx.clone()).await;

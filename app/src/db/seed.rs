@@ -247,6 +247,7 @@ async fn create_nomination(
         ],
     )
     .await?;
+    db::tally::moved(tx, "nomination", &agencies[sending], None, state).await?;
     Ok(key)
 }
 

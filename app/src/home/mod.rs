@@ -131,7 +131,7 @@ pub fn HomePage() -> impl IntoView {
                                 </div>
                             })}
                             <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
-                            {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role/> })}
+                            {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role today=data.today/> })}
                             {(data.user.role != Role::Donor).then(|| view! { <crate::reports::pages::ReportsAtGlance/> })}
                             {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
                             {(data.user.role == Role::Coordinator).then(|| view! {
@@ -159,27 +159,36 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// The nominations block of the home page: the pipeline by state, and what waits for this
-/// user (a nominator's changes requested; a coordinator's submitted nominations).
+/// The nominations block of the home page: the pipeline by state (for coordinators, with how
+/// long the oldest in each open state has waited), and what waits for this user (a nominator's
+/// changes requested; a coordinator's submitted nominations).
 #[component]
-fn NominationOverview(role: Role) -> impl IntoView {
+fn NominationOverview(role: Role, today: chrono::NaiveDate) -> impl IntoView {
     use crate::listing::ListQuery;
-    use crate::nominations::{list_nominations, NominationState};
+    use crate::nominations::{list_nominations, nomination_ages, NominationState};
     let waiting = if role == Role::Nominator { NominationState::ChangesRequested } else { NominationState::Submitted };
     let query = ListQuery { status: waiting.as_str().to_string(), ..Default::default() };
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match list_nominations(query.clone()).await {
+                let ages = if role == Role::Nominator { Ok(Vec::new()) } else { nomination_ages().await };
+                match list_nominations(query.clone()).await.and_then(|list| Ok((list, ages?))) {
                     Err(e) => error_view(e),
-                    Ok(list) => {
+                    Ok((list, ages)) => {
+                        let age_of = move |s: NominationState| {
+                            ages.iter().find(|a| a.state == s).and_then(|a| a.oldest_since).map(|since| {
+                                let days = (today - since.date_naive()).num_days().max(0);
+                                let href = format!("/nominations?status={}&sort=updated&dir=asc", s.as_str());
+                                view! { <a class="stat-age" href=href>{format!("oldest {days} day{}", if days == 1 { "" } else { "s" })}</a> }
+                            })
+                        };
                         let heading = if role == Role::Nominator { "Waiting for your changes" } else { "Waiting for review" };
                         view! {
                             <section class="section" aria-labelledby="pipeline-heading">
                                 <h2 id="pipeline-heading">"Nominations by state"</h2>
                                 <ul class="stat-grid">
                                     {list.counts.iter().map(|(s, n)| view! {
-                                        <li class="stat"><a href=format!("/nominations?status={}", s.as_str())><span class="stat-number">{*n}</span><span class="stat-label">{s.label()}</span></a></li>
+                                        <li class="stat"><a href=format!("/nominations?status={}", s.as_str())><span class="stat-number">{*n}</span><span class="stat-label">{s.label()}</span></a>{age_of(*s)}</li>
                                     }).collect_view()}
                                 </ul>
                                 <h3>{heading}</h3>

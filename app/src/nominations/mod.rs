@@ -220,6 +220,20 @@ pub async fn list_nominations(#[server(flatten)] query: ListQuery) -> Result<Nom
     crate::api::answer(service::list(&user, &query).await)
 }
 
+/// How long the oldest nomination in each open state has waited (the dashboard's pipeline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateAge {
+    pub state: NominationState,
+    /// When the oldest one got into this state; none when the state is empty.
+    pub oldest_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[server(endpoint = "nominations/ages")]
+pub async fn nomination_ages() -> Result<Vec<StateAge>, AppError> {
+    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::ages().await)
+}
+
 #[server(endpoint = "nominations/get")]
 pub async fn get_nomination(#[server(default)] id: String) -> Result<NominationPage, AppError> {
     let user = crate::auth::guard::require(service_access::READERS).await?;

@@ -57,6 +57,7 @@ pub mod service {
     use crate::audit::{self, Actor};
     use crate::auth::CurrentUser;
     use crate::db::{self, v};
+    use crate::resource::csv::CsvExport;
     use crate::resource::store::ListSql;
     use crate::state::AppState;
     use crate::ui::format::timestamp;
@@ -130,26 +131,24 @@ pub mod service {
         Ok(MailLog { page, smtp_configured: state.settings.smtp_configured })
     }
 
-    pub async fn csv(state: &AppState, query: &ListQuery) -> Result<String, AppError> {
+    pub async fn csv(state: &AppState, query: &ListQuery) -> Result<CsvExport, AppError> {
         query.check()?;
         let (sql, query) = query_for(query);
-        let rows = sql.all::<Row>(&state.db, &query).await?;
-        Ok(crate::listing::csv(
-            &["id", "created", "event", "recipient", "subject", "state", "attempts", "last_error", "sent"],
-            rows.into_iter().map(NotificationView::try_from).collect::<Result<Vec<_>, _>>()?.into_iter().map(|n| {
-                vec![
-                    n.id,
-                    timestamp(n.created_at),
-                    n.event.label().to_string(),
-                    n.recipient,
-                    n.subject,
-                    n.state.as_str().to_string(),
-                    n.attempts.to_string(),
-                    n.last_error.unwrap_or_default(),
-                    n.sent_at.map(timestamp).unwrap_or_default(),
-                ]
-            }),
-        ))
+        let header = ["id", "created", "event", "recipient", "subject", "state", "attempts", "last_error", "sent"];
+        Ok(CsvExport::rows(&header, sql, &state.db, query, |row: Row| {
+            let n = NotificationView::try_from(row)?;
+            Ok(vec![
+                n.id,
+                timestamp(n.created_at),
+                n.event.label().to_string(),
+                n.recipient,
+                n.subject,
+                n.state.as_str().to_string(),
+                n.attempts.to_string(),
+                n.last_error.unwrap_or_default(),
+                n.sent_at.map(timestamp).unwrap_or_default(),
+            ])
+        }))
     }
 
     /// Puts a failed notification back in the queue for a fresh series of tries.

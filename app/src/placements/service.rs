@@ -830,13 +830,15 @@ pub async fn list(user: &CurrentUser, query: &crate::listing::ListQuery) -> Resu
     Ok(super::PlacementList { page, staff: matches!(user.role, Role::Admin | Role::Coordinator) })
 }
 
-pub async fn csv(state: &AppState, user: &CurrentUser, query: &crate::listing::ListQuery) -> Result<String, AppError> {
+pub async fn csv(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &crate::listing::ListQuery,
+) -> Result<crate::resource::csv::CsvExport, AppError> {
     query.check()?;
     let (sql, query) = list_query(user, query)?;
-    let rows = sql.all::<SummaryRow>(&state.db, &query).await?;
-    let rows = rows.into_iter().map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, _>>()?;
     let day = |d: Option<NaiveDate>| d.map(crate::ui::format::date).unwrap_or_default();
-    Ok(crate::listing::csv(
+    Ok(crate::resource::csv::CsvExport::rows(
         &[
             "reference",
             "officer",
@@ -851,8 +853,12 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &crate::listing::L
             "extensions",
             "overlap",
         ],
-        rows.into_iter().map(|p| {
-            vec![
+        sql,
+        &state.db,
+        query,
+        move |row: SummaryRow| {
+            let p = super::PlacementSummary::try_from(row)?;
+            Ok(vec![
                 p.reference,
                 p.officer_name,
                 p.sending_agency,
@@ -865,8 +871,8 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &crate::listing::L
                 day(p.dates.early_end),
                 p.extensions.to_string(),
                 if p.overlap { "yes".into() } else { "no".into() },
-            ]
-        }),
+            ])
+        },
     ))
 }
 

@@ -277,15 +277,18 @@ pub async fn overview(user: &CurrentUser) -> Result<Vec<super::ReportsSection>, 
     })
 }
 
-pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<String, AppError> {
+pub async fn csv(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<crate::resource::csv::CsvExport, AppError> {
+    query.check()?;
     let today = state.clock.today();
     let (sql, query) = list_query(user, query, today)?;
-    let rows = sql.all::<Row>(&state.db, &query).await?;
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-    let mut lines = Vec::new();
-    for row in &rows {
+    let cells = move |row: Row| {
         let s = row.summary(today)?;
-        lines.push(vec![
+        Ok(vec![
             if row.reference.is_empty() { s.placement_id.clone() } else { row.reference.clone() },
             s.officer_name,
             s.kind.as_str().to_string(),
@@ -297,9 +300,9 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Res
             yes_no(s.overdue),
             s.submitted_at.map(crate::ui::format::timestamp).unwrap_or_default(),
             yes_no(s.shared_with_donor),
-        ]);
-    }
-    Ok(crate::listing::csv(
+        ])
+    };
+    Ok(crate::resource::csv::CsvExport::rows(
         &[
             "placement",
             "officer",
@@ -313,7 +316,10 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Res
             "submitted_at",
             "shared_with_donor",
         ],
-        lines,
+        sql,
+        &state.db,
+        query,
+        cells,
     ))
 }
 

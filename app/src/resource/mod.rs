@@ -15,6 +15,8 @@
 //! `auth::guard::require`, then calls one function here. A resource's file starts with
 //! `use crate::resource::prelude::*;`.
 
+#[cfg(feature = "ssr")]
+pub mod csv;
 pub mod fields;
 pub mod pages;
 #[cfg(feature = "ssr")]

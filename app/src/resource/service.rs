@@ -4,6 +4,7 @@ use std::future::Future;
 
 use surrealdb::types::{SurrealValue, Value};
 
+use super::csv::CsvExport;
 use super::store::{self, ListSql};
 use super::{Editing, Listing, Resource, Valid, Validate};
 use crate::audit;
@@ -162,14 +163,15 @@ fn unique<R: Stored>(error: AppError) -> AppError {
     }
 }
 
-/// The whole list as CSV (up to the export limit), filtered and sorted like the page. The first
-/// column is the record's key.
+/// The whole list as CSV, filtered and sorted like the page, streamed. The first column is the
+/// record's key.
 #[tracing::instrument(skip_all, fields(table = R::TABLE, user = %user.id))]
-pub async fn csv<R: Stored>(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<String, AppError> {
-    let rows = query_for::<R>(query).all::<R::Row>(&state.db, query).await?;
-    let views = rows.into_iter().map(R::view).collect::<Result<Vec<_>, _>>()?;
+pub async fn csv<R: Stored>(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<CsvExport, AppError> {
+    query.check()?;
     let header = std::iter::once("id").chain(R::CSV.iter().map(|(heading, _)| *heading)).collect::<Vec<_>>();
-    let row =
-        |v: &R::View| std::iter::once(R::key(v).to_string()).chain(R::CSV.iter().map(|(_, cell)| cell(v))).collect();
-    Ok(crate::listing::csv(&header, views.iter().map(row)))
+    let cells = |row: R::Row| {
+        let v = R::view(row)?;
+        Ok(std::iter::once(R::key(&v).to_string()).chain(R::CSV.iter().map(|(_, cell)| cell(&v))).collect())
+    };
+    Ok(CsvExport::rows(&header, query_for::<R>(query), &state.db, query.clone(), cells))
 }

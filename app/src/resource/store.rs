@@ -7,7 +7,9 @@ use surrealdb::IndexedResults;
 
 use crate::db::{self, v, Tx};
 use crate::error::AppError;
-use crate::listing::{ListQuery, Page, EXPORT_LIMIT, PER_PAGE};
+use futures::TryStreamExt;
+
+use crate::listing::{ListQuery, Page, PageLink, Position, SortKey, COUNT_CAP, PER_PAGE};
 use crate::state::Db;
 
 /// A list query built from fixed SurrealQL parts. `conditions` are static strings with
@@ -59,54 +61,240 @@ impl ListSql {
         }
     }
 
+    /// The conditions, plus `extra` when given.
+    fn where_with(&self, extra: Option<&str>) -> String {
+        let mut all: Vec<&str> = self.conditions.clone();
+        all.extend(extra);
+        if all.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", all.join(" AND "))
+        }
+    }
+
+    /// A page can start at a [`Position`] when its sort is a stored field (an index can seek to
+    /// it), not a value computed in the SELECT list.
+    fn seekable(&self, field: &str) -> bool {
+        !self.fields.contains(&format!("AS {field}"))
+    }
+
+    fn bind_all<'a>(
+        &self,
+        mut q: surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
+    ) -> surrealdb::method::Query<'a, surrealdb::engine::any::Any> {
+        for (name, value) in &self.vars {
+            q = q.bind((*name, value.clone()));
+        }
+        q
+    }
+
+    /// Up to `limit` rows in the query's order from `from` (or from the `offset`-th row), each
+    /// with its sort value.
+    async fn rows_from(
+        &self,
+        db: &Db,
+        query: &ListQuery,
+        from: Option<&Position>,
+        offset: u32,
+        limit: usize,
+    ) -> Result<Vec<Keyed>, AppError> {
+        let (field, desc) = query.sort_field(self.sorts);
+        let from_here = if desc { format!("{field} <= $at") } else { format!("{field} >= $at") };
+        let sql = format!(
+            "SELECT {fields}, {field} AS sort_key FROM {table} {w} ORDER BY {field} {dir} LIMIT $limit START $start;",
+            fields = self.fields,
+            table = self.table,
+            w = self.where_with(from.map(|_| from_here.as_str())),
+            dir = if desc { "DESC" } else { "ASC" },
+        );
+        let start = from.map(|p| p.skip).unwrap_or(offset);
+        let q = db.query(sql).bind(("limit", limit as i64)).bind(("start", start as i64));
+        let q = self.bind_all(q).bind(("at", from.map(|p| key_value(&p.key)).unwrap_or(Value::None)));
+        let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list query"))?;
+        let rows: Vec<Value> = response.take(0).map_err(db::fail("list decode"))?;
+        rows.into_iter().map(Keyed::split).collect()
+    }
+
+    /// How many rows share the sort value `key` (a seek's tie).
+    async fn ties(&self, db: &Db, query: &ListQuery, key: &Value) -> Result<u32, AppError> {
+        let (field, _) = query.sort_field(self.sorts);
+        let here = format!("{field} = $at");
+        let sql = format!("SELECT count() AS total FROM {} {} GROUP ALL;", self.table, self.where_with(Some(&here)));
+        let q = self.bind_all(db.query(sql)).bind(("at", key.clone()));
+        let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list ties"))?;
+        let totals: Vec<Total> = response.take(0).map_err(db::fail("list ties decode"))?;
+        Ok(totals.first().map(|t| t.total.clamp(0, u32::MAX as i64) as u32).unwrap_or(0))
+    }
+
+    /// The matching rows, counted up to [`COUNT_CAP`] + 1: enough to say "more than".
+    async fn count_capped(&self, db: &Db) -> Result<u64, AppError> {
+        let sql =
+            format!("RETURN array::len((SELECT VALUE id FROM {} {} LIMIT $cap));", self.table, self.where_clause());
+        let q = self.bind_all(db.query(sql)).bind(("cap", COUNT_CAP as i64 + 1));
+        let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list count"))?;
+        let n: Option<i64> = response.take(0).map_err(db::fail("list count decode"))?;
+        Ok(n.unwrap_or(0).max(0) as u64)
+    }
+
+    /// One page of the list. The first page reads from the start of the sort's index; a later
+    /// page seeks to the `at` position its link carries (keyset paging), so its cost does not
+    /// grow with the table. A sort on a computed value, or a page number without a position,
+    /// falls back to skipping rows.
     pub async fn page<T: SurrealValue>(self, db: &Db, query: &ListQuery) -> Result<Page<T>, AppError> {
         query.check()?;
         let page = query.page();
-        let sql = format!(
-            "SELECT {fields} FROM {table} {w} ORDER BY {order} LIMIT $limit START $start;
-             SELECT count() AS total FROM {table} {w} GROUP ALL;",
-            fields = self.fields,
-            table = self.table,
-            w = self.where_clause(),
-            order = query.order_by(self.sorts),
-        );
-        let mut q = db.query(sql).bind(("limit", PER_PAGE as i64)).bind(("start", ((page - 1) * PER_PAGE) as i64));
-        for (name, value) in self.vars {
-            q = q.bind((name, value));
-        }
-        let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list query"))?;
-        let items: Vec<T> = response.take(0).map_err(db::fail("list decode"))?;
-        let totals: Vec<Total> = response.take(1).map_err(db::fail("list count"))?;
-        let total = totals.first().map(|t| t.total.max(0) as u64).unwrap_or(0);
-        Ok(Page { items, total, page, per_page: PER_PAGE })
+        let (field, _) = query.sort_field(self.sorts);
+        let seekable = self.seekable(field);
+        let from = if seekable && page > 1 { Position::parse(&query.at) } else { None };
+        let offset = if from.is_none() { (page - 1) * PER_PAGE } else { 0 };
+        let per_page = PER_PAGE as usize;
+        let mut rows = self.rows_from(db, query, from.as_ref(), offset, per_page + 1).await?;
+        let counted = self.count_capped(db).await?;
+        let following = (rows.len() > per_page).then(|| rows.split_off(per_page));
+        let next = following.map(|following| {
+            // The next page starts at the row after this one's last. Where this page is known
+            // from its start (a seek, or the first page), say so in the link.
+            let at = if seekable && (from.is_some() || page == 1) {
+                position_of(&following[0].key, &rows, from.as_ref())
+            } else {
+                String::new()
+            };
+            PageLink { page: page + 1, at }
+        });
+        let prev = match &from {
+            Some(start) if page > 1 => Some(self.previous(db, query, start, page).await?),
+            _ => (page > 1).then(|| PageLink { page: page - 1, at: String::new() }),
+        };
+        let shown = (page as u64 - 1) * PER_PAGE as u64 + rows.len() as u64;
+        let (total, capped) = if counted > COUNT_CAP { (COUNT_CAP.max(shown), true) } else { (counted, false) };
+        let items = rows.into_iter().map(|r| T::from_value(r.row)).collect::<Result<Vec<T>, _>>();
+        let items = items.map_err(|e| AppError::internal("list decode", e))?;
+        Ok(Page { items, total, capped, page, per_page: PER_PAGE, prev, next })
     }
 
-    /// Every matching row (up to the export limit), for CSV.
-    pub async fn all<T: SurrealValue>(self, db: &Db, query: &ListQuery) -> Result<Vec<T>, AppError> {
-        self.first(db, query, EXPORT_LIMIT as usize).await
+    /// The link to the page before the one starting at `start`: read backwards from `start`
+    /// (past the rows of its tie that are on or after this page), then say where that page
+    /// starts.
+    async fn previous(&self, db: &Db, query: &ListQuery, start: &Position, page: u32) -> Result<PageLink, AppError> {
+        let (_, desc) = query.sort_field(self.sorts);
+        let key = key_value(&start.key);
+        let tie = self.ties(db, query, &key).await?;
+        let mut backwards = query.clone();
+        backwards.dir = if desc { "asc" } else { "desc" }.into();
+        let on_or_after = tie.saturating_sub(start.skip);
+        let back = Position { key: start.key.clone(), skip: on_or_after };
+        let rows = self.rows_from(db, &backwards, Some(&back), 0, PER_PAGE as usize).await?;
+        let first = match rows.last() {
+            Some(first) if page > 2 && rows.len() == PER_PAGE as usize => first,
+            // Fewer rows than a page before this one: that page is the first.
+            _ => return Ok(PageLink { page: 1, at: String::new() }),
+        };
+        let its_tie = if first.key == key { tie } else { self.ties(db, query, &first.key).await? };
+        let on_that_page = rows.iter().filter(|r| r.key == first.key).count() as u32;
+        let after_that_page = if first.key == key { on_or_after } else { 0 };
+        let before = its_tie.saturating_sub(on_that_page + after_that_page);
+        Ok(PageLink { page: page - 1, at: position_text(&first.key, before) })
     }
 
     /// The first `limit` matching rows in the query's order (for a home page's short lists).
     pub async fn first<T: SurrealValue>(self, db: &Db, query: &ListQuery, limit: usize) -> Result<Vec<T>, AppError> {
-        let sql = format!(
-            "SELECT {fields} FROM {table} {w} ORDER BY {order} LIMIT $limit;",
-            fields = self.fields,
-            table = self.table,
-            w = self.where_clause(),
-            order = query.order_by(self.sorts),
-        );
-        let mut q = db.query(sql).bind(("limit", limit as i64));
-        for (name, value) in self.vars {
-            q = q.bind((name, value));
+        let rows = self.rows_from(db, query, None, 0, limit).await?;
+        rows.into_iter().map(|r| T::from_value(r.row).map_err(|e| AppError::internal("list decode", e))).collect()
+    }
+
+    /// Every matching row in the query's order, read in batches of `batch` from one position to
+    /// the next (a sort on a computed value reads by offset). For exports: no row limit, and
+    /// only one batch in memory at a time.
+    pub fn stream<T: SurrealValue + Send + 'static>(
+        self,
+        db: Db,
+        query: ListQuery,
+        batch: usize,
+    ) -> impl futures::Stream<Item = Result<T, AppError>> + Send + 'static {
+        struct Walk {
+            sql: ListSql,
+            db: Db,
+            query: ListQuery,
+            from: Option<Position>,
+            /// Rows read so far: where an offset read goes on from.
+            read: u32,
+            done: bool,
         }
-        let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("export query"))?;
-        response.take(0).map_err(db::fail("export decode"))
+        let (field, _) = query.sort_field(self.sorts);
+        let seekable = self.seekable(field);
+        let walk = Walk { sql: self, db, query, from: None, read: 0, done: false };
+        futures::stream::try_unfold(walk, move |mut walk| async move {
+            if walk.done {
+                return Ok(None);
+            }
+            walk.query.check()?;
+            let mut rows = walk.sql.rows_from(&walk.db, &walk.query, walk.from.as_ref(), walk.read, batch + 1).await?;
+            let following = (rows.len() > batch).then(|| rows.split_off(batch));
+            walk.read += rows.len() as u32;
+            match following {
+                Some(following) => {
+                    // Seek to the next row where its sort value can be carried; else go on by offset.
+                    let next = position_of(&following[0].key, &rows, walk.from.as_ref());
+                    walk.from = if seekable { Position::parse(&next) } else { None };
+                }
+                None => walk.done = true,
+            }
+            let items = rows.into_iter().map(|r| T::from_value(r.row)).collect::<Result<Vec<T>, _>>();
+            let items = items.map_err(|e| AppError::internal("export decode", e))?;
+            Ok(Some((futures::stream::iter(items.into_iter().map(Ok)), walk)))
+        })
+        .try_flatten()
     }
 }
 
 #[derive(Debug, SurrealValue)]
 struct Total {
     total: i64,
+}
+
+/// A row of a list with its sort value taken out.
+struct Keyed {
+    key: Value,
+    row: Value,
+}
+
+impl Keyed {
+    fn split(row: Value) -> Result<Keyed, AppError> {
+        match row {
+            Value::Object(mut object) => {
+                let key = object.remove("sort_key").unwrap_or(Value::None);
+                Ok(Keyed { key, row: Value::Object(object) })
+            }
+            other => Err(AppError::internal("list row", format!("not an object: {other:?}"))),
+        }
+    }
+}
+
+fn key_value(key: &SortKey) -> Value {
+    match key {
+        SortKey::Text(text) => Value::String(text.clone()),
+        SortKey::Time(at) => v(*at),
+        SortKey::Int(n) => v(*n),
+    }
+}
+
+/// Where the row after `rows` starts, its sort value being `key`: the rows before it with that
+/// value are those of `rows`, and those skipped to reach `rows` when it started at `from`.
+fn position_of(key: &Value, rows: &[Keyed], from: Option<&Position>) -> String {
+    let on_page = rows.iter().filter(|r| r.key == *key).count() as u32;
+    let skipped = from.filter(|p| key_value(&p.key) == *key).map(|p| p.skip).unwrap_or(0);
+    position_text(key, on_page + skipped)
+}
+
+/// A position as link text; empty (the first page) for a sort value a link cannot carry.
+fn position_text(key: &Value, skip: u32) -> String {
+    let key = match key {
+        Value::String(text) => SortKey::Text(text.clone()),
+        Value::Datetime(at) => SortKey::Time((*at).into()),
+        Value::Number(surrealdb::types::Number::Int(n)) => SortKey::Int(*n),
+        _ => return String::new(),
+    };
+    Position { key, skip }.encode()
 }
 
 /// Reads one record by key into `T`, or `NotFound`.

@@ -40,15 +40,16 @@ pub fn sort_header(base: &str, query: &ListQuery, key: &str, label: &str) -> imp
     }
 }
 
-/// Previous/next links and the position in the list.
+/// Previous/next links and the position in the list. The links carry where their page starts,
+/// so a deep page costs what the first one does.
 pub fn pager<T>(base: &str, query: &ListQuery, page: &Page<T>) -> impl IntoView {
-    let pages = page.pages();
-    let current = page.page;
-    let prev = (current > 1).then(|| query.with_page(current - 1).href(base));
-    let next = (current < pages).then(|| query.with_page(current + 1).href(base));
+    let prev = page.prev.as_ref().map(|link| query.with_link(link).href(base));
+    let next = page.next.as_ref().map(|link| query.with_link(link).href(base));
+    let first = (page.page > 2).then(|| query.with_page(1).href(base));
     view! {
         <nav class="pager" aria-label="Pages">
-            <span>{format!("{} record{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })}</span>
+            <span>{page.summary()}</span>
+            {first.map(|href| view! { <a href=href>"« First"</a> })}
             {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
             {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
         </nav>

@@ -164,6 +164,7 @@ async fn record_transition(
     if changed.is_empty() {
         return Err(AppError::Conflict("The nomination changed meanwhile. Reload the page and try again.".into()));
     }
+    db::tally::moved(tx, "nomination", &n.sending_agency_id, Some(n.state.as_str()), to.as_str()).await?;
     Ok(event_key)
 }
 

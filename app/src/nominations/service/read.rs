@@ -108,41 +108,54 @@ fn query_for(user: &CurrentUser, query: &ListQuery) -> Result<(ListSql, ListQuer
     Ok((sql, query))
 }
 
-#[derive(Debug, SurrealValue)]
-struct StateCount {
-    state: String,
-    n: i64,
-}
-
 pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<NominationList, AppError> {
     let state = AppState::current()?;
     let (sql, query) = query_for(user, query)?;
     let page = sql.page::<SummaryRow>(&state.db, &query).await?.try_map(NominationSummary::try_from)?;
-    let scope = scope(user)?;
-    let mut r = state
-        .db
-        .query(if scope.is_some() {
-            "SELECT state, count() AS n FROM nomination WHERE sending_agency = $scope GROUP BY state"
-        } else {
-            "SELECT state, count() AS n FROM nomination GROUP BY state"
-        })
-        .bind(("scope", scope))
-        .await
-        .and_then(|r| r.check())
-        .map_err(db::fail("nomination counts"))?;
-    let rows: Vec<StateCount> = r.take(0).map_err(db::fail("nomination counts decode"))?;
-    let counts = NominationState::ALL
-        .iter()
-        .map(|s| (*s, rows.iter().find(|r| r.state == s.as_str()).map(|r| r.n.max(0) as u64).unwrap_or(0)))
-        .collect();
+    let scope = scope(user)?.map(|agency| db::key(&agency));
+    let states: Vec<&str> = NominationState::ALL.iter().map(|s| s.as_str()).collect();
+    let tallies = db::tally::read(&state.db, "nomination", &states, scope.as_deref()).await?;
+    let counts = NominationState::ALL.iter().copied().zip(tallies).collect();
     Ok(NominationList { page, can_create: user.role == Role::Nominator, counts })
 }
 
-pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<String, AppError> {
+/// The states a nomination waits in for someone to act.
+const OPEN: [NominationState; 4] = [
+    NominationState::Draft,
+    NominationState::Submitted,
+    NominationState::UnderReview,
+    NominationState::ChangesRequested,
+];
+
+/// For each open state, when its oldest nomination got there: one indexed read per state.
+pub async fn ages() -> Result<Vec<super::super::StateAge>, AppError> {
+    let state = AppState::current()?;
+    let sql: String = OPEN
+        .iter()
+        .map(|s| {
+            format!(
+                "SELECT VALUE updated_at FROM nomination WHERE state = '{}' ORDER BY updated_at LIMIT 1;",
+                s.as_str()
+            )
+        })
+        .collect();
+    let mut r = state.db.query(sql).await.and_then(|r| r.check()).map_err(db::fail("nomination ages"))?;
+    let mut ages = Vec::new();
+    for (i, s) in OPEN.iter().enumerate() {
+        let oldest: Vec<DateTime<Utc>> = r.take(i).map_err(db::fail("nomination ages decode"))?;
+        ages.push(super::super::StateAge { state: *s, oldest_since: oldest.first().copied() });
+    }
+    Ok(ages)
+}
+
+pub async fn csv(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<crate::resource::csv::CsvExport, AppError> {
     query.check()?;
     let (sql, query) = query_for(user, query)?;
-    let rows = sql.all::<SummaryRow>(&state.db, &query).await?;
-    Ok(crate::listing::csv(
+    Ok(crate::resource::csv::CsvExport::rows(
         &[
             "reference",
             "state",
@@ -154,8 +167,12 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Res
             "end",
             "updated",
         ],
-        rows.into_iter().map(NominationSummary::try_from).collect::<Result<Vec<_>, _>>()?.into_iter().map(|n| {
-            vec![
+        sql,
+        &state.db,
+        query,
+        |row: SummaryRow| {
+            let n = NominationSummary::try_from(row)?;
+            Ok(vec![
                 n.reference,
                 n.state.label().into(),
                 n.officer_name,
@@ -165,8 +182,8 @@ pub async fn csv(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Res
                 format::date(n.start_date),
                 format::date(n.end_date),
                 format::timestamp(n.updated_at),
-            ]
-        }),
+            ])
+        },
     ))
 }
 

@@ -73,6 +73,9 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<(), AppEr
         if written.is_empty() {
             return Err(AppError::Conflict("The nomination changed meanwhile. Reload the page and try again.".into()));
         }
+        if creating {
+            db::tally::moved(&tx, "nomination", &db::key(agency), None, "draft").await?;
+        }
         let after = serde_json::json!({
             "officer_name": content.officer_name, "position": content.position, "work_email": content.work_email,
             "host_agency": content.host_agency, "themes": content.themes, "start_date": content.start.to_string(),

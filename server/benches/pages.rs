@@ -1,0 +1,497 @@
+//! The pages benchmark (`make bench`): the release server on `surrealkv://` with ten years of
+//! generated data, and again with 1/100 of it, on this machine.
+//!
+//! For each size it measures the start to `/readyz`, then, with 16 signed-in clients at once,
+//! req/s and p50/p99 of `/healthz` (the ceiling), each list at page 1 and at a deep page, the
+//! coordinator's dashboard and the donor's page; each list's CSV export once (time, bytes); the
+//! first-load bytes of the sign-in page and the dashboard; the server's peak RSS. With the
+//! server stopped, it reads each list's rows by a direct query in-process (the raw cost).
+//! Output: `bench <name> <value> <unit>` lines and `docs/PERFORMANCE.md`.
+//!
+//! Settings (environment): `HUB_BENCH_SCALE` (1.0), `HUB_BENCH_SECONDS` per figure (3),
+//! `HUB_BENCH_DIR` for the generated databases (kept between runs), `HUB_BENCH_SERVER` (the
+//! server binary next to this one), `HUB_BENCH_SMOKE=1` (1/1000 of the data, a fraction of a
+//! second per figure, no report file: what `make test` runs so the benchmark cannot rot).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE};
+use reqwest::Client;
+
+const CLIENTS: usize = 16;
+
+struct Settings {
+    server: PathBuf,
+    dir: PathBuf,
+    scale: f64,
+    seconds: f64,
+    smoke: bool,
+}
+
+/// One list: its page, its CSV, the raw query of its first page, and a deep position.
+struct List {
+    name: &'static str,
+    path: &'static str,
+    csv: &'static str,
+    role: &'static str,
+    raw: &'static str,
+    /// A position in the middle of the data, as a pager link carries it.
+    deep: fn(&Span) -> String,
+    raw_deep: &'static str,
+}
+
+/// The generated data's first and last day.
+struct Span {
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+}
+
+impl Span {
+    fn middle(&self) -> chrono::NaiveDate {
+        self.first + (self.last - self.first) / 2
+    }
+    fn middle_time(&self) -> String {
+        format!("t{}T12:00:00Z~0", self.middle())
+    }
+    fn middle_day(&self) -> String {
+        format!("s{}~0", self.middle())
+    }
+}
+
+const LISTS: &[List] = &[
+    List {
+        name: "nominations",
+        path: "/nominations",
+        csv: "/export/nominations.csv",
+        role: "coordinator",
+        raw: "SELECT id, reference, state, officer_name, sending_agency.name, sending_agency.member.name, host_agency.name,
+              start_date, end_date, updated_at FROM nomination ORDER BY updated_at DESC LIMIT 26",
+        deep: Span::middle_time,
+        raw_deep: "SELECT id, reference, state, officer_name, sending_agency.name, sending_agency.member.name, host_agency.name,
+              start_date, end_date, updated_at FROM nomination WHERE updated_at <= $at ORDER BY updated_at DESC LIMIT 26",
+    },
+    List {
+        name: "placements",
+        path: "/placements",
+        csv: "/export/placements.csv",
+        role: "coordinator",
+        raw: "SELECT id, nomination.reference, officer_name, sending_agency.name, host_agency.name, state, start_date,
+              end_date, original_end, early_end, extensions, overlap FROM placement ORDER BY start_date DESC LIMIT 26",
+        deep: Span::middle_day,
+        raw_deep: "SELECT id, nomination.reference, officer_name, sending_agency.name, host_agency.name, state, start_date,
+              end_date, original_end, early_end, extensions, overlap FROM placement WHERE start_date <= $at
+              ORDER BY start_date DESC LIMIT 26",
+    },
+    List {
+        name: "reports",
+        path: "/reports",
+        csv: "/export/reports.csv",
+        role: "coordinator",
+        raw: "SELECT id, placement.nomination.reference, officer_name, kind, author_role, period_start, period_end, due_date,
+              state, submitted_at FROM report ORDER BY due_date ASC LIMIT 26",
+        deep: Span::middle_day,
+        raw_deep: "SELECT id, placement.nomination.reference, officer_name, kind, author_role, period_start, period_end,
+              due_date, state, submitted_at FROM report WHERE due_date >= $at ORDER BY due_date ASC LIMIT 26",
+    },
+    List {
+        name: "agreements",
+        path: "/funding/agreements",
+        csv: "/export/agreements.csv",
+        role: "coordinator",
+        raw: "SELECT id, reference, title, donor.name, currency, total_minor, period_start, period_end FROM funding_agreement
+              ORDER BY period_start ASC LIMIT 26",
+        deep: |_| String::new(),
+        raw_deep: "",
+    },
+    List {
+        name: "mail",
+        path: "/mail",
+        csv: "/export/mail.csv",
+        role: "admin",
+        raw: "SELECT id, created_at, event, recipient_email, recipient_name, subject, state, attempts, last_error, sent_at
+              FROM notification ORDER BY created_at DESC LIMIT 26",
+        deep: Span::middle_time,
+        raw_deep: "SELECT id, created_at, event, recipient_email, recipient_name, subject, state, attempts, last_error, sent_at
+              FROM notification WHERE created_at <= $at ORDER BY created_at DESC LIMIT 26",
+    },
+    List {
+        name: "audit",
+        path: "/admin/audit",
+        csv: "/export/audit.csv",
+        role: "admin",
+        raw: "SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event ORDER BY at DESC LIMIT 26",
+        deep: Span::middle_time,
+        raw_deep: "SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event WHERE at <= $at
+              ORDER BY at DESC LIMIT 26",
+    },
+];
+
+/// One measured figure under load.
+#[derive(Clone, Copy, Default)]
+struct Load {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: usize,
+}
+
+/// Every figure of one data size, by name.
+#[derive(Default)]
+struct Figures {
+    load: BTreeMap<String, Load>,
+    other: BTreeMap<String, (f64, &'static str)>,
+}
+
+#[tokio::main]
+async fn main() {
+    let settings = settings();
+    let sizes: Vec<(&str, f64)> = vec![("full", settings.scale), ("hundredth", settings.scale / 100.0)];
+    let mut results = Vec::new();
+    for (size, scale) in &sizes {
+        let figures = measure(&settings, size, *scale).await;
+        for (name, load) in &figures.load {
+            println!("bench {size}.{name}.rps {:.0} req/s", load.per_second);
+            println!("bench {size}.{name}.p50 {:.2} ms", load.p50_ms);
+            println!("bench {size}.{name}.p99 {:.2} ms", load.p99_ms);
+            if load.errors > 0 {
+                println!("bench {size}.{name}.errors {} requests", load.errors);
+            }
+        }
+        for (name, (value, unit)) in &figures.other {
+            println!("bench {size}.{name} {value:.2} {unit}");
+        }
+        results.push((size.to_string(), *scale, figures));
+    }
+    let (full, small) = (&results[0].2, &results[1].2);
+    let ceiling = full.load.get("healthz").map(|l| l.per_second).unwrap_or(1.0);
+    for (name, load) in full.load.iter().filter(|(n, _)| *n != "healthz") {
+        println!("bench ceiling_share.{name} {:.1} %", 100.0 * load.per_second / ceiling);
+        if let Some(small) = small.load.get(name) {
+            println!("bench growth.{name} {:.2} x", load.p50_ms / small.p50_ms.max(0.001));
+        }
+        if let Some((raw, _)) = full.other.get(&format!("raw.{name}")) {
+            println!("bench overhead.{name} {:.2} ms", load.p50_ms - raw);
+        }
+    }
+    let errors: usize = results.iter().flat_map(|(_, _, f)| f.load.values()).map(|l| l.errors).sum();
+    println!("bench errors {errors} requests");
+    if !settings.smoke {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/PERFORMANCE.md");
+        std::fs::write(&path, report(&settings, &results)).expect("write docs/PERFORMANCE.md");
+        eprintln!("wrote {}", path.display());
+    }
+    assert_eq!(errors, 0, "every request answered 200");
+}
+
+fn settings() -> Settings {
+    let smoke = std::env::var("HUB_BENCH_SMOKE").is_ok_and(|v| v == "1");
+    let exe = std::env::current_exe().expect("the bench's own path");
+    // target/<profile>/deps/pages-… → target/<profile>/server
+    let beside = exe.parent().and_then(Path::parent).map(|p| p.join("server")).expect("a target directory");
+    let number = |name: &str, default: f64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    Settings {
+        server: std::env::var("HUB_BENCH_SERVER").map(PathBuf::from).unwrap_or(beside),
+        dir: std::env::var("HUB_BENCH_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| std::env::temp_dir().join("hub-bench")),
+        scale: if smoke { 0.001 } else { number("HUB_BENCH_SCALE", 1.0) },
+        seconds: if smoke { 0.2 } else { number("HUB_BENCH_SECONDS", 3.0) },
+        smoke,
+    }
+}
+
+/// The environment of the server for a data directory.
+fn server_env(dir: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("HUB_DB", format!("surrealkv://{}", dir.join("db").display())),
+        ("HUB_FILES_DIR", dir.join("files").display().to_string()),
+        ("HUB_LOG", "warn".into()),
+        ("HUB_TODAY", "2026-11-29".into()),
+    ]
+}
+
+/// Generates the data of `scale` once; later runs reuse it.
+fn data_for(settings: &Settings, scale: f64, figures: &mut Figures) -> PathBuf {
+    let dir = settings.dir.join(format!("seed1-scale{scale}"));
+    if dir.join("complete").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench data directory");
+    let started = Instant::now();
+    let status = Command::new(&settings.server)
+        .args(["generate", "--years", "10", "--seed", "1", "--scale", &scale.to_string()])
+        .envs(server_env(&dir))
+        .stdout(Stdio::null())
+        .status()
+        .expect("run server generate");
+    assert!(status.success(), "server generate failed");
+    figures.other.insert("generate".into(), (started.elapsed().as_secs_f64(), "s"));
+    let size = dir_size(&dir.join("db")) as f64 / 1e6;
+    figures.other.insert("database_on_disk".into(), (size, "MB"));
+    std::fs::write(dir.join("complete"), "").expect("mark the data complete");
+    dir
+}
+
+fn dir_size(path: &Path) -> u64 {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            std::fs::read_dir(path).map(|d| d.flatten().map(|e| dir_size(&e.path())).sum()).unwrap_or(0)
+        }
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start(settings: &Settings, dir: &Path, figures: &mut Figures) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let started = Instant::now();
+    let child = Command::new(&settings.server)
+        .envs(server_env(dir))
+        .env("HUB_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let client = Client::new();
+    loop {
+        let ready = client.get(format!("{}/readyz", server.base)).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the server did not become ready");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    figures.other.insert("cold_start".into(), (started.elapsed().as_secs_f64() * 1000.0, "ms"));
+    server
+}
+
+async fn signed_in(base: &str, role: &str) -> Client {
+    let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = client
+        .post(format!("{base}/api/login"))
+        .header(ACCEPT, "application/json")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("email={role}%40demo.hub&password={}", app::db::seed::DEMO_PASSWORD))
+        .send()
+        .await
+        .expect("sign in");
+    assert!(response.status().is_success(), "sign-in as {role}: {}", response.status());
+    client
+}
+
+/// `CLIENTS` tasks fetch `url` again and again for `seconds`.
+async fn load(client: &Client, url: String, seconds: f64) -> Load {
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..CLIENTS {
+        let (client, url) = (client.clone(), url.clone());
+        tasks.spawn(async move {
+            let mut times = Vec::new();
+            let mut errors = 0;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                match client.get(&url).header(ACCEPT, "text/html").send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        times.push(sent.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (times, errors)
+        });
+    }
+    let started = Instant::now();
+    let mut times = Vec::new();
+    let mut errors = 0;
+    while let Some(done) = tasks.join_next().await {
+        let (t, e) = done.expect("a load task");
+        times.extend(t);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64().max(seconds);
+    times.sort();
+    let at = |q: f64| times.get(((times.len() as f64 - 1.0) * q).round() as usize).map(|d| d.as_secs_f64() * 1000.0);
+    Load {
+        per_second: times.len() as f64 / elapsed,
+        p50_ms: at(0.5).unwrap_or(0.0),
+        p99_ms: at(0.99).unwrap_or(0.0),
+        errors,
+    }
+}
+
+async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
+    let mut figures = Figures::default();
+    eprintln!("== {size} ({scale} of ten years)");
+    let dir = data_for(settings, scale, &mut figures);
+    let span = Span {
+        first: chrono::NaiveDate::from_ymd_opt(2016, 12, 2).unwrap(),
+        last: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+    };
+    let server = start(settings, &dir, &mut figures).await;
+    let base = server.base.clone();
+    let mut clients = BTreeMap::new();
+    for role in ["coordinator", "admin", "donor"] {
+        clients.insert(role, signed_in(&base, role).await);
+    }
+    let anonymous = Client::new();
+    figures.load.insert("healthz".into(), load(&anonymous, format!("{base}/healthz"), settings.seconds).await);
+    for list in LISTS {
+        let client = &clients[list.role];
+        eprintln!("   {}", list.name);
+        figures.load.insert(
+            format!("{}.page1", list.name),
+            load(client, format!("{base}{}", list.path), settings.seconds).await,
+        );
+        let deep = (list.deep)(&span);
+        if !deep.is_empty() {
+            let url = format!("{base}{}?page=400&at={deep}", list.path);
+            figures.load.insert(format!("{}.deep", list.name), load(client, url, settings.seconds).await);
+        }
+    }
+    figures.load.insert("dashboard".into(), load(&clients["coordinator"], format!("{base}/"), settings.seconds).await);
+    figures
+        .load
+        .insert("donor_portal".into(), load(&clients["donor"], format!("{base}/funding"), settings.seconds).await);
+    for list in LISTS {
+        let started = Instant::now();
+        let response = clients[list.role].get(format!("{base}{}", list.csv)).send().await.expect("export");
+        assert!(response.status().is_success(), "{} answered {}", list.csv, response.status());
+        let body = response.bytes().await.expect("export body");
+        let rows = body.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
+        figures.other.insert(format!("csv.{}.seconds", list.name), (started.elapsed().as_secs_f64(), "s"));
+        figures.other.insert(format!("csv.{}.rows", list.name), (rows as f64, "rows"));
+    }
+    figures.other.insert("first_load.sign_in".into(), (first_load(&anonymous, &base, "/login").await, "KB"));
+    figures.other.insert("first_load.dashboard".into(), (first_load(&clients["coordinator"], &base, "/").await, "KB"));
+    figures.other.insert("peak_rss".into(), (peak_rss(server.child.id()) as f64 / 1024.0, "MB"));
+    drop(server);
+    raw(&dir, &span, &mut figures).await;
+    figures
+}
+
+/// Bytes as sent with `Accept-Encoding: br`: the page, then every stylesheet, script and wasm
+/// file it loads.
+async fn first_load(client: &Client, base: &str, path: &str) -> f64 {
+    let fetch = |url: String| async move {
+        let r = client.get(url).header(ACCEPT_ENCODING, "br").header(ACCEPT, "text/html").send().await.expect("fetch");
+        let compressed = r.headers().get("content-encoding").is_some();
+        let bytes = r.bytes().await.expect("body");
+        (bytes, compressed)
+    };
+    let (html, _) = fetch(format!("{base}{path}")).await;
+    let text = String::from_utf8_lossy(&html).to_string();
+    let mut total = html.len();
+    let mut assets: Vec<String> =
+        text.split(['"', '\'']).filter(|s| s.starts_with("/pkg/") && !s.contains(' ')).map(str::to_string).collect();
+    assets.sort();
+    assets.dedup();
+    if assets.iter().any(|a| a.ends_with(".js")) && !assets.iter().any(|a| a.ends_with(".wasm")) {
+        if let Some(js) = assets.iter().find(|a| a.ends_with(".js")).cloned() {
+            assets.push(js.replace(".js", "_bg.wasm"));
+        }
+    }
+    for asset in assets {
+        let (bytes, _) = fetch(format!("{base}{asset}")).await;
+        total += bytes.len();
+    }
+    total as f64 / 1024.0
+}
+
+/// The high-water mark of the process's resident memory, in KiB.
+fn peak_rss(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Each list's rows by a direct query in-process, one at a time: the median of 15.
+async fn raw(dir: &Path, span: &Span, figures: &mut Figures) {
+    let env: BTreeMap<&str, String> = server_env(dir).into_iter().collect();
+    let config = server::Config::from_lookup(|k| env.get(k).cloned()).expect("configuration");
+    let state = server::start_database(&config).await.expect("open the database");
+    for list in LISTS {
+        for (page, sql, at) in [("page1", list.raw, String::new()), ("deep", list.raw_deep, (list.deep)(span))] {
+            if sql.is_empty() {
+                continue;
+            }
+            let at = app::listing::Position::parse(&at).map(|p| match p.key {
+                app::listing::SortKey::Text(t) => surrealdb::types::Value::String(t),
+                app::listing::SortKey::Time(t) => surrealdb::types::SurrealValue::into_value(t),
+                app::listing::SortKey::Int(n) => surrealdb::types::SurrealValue::into_value(n),
+            });
+            let mut times = Vec::new();
+            for _ in 0..15 {
+                let started = Instant::now();
+                let mut r =
+                    state.db.query(sql).bind(("at", at.clone())).await.and_then(|r| r.check()).expect("raw query");
+                let rows: Vec<surrealdb::types::Value> = r.take(0).expect("raw rows");
+                assert!(!rows.is_empty() || list.name == "agreements", "{} {page} read rows", list.name);
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(f64::total_cmp);
+            figures.other.insert(format!("raw.{}.{page}", list.name), (times[times.len() / 2], "ms"));
+        }
+    }
+}
+
+fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let (full, small) = (&results[0].2, &results[1].2);
+    let ceiling = full.load.get("healthz").map(|l| l.per_second).unwrap_or(1.0);
+    let mut out = String::new();
+    out.push_str("# Performance\n\n");
+    out.push_str(&format!(
+        "Measured by `make bench` on this machine: {cores} cores, the release server on `surrealkv://`, {CLIENTS} signed-in \
+         clients at once, {} s per figure. Ten years of generated data (`server generate --years 10 --seed 1 --scale {}`) \
+         against 1/100 of it. The ratios carry over from machine to machine; the absolute numbers do not.\n\n",
+        settings.seconds, settings.scale
+    ));
+    out.push_str("| page | req/s | share of ceiling | p50 ms | p99 ms | raw query p50 ms | page over raw ms | p50 at 1/100 ms | growth |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (name, load) in &full.load {
+        let raw = full.other.get(&format!("raw.{name}")).map(|(v, _)| *v);
+        let small_p50 = small.load.get(name).map(|l| l.p50_ms);
+        out.push_str(&format!(
+            "| {name} | {:.0} | {:.1} % | {:.2} | {:.2} | {} | {} | {} | {} |\n",
+            load.per_second,
+            100.0 * load.per_second / ceiling,
+            load.p50_ms,
+            load.p99_ms,
+            raw.map(|r| format!("{r:.2}")).unwrap_or_default(),
+            raw.map(|r| format!("{:.2}", load.p50_ms - r)).unwrap_or_default(),
+            small_p50.map(|s| format!("{s:.2}")).unwrap_or_default(),
+            small_p50.map(|s| format!("{:.2}", load.p50_ms / s.max(0.001))).unwrap_or_default(),
+        ));
+    }
+    out.push_str("\n| figure | ten years | 1/100 |\n|---|---:|---:|\n");
+    for (name, (value, unit)) in full.other.iter().filter(|(n, _)| !n.starts_with("raw.")) {
+        let small = small.other.get(name).map(|(v, _)| format!("{v:.2} {unit}")).unwrap_or_default();
+        out.push_str(&format!("| {name} | {value:.2} {unit} | {small} |\n"));
+    }
+    out.push_str(
+        "\nPage rows: the list's first page and a page in the middle of the data (the position a pager link carries). \
+         \"raw\" reads the same rows and the names they link to by one query in-process, without HTTP, the session or \
+         rendering. CSV exports are read once each, whole, by one client. First load: the page and every stylesheet, \
+         script and wasm file it loads, as sent with `Accept-Encoding: br`.\n",
+    );
+    out
+}
