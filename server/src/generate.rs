@@ -35,7 +35,9 @@ pub fn parse(args: &[String]) -> Result<(Plan, bool), String> {
 
 pub async fn run(config: &Config, plan: Plan, force: bool) -> Result<(), String> {
     let started = Instant::now();
-    let state = crate::start_database(config).await?;
+    // The generator writes the demo itself, first, into an empty database.
+    let config = Config { demo: false, ..config.clone() };
+    let state = crate::start_database(&config).await?;
     let progress = |line: &str| eprintln!("[{:>6.1} s] {line}", started.elapsed().as_secs_f64());
     progress(&format!("generating {} years, seed {}, scale {}", plan.years, plan.seed, plan.scale));
     let written = generate::run(&state, plan, force, &progress).await.map_err(|e| format!("generate: {e}"))?;

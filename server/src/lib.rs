@@ -84,7 +84,31 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(Arc::<str>::from(site_root))
         .site_pkg_dir(Arc::<str>::from("pkg"))
         .site_addr(config.addr)
+        .hash_files(assets_are_hashed())
         .build()
+}
+
+/// Whether the build gave the site's files hashed names: it then leaves `hash.txt` (the
+/// hashes) beside the server binary, where Leptos reads it to name them in each page.
+pub fn assets_are_hashed() -> bool {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
+}
+
+/// The built assets under `/pkg`: the precompressed `.br` or `.gz` file where the build made one
+/// and the browser takes it, and, when the names carry their content's hash, a year in every
+/// cache (a new build has new names), so a repeat visit fetches only the page.
+fn assets(pkg_dir: String) -> Router<ServerState> {
+    let files = tower_http::services::ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
+    let caching = if assets_are_hashed() { "public, max-age=31536000, immutable" } else { "no-cache" };
+    // Only a file found is kept: a missing one may exist after the next deployment.
+    let cache = move |mut response: axum::response::Response| async move {
+        if response.status().is_success() || response.status() == axum::http::StatusCode::NOT_MODIFIED {
+            let value = axum::http::HeaderValue::from_static(caching);
+            response.headers_mut().insert(axum::http::header::CACHE_CONTROL, value);
+        }
+        response
+    };
+    Router::new().fallback_service(files).layer(axum::middleware::map_response(cache))
 }
 
 /// The whole application router.
@@ -118,7 +142,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         // Built assets: a missing file is a plain 404, never a page.
-        .nest_service("/pkg", tower_http::services::ServeDir::new(format!("{}/pkg", fallback_options.site_root)))
+        .nest("/pkg", assets(format!("{}/pkg", fallback_options.site_root)))
         // Other unknown paths: a file of the public folder, or the "page not found" page, which
         // needs the same context as every page.
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
