@@ -79,7 +79,10 @@ pub fn PlacementsAtGlance(secondee: bool) -> impl IntoView {
                                         }).collect_view()}
                                     </ul>
                                 })}
-                                {(!data.counts.is_empty()).then(|| short_list("overlaps", "Overlapping dates", "No open placement overlaps another.", &data.overlaps, None))}
+                                {(!data.counts.is_empty()).then(|| view! {
+                                    {short_list("overlaps", "Overlapping dates", "No open placement overlaps another.", &data.overlaps, None)}
+                                    <p class="see-all"><a href="/placements?kind=overlap">"See all overlapping placements"</a></p>
+                                })}
                                 {short_list("under-way", if secondee { "Planned and under way" } else { "Under way and planned" }, "No placement is planned or under way.", &data.current, None)}
                                 {short_list("starting-soon", "Starting within 30 days", "Nothing starts within 30 days.", &data.starting, Some("starts"))}
                                 {short_list("ending-soon", "Ending within 30 days", "Nothing ends within 30 days.", &data.ending, Some("ends"))}

@@ -179,6 +179,8 @@ pub struct ReportsSection {
     pub heading: String,
     pub empty: String,
     pub reports: Vec<ReportSummary>,
+    /// The reports list with this section's filter: where "see all" goes.
+    pub list: String,
 }
 
 #[server(endpoint = "reports/overview")]

@@ -51,7 +51,10 @@ pub fn ReportsAtGlance() -> impl IntoView {
                                     {if s.reports.is_empty() {
                                         view! { <p class="empty">{s.empty.clone()}</p> }.into_any()
                                     } else {
-                                        view! { <ul class="waiting" aria-labelledby=heading_id data-testid=s.id.clone()>{s.reports.iter().map(report_line).collect_view()}</ul> }.into_any()
+                                        view! {
+                                            <ul class="waiting" aria-labelledby=heading_id data-testid=s.id.clone()>{s.reports.iter().map(report_line).collect_view()}</ul>
+                                            <p class="see-all"><a href=s.list.clone()>{format!("See all: {}", s.heading.to_lowercase())}</a></p>
+                                        }.into_any()
                                     }}
                                 }
                             }).collect_view()}

@@ -223,33 +223,37 @@ pub async fn overview(user: &CurrentUser) -> Result<Vec<super::ReportsSection>, 
     let today = state.clock.today();
     let by_due =
         |status: &str| ListQuery { status: status.into(), sort: "due".into(), dir: "asc".into(), ..Default::default() };
-    let section = |id: &str, heading: &str, empty: &str, reports: Vec<ReportSummary>| super::ReportsSection {
-        id: id.into(),
-        heading: heading.into(),
-        empty: empty.into(),
-        reports,
+    let section = |id: &'static str, heading: &'static str, empty: &'static str, query: ListQuery| async move {
+        Ok::<_, AppError>(super::ReportsSection {
+            id: id.into(),
+            heading: heading.into(),
+            empty: empty.into(),
+            reports: first(user, &query, 12).await?,
+            list: query.href("/reports"),
+        })
     };
     Ok(match user.role {
-        Role::Secondee => vec![section(
-            "next-reports",
-            "Your next reports",
-            "No report is owed.",
-            first(user, &ListQuery { role: "secondee".into(), ..by_due("owed") }, 3).await?,
-        )],
-        Role::Host => vec![section(
-            "assessments-owed",
-            "Assessments owed",
-            "No assessment is owed.",
-            first(user, &ListQuery { role: "host".into(), ..by_due("owed") }, 12).await?,
-        )],
-        Role::Nominator => vec![
+        Role::Secondee => vec![
             section(
-                "reports-overdue",
-                "Overdue reports",
-                "No report is overdue.",
-                first(user, &by_due("overdue"), 12).await?,
-            ),
-            section("reports-upcoming", "Reports owed", "No report is owed.", first(user, &by_due("owed"), 12).await?),
+                "next-reports",
+                "Your next reports",
+                "No report is owed.",
+                ListQuery { role: "secondee".into(), ..by_due("owed") },
+            )
+            .await?,
+        ],
+        Role::Host => vec![
+            section(
+                "assessments-owed",
+                "Assessments owed",
+                "No assessment is owed.",
+                ListQuery { role: "host".into(), ..by_due("owed") },
+            )
+            .await?,
+        ],
+        Role::Nominator => vec![
+            section("reports-overdue", "Overdue reports", "No report is overdue.", by_due("overdue")).await?,
+            section("reports-upcoming", "Reports owed", "No report is owed.", by_due("owed")).await?,
         ],
         Role::Coordinator | Role::Admin => {
             let week = ListQuery {
@@ -258,19 +262,10 @@ pub async fn overview(user: &CurrentUser) -> Result<Vec<super::ReportsSection>, 
                 ..by_due("owed")
             };
             vec![
-                section("due-this-week", "Due this week", "Nothing is due this week.", first(user, &week, 12).await?),
-                section(
-                    "overdue",
-                    "Overdue, oldest first",
-                    "No report is overdue.",
-                    first(user, &by_due("overdue"), 12).await?,
-                ),
-                section(
-                    "waiting-review",
-                    "Waiting for review",
-                    "No report waits for review.",
-                    first(user, &by_due("submitted"), 12).await?,
-                ),
+                section("due-this-week", "Due this week", "Nothing is due this week.", week).await?,
+                section("overdue", "Overdue, oldest first", "No report is overdue.", by_due("overdue")).await?,
+                section("waiting-review", "Waiting for review", "No report waits for review.", by_due("submitted"))
+                    .await?,
             ]
         }
         Role::Donor => Vec::new(),
