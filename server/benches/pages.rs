@@ -389,7 +389,7 @@ async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
 }
 
 /// Bytes as sent with `Accept-Encoding: br`: the page, then every stylesheet, script and wasm
-/// file it loads.
+/// file it names (the page preloads the island script and its wasm).
 async fn first_load(client: &Client, base: &str, path: &str) -> f64 {
     let fetch = |url: String| async move {
         let r = client.get(url).header(ACCEPT_ENCODING, "br").header(ACCEPT, "text/html").send().await.expect("fetch");
@@ -398,17 +398,14 @@ async fn first_load(client: &Client, base: &str, path: &str) -> f64 {
         (bytes, compressed)
     };
     let (html, _) = fetch(format!("{base}{path}")).await;
-    let text = String::from_utf8_lossy(&html).to_string();
     let mut total = html.len();
+    // The names of the files it loads, from the page as text (the client does not decode br).
+    let plain = client.get(format!("{base}{path}")).header(ACCEPT, "text/html").send().await.expect("fetch");
+    let text = plain.text().await.expect("page text");
     let mut assets: Vec<String> =
         text.split(['"', '\'']).filter(|s| s.starts_with("/pkg/") && !s.contains(' ')).map(str::to_string).collect();
     assets.sort();
     assets.dedup();
-    if assets.iter().any(|a| a.ends_with(".js")) && !assets.iter().any(|a| a.ends_with(".wasm")) {
-        if let Some(js) = assets.iter().find(|a| a.ends_with(".js")).cloned() {
-            assets.push(js.replace(".js", "_bg.wasm"));
-        }
-    }
     for asset in assets {
         let (bytes, _) = fetch(format!("{base}{asset}")).await;
         total += bytes.len();
