@@ -566,6 +566,7 @@ impl<'a> Generator<'a> {
     /// Agreements of three years each, spread over the programme, in every currency.
     async fn agreements(&mut self) -> Result<(), AppError> {
         let n = self.count(AGREEMENTS, 2);
+        let nominations = self.count(NOMINATIONS, 10) as i64;
         let span = (self.today - self.first_day()).num_days().max(1);
         for i in 0..n {
             let currency = i % CURRENCIES.len();
@@ -573,10 +574,10 @@ impl<'a> Generator<'a> {
             let period =
                 Period::new(start, crate::domain::add_months(start, 36) - Duration::days(1)).expect("start before end");
             let donor = self.donors[currency % self.donors.len()].clone();
-            let total = CURRENCIES[currency].1
-                * self.rng.random_range(150..260)
-                * (1 + (self.plan.scale * 10.0) as i64).min(10)
-                / 10;
+            // Room for its share of the programme's stipends: about 42 % of nominations become
+            // placements of about a year, each funded by an agreement running when it starts.
+            let months_each = (nominations * 42 / 100 * 12 * 13 / 10 / n as i64).max(24);
+            let total = CURRENCIES[currency].1 * months_each * self.rng.random_range(90..110) / 100;
             let id = self.id("funding_agreement");
             let reference = format!("{}-{}-{:02}", CURRENCIES[currency].0, start.year(), i + 1);
             let at = Self::at(start.max(self.first_day()), 7200).min(self.now);
