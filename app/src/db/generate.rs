@@ -414,7 +414,8 @@ impl<'a> Generator<'a> {
         for n in members.len()..self.count(MEMBERS, members.len()) {
             let id = self.id("member");
             let name = format!("Member state {}", n + 1);
-            self.sink.put("member", Named { id: id.clone(), name_key: name.to_lowercase(), name }).await?;
+            let member = NewMember { id: id.clone(), name_key: name.to_lowercase(), name, kind: "state".into() };
+            self.sink.put("member", member).await?;
             members.push(id);
         }
         for (i, a) in existing.into_iter().enumerate() {
@@ -1255,7 +1256,15 @@ struct ExistingAgency {
     host_user: Option<RecordId>,
 }
 
-/// A member or a donor: a name and its sort key.
+#[derive(SurrealValue)]
+struct NewMember {
+    id: RecordId,
+    name: String,
+    name_key: String,
+    kind: String,
+}
+
+/// A donor: a name and its sort key.
 #[derive(SurrealValue)]
 struct Named {
     id: RecordId,
