@@ -35,7 +35,8 @@ pub struct Plan {
     pub scale: f64,
 }
 
-/// The ten-year programme's counts at scale 1 (per ten years; other lengths are in proportion).
+/// The ten-year programme's counts at scale 1: members and agencies per programme, the rest per
+/// ten years (other lengths are in proportion).
 const MEMBERS: f64 = 30.0;
 const AGENCIES: f64 = 120.0;
 const NOMINATIONS: f64 = 20_000.0;
@@ -274,9 +275,15 @@ impl<'a> Generator<'a> {
         })
     }
 
-    /// `per_ten_years` scaled by the plan, at least `floor`.
+    /// `per_ten_years` scaled by the plan and the years, at least `floor`.
     fn count(&self, per_ten_years: f64, floor: usize) -> usize {
         ((per_ten_years * self.plan.scale * self.plan.years as f64 / 10.0).round() as usize).max(floor)
+    }
+
+    /// `per_programme` scaled by the plan (not the years: a programme's members and agencies do
+    /// not multiply with its age), at least `floor`.
+    fn size(&self, per_programme: f64, floor: usize) -> usize {
+        ((per_programme * self.plan.scale).round() as usize).max(floor)
     }
 
     fn key(&mut self) -> String {
@@ -411,7 +418,7 @@ impl<'a> Generator<'a> {
         let existing: Vec<ExistingAgency> = r.take(0).map_err(super::fail("generate decode"))?;
         let mut members: Vec<RecordId> = r.take(1).map_err(super::fail("generate decode"))?;
         let admin = self.coordinators.first().cloned().ok_or(AppError::NotFound)?;
-        for n in members.len()..self.count(MEMBERS, members.len()) {
+        for n in members.len()..self.size(MEMBERS, members.len()) {
             let id = self.id("member");
             let name = format!("Member state {}", n + 1);
             let member = NewMember { id: id.clone(), name_key: name.to_lowercase(), name, kind: "state".into() };
@@ -437,7 +444,7 @@ impl<'a> Generator<'a> {
                 host_user: a.host_user,
             });
         }
-        for n in self.agencies.len()..self.count(AGENCIES, self.agencies.len()) {
+        for n in self.agencies.len()..self.size(AGENCIES, self.agencies.len()) {
             let id = self.id("agency");
             let member = members[n % members.len()].clone();
             let (sends, hosts) = match n % 4 {
