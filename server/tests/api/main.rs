@@ -12,6 +12,7 @@ mod calendar;
 mod concurrency;
 mod database;
 mod funding;
+mod generate;
 mod lists;
 mod mail;
 mod nominations;
