@@ -180,6 +180,7 @@ async fn main() {
     println!("bench errors {errors} requests");
     if !settings.smoke {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/PERFORMANCE.md");
+        std::fs::create_dir_all(path.parent().expect("docs folder")).expect("create docs/");
         std::fs::write(&path, report(&settings, &results)).expect("write docs/PERFORMANCE.md");
         eprintln!("wrote {}", path.display());
     }

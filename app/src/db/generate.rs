@@ -941,11 +941,12 @@ impl<'a> Generator<'a> {
         coordinator: &(RecordId, String),
     ) -> Result<(), AppError> {
         let cycles = [
-            (ReportKind::SecondeeMonthly, Frequency::Monthly, 10, vec![7, 2]),
-            (ReportKind::SupervisorQuarterly, Frequency::Quarterly, 15, vec![14, 3]),
-            (ReportKind::EndOfPlacement, Frequency::Once, 30, vec![14, 3]),
+            (ReportKind::SecondeeMonthly, Frequency::Monthly, 10),
+            (ReportKind::SupervisorQuarterly, Frequency::Quarterly, 15),
+            (ReportKind::EndOfPlacement, Frequency::Once, 30),
         ];
-        for (kind, frequency, due_offset, reminders) in cycles {
+        for (kind, frequency, due_offset) in cycles {
+            let reminders = reminders_of(kind).into_iter().map(i64::from).collect();
             let cycle = self.id("report_cycle");
             self.sink
                 .put(
@@ -1075,6 +1076,16 @@ impl<'a> Generator<'a> {
                 },
             )
             .await?;
+        // The notices the daily run would have given by today, done (see `reports::scheduler`).
+        // A returned report is owed by its resubmit-by date.
+        let owed_by = if state == "returned" { self.today + Duration::days(10) } else { due };
+        let owed = crate::reports::rules::ReportState::parse(state)
+            .map(|s| crate::reports::scheduler::notices(s, owed_by, &reminders_of(kind), 14, self.today));
+        for notice in owed.unwrap_or_default() {
+            let (job, job_kind, record, target) = crate::reports::scheduler::done_job(&id, notice, owed_by);
+            let done_at = self.moment(owed_by.min(self.today));
+            self.sink.put("scheduled_job", DoneJob { id: job, kind: job_kind, record, target, done_at }).await?;
+        }
         // The due-soon reminder, then the history of what was written and reviewed.
         if due - Duration::days(7) <= self.today {
             let contact = if kind.author().as_str() == "host" { &host.contact } else { &sending.contact };
@@ -1210,6 +1221,23 @@ impl<'a> Generator<'a> {
         let recount = &recount;
         super::transact(self.sink.state, |tx| async move { tx.run(recount, vec![]).await.map(|_| ()) }).await
     }
+}
+
+/// The reminder offsets of the programme's default cycle of `kind` (largest first).
+fn reminders_of(kind: ReportKind) -> Vec<u32> {
+    match kind {
+        ReportKind::SecondeeMonthly => vec![7, 2],
+        _ => vec![14, 3],
+    }
+}
+
+#[derive(SurrealValue)]
+struct DoneJob {
+    id: RecordId,
+    kind: String,
+    record: String,
+    target: String,
+    done_at: DateTime<Utc>,
 }
 
 /// A one-page PDF saying `text` (enough for a viewer to open).

@@ -82,6 +82,18 @@ fn job_key(report: &RecordId, notice: Notice, due: NaiveDate) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))[..40].to_string()
 }
 
+/// The row the daily run writes once it has given `notice` on `report` (due on `due`):
+/// (id, kind, record, target). For data made elsewhere, the generator, so that a server started
+/// on it does not send again what its history says was sent.
+pub fn done_job(report: &RecordId, notice: Notice, due: NaiveDate) -> (RecordId, String, String, String) {
+    (
+        db::rid("scheduled_job", &job_key(report, notice, due)),
+        format!("report_{}", notice.key_part()),
+        format!("report:{}", db::key(report)),
+        due.to_string(),
+    )
+}
+
 /// Marks every upcoming report whose period has ended as due, with its history row.
 async fn mark_due(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
     db::transact(state, |tx| async move {

@@ -17,6 +17,8 @@ async fn column(app: &TestApp, sql: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_generated_programme_has_every_state_its_files_and_counts_that_match() {
     let app = TestApp::start().await;
+    // What the daily run owes on the demo alone (the demo's history has no jobs done).
+    let demo_work = app::placements::scheduler::run(&app.state).await.unwrap().reports;
     let plan = Plan { years: 1, seed: 3, scale: 0.12 };
     let refused = run(&app.state, plan, false, &|_| {}).await;
     assert!(refused.is_err(), "the demo's database is not empty");
@@ -33,6 +35,11 @@ async fn a_generated_programme_has_every_state_its_files_and_counts_that_match()
     assert!(extended.as_i64().unwrap() > 0 && overlapping.as_i64().unwrap() > 0, "{extended} {overlapping}");
     let overdue = app.rows("RETURN count(SELECT id FROM report WHERE state = 'due' AND due_date < '2026-11-01')").await;
     assert!(overdue.as_i64().unwrap() > 0, "some reports are overdue");
+
+    // Its history says what the daily run has done: a server started on it has no report
+    // notice to catch up on beyond the demo's own.
+    let work = app::placements::scheduler::run(&app.state).await.unwrap().reports;
+    assert_eq!(work, demo_work, "only the demo's notices are owed");
 
     // Every document is on disk with the size and hash its row says.
     let documents = app.rows("SELECT record::id(id) AS key, size, sha256 FROM nomination_document").await;
