@@ -234,20 +234,10 @@ fn data_for(settings: &Settings, scale: f64, figures: &mut Figures) -> PathBuf {
         .expect("run server generate");
     assert!(status.success(), "server generate failed");
     figures.other.insert("generate".into(), (started.elapsed().as_secs_f64(), "s"));
-    let size = dir_size(&dir.join("db")) as f64 / 1e6;
+    let size = server::generate::size_of(&dir.join("db")) as f64 / 1e6;
     figures.other.insert("database_on_disk".into(), (size, "MB"));
     std::fs::write(dir.join("complete"), "").expect("mark the data complete");
     dir
-}
-
-fn dir_size(path: &Path) -> u64 {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            std::fs::read_dir(path).map(|d| d.flatten().map(|e| dir_size(&e.path())).sum()).unwrap_or(0)
-        }
-        Ok(m) => m.len(),
-        Err(_) => 0,
-    }
 }
 
 struct Server {
@@ -430,11 +420,9 @@ async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
 async fn first_load(client: &Client, base: &str, path: &str) -> f64 {
     let fetch = |url: String| async move {
         let r = client.get(url).header(ACCEPT_ENCODING, "br").header(ACCEPT, "text/html").send().await.expect("fetch");
-        let compressed = r.headers().get("content-encoding").is_some();
-        let bytes = r.bytes().await.expect("body");
-        (bytes, compressed)
+        r.bytes().await.expect("body")
     };
-    let (html, _) = fetch(format!("{base}{path}")).await;
+    let html = fetch(format!("{base}{path}")).await;
     let mut total = html.len();
     // The names of the files it loads, from the page as text (the client does not decode br).
     let plain = client.get(format!("{base}{path}")).header(ACCEPT, "text/html").send().await.expect("fetch");
@@ -444,8 +432,7 @@ async fn first_load(client: &Client, base: &str, path: &str) -> f64 {
     assets.sort();
     assets.dedup();
     for asset in assets {
-        let (bytes, _) = fetch(format!("{base}{asset}")).await;
-        total += bytes.len();
+        total += fetch(format!("{base}{asset}")).await.len();
     }
     total as f64 / 1024.0
 }
