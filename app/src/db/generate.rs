@@ -146,6 +146,7 @@ const DATA_TABLES: &[&str] = &[
     "commitment",
     "exchange_rate",
     "expenditure",
+    "funding_line",
     "tally",
 ];
 
@@ -609,7 +610,8 @@ impl<'a> Generator<'a> {
                 .await?;
             self.agreements.push(Agreement { id, currency, period, total, committed: 0 });
         }
-        Ok(())
+        // Written before any money: the events that keep an agreement's figures update its row.
+        self.sink.flush("funding_agreement").await
     }
 
     /// Nominations in time order; each approved one becomes a placement with its reports and

@@ -67,6 +67,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "lists at ten years of data",
         script: include_str!("migrations/0011_lists_at_size.surql"),
     },
+    Migration {
+        version: 12,
+        name: "agreement figures kept",
+        script: include_str!("migrations/0012_agreement_figures.surql"),
+    },
+    Migration {
+        version: 13,
+        name: "overdue reports and open placements indexed",
+        script: include_str!("migrations/0013_owed_and_open.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -291,20 +291,6 @@ pub mod service {
     }
 
     #[derive(Debug, SurrealValue)]
-    pub struct LineRow {
-        placement: RecordId,
-        category: String,
-        committed: i64,
-    }
-
-    #[derive(Debug, SurrealValue)]
-    pub struct SpentRow {
-        placement: RecordId,
-        category: String,
-        spent: i64,
-    }
-
-    #[derive(Debug, SurrealValue)]
     pub struct Row {
         id: RecordId,
         donor_id: RecordId,
@@ -319,8 +305,12 @@ pub mod service {
         earmark_agencies: Vec<NamedRow>,
         earmark_themes: Vec<NamedRow>,
         notes: String,
-        lines: Vec<LineRow>,
-        spent_lines: Vec<SpentRow>,
+        /// Kept by the events of migration 0012 (see `fn::funding_moved`).
+        committed_minor: i64,
+        spent_minor: i64,
+        used_minor: i64,
+        committed_by_category: std::collections::BTreeMap<String, i64>,
+        spent_by_category: std::collections::BTreeMap<String, i64>,
     }
 
     /// One line per (placement, category) committed: what was set aside and what was spent.
@@ -329,10 +319,8 @@ pub mod service {
         (SELECT id, name FROM $parent.earmark_members) AS earmark_members,
         (SELECT id, name FROM $parent.earmark_agencies) AS earmark_agencies,
         (SELECT id, name FROM $parent.earmark_themes) AS earmark_themes,
-        (SELECT placement, category, math::sum(amount_minor) AS committed FROM commitment
-            WHERE agreement = $parent.id GROUP BY placement, category) AS lines,
-        (SELECT placement, category, math::sum(converted_minor) AS spent FROM expenditure
-            WHERE agreement = $parent.id GROUP BY placement, category) AS spent_lines,
+        committed_minor ?? 0 AS committed_minor, spent_minor ?? 0 AS spent_minor, used_minor ?? 0 AS used_minor,
+        committed_by_category ?? {} AS committed_by_category, spent_by_category ?? {} AS spent_by_category,
         string::lowercase(donor.name) AS donor_key";
 
     pub fn view(r: Row) -> Result<AgreementView, AppError> {
@@ -341,29 +329,13 @@ pub mod service {
         let period = Period::new(date(&r.period_start)?, date(&r.period_end)?)
             .map_err(|e| AppError::internal("agreement period", e))?;
         let named = |rows: Vec<NamedRow>| rows.into_iter().map(|n| (db::key(&n.id), n.name)).collect();
-        // One line per (placement, category) committed, with what was spent against it.
-        let lines: Vec<super::super::rules::Line> = r
-            .lines
-            .iter()
-            .map(|l| {
-                let spent = r
-                    .spent_lines
-                    .iter()
-                    .filter(|s| s.placement == l.placement && s.category == l.category)
-                    .map(|s| s.spent)
-                    .sum();
-                super::super::rules::Line { committed_minor: l.committed, spent_minor: spent }
-            })
-            .collect();
-        let committed: i64 = lines.iter().map(|l| l.committed_minor).sum();
-        let spent: i64 = r.spent_lines.iter().map(|l| l.spent).sum();
         let by_category = super::super::rules::Category::ALL
             .into_iter()
             .map(|category| {
-                let of = |c: &String| c == category.as_str();
-                let committed: i64 = r.lines.iter().filter(|l| of(&l.category)).map(|l| l.committed).sum();
-                let spent: i64 = r.spent_lines.iter().filter(|l| of(&l.category)).map(|l| l.spent).sum();
-                (category, Money::from_minor(committed, currency), Money::from_minor(spent, currency))
+                let of = |figures: &std::collections::BTreeMap<String, i64>| {
+                    Money::from_minor(figures.get(category.as_str()).copied().unwrap_or(0), currency)
+                };
+                (category, of(&r.committed_by_category), of(&r.spent_by_category))
             })
             .filter(|(_, committed, spent)| !committed.is_zero() || !spent.is_zero())
             .collect();
@@ -375,14 +347,14 @@ pub mod service {
             title: r.title,
             currency,
             total: Money::from_minor(r.total_minor, currency),
-            committed: Money::from_minor(committed, currency),
-            spent: Money::from_minor(spent, currency),
+            committed: Money::from_minor(r.committed_minor, currency),
+            spent: Money::from_minor(r.spent_minor, currency),
             period,
             earmark_members: named(r.earmark_members),
             earmark_agencies: named(r.earmark_agencies),
             earmark_themes: named(r.earmark_themes),
             notes: r.notes,
-            utilisation_bp: utilisation_bp(r.total_minor, &lines),
+            utilisation_bp: utilisation_bp(r.total_minor, r.used_minor),
             by_category,
         })
     }

@@ -108,14 +108,19 @@ pub struct Line {
     pub spent_minor: i64,
 }
 
-/// Utilisation in basis points (1/100 of a percent): Σ max(committed, spent) ÷ total, so that
-/// overspending a commitment counts.
-pub fn utilisation_bp(total_minor: i64, lines: &[Line]) -> i64 {
+/// Utilisation in basis points (1/100 of a percent): what the lines use (`used_minor`) ÷ total,
+/// so that overspending a commitment counts.
+pub fn utilisation_bp(total_minor: i64, used_minor: i64) -> i64 {
     if total_minor <= 0 {
         return 0;
     }
-    let used: i128 = lines.iter().map(|l| i128::from(l.committed_minor.max(l.spent_minor).max(0))).sum();
-    i64::try_from(used * 10_000 / i128::from(total_minor)).unwrap_or(i64::MAX)
+    i64::try_from(i128::from(used_minor.max(0)) * 10_000 / i128::from(total_minor)).unwrap_or(i64::MAX)
+}
+
+/// What the lines use of an agreement: Σ max(committed, spent, 0). The database keeps this sum
+/// as money moves (`fn::funding_moved` in migration 0012); this is its definition.
+pub fn used_minor(lines: &[Line]) -> i64 {
+    lines.iter().map(|l| l.committed_minor.max(l.spent_minor).max(0)).sum()
 }
 
 /// The alert levels, in percent.
@@ -304,8 +309,11 @@ mod tests {
             Line { committed_minor: 100_000, spent_minor: 250_000 },
         ];
         // max(5,000, 2,000) + max(1,000, 2,500) = 7,500 of 10,000.
-        assert_eq!(utilisation_bp(1_000_000, &lines), 7_500);
-        assert_eq!(utilisation_bp(0, &lines), 0);
+        assert_eq!(used_minor(&lines), 750_000);
+        assert_eq!(utilisation_bp(1_000_000, used_minor(&lines)), 7_500);
+        assert_eq!(utilisation_bp(0, used_minor(&lines)), 0);
+        // A line reversed below zero uses nothing.
+        assert_eq!(used_minor(&[Line { committed_minor: -5, spent_minor: -7 }]), 0);
         assert_eq!(percent_text(7_500), "75 %");
         assert_eq!(percent_text(8_254), "82.5 %");
     }

@@ -7,6 +7,71 @@ use reqwest::StatusCode;
 
 use crate::common::{error_json, TestApp};
 
+/// Every agreement's kept figures (committed, spent, used, by category) equal a recount of its
+/// commitment and expenditure rows by the utilisation rule.
+pub async fn figures_match_a_recount(app: &TestApp) {
+    use app::funding::rules::{used_minor, Line};
+    let lines = app
+        .rows(
+            "RETURN {
+                committed: (SELECT agreement, placement, category, math::sum(amount_minor) AS m FROM commitment
+                    GROUP BY agreement, placement, category),
+                spent: (SELECT agreement, placement, category, math::sum(converted_minor) AS m FROM expenditure
+                    GROUP BY agreement, placement, category)
+            }",
+        )
+        .await;
+    let kept = app
+        .rows(
+            "SELECT record::id(id) AS key, committed_minor, spent_minor, used_minor,
+                committed_by_category, spent_by_category FROM funding_agreement",
+        )
+        .await;
+    let agreements = kept.as_array().unwrap();
+    assert!(!agreements.is_empty());
+    for a in agreements {
+        let key = a["key"].as_str().unwrap();
+        let of = |side: &str| -> Vec<(String, String, i64)> {
+            lines[side]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["agreement"].as_str().unwrap().ends_with(&format!(":{key}")))
+                .map(|l| {
+                    (l["placement"].to_string(), l["category"].as_str().unwrap().to_string(), l["m"].as_i64().unwrap())
+                })
+                .collect()
+        };
+        let (committed, spent) = (of("committed"), of("spent"));
+        let mut recount: Vec<Line> = committed
+            .iter()
+            .map(|(p, c, m)| Line {
+                committed_minor: *m,
+                spent_minor: spent.iter().filter(|(q, d, _)| q == p && d == c).map(|(_, _, s)| s).sum(),
+            })
+            .collect();
+        // Spending needs a commitment on its line; a line spent but never committed would count too.
+        recount.extend(
+            spent
+                .iter()
+                .filter(|(p, c, _)| !committed.iter().any(|(q, d, _)| q == p && d == c))
+                .map(|(_, _, s)| Line { committed_minor: 0, spent_minor: *s }),
+        );
+        let total = |rows: &[(String, String, i64)]| rows.iter().map(|(_, _, m)| m).sum::<i64>();
+        assert_eq!(a["committed_minor"].as_i64(), Some(total(&committed)), "committed of {key}");
+        assert_eq!(a["spent_minor"].as_i64(), Some(total(&spent)), "spent of {key}");
+        assert_eq!(a["used_minor"].as_i64(), Some(used_minor(&recount)), "used of {key}");
+        for category in ["stipend", "travel", "accommodation", "training", "other"] {
+            let in_category = |rows: &[(String, String, i64)]| {
+                rows.iter().filter(|(_, c, _)| c == category).map(|(_, _, m)| m).sum::<i64>()
+            };
+            let stored = |field: &str| a[field][category].as_i64().unwrap_or(0);
+            assert_eq!(stored("committed_by_category"), in_category(&committed), "{category} committed of {key}");
+            assert_eq!(stored("spent_by_category"), in_category(&spent), "{category} spent of {key}");
+        }
+    }
+}
+
 async fn key(app: &TestApp, sql: &str) -> String {
     app.first_key(sql).await
 }
@@ -180,6 +245,7 @@ async fn two_commitments_at_once_cannot_both_pass_the_total() {
         .rows(&format!("RETURN math::sum(SELECT VALUE amount_minor FROM commitment WHERE agreement = funding_agreement:{agreement})"))
         .await;
     assert_eq!(committed, serde_json::json!(60_000));
+    figures_match_a_recount(&app).await;
 }
 
 #[tokio::test]
@@ -312,6 +378,7 @@ async fn expenditures_convert_at_the_dated_rate_refuse_bad_input_and_are_correct
     assert_eq!(sums, serde_json::json!([52469, -52469]));
     let figures = app.post(&coordinator, "/api/agreements/get", &[("id", agreement.as_str())]).await;
     assert_eq!(figures.json::<serde_json::Value>().await.unwrap()["record"]["spent"]["minor"], 0);
+    figures_match_a_recount(&app).await;
 }
 
 #[tokio::test]

@@ -53,6 +53,7 @@ async fn a_generated_programme_has_every_state_its_files_and_counts_that_match()
     let kept = "SELECT string::split(record::id(id), '|')[1] AS state, n FROM tally
         WHERE string::ends_with(record::id(id), '|all') AND n > 0 ORDER BY state";
     assert_eq!(app.rows(kept).await, app.rows(grouped).await, "kept counts match the rows");
+    crate::funding::figures_match_a_recount(&app).await;
 
     // The demo logins still work, as each role.
     for role in ["admin", "coordinator", "nominator", "host", "secondee", "donor"] {
