@@ -155,6 +155,13 @@ pub async fn placement_timeline(#[server(flatten)] query: crate::listing::ListQu
     crate::api::answer(service::timeline(&user, &query).await)
 }
 
+/// The first placements of a window, for the dashboard (see `DASHBOARD_TIMELINE_ROWS`).
+#[server(endpoint = "placements/ahead")]
+pub async fn placements_ahead(#[server(flatten)] query: crate::listing::ListQuery) -> Result<TimelineData, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::timeline_of(&user, &query, service::DASHBOARD_TIMELINE_ROWS).await)
+}
+
 /// Placements under way (planned or active) by sending member and by theme: (id, name, count).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountsUnderWay {

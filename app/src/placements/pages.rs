@@ -155,13 +155,17 @@ pub fn TimelineAhead(today: chrono::NaiveDate) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match placement_timeline(query.clone()).await {
+                match super::placements_ahead(query.clone()).await {
                     Err(e) => error_view(e),
                     Ok(data) => view! {
                         <section class="section" aria-labelledby="ahead-heading">
                             <h2 id="ahead-heading">"The next six months"</h2>
                             {timeline_svg(&data)}
-                            <p><a href=href.clone()>{format!("The {} placements in a table, with filters", data.rows.len())}</a></p>
+                            <p><a href=href.clone()>{if data.truncated {
+                                format!("The first {} by start are drawn here: see every placement of these months, in a table, with filters", data.rows.len())
+                            } else {
+                                format!("The {} placements in a table, with filters", data.rows.len())
+                            }}</a></p>
                         </section>
                     }
                     .into_any(),

@@ -704,7 +704,7 @@ pub async fn due(tx: &Tx, today: NaiveDate) -> Result<Vec<Row>, AppError> {
         .run(
             &format!(
                 "SELECT {FIELDS} FROM placement WHERE state = 'planned' AND start_date <= $today;
-                 SELECT {FIELDS} FROM placement WHERE state = 'active' AND (early_end ?? end_date) < $today;"
+                 SELECT {FIELDS} FROM placement WHERE state = 'active' AND last_day < $today;"
             ),
             vec![("today", v(day))],
         )
@@ -729,6 +729,12 @@ const LIST_FIELDS: &str = "id, nomination.reference ?? '' AS reference, officer_
     extensions, overlap";
 const SORTS: &[(&str, &str)] =
     &[("start", "start_date"), ("end", "end_date"), ("officer", "officer_key"), ("state", "state")];
+/// The sorts of placements under way: "start" reads the `placement_open_start` index, which
+/// holds only those (migration 0013), instead of every start date since the programme began.
+const OPEN_SORTS: &[(&str, &str)] =
+    &[("start", "open_start"), ("end", "end_date"), ("officer", "officer_key"), ("state", "state")];
+/// Planned or active (see `OPEN_SORTS`).
+const UNDER_WAY: &str = "open_start > ''";
 
 #[derive(Debug, SurrealValue)]
 struct SummaryRow {
@@ -811,7 +817,7 @@ fn list_query(
         .filter_if(member.is_some(), "sending_member = $member", "member", v(member.map(|k| db::rid("member", &k))))
         .filter_if(query.kind == "overlap", "overlap = true", "overlap", v(true))
         // The period window: placements that share at least one day with it.
-        .filter_if(from.is_some(), "(early_end ?? end_date) >= $from", "from", v(from.map(|d| d.to_string())))
+        .filter_if(from.is_some(), "last_day >= $from", "from", v(from.map(|d| d.to_string())))
         .filter_if(to.is_some(), "start_date <= $to", "to", v(to.map(|d| d.to_string())))
         .filter_if(
             !query.q.trim().is_empty(),
@@ -907,8 +913,7 @@ pub async fn overview(user: &CurrentUser) -> Result<super::PlacementsAtGlance, A
     let summaries = |rows: Vec<SummaryRow>| {
         rows.into_iter().map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, AppError>>()
     };
-    let open = "state IN ['planned', 'active']";
-    let current = scoped(user)?.condition(open);
+    let current = scoped(user)?.condition(UNDER_WAY).sorted_by(OPEN_SORTS);
     let current = summaries(current.first(&state.db, &sorted("start"), HOME_ROWS).await?)?;
     let starting = scoped(user)?.filter("state = 'planned' AND start_date >= $from", "from", from.clone()).filter(
         "start_date <= $to",
@@ -916,8 +921,8 @@ pub async fn overview(user: &CurrentUser) -> Result<super::PlacementsAtGlance, A
         to.clone(),
     );
     let starting = summaries(starting.first(&state.db, &sorted("start"), HOME_ROWS).await?)?;
-    let ending = scoped(user)?.filter("state = 'active' AND (early_end ?? end_date) >= $from", "from", from).filter(
-        "(early_end ?? end_date) <= $to",
+    let ending = scoped(user)?.filter("state = 'active' AND last_day >= $from", "from", from).filter(
+        "last_day <= $to",
         "to",
         to,
     );
@@ -935,7 +940,7 @@ pub async fn overview(user: &CurrentUser) -> Result<super::PlacementsAtGlance, A
             let total: Option<i64> = r.take((i, "total")).map_err(db::fail("placement counts decode"))?;
             counts.push((placement_state, total.unwrap_or(0).max(0) as u64));
         }
-        let overlapping = scoped(user)?.condition("overlap = true").condition(open);
+        let overlapping = scoped(user)?.condition("overlap = true").condition(UNDER_WAY).sorted_by(OPEN_SORTS);
         (counts, summaries(overlapping.first(&state.db, &sorted("start"), HOME_ROWS).await?)?)
     } else {
         (Vec::new(), Vec::new())
@@ -964,8 +969,21 @@ pub fn timeline_window(query: &crate::listing::ListQuery, today: NaiveDate) -> R
     Ok(window)
 }
 
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+/// Bars on the coordinator's dashboard: enough to see what starts and ends soon; the timeline
+/// page draws them all.
+pub const DASHBOARD_TIMELINE_ROWS: usize = 25;
+
 pub async fn timeline(user: &CurrentUser, query: &crate::listing::ListQuery) -> Result<super::TimelineData, AppError> {
+    timeline_of(user, query, TIMELINE_LIMIT).await
+}
+
+/// The first `limit` placements of the query's window, by start; `truncated` when there are more.
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+pub async fn timeline_of(
+    user: &CurrentUser,
+    query: &crate::listing::ListQuery,
+    limit: usize,
+) -> Result<super::TimelineData, AppError> {
     let state = AppState::current()?;
     let today = state.clock.today();
     let window = timeline_window(query, today)?;
@@ -975,10 +993,9 @@ pub async fn timeline(user: &CurrentUser, query: &crate::listing::ListQuery) -> 
     query.sort = "start".into();
     query.dir = "asc".into();
     let (sql, query) = list_query(user, &query)?;
-    let rows = sql.first::<SummaryRow>(&state.db, &query, TIMELINE_LIMIT + 1).await?;
-    let truncated = rows.len() > TIMELINE_LIMIT;
-    let rows =
-        rows.into_iter().take(TIMELINE_LIMIT).map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, _>>()?;
+    let rows = sql.first::<SummaryRow>(&state.db, &query, limit + 1).await?;
+    let truncated = rows.len() > limit;
+    let rows = rows.into_iter().take(limit).map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(super::TimelineData {
         from: window.start(),
         to: window.end(),
@@ -1004,11 +1021,11 @@ pub async fn counts() -> Result<super::CountsUnderWay, AppError> {
         .query(
             "SELECT id, id.name AS name, n FROM (
                 SELECT sending_member AS id, count() AS n FROM placement
-                WHERE state IN ['planned', 'active'] AND sending_member != NONE GROUP BY id
+                WHERE open_start > '' AND sending_member != NONE GROUP BY id
              ) ORDER BY n DESC, name;
              SELECT themes AS id, themes.name AS name, n FROM (
                 SELECT themes, count() AS n FROM (
-                    SELECT themes FROM placement WHERE state IN ['planned', 'active'] AND array::len(themes) > 0 SPLIT themes
+                    SELECT themes FROM placement WHERE open_start > '' AND array::len(themes) > 0 SPLIT themes
                 ) GROUP BY themes
              ) ORDER BY n DESC, name;",
         )

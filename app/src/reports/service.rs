@@ -29,6 +29,10 @@ pub(crate) const SUMMARY_FIELDS: &str =
     string::lowercase(officer_name) AS officer_key, placement.nomination.reference ?? '' AS reference";
 const SORTS: &[(&str, &str)] =
     &[("due", "due_date"), ("period", "period_start"), ("state", "state"), ("officer", "officer_key")];
+/// The sorts of a list of owed reports: "due" is the date each is owed by (a returned report's
+/// resubmit-by date), which the `report_owed` index keeps in order.
+const OWED_SORTS: &[(&str, &str)] =
+    &[("due", "owed_by"), ("period", "period_start"), ("state", "state"), ("officer", "officer_key")];
 
 #[derive(Debug, Clone, SurrealValue)]
 pub(crate) struct Row {
@@ -150,9 +154,11 @@ fn donor_of(user: &CurrentUser) -> Result<RecordId, AppError> {
     user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)
 }
 
+/// The condition of "owed": upcoming, due, or returned for changes. `owed_by` is set exactly
+/// then (migration 0013), and any date is after the empty string, so this is one index range.
+const OWED: &str = "owed_by > ''";
 /// The condition of "overdue", for lists: owed and past the due (or resubmit-by) date.
-pub(crate) const OVERDUE: &str = "((state IN ['upcoming', 'due'] AND due_date < $today)
-    OR (state = 'returned' AND (resubmit_by ?? due_date) < $today))";
+pub(crate) const OVERDUE: &str = "owed_by > '' AND owed_by < $today";
 
 fn list_query(user: &CurrentUser, query: &ListQuery, today: NaiveDate) -> Result<(ListSql, ListQuery), AppError> {
     query.check()?;
@@ -167,10 +173,12 @@ fn list_query(user: &CurrentUser, query: &ListQuery, today: NaiveDate) -> Result
     let author = super::cycles::Author::parse(&query.role).map(|a| a.as_str().to_string());
     let (sending, host, placement) = (key(&query.agency), key(&query.host), key(&query.key));
     let (from, to) = query.date_range();
+    let owed = matches!(query.status.as_str(), "owed" | "overdue");
     let sql = scoped(user)?
+        .sorted_by(if owed { OWED_SORTS } else { SORTS })
         .filter_if(state.is_some(), "state = $state", "state", v(state))
         .filter_if(query.status == "overdue", OVERDUE, "today", v(today.to_string()))
-        .filter_if(query.status == "owed", "state IN $owed", "owed", v(vec!["upcoming", "due", "returned"]))
+        .condition_if(query.status == "owed", OWED)
         .filter_if(kind.is_some(), "kind = $kind", "kind", v(kind))
         .filter_if(author.is_some(), "author_role = $author", "author", v(author))
         .filter_if(sending.is_some(), "sending_agency = $agency", "agency", v(sending.map(|k| db::rid("agency", &k))))

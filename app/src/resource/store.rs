@@ -40,6 +40,20 @@ impl ListSql {
         self
     }
 
+    pub fn condition_if(self, when: bool, condition: &'static str) -> Self {
+        if when {
+            self.condition(condition)
+        } else {
+            self
+        }
+    }
+
+    /// Another set of sorts, where a filter makes another index the one to read in order.
+    pub fn sorted_by(mut self, sorts: &'static [(&'static str, &'static str)]) -> Self {
+        self.sorts = sorts;
+        self
+    }
+
     pub fn filter_if(self, when: bool, condition: &'static str, name: &'static str, value: Value) -> Self {
         if when {
             self.filter(condition, name, value)
