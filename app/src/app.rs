@@ -3,7 +3,7 @@
 //! redirects decided by the data are honoured, and no streaming script is needed.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -34,6 +34,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // The stylesheet's name carries its hash (`hash-files`), read from the build's
+                // hash file beside the server binary, so that browsers may keep it for a year.
+                <HashedStylesheet options=options.clone() id="main-css"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -48,7 +51,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="main-css" href="/pkg/hub.css"/>
         <Title text="Secondment Hub"/>
         <Router>
             <Layout>
