@@ -107,6 +107,14 @@ pub async fn discard(received: &Received) {
     let _ = tokio::fs::remove_file(&received.path).await;
 }
 
+/// Removes the stored file of a document whose row is gone. A file left behind by a failure
+/// here is only disk space: no row points to it.
+pub async fn forget(state: &AppState, key: &str) {
+    if let Err(error) = tokio::fs::remove_file(store_path(state, key)).await {
+        tracing::warn!(%key, %error, "a removed document's file stays on disk");
+    }
+}
+
 /// The browser goes back to `to` with a flash message.
 pub fn back(state: &AppState, to: &str, flash: crate::ui::flash::Flash) -> Response {
     let cookie = crate::ui::flash::cookie(&flash, &state.settings.key);
@@ -117,17 +125,30 @@ pub fn back(state: &AppState, to: &str, flash: crate::ui::flash::Flash) -> Respo
     response
 }
 
-/// The stored file `key` as an attachment named `file_name`.
+/// The stored file `key` as an attachment named `file_name`, streamed from disk in chunks so
+/// that a download holds one chunk in memory, not the file.
 pub async fn send(state: &AppState, key: &str, file_name: &str, content_type: String) -> Result<Response, AppError> {
-    // At most 10 MB; read whole rather than add a streaming dependency.
-    let bytes = tokio::fs::read(store_path(state, key)).await.map_err(|_| AppError::NotFound)?;
+    use tokio::io::AsyncReadExt;
+    const CHUNK: usize = 64 * 1024;
+    let file = tokio::fs::File::open(store_path(state, key)).await.map_err(|_| AppError::NotFound)?;
+    let length = file.metadata().await.map_err(|_| AppError::NotFound)?.len();
+    let chunks = futures::stream::try_unfold(file, |mut file| async move {
+        let mut buffer = vec![0; CHUNK];
+        let n = file.read(&mut buffer).await?;
+        if n == 0 {
+            return Ok::<_, std::io::Error>(None);
+        }
+        buffer.truncate(n);
+        Ok(Some((axum::body::Bytes::from(buffer), file)))
+    });
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_LENGTH, length.to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
             (header::CACHE_CONTROL, "private, no-store".into()),
         ],
-        Body::from(bytes),
+        Body::from_stream(chunks),
     )
         .into_response())
 }

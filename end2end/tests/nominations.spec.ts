@@ -113,4 +113,52 @@ test.describe('with JavaScript disabled', () => {
     await pages.press('Submit to the RSO');
     await expect(pages.badge()).toHaveText('Submitted');
   });
+
+  test('a nominator removes and replaces documents of a draft with plain HTML forms', async ({ page }) => {
+    const officer = `Dilani Fernando ${Date.now()}`;
+    const pages = new NominationPages(page);
+    const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await signInAs(page, 'nominator');
+    await pages.fillNew(officer);
+    await pages.attachPdf();
+    await page.locator('#f-file').setInputFiles(pdf('Letter.pdf'));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect(page.getByRole('status')).toContainText('Document Letter.pdf attached.');
+
+    // Replace the CV with a newer one.
+    const replaceCv = page.locator('form').filter({ has: page.getByLabel('Replace CV.pdf with') });
+    await replaceCv.getByLabel('Replace CV.pdf with').setInputFiles(pdf('CV-2027.pdf'));
+    await replaceCv.getByRole('button', { name: 'Replace', exact: true }).click();
+    await expect(page.getByRole('status')).toContainText('Document CV.pdf replaced by CV-2027.pdf.');
+    // Remove the letter.
+    await page.getByRole('button', { name: 'Remove Letter.pdf' }).click();
+    await expect(page.getByRole('status')).toContainText('Document Letter.pdf removed.');
+
+    const documents = page.getByRole('region', { name: 'Documents' }).getByRole('link');
+    await expect(documents).toHaveText(['CV-2027.pdf']);
+    const history = page.getByRole('region', { name: 'Status history and comments' });
+    await expect(history).toContainText('Replaced the document CV.pdf with CV-2027.pdf.');
+    await expect(history).toContainText('Removed the document Letter.pdf.');
+
+    // Once submitted, nothing offers to change them.
+    await pages.press('Submit to the RSO');
+    await expect(pages.badge()).toHaveText('Submitted');
+    await expect(page.getByRole('button', { name: 'Remove CV-2027.pdf' })).toHaveCount(0);
+  });
+
+  test('a nominator starts a new draft from an earlier nomination', async ({ page }) => {
+    const officer = `Nimal Silva ${Date.now()}`;
+    const pages = new NominationPages(page);
+    await signInAs(page, 'nominator');
+    await pages.fillNew(officer);
+    await page.getByRole('link', { name: 'Start a new nomination from this one' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('New nomination from');
+    await expect(page.getByRole('textbox', { name: 'Full name' })).toHaveValue(officer);
+    await expect(page.getByRole('textbox', { name: 'Proposed start' })).toHaveValue('');
+    await page.getByRole('textbox', { name: 'Proposed start' }).fill('2028-03-01');
+    await page.getByRole('textbox', { name: 'Proposed end' }).fill('2028-09-01');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.getByRole('status')).toContainText('Nomination saved as a draft.');
+    await expect(page.getByRole('region', { name: 'Documents' })).toContainText('No documents attached.');
+  });
 });

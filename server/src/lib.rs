@@ -51,9 +51,26 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     settings.key = app::auth::signing::ServerKey::load_or_create(&db, clock.now()).await?;
     let state = AppState::new(db, settings, clock);
     if config.demo {
-        app::db::seed::seed_if_empty(&state).await.map_err(|e| format!("demo data: {e}"))?;
+        demo_data(&state, config.demo_years).await.map_err(|e| format!("demo data: {e}"))?;
     }
     Ok(state)
+}
+
+/// The scale of the demo's generated history: about 40 nominations a year across the demo's
+/// members, with their placements, reports, money, audit and mail.
+const DEMO_SCALE: f64 = 0.02;
+
+/// Fills an empty database with the demo: its story (the six logins and their records) and,
+/// unless `years` is 0, that many years of a programme generated around it. A database that
+/// has data is left as it is.
+async fn demo_data(state: &AppState, years: u32) -> Result<(), app::error::AppError> {
+    if years == 0 || !app::db::generate::is_empty(state).await? {
+        return app::db::seed::seed_if_empty(state).await.map(|_| ());
+    }
+    let plan = app::db::generate::Plan { years, seed: 1, scale: DEMO_SCALE };
+    let written = app::db::generate::run(state, plan, false, &|step| tracing::info!("demo history: {step}")).await?;
+    tracing::info!(nominations = written.get("nomination").copied().unwrap_or(0), years, "demo history generated");
+    Ok(())
 }
 
 /// Starts the mail delivery worker when an SMTP server is configured. It stops when `stop`
@@ -138,6 +155,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/export/iati/{file}", get(app::funding::iati::service::handler))
         .route("/calendar/{file}", get(app::calendar::service::handler))
         .route("/documents/{id}", get(download))
+        .route("/nominations/{id}/documents/{doc}/remove", axum::routing::post(app::nominations::documents::remove))
         .route("/reports/documents/{id}", get(app::reports::documents::download))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -156,6 +174,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     // Uploads have their own, larger limit; the handler also stops reading past 10 MB.
     let uploads = Router::<ServerState>::new()
         .route("/nominations/{id}/documents", axum::routing::post(upload))
+        .route("/nominations/{id}/documents/{doc}", axum::routing::post(app::nominations::documents::replace))
         .route("/reports/{id}/documents", axum::routing::post(app::reports::documents::upload))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES));

@@ -40,24 +40,66 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Response {
     let Ok(key) = crate::api::parse_key(&id) else { return StatusCode::NOT_FOUND.into_response() };
-    match receive(&state, &key, &headers, multipart).await {
-        Ok(name) => back(&state, &key, crate::ui::flash::Flash::notice(&format!("Document {name} attached."))),
+    // Boxed: the upload's state machine is large, and a debug build's task stack is not.
+    let result = Box::pin(receive(&state, &key, &headers, multipart, None)).await;
+    answer(&state, &key, result.map(|(name, _)| format!("Document {name} attached.")), true)
+}
+
+/// `POST /nominations/{id}/documents/{doc}` with one file in the `file` field: the document is
+/// replaced by the new file (while the nomination can be edited).
+pub async fn replace(
+    State(state): State<AppState>,
+    Path((id, doc)): Path<(String, String)>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let (Ok(key), Ok(doc)) = (crate::api::parse_key(&id), crate::api::parse_key(&doc)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let result = Box::pin(receive(&state, &key, &headers, multipart, Some(&doc))).await;
+    answer(
+        &state,
+        &key,
+        result.map(|(name, old)| format!("Document {} replaced by {name}.", old.unwrap_or_default())),
+        false,
+    )
+}
+
+/// `POST /nominations/{id}/documents/{doc}/remove`: the document is removed (while the
+/// nomination can be edited).
+pub async fn remove(
+    State(state): State<AppState>,
+    Path((id, doc)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (Ok(key), Ok(doc)) = (crate::api::parse_key(&id), crate::api::parse_key(&doc)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let result = remove_document(&state, &key, &doc, &headers).await;
+    answer(&state, &key, result.map(|name| format!("Document {name} removed.")), false)
+}
+
+/// Back to the nomination with `notice`, or with the refusal: at the upload form's fields, or
+/// (for a document's own small forms, which have no room for a message) at the top of the page.
+fn answer(state: &AppState, key: &str, result: Result<String, AppError>, at_upload_form: bool) -> Response {
+    use crate::ui::flash::Flash;
+    match result {
+        Ok(notice) => back(state, key, Flash::notice(&notice)),
         Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(error) => refused(&state, &key, error),
+        Err(error) if at_upload_form => refused(state, key, error),
+        Err(error) => {
+            let message = error.field_errors().first().map(|e| e.message.clone()).unwrap_or_else(|| error.to_string());
+            back(state, key, Flash::from_error(&AppError::Conflict(message), None, Default::default()))
+        }
     }
 }
 
-#[tracing::instrument(skip_all, fields(nomination = %key))]
-async fn receive(
-    state: &AppState,
-    key: &str,
-    headers: &HeaderMap,
-    mut multipart: Multipart,
-) -> Result<String, AppError> {
-    let user = caller(state, headers).await?;
-    let n = super::service::load(state, &user, key).await?;
+/// The nomination `key` read for a change to its documents: the caller must be a nominator of
+/// its sending agency, and it must be editable.
+async fn editable_by(state: &AppState, user: &CurrentUser, key: &str) -> Result<super::NominationView, AppError> {
+    let n = super::service::load(state, user, key).await?;
     let own = user.role == Role::Nominator && user.agency.as_ref().is_some_and(|a| a.id == n.sending_agency_id);
     if !own {
         return Err(AppError::Forbidden);
@@ -65,33 +107,115 @@ async fn receive(
     if !n.state.editable() {
         return Err(not_editable());
     }
-    if n.documents.len() >= MAX_PER_NOMINATION {
-        return Err(too_many());
+    Ok(n)
+}
+
+/// In `tx`: writes the nomination first (so that a parallel submission, upload or removal
+/// conflicts and is retried on what this one did) and checks it is still editable. Returns how
+/// many documents it has.
+async fn lock_editable(tx: &db::Tx, key: &str) -> Result<i64, AppError> {
+    let mut r = tx
+        .run(
+            "UPDATE $nomination SET updated_at = $now RETURN NONE;
+             SELECT VALUE state FROM ONLY $nomination;
+             RETURN count(SELECT id FROM nomination_document WHERE nomination = $nomination);",
+            vec![("nomination", v(db::rid("nomination", key)))],
+        )
+        .await?;
+    let state_now: Option<String> = r.take(1).map_err(db::fail("document state"))?;
+    let count: Option<i64> = r.take(2).map_err(db::fail("document count"))?;
+    if !state_now.and_then(|s| super::NominationState::parse(&s)).is_some_and(|s| s.editable()) {
+        return Err(not_editable());
+    }
+    Ok(count.unwrap_or(0))
+}
+
+#[derive(Debug, SurrealValue)]
+struct Attached {
+    file_name: String,
+    size: i64,
+}
+
+/// In `tx`: takes document `doc` off nomination `key` (not found unless it is one of its own),
+/// writes the history line `message(file name)` and the audit entry. Returns the file name.
+async fn take_off(
+    tx: &db::Tx,
+    user: &CurrentUser,
+    key: &str,
+    doc: &str,
+    message: impl FnOnce(&str) -> String,
+) -> Result<String, AppError> {
+    let mut r = tx
+        .run(
+            "SELECT file_name, size FROM nomination_document WHERE id = $doc AND nomination = $nomination;",
+            vec![("doc", v(db::rid("nomination_document", doc))), ("nomination", v(db::rid("nomination", key)))],
+        )
+        .await?;
+    let found: Vec<Attached> = r.take(0).map_err(db::fail("document read"))?;
+    let old = found.into_iter().next().ok_or(AppError::NotFound)?;
+    tx.run(
+        "DELETE $doc;
+         CREATE nomination_event SET nomination = $nomination, at = $now, actor = $actor, actor_label = $label,
+            kind = 'document', message = $message;",
+        vec![
+            ("doc", v(db::rid("nomination_document", doc))),
+            ("nomination", v(db::rid("nomination", key))),
+            ("actor", v(db::rid("user", &user.id))),
+            ("label", v(format!("{} ({})", user.name, user.role.label()))),
+            ("message", v(message(&old.file_name))),
+        ],
+    )
+    .await?;
+    let before = serde_json::json!({ "nomination": key, "file_name": old.file_name, "size": old.size });
+    audit::record(tx, &Actor::user(user), "deleted", "nomination_document", doc, Some(&before), None).await?;
+    Ok(old.file_name)
+}
+
+/// Removes document `doc` of nomination `key`; its file goes once the change is stored.
+#[tracing::instrument(skip_all, fields(nomination = %key, document = %doc))]
+async fn remove_document(state: &AppState, key: &str, doc: &str, headers: &HeaderMap) -> Result<String, AppError> {
+    let user = caller(state, headers).await?;
+    editable_by(state, &user, key).await?;
+    let user = &user;
+    let name = db::transact(state, |tx| async move {
+        lock_editable(&tx, key).await?;
+        take_off(&tx, user, key, doc, |name| format!("Removed the document {name}.")).await
+    })
+    .await?;
+    uploads::forget(state, doc).await;
+    Ok(name)
+}
+
+/// Receives the file of an upload, or of the replacement of document `replaces`. Returns the
+/// new file's name and the replaced one's.
+#[tracing::instrument(skip_all, fields(nomination = %key))]
+async fn receive(
+    state: &AppState,
+    key: &str,
+    headers: &HeaderMap,
+    mut multipart: Multipart,
+    replaces: Option<&str>,
+) -> Result<(String, Option<String>), AppError> {
+    let user = caller(state, headers).await?;
+    let n = editable_by(state, &user, key).await?;
+    match replaces {
+        Some(doc) if !n.documents.iter().any(|d| d.id == doc) => return Err(AppError::NotFound),
+        None if n.documents.len() >= MAX_PER_NOMINATION => return Err(too_many()),
+        _ => {}
     }
     let received = uploads::receive(state, &mut multipart).await?;
     let (doc_key, name_ref, sha, user, kind, size) =
         (&received.key, &received.name, &received.sha256, &user, received.kind, received.size);
     let recorded = db::transact(state, |tx| async move {
         // State and count are checked again here: a submission or another upload may have
-        // happened while this file was arriving. Writing the nomination first makes parallel
-        // uploads (and a parallel submission) conflict, so a retry sees their result: without
-        // it each would count the documents before the others and all would pass the limit.
-        let mut r = tx
-            .run(
-                "UPDATE $nomination SET updated_at = $now RETURN NONE;
-                 SELECT VALUE state FROM ONLY $nomination;
-                 RETURN count(SELECT id FROM nomination_document WHERE nomination = $nomination);",
-                vec![("nomination", v(db::rid("nomination", key)))],
-            )
-            .await?;
-        let state_now: Option<String> = r.take(1).map_err(db::fail("document state"))?;
-        let count: Option<i64> = r.take(2).map_err(db::fail("document count"))?;
-        if !state_now.and_then(|s| super::NominationState::parse(&s)).is_some_and(|s| s.editable()) {
-            return Err(not_editable());
-        }
-        if count.unwrap_or(0) >= MAX_PER_NOMINATION as i64 {
-            return Err(too_many());
-        }
+        // happened while this file was arriving (see `lock_editable`); without that each of
+        // several parallel uploads would count the documents before the others.
+        let count = lock_editable(&tx, key).await?;
+        let replaced = match replaces {
+            Some(old) => Some(take_off(&tx, user, key, old, |old| format!("Replaced the document {old} with {name_ref}.")).await?),
+            None if count >= MAX_PER_NOMINATION as i64 => return Err(too_many()),
+            None => None,
+        };
         tx.run(
             "CREATE $id SET nomination = $nomination, file_name = $name, content_type = $type, size = $size, sha256 = $sha,
                 uploaded_by = $user, uploaded_at = $now",
@@ -107,14 +231,22 @@ async fn receive(
         )
         .await?;
         let after = serde_json::json!({ "nomination": key, "file_name": name_ref, "size": size });
-        audit::record(&tx, &Actor::user(user), "created", "nomination_document", doc_key, None, Some(&after)).await
+        audit::record(&tx, &Actor::user(user), "created", "nomination_document", doc_key, None, Some(&after)).await?;
+        Ok(replaced)
     })
     .await;
-    if let Err(error) = recorded {
-        uploads::discard(&received).await;
-        return Err(error);
+    match recorded {
+        Ok(replaced) => {
+            if let Some(old) = replaces {
+                uploads::forget(state, old).await;
+            }
+            Ok((received.name, replaced))
+        }
+        Err(error) => {
+            uploads::discard(&received).await;
+            Err(error)
+        }
     }
-    Ok(received.name)
 }
 
 fn not_editable() -> AppError {

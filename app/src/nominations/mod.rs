@@ -51,6 +51,8 @@ pub struct HistoryEntry {
     pub from_state: Option<NominationState>,
     pub to_state: Option<NominationState>,
     pub message: Option<String>,
+    /// A document removed or replaced (the message says which).
+    pub documents: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,6 +88,9 @@ pub struct Permissions {
     pub nominator_actions: Vec<Action>,
     pub coordinator_actions: Vec<Action>,
     pub comment: bool,
+    /// A nominator of its sending agency may start a new draft from it (a renomination, or a
+    /// successor in the same post).
+    pub start_from: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,6 +100,9 @@ pub struct NominationPage {
     /// Choices for the form: host agencies and active themes, as (id, name).
     pub host_agencies: Vec<(String, String)>,
     pub themes: Vec<(String, String)>,
+    /// For a new draft started from an earlier nomination: that nomination's reference. The
+    /// form is then filled from it (`nomination`), and saving makes a new draft.
+    pub copied_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +246,14 @@ pub async fn nomination_ages() -> Result<Vec<StateAge>, AppError> {
 pub async fn get_nomination(#[server(default)] id: String) -> Result<NominationPage, AppError> {
     let user = crate::auth::guard::require(service_access::READERS).await?;
     crate::api::answer(service::get(&user, &id).await)
+}
+
+/// The new-nomination form, filled from one of the caller's agency's earlier nominations: the
+/// officer and the secondment, not the period, the documents or the history.
+#[server(endpoint = "nominations/start-from")]
+pub async fn start_from_nomination(#[server(default)] id: String) -> Result<NominationPage, AppError> {
+    let user = crate::auth::guard::require(service_access::NOMINATORS).await?;
+    crate::api::answer(service::start_from(&user, &id).await)
 }
 
 #[server(endpoint = "nominations/save")]

@@ -96,10 +96,17 @@ fn key_param() -> String {
 pub fn NominationEditPage() -> impl IntoView {
     let id = key_param();
     let id = if id == "new" { String::new() } else { id };
+    // `/nominations/new?from=KEY`: a new draft filled from an earlier nomination.
+    let from = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("from").unwrap_or_default());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                match get_nomination(id.clone()).await {
+                let page = if id.is_empty() && !from.is_empty() {
+                    super::start_from_nomination(from.clone()).await
+                } else {
+                    get_nomination(id.clone()).await
+                };
+                match page {
                     Err(e) => error_view(e),
                     Ok(page) if !page.can.edit => error_view(crate::error::AppError::Conflict(
                         "This nomination cannot be edited now.".into(),
@@ -114,6 +121,9 @@ pub fn NominationEditPage() -> impl IntoView {
 fn nomination_form(id: &str, page: NominationPage) -> AnyView {
     let n = page.nomination.clone();
     let get = |f: fn(&NominationView) -> String| n.as_ref().map(f).unwrap_or_default();
+    // A copy chooses its period again: the earlier one has passed or belongs to the earlier.
+    let copied = page.copied_from.is_some();
+    let date = |f: fn(&NominationView) -> String| if copied { String::new() } else { get(f) };
     let defaults = fields::values([
         ("officer_name", get(|n| n.officer_name.clone())),
         ("position", get(|n| n.position.clone())),
@@ -123,20 +133,29 @@ fn nomination_form(id: &str, page: NominationPage) -> AnyView {
         ("expertise", get(|n| n.expertise.clone())),
         ("host_agency", get(|n| n.host_agency_id.clone())),
         ("themes", get(|n| n.themes.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>().join(","))),
-        ("start_date", get(|n| format::date(n.start_date))),
-        ("end_date", get(|n| format::date(n.end_date))),
+        ("start_date", date(|n| format::date(n.start_date))),
+        ("end_date", date(|n| format::date(n.end_date))),
         ("objectives", get(|n| n.objectives.clone())),
         ("justification", get(|n| n.justification.clone())),
     ]);
     let state = FormState::new("/api/nominations/save", page_flash().as_ref(), defaults);
     let chosen: Vec<String> = state.value("themes").split(',').map(str::to_string).collect();
-    let title = n.as_ref().map(|n| format!("Edit {}", n.reference)).unwrap_or_else(|| "New nomination".into());
+    let title = match (&page.copied_from, &n) {
+        (Some(reference), _) => format!("New nomination from {reference}"),
+        (None, Some(n)) => format!("Edit {}", n.reference),
+        (None, None) => "New nomination".into(),
+    };
+    let lead = if copied {
+        "The officer and the secondment are copied; choose the period. Documents and history stay with the earlier nomination. It is saved as a new draft."
+    } else {
+        "The nomination is saved as a draft; submit it from its page when it is complete."
+    };
     let back = if id.is_empty() { "/nominations".to_string() } else { format!("/nominations/{id}") };
     let themes_error = state.error("themes");
     let themes_invalid = themes_error.is_some();
     let id = id.to_string();
     view! {
-        <PageHeader title=title lead="The nomination is saved as a draft; submit it from its page when it is complete.">
+        <PageHeader title=title lead=lead>
             <a class="button-link" href=back>"Cancel"</a>
         </PageHeader>
         <EnhancedForm>
@@ -259,6 +278,8 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
     let can_approve = can.coordinator_actions.contains(&Action::Approve);
     let id = n.id.clone();
     let edit_href = format!("/nominations/{}/edit", n.id);
+    let start_from_href = format!("/nominations/new?from={}", n.id);
+    let nomination_key = n.id.clone();
     let upload_action = format!("/nominations/{}/documents", n.id);
     let comment_id = n.id.clone();
     let request_id = n.id.clone();
@@ -270,12 +291,13 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
         <PageHeader title=format!("{} · {}", n.reference, n.officer_name) lead=format!("{} → {}", n.sending_agency, n.host_agency)>
             {state_badge(n.state)}
             {can.edit.then(|| view! { <a class="button-secondary" href=edit_href>"Edit"</a> })}
+            {can.start_from.then(|| view! { <a class="button-link" href=start_from_href>"Start a new nomination from this one"</a> })}
         </PageHeader>
         {n.placement_id.clone().map(|p| view! {
             <div class="notice notice-ok" role="status">"Approved: " <a href=format!("/placements/{p}")>"the placement"</a> " is planned."</div>
         })}
         {has_actions.then(|| view! {
-            <section class="section" aria-labelledby="actions-heading">
+            <section class="section no-print" aria-labelledby="actions-heading">
                 <h2 id="actions-heading">"Actions"</h2>
                 {form_message(&action_state)}
                 <div class="action-row">
@@ -344,9 +366,27 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
         <section class="section" aria-labelledby="docs-heading">
             <h2 id="docs-heading">"Documents"</h2>
             <ul class="documents">
-                {n.documents.iter().map(|d| view! {
-                    <li><a href=format!("/documents/{}", d.id)>{d.file_name.clone()}</a>" "<span class="muted">{format!("({} KB)", (d.size + 1023) / 1024)}</span></li>
-                }).collect_view()}
+                {n.documents.iter().map(|d| {
+                    let base = format!("/nominations/{}/documents/{}", nomination_key, d.id);
+                    let input = format!("f-replace-{}", d.id);
+                    view! {
+                    <li>
+                        <a href=format!("/documents/{}", d.id)>{d.file_name.clone()}</a>" "<span class="muted">{format!("({} KB)", (d.size + 1023) / 1024)}</span>
+                        // Plain forms: each works without JavaScript.
+                        {can.edit.then(|| view! {
+                            <div class="document-actions">
+                                <form method="post" action=format!("{base}/remove") class="inline-form" data-plain="">
+                                    <button type="submit" class="button-secondary" aria-label=format!("Remove {}", d.file_name)>"Remove"</button>
+                                </form>
+                                <form method="post" action=base.clone() enctype="multipart/form-data" class="inline-form" data-plain="">
+                                    <label for=input.clone()>{format!("Replace {} with", d.file_name)}</label>
+                                    <input id=input type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" required/>
+                                    <button type="submit" class="button-secondary">"Replace"</button>
+                                </form>
+                            </div>
+                        })}
+                    </li>
+                }}).collect_view()}
             </ul>
             {n.documents.is_empty().then(|| view! { <p class="empty">"No documents attached."</p> })}
             {can.edit.then(|| view! {
@@ -370,6 +410,7 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
                         <span class="muted nowrap">{format::timestamp(h.at)}</span>" · "<strong>{h.actor.clone()}</strong>" · "
                         {match (h.from_state, h.to_state) {
                             (Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
+                            _ if h.documents => "documents".to_string(),
                             _ => "commented".to_string(),
                         }}
                         {h.message.clone().map(|m| view! { <p class="pre">{m}</p> })}

@@ -476,7 +476,7 @@ fn invite(p: &PlacementView) -> AnyView {
         format!("The officer signs in with {} to see this placement and, later, their reports.", p.officer_email),
     );
     view! {
-        <section class="section" aria-labelledby="invite-heading">
+        <section class="section no-print" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Secondee account"</h2>
             <EnhancedForm>
                 <form method="post" action="/api/placements/invite-secondee" class="inline-form">
@@ -503,7 +503,7 @@ fn actions(p: &PlacementView) -> AnyView {
     let planned = p.state == PlacementState::Planned;
     let (id, end_id, cancel_id) = (p.id.clone(), p.id.clone(), p.id.clone());
     view! {
-        <section class="section" aria-labelledby="actions-heading">
+        <section class="section no-print" aria-labelledby="actions-heading">
             <h2 id="actions-heading">"Change the placement"</h2>
             <EnhancedForm>
                 <form method="post" action="/api/placements/extend" class="form form-wide" novalidate>

@@ -77,7 +77,13 @@ pub fn filter_form(
     dates: Option<DateRange>,
 ) -> impl IntoView {
     let csv_href = query.with_page(1).href(csv);
+    let active = active_filters(query, &selects, dates.is_some());
+    let summary = if active == 0 { "Filters".to_string() } else { format!("Filters ({active} active)") };
+    // On a phone the filters fold into a disclosure that says how many are set; on a wider
+    // screen the stylesheet shows them whatever its state (see `.filters` in main.css).
     view! {
+        <details class="filters">
+        <summary data-testid="filters-summary">{summary}</summary>
         <form method="get" action=base.to_string() class="filter-bar" role="search">
             <div class="field">
                 <label for="filter-q">"Search"</label>
@@ -114,5 +120,14 @@ pub fn filter_form(
             <button type="submit" class="button-secondary">"Filter"</button>
             <a class="button-link" href=csv_href download="">"Export CSV"</a>
         </form>
+        </details>
     }
+}
+
+/// How many of the form's filters are set: the search, each select, each end of the dates.
+fn active_filters(query: &ListQuery, selects: &[SelectFilter], dates: bool) -> usize {
+    let set = |value: &str| usize::from(!value.trim().is_empty());
+    set(&query.q)
+        + selects.iter().map(|(name, _, _)| set(query.get(name))).sum::<usize>()
+        + if dates { set(&query.from) + set(&query.to) } else { 0 }
 }

@@ -272,21 +272,10 @@ async fn documents_are_checked_by_content_and_served_only_to_those_who_may_see_t
     assert_eq!(coordinator.get(app.url(&format!("/documents/{doc}"))).send().await.unwrap().status(), StatusCode::OK);
 }
 
-#[tokio::test]
-async fn a_nominator_of_another_agency_cannot_read_change_or_download() {
-    let app = TestApp::start().await;
-    let nominator = app.login_as("nominator").await;
-    let id = draft(&app, &nominator, "Officer Private").await;
-    upload(&app, &nominator, &id, "cv.pdf", b"%PDF-1.4 test").await;
-    let doc = key_of(
-        &app,
-        &format!("SELECT VALUE record::id(id) FROM nomination_document WHERE nomination = nomination:{id}"),
-    )
-    .await;
-
-    // A nominator of Indonesia's Directorate General of Immigration.
+/// A nominator of Indonesia's Directorate General of Immigration, signed in.
+async fn other_agency_nominator(app: &TestApp) -> reqwest::Client {
     let admin = app.login_as("admin").await;
-    let dgi = agency(&app, "Directorate General of Immigration").await;
+    let dgi = agency(app, "Directorate General of Immigration").await;
     let created = app
         .post(
             &admin,
@@ -301,7 +290,153 @@ async fn a_nominator_of_another_agency_cannot_read_change_or_download() {
         )
         .await;
     assert_eq!(created.status(), StatusCode::OK);
-    let other = app.login("focal@imigrasi.example", "another agency passphrase").await;
+    app.login("focal@imigrasi.example", "another agency passphrase").await
+}
+
+async fn post_document(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    file: Option<(&str, &[u8])>,
+) -> reqwest::Response {
+    let request = client.post(app.url(path));
+    let request = match file {
+        Some((name, bytes)) => {
+            let (content_type, body) = multipart(name, bytes);
+            request.header("content-type", content_type).body(body)
+        }
+        None => request.header("content-type", "application/x-www-form-urlencoded").body(""),
+    };
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_document_is_removed_or_replaced_only_by_its_nominator_while_the_nomination_can_change() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer Papers Changed").await;
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    upload(&app, &nominator, &id, "cv.pdf", pdf).await;
+    upload(&app, &nominator, &id, "letter.pdf", pdf).await;
+    let key_of_file = |name: &str| {
+        format!("SELECT VALUE record::id(id) FROM nomination_document WHERE nomination = nomination:{id} AND file_name = '{name}'")
+    };
+    let (cv, letter) = (key_of(&app, &key_of_file("cv.pdf")).await, key_of(&app, &key_of_file("letter.pdf")).await);
+    let on_disk = |key: &str| app.state.settings.files_dir.join(key).exists();
+    assert!(on_disk(&cv) && on_disk(&letter));
+
+    // Another agency's nominator: neither exists for them.
+    let other = other_agency_nominator(&app).await;
+    let remove_cv = format!("/nominations/{id}/documents/{cv}/remove");
+    assert_eq!(post_document(&app, &other, &remove_cv, None).await.status(), StatusCode::NOT_FOUND);
+    // A document of another nomination is not this one's.
+    let elsewhere = draft(&app, &nominator, "Officer Elsewhere").await;
+    let wrong = format!("/nominations/{elsewhere}/documents/{cv}/remove");
+    assert_eq!(post_document(&app, &nominator, &wrong, None).await.status(), StatusCode::NOT_FOUND);
+
+    // Replace: the new file takes the old one's place, on disk too.
+    let replace = format!("/nominations/{id}/documents/{cv}");
+    let replaced = post_document(&app, &nominator, &replace, Some(("cv-2026.pdf", pdf))).await;
+    assert_eq!(replaced.status(), StatusCode::SEE_OTHER);
+    let names = app
+        .rows(&format!(
+            "SELECT VALUE file_name FROM nomination_document WHERE nomination = nomination:{id} ORDER BY file_name"
+        ))
+        .await;
+    assert_eq!(names, serde_json::json!(["cv-2026.pdf", "letter.pdf"]));
+    assert!(!on_disk(&cv), "the replaced file is gone");
+    assert!(on_disk(&key_of(&app, &key_of_file("cv-2026.pdf")).await));
+
+    // Remove.
+    let remove_letter = format!("/nominations/{id}/documents/{letter}/remove");
+    assert_eq!(post_document(&app, &nominator, &remove_letter, None).await.status(), StatusCode::SEE_OTHER);
+    assert!(!on_disk(&letter));
+    assert_eq!(
+        app.rows(&format!("RETURN count(SELECT id FROM nomination_document WHERE nomination = nomination:{id})")).await,
+        serde_json::json!(1)
+    );
+
+    // Both are in the history and the audit trail.
+    let history = app
+        .rows(&format!("SELECT VALUE message FROM nomination_event WHERE nomination = nomination:{id} AND kind = 'document' ORDER BY at"))
+        .await;
+    assert_eq!(
+        history,
+        serde_json::json!(["Replaced the document cv.pdf with cv-2026.pdf.", "Removed the document letter.pdf."])
+    );
+    let audited = app
+        .rows(
+            "SELECT VALUE record_key FROM audit_event WHERE record_table = 'nomination_document' AND action = 'deleted' ORDER BY at",
+        )
+        .await;
+    assert_eq!(audited, serde_json::json!([cv, letter]));
+    let page = nominator.get(app.url(&format!("/nominations/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Removed the document letter.pdf."), "the history shows it");
+
+    // Once submitted, the documents stay as they are, with a message at the form.
+    assert_eq!(act(&app, &nominator, &id, "submit", &[]).await.status(), StatusCode::OK);
+    let kept = key_of(&app, &key_of_file("cv-2026.pdf")).await;
+    let refused = post_document(&app, &nominator, &format!("/nominations/{id}/documents/{kept}/remove"), None).await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER, "back to the page with the message");
+    let replace_kept = format!("/nominations/{id}/documents/{kept}");
+    let refused = post_document(&app, &nominator, &replace_kept, Some(("late.pdf", pdf))).await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    let page = nominator.get(app.url(&format!("/nominations/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Documents can be changed only while the nomination is a draft"), "{page}");
+    assert_eq!(
+        app.rows(&format!("SELECT VALUE file_name FROM nomination_document WHERE nomination = nomination:{id}")).await,
+        serde_json::json!(["cv-2026.pdf"])
+    );
+    assert!(on_disk(&kept));
+}
+
+#[tokio::test]
+async fn a_new_draft_starts_from_an_earlier_nomination_of_the_same_agency_only() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer Renominated").await;
+    upload(&app, &nominator, &id, "cv.pdf", b"%PDF-1.4\n%%EOF\n").await;
+    let start = app.post(&nominator, "/api/nominations/start-from", &[("id", &id)]).await;
+    assert_eq!(start.status(), StatusCode::OK);
+    let page: serde_json::Value = start.json().await.unwrap();
+    let reference = key_of(&app, &format!("SELECT VALUE reference FROM nomination:{id}")).await;
+    assert_eq!(page["copied_from"], serde_json::json!(reference));
+    assert_eq!(page["nomination"]["officer_name"], "Officer Renominated");
+    assert_eq!(page["nomination"]["documents"], serde_json::json!([]), "documents stay with the earlier one");
+    assert_eq!(page["nomination"]["history"], serde_json::json!([]));
+    // The form page shows it filled, the period left to choose.
+    let form =
+        nominator.get(app.url(&format!("/nominations/new?from={id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains(&format!("New nomination from {reference}")), "{form}");
+    assert!(form.contains("value=\"Officer Renominated\""));
+
+    // Another agency's: not found. Staff do not nominate.
+    let other = other_agency_nominator(&app).await;
+    assert_eq!(app.post(&other, "/api/nominations/start-from", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
+    let coordinator = app.login_as("coordinator").await;
+    assert_eq!(
+        app.post(&coordinator, "/api/nominations/start-from", &[("id", &id)]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&nominator, "/api/nominations/start-from", &[("id", "nope")]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_nominator_of_another_agency_cannot_read_change_or_download() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer Private").await;
+    upload(&app, &nominator, &id, "cv.pdf", b"%PDF-1.4 test").await;
+    let doc = key_of(
+        &app,
+        &format!("SELECT VALUE record::id(id) FROM nomination_document WHERE nomination = nomination:{id}"),
+    )
+    .await;
+
+    let other = other_agency_nominator(&app).await;
 
     let list: serde_json::Value = app.post(&other, "/api/nominations/list", &[]).await.json().await.unwrap();
     assert!(!list.to_string().contains("Officer Private"));

@@ -297,6 +297,7 @@ pub async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Nominatio
                 at: e.at,
                 actor: e.actor_label,
                 action: Action::parse(&e.kind),
+                documents: e.kind == "document",
                 from_state: e.from_state.as_deref().and_then(NominationState::parse),
                 to_state: e.to_state.as_deref().and_then(NominationState::parse),
                 message: e.message,
@@ -324,6 +325,7 @@ pub(super) fn permissions(user: &CurrentUser, n: Option<&NominationView>) -> Per
                 vec![]
             },
             comment: (own(n) || user.role == Role::Coordinator) && !n.state.is_final(),
+            start_from: own(n),
         },
     }
 }
@@ -356,5 +358,20 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<NominationPage, AppErro
     let can = permissions(user, nomination.as_ref());
     let (host_agencies, themes) =
         if can.edit || !can.coordinator_actions.is_empty() { choices(&state).await? } else { (vec![], vec![]) };
-    Ok(NominationPage { nomination, can, host_agencies, themes })
+    Ok(NominationPage { nomination, can, host_agencies, themes, copied_from: None })
+}
+
+/// The new-draft form filled from `id`, an earlier nomination of the caller's own agency (any
+/// other is answered as not found). The period is left to choose again; documents and history
+/// stay with the earlier one.
+pub async fn start_from(user: &CurrentUser, id: &str) -> Result<NominationPage, AppError> {
+    let state = AppState::current()?;
+    let earlier = load(&state, user, id).await?;
+    if !permissions(user, Some(&earlier)).start_from {
+        return Err(AppError::NotFound);
+    }
+    let mut page = get(user, "").await?;
+    page.copied_from = Some(earlier.reference.clone());
+    page.nomination = Some(NominationView { documents: Vec::new(), history: Vec::new(), ..earlier });
+    Ok(page)
 }
