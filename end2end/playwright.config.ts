@@ -56,6 +56,8 @@ export default defineConfig({
       HUB_ADDR: `127.0.0.1:${port}`,
       HUB_DB: 'mem://',
       HUB_DEMO: '1',
+      // The demo's story alone: the specs follow its records.
+      HUB_DEMO_YEARS: '0',
       HUB_LOG: 'warn',
       HUB_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
       HUB_PUBLIC_URL: `http://127.0.0.1:${port}`,

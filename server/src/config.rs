@@ -13,6 +13,9 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A new demo database shows this many years of a programme (see `start_database`).
+pub const DEFAULT_DEMO_YEARS: u32 = 2;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
@@ -20,6 +23,9 @@ pub struct Config {
     pub db_credentials: Option<(String, Secret)>,
     pub public_url: String,
     pub demo: bool,
+    /// Years of generated programme history a new demo database starts with (`HUB_DEMO_YEARS`);
+    /// 0 is the demo's story alone.
+    pub demo_years: u32,
     pub log_filter: String,
     pub log_json: bool,
     /// The SMTP server; without one, mail waits in the outbox.
@@ -56,6 +62,7 @@ Configuration is read from environment variables:
     HUB_PUBLIC_URL   Base URL used in links; https makes cookies Secure.
                                                               default http://HUB_ADDR
     HUB_DEMO         1 seeds demo data into an empty database. default 0
+    HUB_DEMO_YEARS   Years of programme history the demo adds. default 2 (0: the story alone)
     HUB_LOG          Log filter (tracing syntax).             default info,surrealdb=warn,surrealkv=warn
     HUB_LOG_FORMAT   text or json.                            default text
     HUB_SMTP_URL     SMTP server for outgoing mail: smtp://HOST:PORT,
@@ -103,6 +110,13 @@ impl Config {
             None | Some("0") | Some("false") | Some("no") => false,
             Some("1") | Some("true") | Some("yes") => true,
             Some(other) => return Err(format!("HUB_DEMO: '{other}' should be 1 or 0")),
+        };
+        let demo_years = match value("HUB_DEMO_YEARS") {
+            None => DEFAULT_DEMO_YEARS,
+            Some(text) => match text.trim().parse::<u32>() {
+                Ok(years) if years <= 10 => years,
+                _ => return Err(format!("HUB_DEMO_YEARS: '{text}' should be a number of years from 0 to 10")),
+            },
         };
         let log_json = match value("HUB_LOG_FORMAT").as_deref() {
             None | Some("text") => false,
@@ -162,6 +176,7 @@ impl Config {
             db_credentials,
             public_url: public_url.trim_end_matches('/').to_string(),
             demo,
+            demo_years,
             log_filter: value("HUB_LOG").unwrap_or_else(|| "info,surrealdb=warn,surrealkv=warn".into()),
             log_json,
         })
@@ -200,6 +215,8 @@ mod tests {
         assert_eq!(c.db_endpoint, "surrealkv://data/hub.db");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert!(!c.demo && c.db_credentials.is_none());
+        assert_eq!(c.demo_years, DEFAULT_DEMO_YEARS);
+        assert_eq!(config(&[("HUB_DEMO_YEARS", "0")]).unwrap().demo_years, 0);
     }
 
     #[test]
@@ -208,6 +225,8 @@ mod tests {
         assert!(config(&[("HUB_DB", "postgres://x")]).unwrap_err().starts_with("HUB_DB"));
         assert!(config(&[("HUB_DB_USER", "root")]).unwrap_err().contains("HUB_DB_PASS"));
         assert!(config(&[("HUB_DEMO", "maybe")]).unwrap_err().starts_with("HUB_DEMO"));
+        assert!(config(&[("HUB_DEMO_YEARS", "11")]).unwrap_err().starts_with("HUB_DEMO_YEARS"));
+        assert!(config(&[("HUB_DEMO_YEARS", "two")]).unwrap_err().starts_with("HUB_DEMO_YEARS"));
     }
 
     #[test]

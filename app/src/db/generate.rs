@@ -94,7 +94,7 @@ pub async fn run(state: &AppState, plan: Plan, force: bool, progress: &dyn Fn(&s
     if plan.scale <= 0.0 || plan.years == 0 {
         return Err(AppError::Conflict("--years and --scale must be more than zero".into()));
     }
-    if !empty(state).await? {
+    if !is_empty(state).await? {
         if !force {
             return Err(AppError::Conflict("the database is not empty; add --force to replace its data".into()));
         }
@@ -112,7 +112,8 @@ pub async fn run(state: &AppState, plan: Plan, force: bool, progress: &dyn Fn(&s
     Ok(g.sink.written)
 }
 
-async fn empty(state: &AppState) -> Result<bool, AppError> {
+/// Whether the database has no data yet (no user).
+pub async fn is_empty(state: &AppState) -> Result<bool, AppError> {
     let mut r =
         state.db.query("RETURN count(SELECT id FROM user LIMIT 1)").await.map_err(super::fail("generate check"))?;
     let n: Option<i64> = r.take(0).map_err(super::fail("generate check decode"))?;

@@ -35,6 +35,8 @@ impl TestApp {
             _ if given(key).is_some() => given(key),
             "HUB_DB" => Some("mem://".into()),
             "HUB_DEMO" => Some("1".into()),
+            // The demo's story alone: each test knows its records.
+            "HUB_DEMO_YEARS" => Some("0".into()),
             "HUB_ADDR" => Some(addr.to_string()),
             "HUB_PUBLIC_URL" => Some(public_url.clone()),
             "HUB_FILES_DIR" => Some(files.to_string_lossy().into_owned()),
