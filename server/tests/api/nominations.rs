@@ -390,6 +390,45 @@ async fn a_document_is_removed_or_replaced_only_by_its_nominator_while_the_nomin
     assert!(on_disk(&kept));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_removal_raced_with_the_submission_is_either_before_it_or_refused() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    for round in 0..4 {
+        let id = draft(&app, &nominator, &format!("Officer Race {round}")).await;
+        let pdf = b"%PDF-1.4\n%%EOF\n";
+        upload(&app, &nominator, &id, "cv.pdf", pdf).await;
+        upload(&app, &nominator, &id, "letter.pdf", pdf).await;
+        let letter = key_of(
+            &app,
+            &format!("SELECT VALUE record::id(id) FROM nomination_document WHERE nomination = nomination:{id} AND file_name = 'letter.pdf'"),
+        )
+        .await;
+        // Both at once, on two tasks.
+        let path = format!("/nominations/{id}/documents/{letter}/remove");
+        let remove = post_document(&app, &nominator, &path, None);
+        let submit = act(&app, &nominator, &id, "submit", &[]);
+        let (removed, submitted) = tokio::join!(remove, submit);
+        assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+        assert_eq!(submitted.status(), StatusCode::OK);
+        assert_eq!(state(&app, &id).await, "submitted");
+        // Whatever the order, no document changed after the submission.
+        let events = app
+            .rows(&format!(
+                "SELECT VALUE kind FROM nomination_event WHERE nomination = nomination:{id} AND kind IN ['document', 'submit'] ORDER BY at"
+            ))
+            .await;
+        let documents = app
+            .rows(&format!("RETURN count(SELECT id FROM nomination_document WHERE nomination = nomination:{id})"))
+            .await;
+        match documents.as_i64() {
+            Some(1) => assert_eq!(events, serde_json::json!(["document", "submit"]), "removed before the submission"),
+            Some(2) => assert_eq!(events, serde_json::json!(["submit"]), "refused after it"),
+            other => panic!("documents: {other:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_new_draft_starts_from_an_earlier_nomination_of_the_same_agency_only() {
     let app = TestApp::start().await;
