@@ -12,7 +12,9 @@ class NominationPages {
     await p.getByRole('textbox', { name: 'Full name' }).fill(officer);
     await p.getByRole('textbox', { name: 'Position and rank' }).fill('Immigration Officer');
     await p.getByRole('textbox', { name: 'Work e-mail' }).fill('officer@immigration.lk.example');
-    await p.getByRole('textbox', { name: 'Nationality' }).fill('Sri Lankan');
+    // Nationality and languages come from lists; the members' states are listed first.
+    await p.getByRole('combobox', { name: 'Nationality' }).selectOption({ label: 'Sri Lanka' });
+    await p.getByRole('listbox', { name: 'Languages' }).selectOption([{ label: 'Sinhala' }, { label: 'English' }]);
     await p.getByRole('combobox', { name: 'Proposed host agency' }).selectOption({ label: 'Regional Support Office, Bangkok (Regional Support Office)' });
     await p.getByLabel('Aviation people smuggling').check();
     await p.getByRole('textbox', { name: 'Proposed start' }).fill('2027-03-01');
@@ -48,6 +50,9 @@ test('a nomination goes from the nominator to an approved placement, and the age
   page.on('console', (m) => { if (m.text().includes('panicked')) console.log('CONSOLE', m.text()); });
   await signInAs(page, 'nominator');
   await pages.fillNew(officer);
+  // Stored as codes, shown as names.
+  await expect(page.locator('dt:has-text("Nationality") + dd')).toHaveText('Sri Lanka');
+  await expect(page.locator('dt:has-text("Languages") + dd')).toHaveText('English, Sinhala');
   await pages.attachPdf();
   await pages.press('Submit to the RSO');
   await expect(pages.badge()).toHaveText('Submitted');

@@ -157,6 +157,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/documents/{id}", get(download))
         .route("/nominations/{id}/documents/{doc}/remove", axum::routing::post(app::nominations::documents::remove))
         .route("/reports/documents/{id}", get(app::reports::documents::download))
+        .route("/reports/{id}/documents/{doc}/remove", axum::routing::post(app::reports::documents::remove))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         // Built assets: a missing file is a plain 404, never a page.
@@ -176,6 +177,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/nominations/{id}/documents", axum::routing::post(upload))
         .route("/nominations/{id}/documents/{doc}", axum::routing::post(app::nominations::documents::replace))
         .route("/reports/{id}/documents", axum::routing::post(app::reports::documents::upload))
+        .route("/reports/{id}/documents/{doc}", axum::routing::post(app::reports::documents::replace))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES));
     middleware::wrap(leptos.merge(uploads).with_state(server_state), site)

@@ -82,6 +82,19 @@ const LAST_NAMES: &[&str] = &[
 ];
 const POSITIONS: &[&str] =
     &["Immigration officer", "Policy analyst", "Legal adviser", "Data analyst", "Border liaison officer", "Trainer"];
+/// Nationalities (ISO 3166-1 alpha-2) of the region's officers, with a language each (ISO 639-1).
+const OFFICERS: &[(&str, &str)] = &[
+    ("LK", "si"),
+    ("ID", "id"),
+    ("TH", "th"),
+    ("VN", "vi"),
+    ("MY", "ms"),
+    ("PH", "tl"),
+    ("BD", "bn"),
+    ("KH", "km"),
+    ("FJ", "fj"),
+    ("NP", "ne"),
+];
 const ZONES: &[&str] =
     &["Asia/Bangkok", "Asia/Jakarta", "Asia/Colombo", "Australia/Sydney", "Pacific/Auckland", "Asia/Dhaka"];
 
@@ -733,6 +746,7 @@ impl<'a> Generator<'a> {
             self.document(&id, &officer_name, &nominator.0, created).await?;
         }
         let position = self.pick(POSITIONS).to_string();
+        let (nationality, language) = self.pick(OFFICERS);
         self.sink
             .put(
                 "nomination",
@@ -745,8 +759,8 @@ impl<'a> Generator<'a> {
                     officer_name: officer_name.clone(),
                     position,
                     work_email: work_email.clone(),
-                    nationality: "Sri Lankan".into(),
-                    languages: "English".into(),
+                    nationality: nationality.to_string(),
+                    languages: vec![language.to_string(), "en".to_string()],
                     expertise: "Border and migration management".into(),
                     themes: themes.clone(),
                     start_date: start.to_string(),
@@ -1409,7 +1423,7 @@ struct NewNomination {
     position: String,
     work_email: String,
     nationality: String,
-    languages: String,
+    languages: Vec<String>,
     expertise: String,
     themes: Vec<RecordId>,
     start_date: String,

@@ -1,6 +1,10 @@
 //! Versioned schema migrations, applied at start-up in order. Each runs once, in one
 //! transaction with the row that records it, so applying them again changes nothing.
 
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
 use surrealdb::types::SurrealValue;
 
 use crate::state::Db;
@@ -9,73 +13,100 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub script: &'static str,
+    /// Values the script needs that only Rust can work out (read before it runs, bound as
+    /// parameters).
+    pub bindings: Option<Bindings>,
 }
+
+type Bound = Vec<(&'static str, surrealdb::types::Value)>;
+
+/// Reads what a migration needs and returns its parameters.
+pub type Bindings = for<'a> fn(&'a Db) -> Pin<Box<dyn Future<Output = Result<Bound, surrealdb::Error>> + Send + 'a>>;
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         name: "reference data, users, sessions, audit",
         script: include_str!("migrations/0001_foundation.surql"),
+        bindings: None,
     },
     Migration {
         version: 2,
         name: "notification outbox, account tokens",
         script: include_str!("migrations/0002_outbox.surql"),
+        bindings: None,
     },
     Migration {
         version: 3,
         name: "nominations, documents, placements",
         script: include_str!("migrations/0003_nominations.surql"),
+        bindings: None,
     },
     Migration {
         version: 4,
         name: "server key for signed cookies",
         script: include_str!("migrations/0004_security.surql"),
+        bindings: None,
     },
     Migration {
         version: 5,
         name: "placements in motion: dates, history, overlaps",
         script: include_str!("migrations/0005_placements.surql"),
+        bindings: None,
     },
     Migration {
         version: 6,
         name: "reminders, agency time zones, secondee accounts, scheduled jobs",
         script: include_str!("migrations/0006_reminders_secondees.surql"),
+        bindings: None,
     },
     Migration {
         version: 7,
         name: "reporting cycles and reports",
         script: include_str!("migrations/0007_reports.surql"),
+        bindings: None,
     },
     Migration {
         version: 8,
         name: "funding agreements and commitments",
         script: include_str!("migrations/0008_funding.surql"),
+        bindings: None,
     },
     Migration {
         version: 9,
         name: "exchange rates and expenditures",
         script: include_str!("migrations/0009_expenditures.surql"),
+        bindings: None,
     },
     Migration {
         version: 10,
         name: "the sending member on placements",
         script: include_str!("migrations/0010_placement_member.surql"),
+        bindings: None,
     },
     Migration {
         version: 11,
         name: "lists at ten years of data",
         script: include_str!("migrations/0011_lists_at_size.surql"),
+        bindings: None,
     },
     Migration {
         version: 12,
         name: "agreement figures kept",
         script: include_str!("migrations/0012_agreement_figures.surql"),
+        bindings: None,
     },
     Migration {
         version: 13,
         name: "overdue reports and open placements indexed",
         script: include_str!("migrations/0013_owed_and_open.surql"),
+        bindings: None,
+    },
+    Migration {
+        version: 14,
+        name: "nationality and languages from ISO lists",
+        script: include_str!("migrations/0014_nationality_languages.surql"),
+        bindings: Some(officer_lists),
     },
 ];
 
@@ -86,6 +117,12 @@ struct Applied {
 
 /// Applies every migration not yet applied. Returns the versions it applied.
 pub async fn apply(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
+    apply_up_to(db, i64::MAX).await
+}
+
+/// Applies the migrations not yet applied up to version `last` (a test of a data migration
+/// starts from the schema before it).
+pub async fn apply_up_to(db: &Db, last: i64) -> Result<Vec<i64>, surrealdb::Error> {
     db.query(
         "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
          DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;
@@ -98,7 +135,7 @@ pub async fn apply(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
     let mut response = db.query("SELECT version FROM migration").await?.check()?;
     let applied: Vec<Applied> = response.take(0)?;
     let mut done = Vec::new();
-    for migration in MIGRATIONS {
+    for migration in MIGRATIONS.iter().take_while(|m| m.version <= last) {
         if applied.iter().any(|a| a.version == migration.version) {
             continue;
         }
@@ -106,9 +143,80 @@ pub async fn apply(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
             "BEGIN TRANSACTION;\n{}\nCREATE migration SET version = $version, name = $name, applied_at = time::now();\nCOMMIT TRANSACTION;",
             migration.script
         );
-        db.query(script).bind(("version", migration.version)).bind(("name", migration.name)).await?.check()?;
+        let mut query = db.query(script).bind(("version", migration.version)).bind(("name", migration.name));
+        if let Some(bindings) = migration.bindings {
+            for (name, value) in bindings(db).await? {
+                query = query.bind((name, value));
+            }
+        }
+        query.await?.check()?;
         tracing::info!(version = migration.version, name = migration.name, "migration applied");
         done.push(migration.version);
     }
     Ok(done)
+}
+
+#[derive(Debug, SurrealValue)]
+struct OfficerText {
+    nationality: String,
+    languages: String,
+}
+
+/// Migration 14's parameters: the distinct free-text nationalities and languages, recognised.
+fn officer_lists(db: &Db) -> Pin<Box<dyn Future<Output = Result<Bound, surrealdb::Error>> + Send + '_>> {
+    Box::pin(async move {
+        let mut r =
+            db.query("SELECT nationality, languages FROM nomination GROUP BY nationality, languages").await?.check()?;
+        let rows: Vec<OfficerText> = r.take(0)?;
+        let (nationalities, languages, languages_left) =
+            recognised(rows.iter().map(|r| (&*r.nationality, &*r.languages)));
+        Ok(vec![
+            ("nationalities", nationalities.into_value()),
+            ("languages", languages.into_value()),
+            ("languages_left", languages_left.into_value()),
+        ])
+    })
+}
+
+type Recognised = (BTreeMap<String, String>, BTreeMap<String, Vec<String>>, BTreeMap<String, String>);
+
+/// Free-text (nationality, languages) pairs mapped to codes: the nationalities recognised, the
+/// codes of every languages text, and the language parts not recognised (joined).
+fn recognised<'a>(rows: impl Iterator<Item = (&'a str, &'a str)>) -> Recognised {
+    use crate::domain::{countries, languages};
+    let (mut nationalities, mut codes, mut left) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    for (nationality, spoken) in rows {
+        if let Some(code) = countries::recognise(nationality) {
+            nationalities.insert(nationality.to_string(), code.to_string());
+        }
+        if !spoken.is_empty() {
+            let (known, unknown) = languages::recognise(spoken);
+            codes.insert(spoken.to_string(), known.iter().map(|c| c.to_string()).collect());
+            if !unknown.is_empty() {
+                left.insert(spoken.to_string(), unknown.join(", "));
+            }
+        }
+    }
+    (nationalities, codes, left)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_rise_by_one() {
+        assert!(MIGRATIONS.iter().enumerate().all(|(i, m)| m.version == i as i64 + 1));
+    }
+
+    #[test]
+    fn free_text_officer_fields_map_to_codes_and_keep_the_rest() {
+        let rows = [("Sri Lankan", "Sinhala, English"), ("Atlantis", "Tok Pisin and English"), ("", "")];
+        let (nationalities, languages, left) = recognised(rows.into_iter());
+        assert_eq!(nationalities, BTreeMap::from([("Sri Lankan".to_string(), "LK".to_string())]));
+        assert_eq!(languages["Sinhala, English"], vec!["si", "en"]);
+        assert_eq!(languages["Tok Pisin and English"], vec!["en"]);
+        assert_eq!(left, BTreeMap::from([("Tok Pisin and English".to_string(), "Tok Pisin".to_string())]));
+        assert!(!languages.contains_key(""));
+    }
 }

@@ -187,14 +187,15 @@ const NOMINATIONS: &[DemoNomination] = &[
     ),
 ];
 
-fn nationality_of(agency: &str) -> &'static str {
+/// The officer's nationality (ISO 3166-1 alpha-2) and languages (ISO 639-1) by sending agency.
+fn officer_of(agency: &str) -> (&'static str, Vec<&'static str>) {
     match agency {
-        "Department of Immigration and Emigration" => "Sri Lankan",
-        "Directorate General of Immigration" => "Indonesian",
-        "Immigration Department, Ministry of Public Security" => "Vietnamese",
-        "Ministry of Foreign Affairs" => "Malaysian",
-        "Department of Foreign Affairs and Trade" => "Australian",
-        _ => "Thai",
+        "Department of Immigration and Emigration" => ("LK", vec!["si", "ta", "en"]),
+        "Directorate General of Immigration" => ("ID", vec!["id", "en"]),
+        "Immigration Department, Ministry of Public Security" => ("VN", vec!["vi", "en"]),
+        "Ministry of Foreign Affairs" => ("MY", vec!["ms", "en"]),
+        "Department of Foreign Affairs and Trade" => ("AU", vec!["en"]),
+        _ => ("TH", vec!["th", "en"]),
     }
 }
 
@@ -214,7 +215,7 @@ async fn create_nomination(
     tx.run(
         "CREATE $id SET reference = $reference, state = $state, sending_agency = $sending, host_agency = $host,
             officer_name = $officer, position = $position, work_email = $email, nationality = $nationality,
-            languages = 'English', expertise = 'Border and migration management', themes = $themes,
+            languages = $languages, expertise = 'Border and migration management', themes = $themes,
             start_date = $start, end_date = $end,
             objectives = 'Strengthen information sharing on irregular migration between the sending agency and the host.',
             justification = 'Builds on the regional strategy and the current priorities of the agency.',
@@ -238,7 +239,8 @@ async fn create_nomination(
             ("officer", v(officer.to_string())),
             ("position", v(position.to_string())),
             ("email", v(email.to_string())),
-            ("nationality", v(nationality_of(sending).to_string())),
+            ("nationality", v(officer_of(sending).0.to_string())),
+            ("languages", v(officer_of(sending).1.iter().map(|c| c.to_string()).collect::<Vec<_>>())),
             ("themes", v(themes)),
             ("start", v(start.to_string())),
             ("end", v(end.to_string())),

@@ -55,9 +55,12 @@ macro_rules! checked_text {
     };
 }
 
+pub mod countries;
 pub mod currency;
 pub mod email;
+pub mod languages;
 pub mod money;
+pub mod names;
 mod number;
 pub mod period;
 pub mod rate;

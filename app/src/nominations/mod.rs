@@ -67,8 +67,15 @@ pub struct NominationView {
     pub officer_name: String,
     pub position: String,
     pub work_email: String,
+    /// ISO 3166-1 alpha-2; empty when the text typed before the list was not recognised.
     pub nationality: String,
-    pub languages: String,
+    /// What was typed before nationality was a list, when it was not recognised: shown, flagged
+    /// for a fix, until the form is saved with a country.
+    pub nationality_as_written: Option<String>,
+    /// ISO 639-1 codes.
+    pub languages: Vec<String>,
+    /// The languages typed before the list that were not recognised (see `nationality_as_written`).
+    pub languages_as_written: Option<String>,
     pub expertise: String,
     /// (id, name)
     pub themes: Vec<(String, String)>,
@@ -100,6 +107,8 @@ pub struct NominationPage {
     /// Choices for the form: host agencies and active themes, as (id, name).
     pub host_agencies: Vec<(String, String)>,
     pub themes: Vec<(String, String)>,
+    /// The members' states (alpha-2), listed first among the nationalities.
+    pub member_countries: Vec<String>,
     /// For a new draft started from an earlier nomination: that nomination's reference. The
     /// form is then filled from it (`nomination`), and saving makes a new draft.
     pub copied_from: Option<String>,
@@ -122,7 +131,7 @@ pub struct NominationForm {
     pub position: String,
     pub work_email: String,
     pub nationality: String,
-    pub languages: String,
+    pub languages: Vec<String>,
     pub expertise: String,
     pub host_agency: String,
     pub themes: Vec<String>,
@@ -157,8 +166,8 @@ impl NominationForm {
         let officer_name = errors.take("officer_name", required_text(&self.officer_name, 120));
         let position = errors.take("position", required_text(&self.position, 160));
         let work_email = errors.take("work_email", email(&self.work_email));
-        let nationality = errors.take("nationality", required_text(&self.nationality, 80));
-        let languages = errors.take("languages", optional_text(&self.languages, 200)).map(|v| v.unwrap_or_default());
+        let nationality = errors.take("nationality", crate::domain::countries::parse(&self.nationality));
+        let languages = errors.take("languages", crate::domain::languages::parse(&self.languages));
         let expertise = errors.take("expertise", long_text(&self.expertise, 2000, false));
         let host_agency = errors.take(
             "host_agency",
@@ -189,8 +198,8 @@ impl NominationForm {
             officer_name: officer_name.unwrap_or_default(),
             position: position.unwrap_or_default(),
             work_email: work_email.unwrap_or_default(),
-            nationality: nationality.unwrap_or_default(),
-            languages: languages.unwrap_or_default(),
+            nationality: nationality.unwrap_or_default().to_string(),
+            languages: languages.unwrap_or_default().into_iter().map(str::to_string).collect(),
             expertise: expertise.unwrap_or_default(),
             host_agency: host_agency.unwrap_or_default(),
             themes,
@@ -299,8 +308,8 @@ mod tests {
             officer_name: "Kumari Silva".into(),
             position: "Immigration Officer, Grade II".into(),
             work_email: "k.silva@immigration.lk.example".into(),
-            nationality: "Sri Lankan".into(),
-            languages: "Sinhala, English".into(),
+            nationality: "LK".into(),
+            languages: vec!["si".into(), "en".into()],
             expertise: "Document examination".into(),
             host_agency: "rso".into(),
             themes: vec!["aviation".into()],
@@ -321,6 +330,7 @@ mod tests {
         let content = form().validate(&themes()).unwrap();
         assert_eq!(content.themes, vec!["aviation"]);
         assert_eq!(content.start.to_string(), "2027-02-01");
+        assert_eq!((content.nationality.as_str(), content.languages), ("LK", vec!["si".to_string(), "en".to_string()]));
     }
 
     #[test]
@@ -329,6 +339,10 @@ mod tests {
         let cases: Vec<(Change, &str)> = vec![
             (Box::new(|f| f.officer_name.clear()), "officer_name"),
             (Box::new(|f| f.work_email = "not-an-email".into()), "work_email"),
+            (Box::new(|f| f.nationality = "Sri Lankan".into()), "nationality"),
+            (Box::new(|f| f.nationality = "XX".into()), "nationality"),
+            (Box::new(|f| f.nationality.clear()), "nationality"),
+            (Box::new(|f| f.languages = vec!["en".into(), "klingon".into()]), "languages"),
             (Box::new(|f| f.themes = vec!["made-up".into()]), "themes"),
             (Box::new(|f| f.themes.clear()), "themes"),
             (Box::new(|f| f.start_date = "01/02/2027".into()), "start_date"),

@@ -6,7 +6,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::{get_nomination, list_nominations, Action, NominationPage, NominationState, NominationView};
 use crate::admin::options::reference_choices;
-use crate::ui::fields::{self, form_message, hidden, select, FormState, Input};
+use crate::domain::{countries, languages};
+use crate::ui::fields::{
+    self, file_actions, form_message, grouped_select, hidden, multi_select, select, FormState, Input,
+};
 use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_form, pager, sort_header};
@@ -129,7 +132,7 @@ fn nomination_form(id: &str, page: NominationPage) -> AnyView {
         ("position", get(|n| n.position.clone())),
         ("work_email", get(|n| n.work_email.clone())),
         ("nationality", get(|n| n.nationality.clone())),
-        ("languages", get(|n| n.languages.clone())),
+        ("languages", get(|n| n.languages.join(","))),
         ("expertise", get(|n| n.expertise.clone())),
         ("host_agency", get(|n| n.host_agency_id.clone())),
         ("themes", get(|n| n.themes.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>().join(","))),
@@ -167,8 +170,8 @@ fn nomination_form(id: &str, page: NominationPage) -> AnyView {
                     {Input::text("officer_name", "Full name").required().max_len(120).render(&state)}
                     {Input::text("position", "Position and rank").required().max_len(160).render(&state)}
                     {Input::text("work_email", "Work e-mail").kind("email").required().max_len(254).render(&state)}
-                    {Input::text("nationality", "Nationality").required().max_len(80).render(&state)}
-                    {Input::text("languages", "Languages").hint("For example: Sinhala, Tamil, English.").max_len(200).render(&state)}
+                    {nationality_field(&state, &page)}
+                    {languages_field(&state, n.as_ref())}
                     {textarea(&state, "expertise", "Expertise", 2000, false)}
                 </fieldset>
                 <fieldset class="fieldset">
@@ -203,6 +206,58 @@ fn nomination_form(id: &str, page: NominationPage) -> AnyView {
         </EnhancedForm>
     }
     .into_any()
+}
+
+/// Nationality from the list, the members' states first. What was typed before the list, when
+/// it was not recognised, is shown so the nominator can choose the country it meant.
+fn nationality_field(state: &FormState, page: &NominationPage) -> AnyView {
+    let members: Vec<(String, String)> = page
+        .member_countries
+        .iter()
+        .filter_map(|code| countries::name(code).map(|name| (code.clone(), name.to_string())))
+        .collect();
+    let others = countries::choices_except(&page.member_countries);
+    let hint = page.nomination.as_ref().and_then(|n| n.nationality_as_written.clone()).map(|written| {
+        format!("Recorded earlier as “{written}”, which is not a country in the list: choose the country.")
+    });
+    let mut groups = Vec::new();
+    if !members.is_empty() {
+        groups.push(("Member states", members));
+    }
+    groups.push(("All countries", others));
+    grouped_select(state, "nationality", "Nationality", hint, groups)
+}
+
+fn languages_field(state: &FormState, n: Option<&NominationView>) -> AnyView {
+    let mut hint = "Choose one or more (hold Ctrl, or ⌘ on a Mac, to choose several).".to_string();
+    if let Some(written) = n.and_then(|n| n.languages_as_written.as_deref()) {
+        hint.push_str(&format!(" Recorded earlier and not in the list: “{written}”."));
+    }
+    multi_select(state, "languages", "Languages", hint, languages::choices())
+}
+
+/// The officer's nationality as read on the page, flagged when it still needs a fix.
+fn nationality_shown(n: &NominationView) -> AnyView {
+    match (countries::name(&n.nationality), &n.nationality_as_written) {
+        (Some(name), _) => name.to_string().into_any(),
+        (None, Some(written)) => view! {
+            {written.clone()}" "<span class="needs-fix">"not in the country list: to be fixed"</span>
+        }
+        .into_any(),
+        (None, None) => "—".into_any(),
+    }
+}
+
+fn languages_shown(n: &NominationView) -> AnyView {
+    let names = languages::names(&n.languages);
+    match &n.languages_as_written {
+        Some(written) => {
+            let text = if names.is_empty() { written.clone() } else { format!("{names}; {written}") };
+            view! { {text}" "<span class="needs-fix">"not in the language list: to be fixed"</span> }.into_any()
+        }
+        None if names.is_empty() => "—".into_any(),
+        None => names.into_any(),
+    }
 }
 
 fn textarea(state: &FormState, name: &str, label: &str, max: usize, required: bool) -> AnyView {
@@ -352,8 +407,8 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
                 <dt>"Officer"</dt><dd>{n.officer_name.clone()}</dd>
                 <dt>"Position"</dt><dd>{n.position.clone()}</dd>
                 <dt>"Work e-mail"</dt><dd>{n.work_email.clone()}</dd>
-                <dt>"Nationality"</dt><dd>{n.nationality.clone()}</dd>
-                <dt>"Languages"</dt><dd>{n.languages.clone()}</dd>
+                <dt>"Nationality"</dt><dd>{nationality_shown(&n)}</dd>
+                <dt>"Languages"</dt><dd>{languages_shown(&n)}</dd>
                 <dt>"Expertise"</dt><dd class="pre">{n.expertise.clone()}</dd>
                 <dt>"Sending agency"</dt><dd>{n.sending_agency.clone()}</dd>
                 <dt>"Host agency"</dt><dd>{n.host_agency.clone()}</dd>
@@ -368,23 +423,10 @@ fn detail(n: NominationView, page: NominationPage) -> AnyView {
             <ul class="documents">
                 {n.documents.iter().map(|d| {
                     let base = format!("/nominations/{}/documents/{}", nomination_key, d.id);
-                    let input = format!("f-replace-{}", d.id);
                     view! {
                     <li>
                         <a href=format!("/documents/{}", d.id)>{d.file_name.clone()}</a>" "<span class="muted">{format!("({} KB)", (d.size + 1023) / 1024)}</span>
-                        // Plain forms: each works without JavaScript.
-                        {can.edit.then(|| view! {
-                            <div class="document-actions">
-                                <form method="post" action=format!("{base}/remove") class="inline-form" data-plain="">
-                                    <button type="submit" class="button-secondary" aria-label=format!("Remove {}", d.file_name)>"Remove"</button>
-                                </form>
-                                <form method="post" action=base.clone() enctype="multipart/form-data" class="inline-form" data-plain="">
-                                    <label for=input.clone()>{format!("Replace {} with", d.file_name)}</label>
-                                    <input id=input type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" required/>
-                                    <button type="submit" class="button-secondary">"Replace"</button>
-                                </form>
-                            </div>
-                        })}
+                        {can.edit.then(|| file_actions(&base, &d.id, &d.file_name))}
                     </li>
                 }}).collect_view()}
             </ul>

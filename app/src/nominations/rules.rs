@@ -170,8 +170,10 @@ pub struct NominationContent {
     pub officer_name: String,
     pub position: String,
     pub work_email: String,
+    /// ISO 3166-1 alpha-2.
     pub nationality: String,
-    pub languages: String,
+    /// ISO 639-1 codes, in the order chosen.
+    pub languages: Vec<String>,
     pub expertise: String,
     pub host_agency: String,
     pub themes: Vec<String>,

@@ -100,6 +100,17 @@ pub struct ReportEvent {
     pub note: Option<String>,
 }
 
+/// A file attached to a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportFile {
+    pub id: String,
+    pub file_name: String,
+    /// Bytes.
+    pub size: i64,
+    /// The first version submitted with it, if any: from then on it stays.
+    pub sent_with: Option<u32>,
+}
+
 /// One report as its reader may see it, with what they may do to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportView {
@@ -108,8 +119,8 @@ pub struct ReportView {
     pub resubmit_by: Option<NaiveDate>,
     pub reason: Option<String>,
     pub draft: ReportContent,
-    /// Files attached, as (id, file name, size in bytes).
-    pub documents: Vec<(String, String, i64)>,
+    /// Files attached.
+    pub documents: Vec<ReportFile>,
     pub versions: Vec<ReportVersion>,
     pub history: Vec<ReportEvent>,
     /// The caller is its author and it is owed: they may save and submit.

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::cycles::{Author, ReportKind};
 use super::{get_report, list_reports, ReportContent, ReportState, ReportSummary, ReportView};
 use crate::admin::options::reference_choices;
-use crate::ui::fields::{form_message, hidden, FormState, Input};
+use crate::ui::fields::{file_actions, form_message, hidden, FormState, Input};
 use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_form, pager, sort_header, SelectFilter};
@@ -238,8 +238,17 @@ fn attachments(r: &ReportView) -> AnyView {
         <section class="section" aria-labelledby="files-heading">
             <h2 id="files-heading">"Attachments"</h2>
             <ul class="documents">
-                {documents.iter().map(|(id, name, size)| view! {
-                    <li><a href=format!("/reports/documents/{id}")>{name.clone()}</a>" "<span class="muted">{format!("({} KB)", (size + 1023) / 1024)}</span></li>
+                {documents.iter().map(|d| {
+                    let base = format!("/reports/{}/documents/{}", r.summary.id, d.id);
+                    view! {
+                        <li>
+                            <a href=format!("/reports/documents/{}", d.id)>{d.file_name.clone()}</a>" "
+                            <span class="muted">{format!("({} KB)", (d.size + 1023) / 1024)}</span>
+                            {d.sent_with.map(|v| view! { " "<span class="muted">{format!("sent with version {v}")}</span> })}
+                            // A file sent with a version stays with it.
+                            {(can_write && d.sent_with.is_none()).then(|| file_actions(&base, &d.id, &d.file_name))}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             {documents.is_empty().then(|| view! { <p class="empty">"No files attached."</p> })}

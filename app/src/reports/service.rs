@@ -494,7 +494,18 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportView, AppError> {
             next_steps: content.next_steps,
             themes: themes(content.themes),
         },
-        documents: documents.into_iter().map(|d| (db::key(&d.id), d.file_name, d.size)).collect(),
+        documents: documents
+            .into_iter()
+            .map(|d| {
+                let id = db::key(&d.id);
+                let sent_with = versions
+                    .iter()
+                    .filter(|v| v.documents.iter().any(|sent| sent.id == d.id))
+                    .map(|v| v.version.max(0) as u32)
+                    .min();
+                super::ReportFile { id, file_name: d.file_name, size: d.size, sent_with }
+            })
+            .collect(),
         versions: versions
             .into_iter()
             .map(|v| ReportVersion {

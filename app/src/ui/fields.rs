@@ -174,6 +174,90 @@ pub fn select(state: &FormState, name: &str, label: &str, options: Vec<(String, 
     .into_any()
 }
 
+/// A `<select>` whose options come in labelled groups (`<optgroup>`): (group label, options as
+/// (value, label)). A hint, if any, is shown under the label.
+pub fn grouped_select(
+    state: &FormState,
+    name: &str,
+    label: &str,
+    hint: Option<String>,
+    groups: Vec<(&'static str, Vec<(String, String)>)>,
+) -> AnyView {
+    let id = state.field_id(name);
+    let error = state.error(name);
+    let selected = state.value(name);
+    let invalid = error.is_some().then_some("true");
+    let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
+    view! {
+        <div class="field" class:has-error=invalid.is_some()>
+            <label for=id.clone()>{label.to_string()}<span class="req" aria-hidden="true">" *"</span></label>
+            {hint.map(|h| view! { <p class="field-hint" id=format!("{id}-hint")>{h}</p> })}
+            <select id=id.clone() name=name.to_string() required=true aria-invalid=invalid aria-describedby=described>
+                <option value="">"— choose —"</option>
+                {groups.into_iter().map(|(group, options)| view! {
+                    <optgroup label=group>
+                        {options.into_iter().map(|(value, text)| {
+                            let is_selected = value == selected;
+                            view! { <option value=value selected=is_selected>{text}</option> }
+                        }).collect_view()}
+                    </optgroup>
+                }).collect_view()}
+            </select>
+            {error_slot(&id, name, error)}
+        </div>
+    }
+    .into_any()
+}
+
+/// A `<select multiple>` posting `name[]` once per chosen option; the form value holds the
+/// chosen values comma-separated (as a refused post echoes them).
+pub fn multi_select(
+    state: &FormState,
+    name: &str,
+    label: &str,
+    hint: String,
+    options: Vec<(String, String)>,
+) -> AnyView {
+    let id = state.field_id(name);
+    let error = state.error(name);
+    let value = state.value(name);
+    let chosen: Vec<&str> = value.split(',').filter(|v| !v.is_empty()).collect();
+    let invalid = error.is_some().then_some("true");
+    view! {
+        <div class="field" class:has-error=invalid.is_some()>
+            <label for=id.clone()>{label.to_string()}</label>
+            <p class="field-hint" id=format!("{id}-hint")>{hint}</p>
+            <select id=id.clone() name=format!("{name}[]") multiple=true size="6" aria-invalid=invalid aria-describedby=format!("{id}-hint {id}-error")>
+                {options.into_iter().map(|(value, text)| {
+                    let is_selected = chosen.contains(&value.as_str());
+                    view! { <option value=value selected=is_selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            {error_slot(&id, name, error)}
+        </div>
+    }
+    .into_any()
+}
+
+/// The remove and replace forms of an attached file, posting to `{base}/remove` and `{base}`:
+/// plain forms, so each works without JavaScript.
+pub fn file_actions(base: &str, id: &str, file_name: &str) -> AnyView {
+    let input = format!("f-replace-{id}");
+    view! {
+        <div class="document-actions">
+            <form method="post" action=format!("{base}/remove") class="inline-form" data-plain="">
+                <button type="submit" class="button-secondary" aria-label=format!("Remove {file_name}")>"Remove"</button>
+            </form>
+            <form method="post" action=base.to_string() enctype="multipart/form-data" class="inline-form" data-plain="">
+                <label for=input.clone()>{format!("Replace {file_name} with")}</label>
+                <input id=input type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" required/>
+                <button type="submit" class="button-secondary">"Replace"</button>
+            </form>
+        </div>
+    }
+    .into_any()
+}
+
 /// A checkbox that posts "on" when ticked.
 pub fn checkbox(state: &FormState, name: &str, label: &str) -> AnyView {
     let id = state.field_id(name);

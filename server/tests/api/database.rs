@@ -18,6 +18,56 @@ async fn migrations_apply_once() {
 }
 
 #[tokio::test]
+async fn free_text_nationalities_and_languages_become_codes_or_stay_flagged() {
+    let db = db::connect("mem://", None).await.unwrap();
+    db::migrations::apply_up_to(&db, 13).await.unwrap();
+    let officers = [
+        ("a", "Sri Lankan", "Sinhala, Tamil and English"),
+        ("b", "  viet nam ", "Vietnamese"),
+        ("c", "Atlantis", "Tok Pisin, English"),
+        ("d", "IDN", ""),
+    ];
+    for (key, nationality, languages) in officers {
+        db.query(
+            "CREATE type::record('nomination', $key) SET reference = $key, state = 'draft', sending_agency = agency:x,
+                host_agency = agency:y, officer_name = 'Officer', position = 'Officer', work_email = 'o@example.org',
+                nationality = $nationality, languages = $languages, expertise = '', themes = [], start_date = '2027-01-01',
+                end_date = '2027-06-01', objectives = '', justification = '', created_by = user:u, created_at = time::now(),
+                updated_at = time::now()",
+        )
+        .bind(("key", key))
+        .bind(("nationality", nationality))
+        .bind(("languages", languages))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    }
+    assert_eq!(db::migrations::apply(&db).await.unwrap(), vec![14]);
+    let mut r = db
+        .query(
+            "SELECT record::id(id) AS key, nationality, nationality_as_written, languages, languages_as_written
+             FROM nomination ORDER BY key",
+        )
+        .await
+        .unwrap();
+    let rows: surrealdb::types::Value = r.take(0).unwrap();
+    assert_eq!(
+        rows.into_json_value(),
+        serde_json::json!([
+            { "key": "a", "nationality": "LK", "nationality_as_written": null, "languages": ["si", "ta", "en"],
+              "languages_as_written": null },
+            { "key": "b", "nationality": "VN", "nationality_as_written": null, "languages": ["vi"],
+              "languages_as_written": null },
+            { "key": "c", "nationality": "", "nationality_as_written": "Atlantis", "languages": ["en"],
+              "languages_as_written": "Tok Pisin" },
+            { "key": "d", "nationality": "ID", "nationality_as_written": null, "languages": [],
+              "languages_as_written": null },
+        ])
+    );
+}
+
+#[tokio::test]
 async fn demo_data_is_seeded_once() {
     let app = TestApp::start().await;
     assert!(!db::seed::seed_if_empty(&app.state).await.unwrap());

@@ -30,8 +30,9 @@ async fn draft(app: &TestApp, client: &reqwest::Client, officer: &str) -> String
                 ("officer_name", officer),
                 ("position", "Immigration Officer"),
                 ("work_email", "officer@immigration.lk.example"),
-                ("nationality", "Sri Lankan"),
-                ("languages", "Sinhala, English"),
+                ("nationality", "LK"),
+                ("languages[]", "si"),
+                ("languages[]", "en"),
                 ("expertise", "Document examination"),
                 ("host_agency", &host),
                 ("themes[]", &aviation),
@@ -184,6 +185,8 @@ async fn bad_input_is_refused_at_the_field() {
             "/api/nominations/save",
             &[
                 ("officer_name", "<b>X</b>"),
+                ("nationality", "Sri Lankan"),
+                ("languages[]", "klingon"),
                 ("host_agency", &host),
                 ("themes[]", other_agencys_theme),
                 ("start_date", "31/12/2027"),
@@ -198,7 +201,9 @@ async fn bad_input_is_refused_at_the_field() {
         .iter()
         .map(|e| e["field"].as_str().unwrap().to_string())
         .collect();
-    for field in ["position", "work_email", "themes", "start_date", "end_date", "objectives"] {
+    for field in
+        ["position", "work_email", "nationality", "languages", "themes", "start_date", "end_date", "objectives"]
+    {
         assert!(fields.iter().any(|f| f == field), "{field} missing from {fields:?}");
     }
     // A start date in the past cannot be submitted.
@@ -293,7 +298,7 @@ async fn other_agency_nominator(app: &TestApp) -> reqwest::Client {
     app.login("focal@imigrasi.example", "another agency passphrase").await
 }
 
-async fn post_document(
+pub(crate) async fn post_document(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -566,7 +571,10 @@ async fn the_review_queue_filters_sorts_and_exports() {
     let csv =
         coordinator.get(app.url("/export/nominations.csv?status=approved")).send().await.unwrap().text().await.unwrap();
     assert!(csv.starts_with("reference,state,officer"));
+    assert!(csv.lines().next().unwrap().ends_with(",nationality,languages"), "{csv}");
     assert!(csv.contains("Nurul Huda") && !csv.contains("Kumari Silva"));
+    // Names, not the stored codes.
+    assert!(csv.contains(",Malaysia,\"Malay, English\""), "{csv}");
 }
 
 #[tokio::test]
@@ -609,6 +617,76 @@ async fn parallel_uploads_cannot_pass_the_document_limit() {
     // Refused files were removed again: no stray file, no half-written one.
     let files: Vec<_> = std::fs::read_dir(&app.state.settings.files_dir).unwrap().flatten().collect();
     assert_eq!(files.len(), app::nominations::files::MAX_PER_NOMINATION, "{files:?}");
+}
+
+#[tokio::test]
+async fn nationality_and_languages_come_from_the_lists() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer Listed").await;
+    let stored =
+        || async { app.rows(&format!("SELECT nationality, languages, updated_at FROM ONLY nomination:{id}")).await };
+    let before = stored().await;
+    assert_eq!((before["nationality"].as_str(), &before["languages"]), (Some("LK"), &serde_json::json!(["si", "en"])));
+
+    // A code not in the list is refused at its field; the draft stays as it was.
+    let host = agency(&app, "Regional Support Office, Bangkok").await;
+    let theme = theme(&app, "Information sharing").await;
+    let mut form = vec![
+        ("id", id.as_str()),
+        ("officer_name", "Officer Listed"),
+        ("position", "Immigration Officer"),
+        ("work_email", "officer@immigration.lk.example"),
+        ("nationality", "XK"),
+        ("host_agency", &host),
+        ("themes[]", &theme),
+        ("start_date", "2027-03-01"),
+        ("end_date", "2027-09-01"),
+        ("objectives", "Objectives."),
+        ("justification", "Justification."),
+    ];
+    let refused = app.post(&nominator, "/api/nominations/save", &form).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = error_json(refused).await["Invalid"]["errors"].clone();
+    assert_eq!(errors, serde_json::json!([{ "field": "nationality", "message": "Choose a country from the list." }]));
+    assert_eq!(stored().await, before);
+
+    // Text typed before the lists, not recognised, is shown flagged until the form is saved.
+    app.state
+        .db
+        .query(format!(
+            "UPDATE nomination:{id} SET nationality = '', nationality_as_written = 'Atlantis', languages_as_written = 'Tok Pisin'"
+        ))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let page = nominator.get(app.url(&format!("/nominations/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Atlantis") && page.contains("not in the country list: to be fixed"), "{page}");
+    assert!(page.contains("Sinhala, English; Tok Pisin"), "{page}");
+    let edit = nominator.get(app.url(&format!("/nominations/{id}/edit"))).send().await.unwrap().text().await.unwrap();
+    assert!(edit.contains("Recorded earlier as “Atlantis”"), "{edit}");
+    // The members' states come first, then every country.
+    let members = edit.find("<optgroup label=\"Member states\"").expect("member states group");
+    let all = edit.find("<optgroup label=\"All countries\"").expect("all countries group");
+    assert!(members < all && edit[members..all].contains("value=\"TH\""));
+    assert!(edit[all..].contains("value=\"FR\""));
+
+    form[4] = ("nationality", "th");
+    form.push(("languages[]", "th"));
+    let saved = app.post(&nominator, "/api/nominations/save", &form).await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let after = app
+        .rows(&format!(
+            "SELECT nationality, nationality_as_written, languages, languages_as_written FROM ONLY nomination:{id}"
+        ))
+        .await;
+    assert_eq!(
+        after,
+        serde_json::json!({ "nationality": "TH", "nationality_as_written": null, "languages": ["th"], "languages_as_written": null })
+    );
+    let page = nominator.get(app.url(&format!("/nominations/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<dd>Thailand</dd>") && page.contains("<dd>Thai</dd>") && !page.contains("to be fixed"));
 }
 
 #[tokio::test]

@@ -477,3 +477,142 @@ async fn the_author_attaches_files_which_the_submitted_version_keeps() {
     let other = nominator.get(app.url(&format!("/reports/documents/{doc}"))).send().await.unwrap();
     assert_eq!(other.status(), StatusCode::NOT_FOUND, "another agency's report's file does not exist for them");
 }
+
+#[tokio::test]
+async fn an_unsent_file_is_removed_or_replaced_by_its_author_and_a_sent_one_stays() {
+    use crate::nominations::post_document;
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    app.state.clock.set_today(day("2027-04-02"));
+    scheduler::run(&app.state).await.unwrap();
+    let march = report_key(&app, &key, "secondee_monthly", "2027-03-15").await;
+    let pdf: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+    let secondee = app.login_as("secondee").await;
+    let attach = format!("/reports/{march}/documents");
+    for name in ["draft-minutes.pdf", "photo-list.pdf"] {
+        assert_eq!(post_document(&app, &secondee, &attach, Some((name, pdf))).await.status(), StatusCode::SEE_OTHER);
+    }
+    let file = |name: &'static str| {
+        let (app, march) = (&app, march.clone());
+        async move {
+            app.first_key(&format!(
+                "SELECT VALUE record::id(id) FROM report_document WHERE report = report:{march} AND file_name = '{name}'"
+            ))
+            .await
+        }
+    };
+    let names = || {
+        let (app, march) = (&app, march.clone());
+        async move {
+            app.rows(&format!(
+                "SELECT VALUE file_name FROM report_document WHERE report = report:{march} ORDER BY file_name"
+            ))
+            .await
+        }
+    };
+    let (minutes, photos) = (file("draft-minutes.pdf").await, file("photo-list.pdf").await);
+
+    // Only the author: another role is refused and nothing changes.
+    let coordinator = app.login_as("coordinator").await;
+    let remove_photos = format!("/reports/{march}/documents/{photos}/remove");
+    assert_eq!(post_document(&app, &coordinator, &remove_photos, None).await.status(), StatusCode::FORBIDDEN);
+    let host = app.login_as("host").await;
+    assert_eq!(post_document(&app, &host, &remove_photos, None).await.status(), StatusCode::NOT_FOUND);
+
+    // Replaced and removed, each in the history and the audit; the stored files go too.
+    let replace_minutes = format!("/reports/{march}/documents/{minutes}");
+    let replaced = post_document(&app, &secondee, &replace_minutes, Some(("minutes.pdf", pdf))).await;
+    assert_eq!(replaced.status(), StatusCode::SEE_OTHER);
+    assert_eq!(post_document(&app, &secondee, &remove_photos, None).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(names().await, serde_json::json!(["minutes.pdf"]));
+    let history = app
+        .rows(&format!(
+            "SELECT VALUE note FROM report_event WHERE report = report:{march} AND kind = 'file' ORDER BY at"
+        ))
+        .await;
+    assert_eq!(
+        history,
+        serde_json::json!([
+            "Replaced the file draft-minutes.pdf with minutes.pdf.",
+            "Removed the file photo-list.pdf."
+        ])
+    );
+    let audited = app
+        .rows("SELECT VALUE action FROM audit_event WHERE record_table = 'report_document' AND action = 'deleted'")
+        .await;
+    assert_eq!(audited.as_array().unwrap().len(), 2);
+    for gone in [&minutes, &photos] {
+        assert!(!app::uploads::store_path(&app.state, gone).exists(), "stored file {gone} removed");
+    }
+    let page = secondee.get(app.url(&format!("/reports/{march}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Replace minutes.pdf with"), "the author is offered both actions");
+
+    // Submitted, then returned for revision: the file sent with version 1 stays.
+    assert_eq!(save(&app, &secondee, &march, "submit", "Two joint operations.").await.status(), StatusCode::OK);
+    let returned = app
+        .post(
+            &coordinator,
+            "/api/reports/return",
+            &[("id", &march), ("comment", "Add the figures."), ("resubmit_by", "2027-04-20")],
+        )
+        .await;
+    assert_eq!(returned.status(), StatusCode::OK);
+    let sent = file("minutes.pdf").await;
+    let remove_sent = format!("/reports/{march}/documents/{sent}/remove");
+    let refused = post_document(&app, &secondee, &remove_sent, None).await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER, "back to the report with the reason");
+    let page = secondee.get(app.url(&format!("/reports/{march}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("minutes.pdf was sent with version 1 of this report, so it stays."), "{page}");
+    assert!(page.contains("sent with version 1") && !page.contains("Replace minutes.pdf with"));
+    let replace_sent = format!("/reports/{march}/documents/{sent}");
+    post_document(&app, &secondee, &replace_sent, Some(("other.pdf", pdf))).await;
+    assert_eq!(names().await, serde_json::json!(["minutes.pdf"]));
+    assert!(app::uploads::store_path(&app.state, &sent).exists());
+    // A new file for the revision can still come and go.
+    assert_eq!(
+        post_document(&app, &secondee, &attach, Some(("figures.pdf", pdf))).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let figures = file("figures.pdf").await;
+    let remove_figures = format!("/reports/{march}/documents/{figures}/remove");
+    assert_eq!(post_document(&app, &secondee, &remove_figures, None).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(names().await, serde_json::json!(["minutes.pdf"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_file_removal_raced_with_the_submission_is_either_before_it_or_refused() {
+    use crate::nominations::post_document;
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    app.state.clock.set_today(day("2027-09-20"));
+    scheduler::run(&app.state).await.unwrap();
+    let secondee = app.login_as("secondee").await;
+    let pdf: &[u8] = b"%PDF-1.4\n%%EOF\n";
+    for month in ["2027-03-15", "2027-04-01", "2027-05-01", "2027-06-01"] {
+        let report = report_key(&app, &key, "secondee_monthly", month).await;
+        let attach = format!("/reports/{report}/documents");
+        post_document(&app, &secondee, &attach, Some(("minutes.pdf", pdf))).await;
+        let doc = app
+            .first_key(&format!("SELECT VALUE record::id(id) FROM report_document WHERE report = report:{report}"))
+            .await;
+        // Both at once, on two tasks.
+        let path = format!("/reports/{report}/documents/{doc}/remove");
+        let (removed, submitted) = tokio::join!(
+            post_document(&app, &secondee, &path, None),
+            save(&app, &secondee, &report, "submit", "Done.")
+        );
+        assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+        assert_eq!(submitted.status(), StatusCode::OK);
+        let sent = app
+            .rows(&format!("SELECT VALUE array::len(documents) FROM report_version WHERE report = report:{report}"))
+            .await;
+        let kept =
+            app.rows(&format!("RETURN count(SELECT id FROM report_document WHERE report = report:{report})")).await;
+        // Removed before the submission (the version went without it), or refused after it.
+        assert!(
+            (sent == serde_json::json!([0]) && kept == serde_json::json!(0))
+                || (sent == serde_json::json!([1]) && kept == serde_json::json!(1)),
+            "sent {sent}, kept {kept}"
+        );
+    }
+}

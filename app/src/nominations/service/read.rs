@@ -14,7 +14,7 @@ use crate::ui::format;
 
 const SUMMARY_FIELDS: &str = "id, reference, state, officer_name, string::lowercase(officer_name) AS officer_key,
     sending_agency.name AS sending_agency, sending_agency.member.name AS sending_member, host_agency.name AS host_agency,
-    start_date, end_date, updated_at";
+    start_date, end_date, updated_at, nationality, languages";
 const SORTS: &[(&str, &str)] = &[
     ("updated", "updated_at"),
     ("officer", "officer_key"),
@@ -35,6 +35,8 @@ struct SummaryRow {
     start_date: String,
     end_date: String,
     updated_at: DateTime<Utc>,
+    nationality: String,
+    languages: Vec<String>,
 }
 
 /// A stored state; an unknown one is a fault of the data, not of the caller.
@@ -166,11 +168,16 @@ pub async fn csv(
             "start",
             "end",
             "updated",
+            "nationality",
+            "languages",
         ],
         sql,
         &state.db,
         query,
         |row: SummaryRow| {
+            // Names, not codes: the file is read by people.
+            let nationality = crate::domain::countries::name(&row.nationality).unwrap_or_default().to_string();
+            let languages = crate::domain::languages::names(&row.languages);
             let n = NominationSummary::try_from(row)?;
             Ok(vec![
                 n.reference,
@@ -182,6 +189,8 @@ pub async fn csv(
                 format::date(n.start_date),
                 format::date(n.end_date),
                 format::timestamp(n.updated_at),
+                nationality,
+                languages,
             ])
         },
     ))
@@ -200,7 +209,9 @@ struct FullRow {
     position: String,
     work_email: String,
     nationality: String,
-    languages: String,
+    nationality_as_written: Option<String>,
+    languages: Vec<String>,
+    languages_as_written: Option<String>,
     expertise: String,
     theme_ids: Vec<RecordId>,
     theme_names: Vec<String>,
@@ -212,7 +223,7 @@ struct FullRow {
 
 const FULL_FIELDS: &str = "id, reference, state, sending_agency AS sending_agency_id, sending_agency.name AS sending_agency,
     host_agency AS host_agency_id, host_agency.name AS host_agency, officer_name, position, work_email, nationality,
-    languages, expertise, themes AS theme_ids, themes.name AS theme_names, start_date, end_date, objectives, justification";
+    nationality_as_written, languages, languages_as_written, expertise, themes AS theme_ids, themes.name AS theme_names, start_date, end_date, objectives, justification";
 
 #[derive(Debug, SurrealValue)]
 struct DocumentRow {
@@ -275,7 +286,9 @@ pub async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Nominatio
         position: row.position,
         work_email: row.work_email,
         nationality: row.nationality,
+        nationality_as_written: row.nationality_as_written,
         languages: row.languages,
+        languages_as_written: row.languages_as_written,
         expertise: row.expertise,
         themes: row.theme_ids.iter().map(db::key).zip(row.theme_names).collect(),
         start_date: stored_date(&row.start_date)?,
@@ -358,7 +371,20 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<NominationPage, AppErro
     let can = permissions(user, nomination.as_ref());
     let (host_agencies, themes) =
         if can.edit || !can.coordinator_actions.is_empty() { choices(&state).await? } else { (vec![], vec![]) };
-    Ok(NominationPage { nomination, can, host_agencies, themes, copied_from: None })
+    let member_countries = if can.edit { member_countries(&state).await? } else { vec![] };
+    Ok(NominationPage { nomination, can, host_agencies, themes, member_countries, copied_from: None })
+}
+
+/// The members' states as alpha-2 codes, by name: the nationalities most nominations have.
+async fn member_countries(state: &AppState) -> Result<Vec<String>, AppError> {
+    let mut r = state
+        .db
+        .query("SELECT VALUE iso_code FROM member WHERE kind = 'state' AND active = true AND iso_code != NONE ORDER BY name_key")
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("member states"))?;
+    let codes: Vec<String> = r.take(0).map_err(db::fail("member states decode"))?;
+    Ok(codes.iter().filter_map(|c| crate::domain::countries::alpha2_of(c)).map(str::to_string).collect())
 }
 
 /// The new-draft form filled from `id`, an earlier nomination of the caller's own agency (any

@@ -38,8 +38,9 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<(), AppEr
                 return Err(not_editable(before.state));
             }
         }
+        // Saving with a country and languages from the lists settles what was typed before them.
         let set = "officer_name = $officer_name, position = $position, work_email = $work_email, nationality = $nationality,
-            languages = $languages, expertise = $expertise, host_agency = $host, themes = $themes, start_date = $start,
+            nationality_as_written = NONE, languages = $languages, languages_as_written = NONE, expertise = $expertise, host_agency = $host, themes = $themes, start_date = $start,
             end_date = $end, objectives = $objectives, justification = $justification, updated_at = $now";
         let sql = if creating {
             format!("CREATE $id SET reference = $reference, state = 'draft', sending_agency = $agency, created_by = $user, created_at = $now, {set} RETURN VALUE id")
@@ -78,12 +79,14 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<(), AppEr
         }
         let after = serde_json::json!({
             "officer_name": content.officer_name, "position": content.position, "work_email": content.work_email,
+            "nationality": content.nationality, "languages": content.languages,
             "host_agency": content.host_agency, "themes": content.themes, "start_date": content.start.to_string(),
             "end_date": content.end.to_string(),
         });
         let before = before.as_ref().map(|b| {
             serde_json::json!({
                 "officer_name": b.officer_name, "position": b.position, "work_email": b.work_email,
+                "nationality": b.nationality, "languages": b.languages,
                 "host_agency": b.host_agency_id, "themes": b.themes.iter().map(|(k, _)| k).collect::<Vec<_>>(),
                 "start_date": b.start_date.to_string(), "end_date": b.end_date.to_string(),
             })
