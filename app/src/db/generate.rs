@@ -199,7 +199,16 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
+    /// Writes the rows waiting for `table`, after those of a table its rows need in place: a
+    /// commitment's event writes its placement's funders (migration 0015).
     async fn flush(&mut self, table: &'static str) -> Result<(), AppError> {
+        if table == "commitment" {
+            self.flush_one("placement").await?;
+        }
+        self.flush_one(table).await
+    }
+
+    async fn flush_one(&mut self, table: &'static str) -> Result<(), AppError> {
         let rows = self.pending.remove(table).unwrap_or_default();
         if rows.is_empty() {
             return Ok(());

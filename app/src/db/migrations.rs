@@ -108,6 +108,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0014_nationality_languages.surql"),
         bindings: Some(officer_lists),
     },
+    Migration {
+        version: 15,
+        name: "what a donor sees, kept on the row",
+        script: include_str!("migrations/0015_donor_scope.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -49,11 +49,20 @@ pub struct FundingOfDonor {
     pub agreements: Vec<AgreementView>,
     /// The figures of each agreement in the reporting currency, in the same order.
     pub reporting: Vec<Reporting>,
-    /// Placements its agreements fund: (id, officer, host agency, state label).
+    /// Placements its agreements fund that are under way, first to start first (at most
+    /// [`DONOR_PLACEMENTS_SHOWN`]): (id, officer, host agency, state label).
     pub placements: Vec<(String, String, String, String)>,
+    /// How many placements its agreements fund, and how many of those are under way.
+    pub placements_funded: u64,
+    pub placements_under_way: u64,
     /// Accepted reports shared with it: (id, title, officer).
     pub reports: Vec<(String, String, String)>,
 }
+
+/// How many funded placements under way, and shared reports, the donor's home lists; the rest
+/// are in the lists they link to.
+pub const DONOR_PLACEMENTS_SHOWN: usize = 25;
+pub const DONOR_REPORTS_SHOWN: usize = 20;
 
 #[server(endpoint = "funding/mine")]
 pub async fn donor_funding() -> Result<FundingOfDonor, AppError> {
@@ -391,24 +400,32 @@ pub mod service {
     pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
         let state = AppState::current()?;
         let donor = user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)?;
+        // Each from an index: the donor's agreements, and the placements and reports their
+        // commitments reach (`funders`, migration 0015).
         let mut r = state
             .db
             .query(format!(
-                "SELECT {} FROM funding_agreement WHERE donor = $donor ORDER BY period_start DESC;
-                 LET $funded = array::distinct((SELECT VALUE placement FROM commitment WHERE agreement.donor = $donor));
-                 SELECT id, officer_name, host_agency.name AS host, state FROM $funded ORDER BY officer_name;
-                 SELECT id, kind, period_start, period_end, officer_name FROM report
-                    WHERE state = 'accepted' AND shared_with_donor = true AND placement IN $funded ORDER BY period_end DESC LIMIT 50;",
-                super::super::agreements::service::FIELDS
+                "SELECT {fields} FROM funding_agreement WHERE donor = $scope ORDER BY period_start DESC;
+                 RETURN (SELECT count() FROM placement WHERE {funded} GROUP ALL)[0].count ?? 0;
+                 RETURN (SELECT count() FROM placement WHERE {funded} AND open_start > '' GROUP ALL)[0].count ?? 0;
+                 SELECT id, officer_name, host_agency.name AS host, state, open_start FROM placement
+                    WHERE {funded} AND open_start > '' ORDER BY open_start LIMIT {DONOR_PLACEMENTS_SHOWN};
+                 SELECT id, kind, period_start, period_end, officer_name, due_date FROM report
+                    WHERE {shared} ORDER BY due_date DESC LIMIT {DONOR_REPORTS_SHOWN};",
+                fields = super::super::agreements::service::FIELDS,
+                funded = crate::placements::FUNDED_BY_DONOR,
+                shared = crate::reports::SHARED_WITH_DONOR,
             ))
-            .bind(("donor", v(donor)))
+            .bind(("scope", v(donor)))
             .await
             .and_then(|r| r.check())
             .map_err(db::fail("donor overview"))?;
         let rows: Vec<super::super::agreements::service::Row> =
             r.take(0).map_err(db::fail("donor agreements decode"))?;
-        let funded: Vec<FundedRow> = r.take(2).map_err(db::fail("donor placements decode"))?;
-        let shared: Vec<SharedRow> = r.take(3).map_err(db::fail("donor reports decode"))?;
+        let funded_count: Option<i64> = r.take(1).map_err(db::fail("donor placements count"))?;
+        let under_way_count: Option<i64> = r.take(2).map_err(db::fail("donor placements count"))?;
+        let funded: Vec<FundedRow> = r.take(3).map_err(db::fail("donor placements decode"))?;
+        let shared: Vec<SharedRow> = r.take(4).map_err(db::fail("donor reports decode"))?;
         let label =
             |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
         let agreements: Vec<AgreementView> =
@@ -418,6 +435,8 @@ pub mod service {
             agreements,
             reporting: in_reporting,
             placements: funded.into_iter().map(|p| (db::key(&p.id), p.officer_name, p.host, label(&p.state))).collect(),
+            placements_funded: funded_count.unwrap_or(0).max(0) as u64,
+            placements_under_way: under_way_count.unwrap_or(0).max(0) as u64,
             reports: shared
                 .into_iter()
                 .map(|r| {
@@ -615,18 +634,23 @@ pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
         </section>
         <section class="section" aria-labelledby="funded-heading">
             <h2 id="funded-heading">"Placements funded"</h2>
+            <p data-testid="funded-count">
+                {format!("{} funded in all, {} under way. ", data.placements_funded, data.placements_under_way)}
+                <a href="/placements">"All funded placements"</a>
+            </p>
             <ul class="waiting" data-testid="funded-placements">
-                {data.placements.iter().map(|(_, officer, host, state)| view! {
-                    <li>{format!("{officer} at {host}")}" "<span class="muted">{state.clone()}</span></li>
+                {data.placements.iter().map(|(id, officer, host, state)| view! {
+                    <li><a href=format!("/placements/{id}")>{format!("{officer} at {host}")}</a>" "<span class="muted">{state.clone()}</span></li>
                 }).collect_view()}
             </ul>
-            {data.placements.is_empty().then(|| view! { <p class="empty">"No placement is funded yet."</p> })}
+            {data.placements.is_empty().then(|| view! { <p class="empty">"No funded placement is under way."</p> })}
         </section>
         <section class="section" aria-labelledby="shared-heading">
             <h2 id="shared-heading">"Reports shared with you"</h2>
             <ul class="waiting" data-testid="shared-reports">
                 {data.reports.iter().map(|(id, title, officer)| view! { <li><a href=format!("/reports/{id}")>{title.clone()}</a>{format!(" · {officer}")}</li> }).collect_view()}
             </ul>
+            {(data.reports.len() == DONOR_REPORTS_SHOWN).then(|| view! { <p><a href="/reports">"All shared reports"</a></p> })}
             {data.reports.is_empty().then(|| view! { <p class="empty">"No report has been shared yet."</p> })}
         </section>
     }

@@ -91,7 +91,8 @@ pub const READERS: &[crate::auth::Role] = &[
 ];
 
 /// The condition that narrows placements to those the agreements of donor `$scope` fund.
-pub const FUNDED_BY_DONOR: &str = "id IN (SELECT VALUE placement FROM commitment WHERE agreement.donor = $scope)";
+/// `funders` is kept by the commitments (migration 0015).
+pub const FUNDED_BY_DONOR: &str = "funders CONTAINS $scope";
 
 /// One step in a placement's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

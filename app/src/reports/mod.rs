@@ -43,8 +43,8 @@ pub const READERS: &[crate::auth::Role] = &[
 ];
 
 /// The condition that narrows reports to those shared with the donor `$scope`.
-pub const SHARED_WITH_DONOR: &str = "shared_with_donor = true AND state = 'accepted'
-    AND placement IN (SELECT VALUE placement FROM commitment WHERE agreement.donor = $scope)";
+/// `funders` is the placement's, kept by the commitments (migration 0015).
+pub const SHARED_WITH_DONOR: &str = "funders CONTAINS $scope AND shared_with_donor = true AND state = 'accepted'";
 
 /// A report in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

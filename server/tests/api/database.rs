@@ -43,7 +43,7 @@ async fn free_text_nationalities_and_languages_become_codes_or_stay_flagged() {
         .check()
         .unwrap();
     }
-    assert_eq!(db::migrations::apply(&db).await.unwrap(), vec![14]);
+    assert_eq!(db::migrations::apply_up_to(&db, 14).await.unwrap(), vec![14]);
     let mut r = db
         .query(
             "SELECT record::id(id) AS key, nationality, nationality_as_written, languages, languages_as_written

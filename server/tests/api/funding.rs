@@ -70,6 +70,26 @@ pub async fn figures_match_a_recount(app: &TestApp) {
             assert_eq!(stored("spent_by_category"), in_category(&spent), "{category} spent of {key}");
         }
     }
+    donor_scope_matches_a_recount(app).await;
+}
+
+/// What a donor may see, kept on the rows (migration 0015), against a recount from the
+/// commitments: a placement's funders are the donors of its commitments' agreements, and each
+/// report carries its placement's.
+async fn donor_scope_matches_a_recount(app: &TestApp) {
+    let wrong = app
+        .rows(
+            "SELECT VALUE id FROM placement WHERE array::sort(funders) !=
+                array::sort(array::distinct((SELECT VALUE agreement.donor FROM commitment WHERE placement = $parent.id)))",
+        )
+        .await;
+    assert_eq!(wrong, serde_json::json!([]), "placements whose funders are not their commitments' donors");
+    let funded = app.rows("RETURN count(SELECT id FROM placement WHERE array::len(funders) > 0)").await;
+    assert!(funded.as_i64().unwrap() > 0);
+    let wrong = app
+        .rows("SELECT VALUE id FROM report WHERE array::sort(funders) != array::sort(placement.funders ?? [])")
+        .await;
+    assert_eq!(wrong, serde_json::json!([]), "reports whose funders are not their placement's");
 }
 
 async fn key(app: &TestApp, sql: &str) -> String {
