@@ -114,6 +114,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0015_donor_scope.surql"),
         bindings: None,
     },
+    Migration {
+        version: 16,
+        name: "newest first read forwards",
+        script: include_str!("migrations/0016_newest_first.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -271,7 +271,7 @@ pub mod service {
                 .map(|i| {
                     format!(
                         "SELECT date, rate, source FROM exchange_rate WHERE from = $from{i} AND to = $to AND date <= $today
-                         ORDER BY date DESC LIMIT 1;"
+                         ORDER BY date ASC;"
                     )
                 })
                 .collect();
@@ -281,8 +281,9 @@ pub mod service {
             }
             let mut r = q.await.and_then(|r| r.check()).map_err(db::fail("reporting rates"))?;
             for i in 0..currencies.len() {
+                // Read forwards, the last kept (see `expenditures::rates_of`).
                 let rows: Vec<Found> = r.take(i).map_err(db::fail("reporting rate decode"))?;
-                found.push(rows.into_iter().next());
+                found.push(rows.into_iter().last());
             }
         }
         let mut out = Vec::new();

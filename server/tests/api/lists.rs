@@ -13,6 +13,7 @@ use crate::common::TestApp;
 #[derive(Debug, Clone, PartialEq, SurrealValue)]
 struct Row {
     id: RecordId,
+    start_date: String,
 }
 
 const SORTS: &[(&str, &str)] = &[("start", "start_date")];
@@ -39,8 +40,11 @@ async fn placements_sharing_start_dates(app: &TestApp, n: usize) {
         .unwrap();
 }
 
-async fn page(app: &TestApp, query: &ListQuery) -> Page<Row> {
-    ListSql::new("placement", "id, start_date", SORTS).page::<Row>(&app.state.db, query).await.unwrap()
+async fn page(app: &TestApp, query: &ListQuery, twins: bool) -> Page<Row> {
+    let sql = ListSql::new("placement", "id, start_date", SORTS);
+    // Descending through the stored twin `start_date_desc` (migration 0016), read forwards.
+    let sql = if twins { sql.with_descending_twins(&["start_date"]) } else { sql };
+    sql.page::<Row>(&app.state.db, query).await.unwrap()
 }
 
 #[tokio::test]
@@ -48,19 +52,27 @@ async fn walking_pages_forward_and_back_gives_the_same_pages_through_runs_of_tie
     let app = TestApp::start().await;
     placements_sharing_start_dates(&app, 160).await;
     let total = app.count("placement").await as usize;
-    for dir in ["asc", "desc"] {
+    for (dir, twins) in [("asc", false), ("desc", false), ("desc", true)] {
         let mut query = ListQuery { sort: "start".into(), dir: dir.into(), ..Default::default() };
         let mut forward: Vec<Vec<Row>> = Vec::new();
-        let mut last = page(&app, &query).await;
+        let mut last = page(&app, &query, twins).await;
         loop {
             assert_eq!(last.page as usize, forward.len() + 1);
             forward.push(last.items.clone());
             let Some(next) = last.next.clone() else { break };
             assert!(!next.at.is_empty(), "a later page starts at a position, not an offset");
             query = query.with_link(&next);
-            last = page(&app, &query).await;
+            last = page(&app, &query, twins).await;
         }
         let seen: Vec<&Row> = forward.iter().flatten().collect();
+        let in_order = seen.windows(2).all(|w| {
+            if dir == "asc" {
+                w[0].start_date <= w[1].start_date
+            } else {
+                w[0].start_date >= w[1].start_date
+            }
+        });
+        assert!(in_order, "{dir} order (twins: {twins})");
         let mut unique = seen.clone();
         unique.sort_by_key(|r| format!("{:?}", r.id));
         unique.dedup();
@@ -69,7 +81,7 @@ async fn walking_pages_forward_and_back_gives_the_same_pages_through_runs_of_tie
         let mut back = last;
         while let Some(prev) = back.prev.clone() {
             query = query.with_link(&prev);
-            back = page(&app, &query).await;
+            back = page(&app, &query, twins).await;
             assert_eq!(back.items, forward[back.page as usize - 1], "page {} read backwards ({dir})", back.page);
         }
         assert_eq!(back.page, 1);
@@ -80,7 +92,7 @@ async fn walking_pages_forward_and_back_gives_the_same_pages_through_runs_of_tie
 async fn a_count_stops_at_the_cap_and_says_more() {
     let app = TestApp::start().await;
     placements_sharing_start_dates(&app, COUNT_CAP as usize + 10).await;
-    let first = page(&app, &ListQuery::default()).await;
+    let first = page(&app, &ListQuery::default(), false).await;
     assert!(first.capped);
     assert_eq!(first.total, COUNT_CAP);
     assert!(first.summary().starts_with("more than 1,000 records"), "{}", first.summary());
