@@ -68,6 +68,31 @@ async fn free_text_nationalities_and_languages_become_codes_or_stay_flagged() {
 }
 
 #[tokio::test]
+async fn a_placement_stored_before_its_funders_were_kept_can_still_be_written() {
+    let db = db::connect("mem://", None).await.unwrap();
+    db::migrations::apply_up_to(&db, 14).await.unwrap();
+    db.query(
+        "CREATE placement:unfunded SET nomination = nomination:n, state = 'planned', officer_name = 'Officer',
+            officer_email = 'o@agency.example', sending_agency = agency:a, host_agency = agency:a, supervisor_name = 'Sup',
+            supervisor_email = 'sup@host.example', start_date = '2027-01-01', end_date = '2027-12-31',
+            original_end = '2027-12-31', objectives = 'Work', themes = [], created_at = time::now();",
+    )
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
+    db::migrations::apply(&db).await.unwrap();
+    let mut r = db
+        .query("UPDATE placement:unfunded SET state = 'active' RETURN funders, start_date_desc")
+        .await
+        .unwrap()
+        .check()
+        .expect("a later write of an old placement is not refused");
+    let row: surrealdb::types::Value = r.take(0).unwrap();
+    assert_eq!(row.into_json_value(), serde_json::json!([{ "funders": [], "start_date_desc": -1798761600 }]));
+}
+
+#[tokio::test]
 async fn demo_data_is_seeded_once() {
     let app = TestApp::start().await;
     assert!(!db::seed::seed_if_empty(&app.state).await.unwrap());
