@@ -125,6 +125,28 @@ pub fn back(state: &AppState, to: &str, flash: crate::ui::flash::Flash) -> Respo
     response
 }
 
+/// Back to `page` (a record's page) after a change to its files: with `notice`, or with the
+/// refusal at the fields of its upload form (`{page}/documents`), or, for a file's own small
+/// forms that have no room for a message, at the top of the page. The signed-out go to sign
+/// in; a record the caller may not see is not found.
+pub fn answer(state: &AppState, page: &str, result: Result<String, AppError>, at_upload_form: bool) -> Response {
+    use crate::ui::flash::Flash;
+    use axum::http::StatusCode;
+    match result {
+        Ok(notice) => back(state, page, Flash::notice(&notice)),
+        Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(error) if at_upload_form => {
+            back(state, page, Flash::from_error(&error, Some(format!("{page}/documents")), Default::default()))
+        }
+        Err(error) => {
+            let message = error.field_errors().first().map(|e| e.message.clone()).unwrap_or_else(|| error.to_string());
+            back(state, page, Flash::from_error(&AppError::Conflict(message), None, Default::default()))
+        }
+    }
+}
+
 /// The stored file `key` as an attachment named `file_name`, streamed from disk in chunks so
 /// that a download holds one chunk in memory, not the file.
 pub async fn send(state: &AppState, key: &str, file_name: &str, content_type: String) -> Result<Response, AppError> {

@@ -252,7 +252,7 @@ impl Drop for Server {
     }
 }
 
-async fn start(settings: &Settings, dir: &Path, figures: &mut Figures) -> Server {
+async fn start(settings: &Settings, dir: &Path, figures: &mut Figures, patience: Duration) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let started = Instant::now();
     let child = Command::new(&settings.server)
@@ -268,7 +268,7 @@ async fn start(settings: &Settings, dir: &Path, figures: &mut Figures) -> Server
         if ready.is_ok_and(|r| r.status().is_success()) {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "the server did not become ready");
+        assert!(started.elapsed() < patience, "the server did not become ready");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     figures.other.insert("cold_start".into(), (started.elapsed().as_secs_f64() * 1000.0, "ms"));
@@ -364,7 +364,10 @@ async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
         first: chrono::NaiveDate::from_ymd_opt(2016, 12, 2).unwrap(),
         last: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
     };
-    let server = start(settings, &dir, &mut figures).await;
+    // A database from before this build is brought up to date first, not measured: migrations
+    // are an upgrade's one-off cost (minutes at ten years), not a start's.
+    drop(start(settings, &dir, &mut Figures::default(), Duration::from_secs(1800)).await);
+    let server = start(settings, &dir, &mut figures, Duration::from_secs(120)).await;
     let base = server.base.clone();
     // Sixteen people signed in for each role: one session each, as sixteen users would have.
     let mut sessions: BTreeMap<&str, Vec<Client>> = BTreeMap::new();

@@ -6,7 +6,7 @@
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use surrealdb::types::SurrealValue;
 
 use super::files::MAX_PER_NOMINATION;
@@ -21,15 +21,6 @@ use crate::uploads;
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
     let user = guard::user_from_headers(state, headers).await?;
     guard::check(user, super::service_access::READERS)
-}
-
-fn back(state: &AppState, nomination: &str, flash: crate::ui::flash::Flash) -> Response {
-    uploads::back(state, &format!("/nominations/{nomination}"), flash)
-}
-
-fn refused(state: &AppState, nomination: &str, error: AppError) -> Response {
-    let form = Some(format!("/nominations/{nomination}/documents"));
-    back(state, nomination, crate::ui::flash::Flash::from_error(&error, form, Default::default()))
 }
 
 /// `POST /nominations/{id}/documents` with one file in the `file` field.
@@ -79,21 +70,9 @@ pub async fn remove(
     answer(&state, &key, result.map(|name| format!("Document {name} removed.")), false)
 }
 
-/// Back to the nomination with `notice`, or with the refusal: at the upload form's fields, or
-/// (for a document's own small forms, which have no room for a message) at the top of the page.
+/// Back to the nomination (see [`uploads::answer`]).
 fn answer(state: &AppState, key: &str, result: Result<String, AppError>, at_upload_form: bool) -> Response {
-    use crate::ui::flash::Flash;
-    match result {
-        Ok(notice) => back(state, key, Flash::notice(&notice)),
-        Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
-        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(error) if at_upload_form => refused(state, key, error),
-        Err(error) => {
-            let message = error.field_errors().first().map(|e| e.message.clone()).unwrap_or_else(|| error.to_string());
-            back(state, key, Flash::from_error(&AppError::Conflict(message), None, Default::default()))
-        }
-    }
+    uploads::answer(state, &format!("/nominations/{key}"), result, at_upload_form)
 }
 
 /// The nomination `key` read for a change to its documents: the caller must be a nominator of

@@ -6,7 +6,7 @@
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use crate::audit::{self, Actor};
@@ -66,25 +66,9 @@ pub async fn remove(
     answer(&state, &key, result.map(|name| format!("File {name} removed.")), false)
 }
 
-/// Back to the report with `notice`, or with the refusal: at the upload form's field, or (for a
-/// file's own small forms) at the top of the page.
+/// Back to the report (see [`uploads::answer`]).
 fn answer(state: &AppState, key: &str, result: Result<String, AppError>, at_upload_form: bool) -> Response {
-    use crate::ui::flash::Flash;
-    let back = format!("/reports/{key}");
-    match result {
-        Ok(notice) => uploads::back(state, &back, Flash::notice(&notice)),
-        Err(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
-        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(error) if at_upload_form => {
-            let form = Some(format!("/reports/{key}/documents"));
-            uploads::back(state, &back, Flash::from_error(&error, form, Default::default()))
-        }
-        Err(error) => {
-            let message = error.field_errors().first().map(|e| e.message.clone()).unwrap_or_else(|| error.to_string());
-            uploads::back(state, &back, Flash::from_error(&AppError::Conflict(message), None, Default::default()))
-        }
-    }
+    uploads::answer(state, &format!("/reports/{key}"), result, at_upload_form)
 }
 
 fn too_many() -> AppError {
