@@ -24,16 +24,26 @@ pub struct ListSql {
     /// negation). A descending sort reads the twin forwards: on the embedded store a backward
     /// index scan costs tens of milliseconds however few rows it reads.
     pub descending: &'static [&'static str],
+    /// The index to read the rows through, where the planner would pick the sort's index and
+    /// scan far more rows than a filter's index holds (see [`ListSql::through_index`]).
+    pub index: Option<&'static str>,
 }
 
 impl ListSql {
     pub fn new(table: &'static str, fields: &'static str, sorts: &'static [(&'static str, &'static str)]) -> Self {
-        ListSql { table, fields, conditions: Vec::new(), vars: Vec::new(), sorts, descending: &[] }
+        ListSql { table, fields, conditions: Vec::new(), vars: Vec::new(), sorts, descending: &[], index: None }
     }
 
     /// Declares the sort fields that have a `<field>_desc` twin (see [`ListSql::descending`]).
     pub fn with_descending_twins(mut self, fields: &'static [&'static str]) -> Self {
         self.descending = fields;
+        self
+    }
+
+    /// Reads the rows through `index` and sorts them after: for a filter that keeps a few rows
+    /// of a long sort order (placements still running, in order of start since year one).
+    pub fn through_index(mut self, index: &'static str) -> Self {
+        self.index = Some(index);
         self
     }
 
@@ -134,9 +144,10 @@ impl ListSql {
     ) -> Result<Vec<Keyed>, AppError> {
         let from_here = if desc { format!("{field} <= $at") } else { format!("{field} >= $at") };
         let sql = format!(
-            "SELECT {fields}, {field} AS sort_key FROM {table} {w} ORDER BY {field} {dir} LIMIT $limit START $start;",
+            "SELECT {fields}, {field} AS sort_key FROM {table}{with} {w} ORDER BY {field} {dir} LIMIT $limit START $start;",
             fields = self.fields,
             table = self.table,
+            with = self.index.map(|i| format!(" WITH INDEX {i}")).unwrap_or_default(),
             w = self.where_with(from.map(|_| from_here.as_str())),
             dir = if desc { "DESC" } else { "ASC" },
         );
