@@ -31,9 +31,10 @@ impl TestApp {
         let public_url = format!("http://{addr}");
         let files = std::env::temp_dir().join(format!("hub-test-files-{}-{}", std::process::id(), addr.port()));
         let given = |key: &str| settings.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+        let database = test_database(&addr.port().to_string());
         let config = Config::from_lookup(|key| match key {
             _ if given(key).is_some() => given(key),
-            "HUB_DB" => Some("mem://".into()),
+            "HUB_DB" => Some(database.clone()),
             "HUB_DEMO" => Some("1".into()),
             // The demo's story alone: each test knows its records.
             "HUB_DEMO_YEARS" => Some("0".into()),
@@ -143,6 +144,21 @@ impl TestApp {
         let mut r = self.state.db.query(sql).await.unwrap().check().unwrap();
         let value: surrealdb::types::Value = r.take(0).unwrap();
         value.into_json_value()
+    }
+}
+
+/// The storage engine of the integration tests, chosen by `HUB_TEST_ENGINE`: `mem` (the
+/// default) or `surrealkv`, on disk in a folder of its own under `HUB_TEST_DB_DIR` (default: the
+/// system's temporary folder), which the test script removes afterwards.
+pub fn test_database(name: &str) -> String {
+    match std::env::var("HUB_TEST_ENGINE").unwrap_or_default().as_str() {
+        "" | "mem" => "mem://".into(),
+        "surrealkv" => {
+            let root =
+                std::env::var_os("HUB_TEST_DB_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+            format!("surrealkv://{}", root.join(format!("hub-test-db-{}-{name}", std::process::id())).display())
+        }
+        other => panic!("HUB_TEST_ENGINE={other}: expected mem or surrealkv"),
     }
 }
 
