@@ -109,6 +109,46 @@ impl TestApp {
         answers
     }
 
+    /// Runs `n` requests at once: each on its own task, all held at one barrier until the last
+    /// is ready, so they reach the server together rather than in the order they were made.
+    pub async fn race<T, F, Fut>(&self, n: usize, make: F) -> Vec<T>
+    where
+        T: Send + 'static,
+        F: Fn(usize) -> Fut,
+        Fut: std::future::Future<Output = T> + Send + 'static,
+    {
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..n {
+            let (barrier, work) = (barrier.clone(), make(i));
+            tasks.spawn(async move {
+                barrier.wait().await;
+                (i, work.await)
+            });
+        }
+        let mut answers: Vec<Option<T>> = (0..n).map(|_| None).collect();
+        while let Some(done) = tasks.join_next().await {
+            let (i, answer) = done.expect("racing task");
+            answers[i] = Some(answer);
+        }
+        answers.into_iter().map(|a| a.expect("every task answered")).collect()
+    }
+
+    /// A POST of a form, built now and sent when awaited (for [`TestApp::race`]).
+    pub fn posting(
+        &self,
+        client: &Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> impl std::future::Future<Output = (StatusCode, String)> + Send + 'static {
+        let request =
+            client.post(self.url(path)).header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(encode(form));
+        async move {
+            let response = request.send().await.expect("the server answers");
+            (response.status(), response.text().await.unwrap_or_default())
+        }
+    }
+
     /// The key of the first record a query returns (`SELECT VALUE record::id(id) …`).
     pub async fn first_key(&self, sql: &str) -> String {
         let rows = self.rows(sql).await;

@@ -71,3 +71,95 @@ async fn parallel_saves_of_one_record_all_land_with_their_audit_entries() {
         .await;
     assert_eq!(audited, serde_json::json!(PARALLEL), "one audit entry per saved change");
 }
+
+/// A tally of statuses, and the first body of each status that is not 200 (to show a refusal).
+fn tally(answers: &[(StatusCode, String)]) -> (usize, usize, usize, String) {
+    let ok = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    let refused = answers.iter().filter(|(s, _)| s.is_client_error()).count();
+    let failed = answers.iter().filter(|(s, _)| s.is_server_error()).count();
+    let codes: Vec<StatusCode> = answers.iter().map(|(s, _)| *s).collect();
+    (ok, refused, failed, statuses(&codes))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_times_two_thousand_creates_of_one_address_leave_exactly_one_user() {
+    const CLIENTS: usize = 4;
+    const EACH: usize = 2000;
+    let app = TestApp::start().await;
+    let admin = app.login_as("admin").await;
+    let form = [("email", "Race.Coordinator@rso.example"), ("name", "Race Coordinator"), ("role", "coordinator")];
+    // Each client sends its 2,000 one after another; the four clients start together.
+    let answers = app
+        .race(CLIENTS, |_| {
+            let sends: Vec<_> = (0..EACH).map(|_| app.posting(&admin, "/api/users/save", &form)).collect();
+            async move {
+                let mut answers = Vec::with_capacity(EACH);
+                for send in sends {
+                    answers.push(send.await);
+                }
+                answers
+            }
+        })
+        .await
+        .concat();
+    let (ok, refused, failed, seen) = tally(&answers);
+    assert_eq!((ok, refused, failed), (1, CLIENTS * EACH - 1, 0), "{seen}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::OK) {
+        assert_eq!(*status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("Another user already has this e-mail address."), "{body}");
+    }
+    let users = app.rows("RETURN count(SELECT id FROM user WHERE email = 'race.coordinator@rso.example')").await;
+    assert_eq!(users, serde_json::json!(1));
+    let invitations = app.rows("RETURN count(SELECT id FROM notification WHERE event = 'invitation')").await;
+    assert_eq!(invitations, serde_json::json!(1), "one invitation, for the one account made");
+    println!("creates of one address: {} requests, {ok} made it, {refused} refused, {failed} failed", answers.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_coordinators_approving_one_nomination_make_one_placement() {
+    const COORDINATORS: usize = 8;
+    let app = TestApp::start().await;
+    let admin = app.login_as("admin").await;
+    let mut coordinators = vec![app.login_as("coordinator").await];
+    for i in 1..COORDINATORS {
+        let email = format!("coordinator.{i}@rso.example");
+        let form = [
+            ("email", email.as_str()),
+            ("name", "Another Coordinator"),
+            ("role", "coordinator"),
+            ("new_password", "a long enough passphrase"),
+        ];
+        let made = app.post(&admin, "/api/users/save", &form).await;
+        assert_eq!(made.status(), StatusCode::OK, "{}", made.text().await.unwrap());
+        coordinators.push(app.login(&email, "a long enough passphrase").await);
+    }
+    let id = app.first_key("SELECT VALUE record::id(id) FROM nomination WHERE state = 'submitted' LIMIT 1").await;
+    let review = app.post(&coordinators[0], "/api/nominations/act", &[("id", &id), ("action", "start_review")]).await;
+    assert_eq!(review.status(), StatusCode::OK);
+    let host = app.first_key("SELECT VALUE record::id(id) FROM agency WHERE hosts = true LIMIT 1").await;
+    let approval = [
+        ("id", id.as_str()),
+        ("action", "approve"),
+        ("host_agency", host.as_str()),
+        ("supervisor_name", "Dr Malee Chai"),
+        ("supervisor_email", "malee.chai@rso.example"),
+        ("start_date", "2027-03-15"),
+        ("end_date", "2027-09-15"),
+    ];
+    let answers = app.race(COORDINATORS, |i| app.posting(&coordinators[i], "/api/nominations/act", &approval)).await;
+    let (ok, refused, failed, seen) = tally(&answers);
+    assert_eq!((ok, refused, failed), (1, COORDINATORS - 1, 0), "{seen}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::OK) {
+        assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("already approved"), "a clear refusal: {body}");
+    }
+    let placements =
+        app.rows(&format!("RETURN count(SELECT id FROM placement WHERE nomination = nomination:{id})")).await;
+    assert_eq!(placements, serde_json::json!(1));
+    let approvals = app
+        .rows(&format!(
+            "RETURN count(SELECT id FROM nomination_event WHERE nomination = nomination:{id} AND kind = 'approve')"
+        ))
+        .await;
+    assert_eq!(approvals, serde_json::json!(1), "one history event");
+}

@@ -248,3 +248,44 @@ async fn the_list_shows_each_reader_their_own_placements_and_exports_them() {
     let overlapping = app.post(&coordinator, "/api/placements/list", &[("kind", "overlap")]).await;
     assert_eq!(overlapping.json::<serde_json::Value>().await.unwrap()["page"]["total"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_extensions_at_once_are_both_in_the_history_or_one_is_refused() {
+    let app = start().await;
+    let key = placement(&app, "officer.r@agency.example", "2027-01-31", "2027-02-28").await;
+    app.state.clock.set_today(day("2027-02-01"));
+    scheduler::run(&app.state).await.unwrap();
+    let coordinator = app.login_as("coordinator").await;
+    let ends = ["2027-04-30", "2027-05-31"];
+    let answers = app
+        .race(2, |i| {
+            let form = [("id", key.as_str()), ("new_end", ends[i]), ("reason", "The host asked for more time.")];
+            app.posting(&coordinator, "/api/placements/extend", &form)
+        })
+        .await;
+    // The later extension applied after the earlier one, or refused: the shorter one, seen after
+    // the longer, is no longer an extension ("after the current end", at its field).
+    for (status, body) in &answers {
+        assert!([StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY].contains(status), "{status}: {body}");
+    }
+    let granted = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    assert!(granted >= 1, "at least one lands: {answers:?}");
+    // The history is one chain from the original end: each extension starts where the one
+    // before ended, and the placement ends where the last one did. A lost update breaks it.
+    let history = app
+        .rows(&format!(
+            "SELECT old_end, new_end FROM placement_event WHERE placement = placement:{key} AND kind = 'extended' ORDER BY at"
+        ))
+        .await;
+    let history = history.as_array().unwrap();
+    assert_eq!(history.len(), granted, "one history line per extension granted: {history:?}");
+    let mut end = "2027-02-28".to_string();
+    for line in history {
+        assert_eq!(line["old_end"], end.as_str(), "{history:?}");
+        end = line["new_end"].as_str().unwrap().to_string();
+    }
+    let row = app.rows(&format!("SELECT end_date, original_end, extensions FROM placement:{key}")).await;
+    assert_eq!(row[0]["end_date"], end.as_str(), "{row}");
+    assert_eq!(row[0]["original_end"], "2027-02-28");
+    assert_eq!(row[0]["extensions"], serde_json::json!(granted), "no extension lost: {row}");
+}

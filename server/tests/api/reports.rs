@@ -616,3 +616,31 @@ async fn a_file_removal_raced_with_the_submission_is_either_before_it_or_refused
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_report_submitted_twice_at_once_makes_one_version() {
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-09-14").await;
+    app.state.clock.set_today(day("2027-09-20"));
+    scheduler::run(&app.state).await.unwrap();
+    let secondee = app.login_as("secondee").await;
+    for month in ["2027-03-15", "2027-04-01", "2027-05-01"] {
+        let report = report_key(&app, &key, "secondee_monthly", month).await;
+        let form = [
+            ("id", report.as_str()),
+            ("activities", "Joined the case reviews."),
+            ("outcomes", "Done."),
+            ("intent", "submit"),
+        ];
+        let answers = app.race(2, |_| app.posting(&secondee, "/api/reports/save", &form)).await;
+        let ok = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+        assert_eq!(ok, 1, "{answers:?}");
+        let (status, refusal) = answers.iter().find(|(s, _)| *s != StatusCode::OK).unwrap();
+        assert_eq!(*status, StatusCode::CONFLICT, "{refusal}");
+        assert!(refusal.contains("submitted"), "a clear refusal: {refusal}");
+        let versions =
+            app.rows(&format!("RETURN count(SELECT id FROM report_version WHERE report = report:{report})")).await;
+        assert_eq!(versions, serde_json::json!(1));
+        assert_eq!(report_state(&app, &report).await, "submitted");
+    }
+}
