@@ -33,6 +33,8 @@ pub struct Config {
     pub mail_from: lettre::message::Mailbox,
     /// Where uploaded documents are kept.
     pub files_dir: std::path::PathBuf,
+    /// Where the running server keeps the token `server backup` presents to it.
+    pub operator_token_file: std::path::PathBuf,
     /// The office's time zone: what "today" means for every date rule.
     pub timezone: chrono_tz::Tz,
     /// A demo or test server's office date (`HUB_TODAY`, only with `HUB_DEMO=1`).
@@ -49,7 +51,12 @@ pub const HELP: &str = "\
 Secondment Hub server
 
 USAGE:
-    server [--help]
+    server [--help]           serve the app
+    server backup FILE        write a backup (database and uploaded files) to FILE,
+                              through the running server when there is one
+    server restore FILE       load a backup into an empty database and files folder
+    server generate [--years N] [--seed N] [--scale F] [--force]
+                              fill a database with generated years of a programme
 
 Configuration is read from environment variables:
 
@@ -71,6 +78,9 @@ Configuration is read from environment variables:
                                                               default none
     HUB_MAIL_FROM    Sender of outgoing mail.                 default Secondment Hub <no-reply@HOST>
     HUB_FILES_DIR    Folder for uploaded documents.           default data/files
+    HUB_OPERATOR_TOKEN  File where the running server keeps the token that
+                     `server backup` presents to it (made at each start, mode 600).
+                                                              default data/operator.token
     HUB_TIMEZONE     The office's time zone (IANA name): what \"today\" is for
                      start dates, due dates and reminders.    default Asia/Bangkok
     HUB_TODAY        YYYY-MM-DD: run a demo or test server on this office date.
@@ -135,6 +145,7 @@ impl Config {
             format!("HUB_MAIL_FROM: '{mail_from_text}' is not an address like Secondment Hub <no-reply@hub.example>")
         })?;
         let files_dir = value("HUB_FILES_DIR").unwrap_or_else(|| "data/files".into()).into();
+        let operator_token_file = value("HUB_OPERATOR_TOKEN").unwrap_or_else(|| "data/operator.token".into()).into();
         let timezone = app::clock::Clock::parse_zone(
             &value("HUB_TIMEZONE").unwrap_or_else(|| app::clock::DEFAULT_TIMEZONE.into()),
         )
@@ -169,6 +180,7 @@ impl Config {
             timezone,
             today,
             files_dir,
+            operator_token_file,
             smtp_url,
             mail_from,
             addr,

@@ -1,6 +1,7 @@
 //! The Secondment Hub server: configuration, database start-up, the axum router with its
 //! middleware, and the operational endpoints. The application itself lives in the `app` crate.
 
+pub mod backup;
 pub mod config;
 pub mod generate;
 pub mod middleware;

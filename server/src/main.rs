@@ -35,6 +35,27 @@ async fn main() {
         return;
     }
 
+    if let Some(command @ ("backup" | "restore")) = args.first().map(String::as_str) {
+        let Some(file) = args.get(1).filter(|_| args.len() == 2) else {
+            eprintln!("{}", server::backup::USAGE);
+            std::process::exit(2);
+        };
+        let file = std::path::Path::new(file);
+        let done = if command == "backup" {
+            server::backup::backup_command(&config, file).await
+        } else {
+            server::backup::restore_command(&config, file).await
+        };
+        match done {
+            Ok(summary) => println!("{command} of {}: {summary}", file.display()),
+            Err(message) => {
+                eprintln!("{command} failed: {message}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
+
     let state = match server::start_database(&config).await {
         Ok(state) => state,
         Err(message) => {
@@ -58,7 +79,12 @@ async fn main() {
     let scheduler = tokio::spawn(app::placements::scheduler::run_forever(state.clone(), async move {
         let _ = scheduler_stopped.changed().await;
     }));
-    let app = server::router(state, server::leptos_options(&config));
+    if let Err(message) = server::backup::install_token(&config.operator_token_file) {
+        eprintln!("start-up failed: {message}");
+        std::process::exit(2);
+    }
+    let operations = server::backup::routes(state.clone(), config.operator_token_file.clone());
+    let app = server::router(state, server::leptos_options(&config)).merge(operations);
     let listener = match tokio::net::TcpListener::bind(config.addr).await {
         Ok(listener) => listener,
         Err(error) => {

@@ -14,6 +14,8 @@ pub const DEMO_PASSWORD: &str = "demo-password-1";
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
+    /// The configuration it was started with (its address, database, files folder).
+    pub config: Config,
 }
 
 impl TestApp {
@@ -41,15 +43,18 @@ impl TestApp {
             "HUB_ADDR" => Some(addr.to_string()),
             "HUB_PUBLIC_URL" => Some(public_url.clone()),
             "HUB_FILES_DIR" => Some(files.to_string_lossy().into_owned()),
+            "HUB_OPERATOR_TOKEN" => Some(format!("{}.token", files.to_string_lossy())),
             _ => None,
         })
         .expect("test configuration");
         let state = server::start_database(&config).await.expect("database starts");
-        let router = server::router(state.clone(), server::leptos_options(&config));
+        server::backup::install_token(&config.operator_token_file).expect("operator token");
+        let operations = server::backup::routes(state.clone(), config.operator_token_file.clone());
+        let router = server::router(state.clone(), server::leptos_options(&config)).merge(operations);
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp { base: public_url, state }
+        TestApp { base: public_url, state, config }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod admin;
 mod auth;
+mod backup;
 mod calendar;
 mod concurrency;
 mod database;
