@@ -11,6 +11,7 @@ mod auth;
 mod backup;
 mod calendar;
 mod concurrency;
+mod crash;
 mod database;
 mod funding;
 mod generate;
