@@ -172,12 +172,10 @@ async fn a_550_fails_the_mail_after_one_try_and_the_mail_log_shows_it() {
     deliver_until(&worker, || sink.count() == 1).await;
 }
 
-#[tokio::test]
-async fn two_workers_deliver_200_mails_exactly_once() {
-    let app = TestApp::start().await;
-    let sink = SmtpSink::start().await;
+/// Queues `n` password-reset mails, one per officer, in one transaction.
+async fn queue_bulk(app: &TestApp, n: usize) {
     db::transact(&app.state, |tx| async move {
-        for i in 0..200 {
+        for i in 0..n {
             let recipient = Recipient {
                 email: format!("officer{i}@agency.example"),
                 name: format!("Officer {i}"),
@@ -202,6 +200,13 @@ async fn two_workers_deliver_200_mails_exactly_once() {
     })
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn two_workers_deliver_200_mails_exactly_once() {
+    let app = TestApp::start().await;
+    let sink = SmtpSink::start().await;
+    queue_bulk(&app, 200).await;
 
     let (a, b) = (worker(&app, &sink.url()), worker(&app, &sink.url()));
     let run = |w: Arc<Worker>| {
@@ -424,4 +429,103 @@ mod mime {
             .find(|w| w.contains(needle) && w.starts_with("http"))
             .map(|w| w.trim_end_matches(['.', ',']).to_string())
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn through_outages_and_killed_workers_every_mail_arrives_and_a_repeat_keeps_its_message_id() {
+    use rand::{Rng, SeedableRng};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    const MAILS: usize = 300;
+    let app = TestApp::start().await;
+    queue_bulk(&app, MAILS).await;
+    let port = SmtpSink::free_port().await;
+    // Patient retries (an outage is not a reason to give up) and a short lease, so that a
+    // killed worker's claim is taken over within the test.
+    let worker = || {
+        let mut settings = WorkerSettings::new("Secondment Hub <no-reply@hub.test>".parse().unwrap(), "hub.test");
+        settings.policy = RetryPolicy {
+            base: Duration::from_millis(20),
+            max_delay: Duration::from_millis(100),
+            max_attempts: 100_000,
+        };
+        settings.lease = Duration::from_millis(400);
+        Worker::new(app.state.clone(), transport(&format!("smtp://{port}"), 4).unwrap(), settings)
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    // Two workers that keep running, as two server processes would.
+    let mut steady = Vec::new();
+    for w in [worker(), worker()] {
+        let stop = stop.clone();
+        steady.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let _ = w.pass().await;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }));
+    }
+    // A third that is killed at random moments (its task dropped wherever it is: before a send,
+    // mid-send, or between the send and its record) and started again.
+    let kills = Arc::new(AtomicUsize::new(0));
+    let killer = {
+        let (stop, kills, w) = (stop.clone(), kills.clone(), worker());
+        tokio::spawn(async move {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+            while !stop.load(Ordering::Relaxed) {
+                let w = w.clone();
+                let running = tokio::spawn(async move {
+                    loop {
+                        let _ = w.pass().await;
+                    }
+                });
+                tokio::time::sleep(Duration::from_millis(rng.random_range(5..80))).await;
+                running.abort();
+                let _ = running.await;
+                kills.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+
+    // Down at first; up; down again once a third has gone; up again until everything is sent.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut first = SmtpSink::start_on(port).await;
+    for _ in 0..400 {
+        if first.count() >= MAILS / 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.stop();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let second = SmtpSink::start_on(port).await;
+    let sent = || async { app.rows("RETURN count(SELECT id FROM notification WHERE state = 'sent')").await };
+    for _ in 0..600 {
+        if sent().await == serde_json::json!(MAILS) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for task in steady {
+        task.await.unwrap();
+    }
+    killer.await.unwrap();
+    assert_eq!(sent().await, serde_json::json!(MAILS), "every queued mail was delivered");
+
+    let received: Vec<_> = first.received().into_iter().chain(second.received()).collect();
+    let mut per_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for mail in &received {
+        *per_id.entry(mail.header("Message-ID").expect("a Message-ID")).or_default() += 1;
+    }
+    assert_eq!(per_id.len(), MAILS, "each mail arrived, under its own Message-ID");
+    let repeats = received.len() - MAILS;
+    let kills = kills.load(Ordering::Relaxed);
+    // A repeat comes only from a worker killed after a send and before its record: it carries
+    // the same Message-ID (counted above under one id). A kill cuts at most the sends it has in
+    // flight, at most `concurrency` of them.
+    let in_flight = WorkerSettings::new("x@hub.test".parse().unwrap(), "hub.test").concurrency;
+    assert!(repeats <= kills * in_flight, "{repeats} repeats from {kills} kills");
+    println!(
+        "mail through faults: {MAILS} mails, {} deliveries, {repeats} repeated with the same Message-ID, {kills} worker kills, 2 outages",
+        received.len()
+    );
 }
