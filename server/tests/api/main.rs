@@ -6,6 +6,7 @@ mod common;
 mod support;
 
 mod access;
+mod access_matrix;
 mod admin;
 mod auth;
 mod backup;
