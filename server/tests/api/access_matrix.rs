@@ -13,11 +13,11 @@ use reqwest::{Client, StatusCode};
 use crate::common::TestApp;
 
 /// Roles in the order of the table's letters.
-const ROLES: [(char, &str); 6] =
+pub(crate) const ROLES: [(char, &str); 6] =
     [('A', "admin"), ('C', "coordinator"), ('N', "nominator"), ('H', "host"), ('S', "secondee"), ('D', "donor")];
 
 /// Anyone, signed in or not.
-const PUBLIC: &str = "*";
+pub(crate) const PUBLIC: &str = "*";
 /// Every signed-in role.
 const SIGNED_IN: &str = "ACNHSD";
 const STAFF: &str = "AC";
@@ -25,7 +25,7 @@ const ADMIN: &str = "A";
 const COORDINATOR: &str = "C";
 
 /// Who may call each server function: the roles' letters, or [`PUBLIC`].
-const SERVER_FUNCTIONS: &[(&str, &str)] = &[
+pub(crate) const SERVER_FUNCTIONS: &[(&str, &str)] = &[
     // Signing in and one's own account.
     ("/api/login", PUBLIC),
     ("/api/me", PUBLIC),

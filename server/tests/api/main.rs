@@ -18,6 +18,7 @@ mod funding;
 mod generate;
 mod lists;
 mod mail;
+mod malformed;
 mod nominations;
 mod pages;
 mod placement_pages;
