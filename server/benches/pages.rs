@@ -14,6 +14,9 @@
 //! server binary next to this one), `HUB_BENCH_SMOKE=1` (1/1000 of the data, a fraction of a
 //! second per figure, no report file: what `make test` runs so the benchmark cannot rot).
 
+#[path = "load/users.rs"]
+mod users;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -23,6 +26,9 @@ use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE};
 use reqwest::Client;
 
 const CLIENTS: usize = 16;
+/// The many-users scenario: people at once, and how long they stay.
+const USERS: usize = 200;
+const USERS_SECONDS: f64 = 60.0;
 
 struct Settings {
     server: PathBuf,
@@ -177,7 +183,14 @@ async fn main() {
             println!("bench overhead.{name} {:.2} ms", load.p50_ms - raw);
         }
     }
-    let errors: usize = results.iter().flat_map(|(_, _, f)| f.load.values()).map(|l| l.errors).sum();
+    let scenario_errors: f64 = results
+        .iter()
+        .flat_map(|(_, _, f)| f.other.iter())
+        .filter(|(n, _)| n.ends_with(".errors"))
+        .map(|(_, v)| v.0)
+        .sum();
+    let errors: usize = results.iter().flat_map(|(_, _, f)| f.load.values()).map(|l| l.errors).sum::<usize>()
+        + scenario_errors as usize;
     println!("bench errors {errors} requests");
     if !settings.smoke {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/PERFORMANCE.md");
@@ -415,7 +428,35 @@ async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
     figures.other.insert("peak_rss".into(), (peak_rss(server.child.id()) as f64 / 1024.0, "MB"));
     drop(server);
     raw(&dir, &span, &mut figures).await;
+    if size == "full" {
+        many_users(settings, &dir, &mut figures).await;
+    }
     figures
+}
+
+/// The many-users scenario, on a copy of the data (it writes), with a server of its own.
+async fn many_users(settings: &Settings, dir: &Path, figures: &mut Figures) {
+    let (people, seconds) = if settings.smoke { (4, 1.0) } else { (USERS, USERS_SECONDS) };
+    let copy = dir.with_file_name(format!("{}-users", dir.file_name().unwrap().to_string_lossy()));
+    let _ = std::fs::remove_dir_all(&copy);
+    let copied = Command::new("cp").arg("-a").arg(dir).arg(&copy).status().expect("copy the data");
+    assert!(copied.success(), "copy the data for the many-users scenario");
+    eprintln!("   {people} users for {seconds} s");
+    let server = start(settings, &copy, &mut Figures::default(), Duration::from_secs(120)).await;
+    let outcome = users::run(&server.base, people, seconds, app::db::seed::DEMO_PASSWORD).await;
+    let rss = peak_rss(server.child.id()) as f64 / 1024.0;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&copy);
+    for (kind, n) in &outcome.error_kinds {
+        eprintln!("   error: {kind} × {n}");
+    }
+    let name = |what: &str| format!("users{}.{what}", outcome.users);
+    figures.other.insert(name("requests"), (outcome.requests as f64, "requests"));
+    figures.other.insert(name("errors"), (outcome.errors as f64, "requests"));
+    figures.other.insert(name("p50"), (outcome.p50_ms, "ms"));
+    figures.other.insert(name("p99"), (outcome.p99_ms, "ms"));
+    figures.other.insert(name("sign_in_p50"), (outcome.sign_in_p50_ms, "ms"));
+    figures.other.insert(name("peak_rss"), (rss, "MB"));
 }
 
 /// Bytes as sent with `Accept-Encoding: br`: the page, then every stylesheet, script and wasm
