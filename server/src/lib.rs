@@ -215,11 +215,20 @@ async fn export(
 }
 
 /// Ready when the database answers.
+/// How long `/readyz` waits for the database. A SurrealDB server that has gone away may leave
+/// a query waiting for a reconnection rather than failing it; a load balancer's health check
+/// needs its answer at once.
+const READY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.db.query("RETURN 1").await {
-        Ok(_) => (StatusCode::OK, "ready"),
-        Err(error) => {
+    match tokio::time::timeout(READY_PATIENCE, state.db.query("RETURN 1")).await {
+        Ok(Ok(_)) => (StatusCode::OK, "ready"),
+        Ok(Err(error)) => {
             tracing::warn!(%error, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+        Err(_) => {
+            tracing::warn!("database did not answer within {} s", READY_PATIENCE.as_secs());
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
