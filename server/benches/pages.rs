@@ -223,6 +223,7 @@ fn server_env(dir: &Path) -> Vec<(&'static str, String)> {
     vec![
         ("HUB_DB", format!("surrealkv://{}", dir.join("db").display())),
         ("HUB_FILES_DIR", dir.join("files").display().to_string()),
+        ("HUB_OPERATOR_TOKEN", dir.join("operator.token").display().to_string()),
         ("HUB_LOG", "warn".into()),
         // A fixed office date, so that the same seed makes the same data on any day.
         ("HUB_TODAY", "2026-11-29".into()),
