@@ -59,6 +59,8 @@ export default defineConfig({
       // The demo's story alone: the specs follow its records.
       HUB_DEMO_YEARS: '0',
       HUB_LOG: 'warn',
+      // The specs read the dashboard right after changing what it counts.
+      HUB_DASHBOARD_SECONDS: '0',
       HUB_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
       HUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(__dirname, '..', 'target', 'site'),

@@ -22,6 +22,8 @@ pub mod resource;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod cookies;

@@ -45,6 +45,8 @@ pub struct Config {
     pub iati_org_id: String,
     /// The currency every agreement's figures are also shown in (`HUB_REPORTING_CURRENCY`).
     pub reporting_currency: String,
+    /// How long the dashboard's programme-wide figures are shared (`HUB_DASHBOARD_SECONDS`).
+    pub dashboard_keep: std::time::Duration,
 }
 
 pub const HELP: &str = "\
@@ -91,6 +93,8 @@ Configuration is read from environment variables:
                                                               default none
     HUB_REPORTING_CURRENCY  The currency agreements' figures are also shown in, at the
                      latest rate on or before the day shown.  default USD
+    HUB_DASHBOARD_SECONDS  How long the coordinators' dashboard reuses its programme-wide
+                     figures (shared by all RSO staff; 0: made for every page). default 5
     HUB_IATI_ORG_ID  The Regional Support Office's IATI organisation identifier,
                      used in the IATI export.                 default XX-RSO-SECONDMENTS
 ";
@@ -173,7 +177,13 @@ impl Config {
                 .map_err(|e| format!("HUB_REPORTING_CURRENCY: {e}"))?
                 .code()
                 .to_string();
+        let dashboard_text = value("HUB_DASHBOARD_SECONDS").unwrap_or_else(|| "5".into());
+        let dashboard_keep =
+            dashboard_text.parse::<u64>().ok().filter(|s| *s <= 3600).map(std::time::Duration::from_secs).ok_or_else(
+                || format!("HUB_DASHBOARD_SECONDS: '{dashboard_text}' is not a number of seconds from 0 to 3600"),
+            )?;
         Ok(Config {
+            dashboard_keep,
             reporting_currency,
             iati_org_id,
             trusted_proxies,

@@ -248,7 +248,9 @@ pub struct StateAge {
 #[server(endpoint = "nominations/ages")]
 pub async fn nomination_ages() -> Result<Vec<StateAge>, AppError> {
     crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(service::ages().await)
+    static SHARED: crate::cache::Shared<Vec<StateAge>> = crate::cache::Shared::new();
+    let today = crate::state::AppState::current()?.clock.today();
+    crate::api::answer(SHARED.get(today, service::ages).await)
 }
 
 #[server(endpoint = "nominations/get")]

@@ -160,7 +160,17 @@ pub async fn placement_timeline(#[server(flatten)] query: crate::listing::ListQu
 #[server(endpoint = "placements/ahead")]
 pub async fn placements_ahead(#[server(flatten)] query: crate::listing::ListQuery) -> Result<TimelineData, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(service::timeline_of(&user, &query, service::DASHBOARD_TIMELINE_ROWS).await)
+    let today = crate::state::AppState::current()?.clock.today();
+    // The dashboard's own window is the same for all RSO staff: made once and shared.
+    let dashboard = crate::listing::ListQuery {
+        from: today.to_string(),
+        to: crate::domain::add_months(today, 6).to_string(),
+        ..Default::default()
+    };
+    let ahead = || service::timeline_of(&user, &query, service::DASHBOARD_TIMELINE_ROWS);
+    static SHARED: crate::cache::Shared<TimelineData> = crate::cache::Shared::new();
+    let data = if query == dashboard { SHARED.get(today, ahead).await } else { ahead().await };
+    crate::api::answer(data)
 }
 
 /// Placements under way (planned or active) by sending member and by theme: (id, name, count).
@@ -173,7 +183,9 @@ pub struct CountsUnderWay {
 #[server(endpoint = "placements/counts")]
 pub async fn under_way_counts() -> Result<CountsUnderWay, AppError> {
     crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(service::counts().await)
+    static SHARED: crate::cache::Shared<CountsUnderWay> = crate::cache::Shared::new();
+    let today = crate::state::AppState::current()?.clock.today();
+    crate::api::answer(SHARED.get(today, service::counts).await)
 }
 
 /// The placements block of a home page (see `service::overview`).
@@ -195,7 +207,15 @@ pub struct PlacementsAtGlance {
 #[server(endpoint = "placements/overview")]
 pub async fn placement_overview() -> Result<PlacementsAtGlance, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
-    crate::api::answer(service::overview(&user).await)
+    // RSO staff all see the whole programme's: made once and shared (see `cache`).
+    static SHARED: crate::cache::Shared<PlacementsAtGlance> = crate::cache::Shared::new();
+    let overview = if matches!(user.role, crate::auth::Role::Admin | crate::auth::Role::Coordinator) {
+        let today = crate::state::AppState::current()?.clock.today();
+        SHARED.get(today, || service::overview(&user)).await
+    } else {
+        service::overview(&user).await
+    };
+    crate::api::answer(overview)
 }
 
 #[server(endpoint = "placements/list")]

@@ -44,6 +44,8 @@ impl TestApp {
             "HUB_PUBLIC_URL" => Some(public_url.clone()),
             "HUB_FILES_DIR" => Some(files.to_string_lossy().into_owned()),
             "HUB_OPERATOR_TOKEN" => Some(format!("{}.token", files.to_string_lossy())),
+            // Each test reads a figure right after changing it.
+            "HUB_DASHBOARD_SECONDS" => Some("0".into()),
             _ => None,
         })
         .expect("test configuration");

@@ -1,0 +1,99 @@
+//! Short-lived figures shared by every caller who sees the same thing: the programme-wide blocks
+//! of the coordinators' dashboard. Eighty coordinators opening their home page in the same
+//! minute see the same counts; on ten years of data each computation is tens of milliseconds of
+//! both cores, so it is made once per `HUB_DASHBOARD_SECONDS` (5 s by default) and per office
+//! date, and shared. One caller computes while the others wait for its answer (no stampede).
+//!
+//! What is kept here is never per user: a figure that depends on who asks does not belong here.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use tokio::time::Instant;
+
+use crate::error::AppError;
+
+/// How long a dashboard figure may be reused, in milliseconds (0: never). Set once at start from
+/// `HUB_DASHBOARD_SECONDS`; tests that check a figure right after a change set 0.
+static KEEP_MS: AtomicU64 = AtomicU64::new(5_000);
+
+pub fn set_keep(keep: Duration) {
+    KEEP_MS.store(keep.as_millis().min(u64::MAX as u128) as u64, Ordering::Relaxed);
+}
+
+fn keep() -> Duration {
+    Duration::from_millis(KEEP_MS.load(Ordering::Relaxed))
+}
+
+/// One shared figure: the value, when it was made, and for which office date.
+pub struct Shared<T> {
+    slot: tokio::sync::Mutex<Option<(Instant, NaiveDate, T)>>,
+}
+
+impl<T: Clone> Shared<T> {
+    pub const fn new() -> Self {
+        Shared { slot: tokio::sync::Mutex::const_new(None) }
+    }
+
+    /// The kept value when it is young enough and of `today`; otherwise `make`'s, kept. Callers
+    /// arriving while it is made wait for it rather than make it again.
+    pub async fn get<F, Fut>(&self, today: NaiveDate, make: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        let keep = keep();
+        if keep.is_zero() {
+            return make().await;
+        }
+        let mut slot = self.slot.lock().await;
+        if let Some((made, day, value)) = slot.as_ref() {
+            if *day == today && made.elapsed() < keep {
+                return Ok(value.clone());
+            }
+        }
+        let value = make().await?;
+        *slot = Some((Instant::now(), today, value.clone()));
+        Ok(value)
+    }
+}
+
+impl<T: Clone> Default for Shared<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 3, d).unwrap()
+    }
+
+    // One test touches the process-wide setting, so the cases run in order inside it.
+    #[tokio::test]
+    async fn a_figure_is_made_once_per_period_and_per_day_and_errors_are_not_kept() {
+        let shared: Shared<usize> = Shared::new();
+        let made = AtomicUsize::new(0);
+        let make = || async { Ok::<_, AppError>(made.fetch_add(1, Ordering::SeqCst) + 1) };
+        set_keep(Duration::from_millis(200));
+        assert_eq!(shared.get(day(1), make).await.unwrap(), 1);
+        assert_eq!(shared.get(day(1), make).await.unwrap(), 1, "reused within the period");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(shared.get(day(1), make).await.unwrap(), 2, "made again after it");
+        assert_eq!(shared.get(day(2), make).await.unwrap(), 3, "a new office day is a new figure");
+        let failed = shared.get(day(3), || async { Err::<usize, _>(AppError::Busy) }).await;
+        assert!(failed.is_err());
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 4, "an error is not kept");
+
+        set_keep(Duration::ZERO);
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 5, "0 keeps nothing");
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 6);
+        set_keep(Duration::from_secs(5));
+    }
+}
