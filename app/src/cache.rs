@@ -60,6 +60,24 @@ impl<T: Clone> Shared<T> {
     }
 }
 
+impl<T: Clone> Shared<T> {
+    /// For RSO staff, who all see the whole programme, the shared figure of today; for anyone
+    /// else, their own, made for them.
+    pub async fn get_if_staff<F, Fut>(&self, user: &crate::auth::CurrentUser, make: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        use crate::auth::Role;
+        if matches!(user.role, Role::Admin | Role::Coordinator) {
+            let today = crate::state::AppState::current()?.clock.today();
+            self.get(today, make).await
+        } else {
+            make().await
+        }
+    }
+}
+
 impl<T: Clone> Default for Shared<T> {
     fn default() -> Self {
         Self::new()

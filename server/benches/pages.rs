@@ -559,7 +559,10 @@ fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
         "\nPage rows: the list's first page and a page in the middle of the data (the position a pager link carries). \
          \"raw\" reads the same rows and the names they link to by one query in-process, without HTTP, the session or \
          rendering. CSV exports are read once each, whole, by one client. First load: the page and every stylesheet, \
-         script and wasm file it loads, as sent with `Accept-Encoding: br`.\n",
+         script and wasm file it loads, as sent with `Accept-Encoding: br`. users200: 200 people of every role at \
+         once on a copy of the ten-year data, each signing in and then for 60 s opening home, a list, a record and \
+         its page 2 (coordinators also comment and download the document), pausing 0.5–1.5 s between rounds; an \
+         error is any answer but 2xx, or none within 30 s.\n",
     );
     out
 }

@@ -207,15 +207,8 @@ pub struct PlacementsAtGlance {
 #[server(endpoint = "placements/overview")]
 pub async fn placement_overview() -> Result<PlacementsAtGlance, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
-    // RSO staff all see the whole programme's: made once and shared (see `cache`).
     static SHARED: crate::cache::Shared<PlacementsAtGlance> = crate::cache::Shared::new();
-    let overview = if matches!(user.role, crate::auth::Role::Admin | crate::auth::Role::Coordinator) {
-        let today = crate::state::AppState::current()?.clock.today();
-        SHARED.get(today, || service::overview(&user)).await
-    } else {
-        service::overview(&user).await
-    };
-    crate::api::answer(overview)
+    crate::api::answer(SHARED.get_if_staff(&user, || service::overview(&user)).await)
 }
 
 #[server(endpoint = "placements/list")]
