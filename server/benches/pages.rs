@@ -561,7 +561,7 @@ fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
          rendering. CSV exports are read once each, whole, by one client. First load: the page and every stylesheet, \
          script and wasm file it loads, as sent with `Accept-Encoding: br`. users200: 200 people of every role at \
          once on a copy of the ten-year data, each signing in and then for 60 s opening home, a list, a record and \
-         its page 2 (coordinators also comment and download the document), pausing 0.5–1.5 s between rounds; an \
+         its page 2 (coordinators also comment and download the document), reading each page 3–8 s; an \
          error is any answer but 2xx, or none within 30 s.\n",
     );
     out

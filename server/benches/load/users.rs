@@ -1,7 +1,7 @@
 //! The many-users scenario: `USERS` people of every role at once, each signing in with their own
 //! session and then, until the time is up, opening their home page, browsing their lists,
 //! opening a record, writing (a coordinator's comment on a nomination) and downloading a
-//! document, with a pause between steps as a person has. Every answer counts: a 5xx, a
+//! document, reading each page for 3–8 s as a person does. Every answer counts: a 5xx, a
 //! refusal or a request that takes over 30 s is an error.
 
 use std::time::{Duration, Instant};
@@ -55,11 +55,24 @@ struct Person {
     base: String,
     times: Vec<Duration>,
     errors: Vec<String>,
+    rng: rand::rngs::StdRng,
+    /// How long they read a page before the next click, in milliseconds.
+    reading: std::ops::Range<u64>,
 }
+
+/// How long a person reads a page before the next click, in milliseconds, in a 60 s run (a
+/// shorter run reads proportionally faster).
+const READING_MS: std::ops::Range<u64> = 3_000..8_000;
 
 impl Person {
     /// A GET as a browser makes it; the page's text when it answered 200.
+    /// Reads the last page for a while, as a person does, before the next request.
+    async fn read(&mut self) {
+        tokio::time::sleep(Duration::from_millis(self.rng.random_range(self.reading.clone()))).await;
+    }
+
     async fn page(&mut self, path: &str) -> Option<String> {
+        self.read().await;
         let sent = Instant::now();
         let answer = self.client.get(format!("{}{path}", self.base)).header(ACCEPT, "text/html").send().await;
         let text = match answer {
@@ -78,6 +91,7 @@ impl Person {
     }
 
     async fn post(&mut self, path: &str, form: &str) {
+        self.read().await;
         let sent = Instant::now();
         let answer = self
             .client
@@ -117,8 +131,17 @@ async fn person(i: usize, base: String, seconds: f64, password: &'static str) ->
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    let mut me = Person { client, base, times: Vec::new(), errors: Vec::new() };
     let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
+    let pace = seconds / 60.0;
+    let reading = (READING_MS.start as f64 * pace).max(1.0) as u64..(READING_MS.end as f64 * pace).max(2.0) as u64;
+    let mut me = Person {
+        client,
+        base,
+        times: Vec::new(),
+        errors: Vec::new(),
+        rng: rand::rngs::StdRng::seed_from_u64(!(i as u64)),
+        reading,
+    };
     // Arrivals spread over the first sixth of the time (ten seconds of a minute), as people come
     // in; each then stays the whole time.
     let spread = (seconds * 1000.0 / 6.0).max(1.0) as u64;
@@ -171,7 +194,6 @@ async fn person(i: usize, base: String, seconds: f64, password: &'static str) ->
         }
         // A second page of the list, as someone looking further back.
         me.page(&format!("{list}{}page=2", if list.contains('?') { '&' } else { '?' })).await;
-        tokio::time::sleep(Duration::from_millis(rng.random_range(500..1500))).await;
     }
     (me, sign_in)
 }
