@@ -35,8 +35,8 @@ pub fn device_cookie_name(secure: bool) -> &'static str {
 pub enum Caller {
     /// A browser that signed in to this account before, by its device cookie's nonce.
     KnownDevice(String),
-    /// Anyone else.
-    Unknown,
+    /// Anyone else, with the throttle key of their address.
+    Unknown { address: String },
 }
 
 /// Keys must be safe record keys whatever the input: hash them.
@@ -79,21 +79,34 @@ pub async fn admit(state: &AppState, email: &str, parts: Option<&http::request::
         return Ok(Caller::KnownDevice(nonce));
     }
     let account = count(state, &account_key(email)).await?;
-    let address = count(state, &throttle_key("address", &client_address(state, parts))).await?;
+    let address_key = throttle_key("address", &client_address(state, parts));
+    let address = count(state, &address_key).await?;
     throttle::check(account, throttle::ACCOUNT_LIMIT, now)
         .and(throttle::check(address, throttle::ADDRESS_LIMIT, now))
         .map_err(over)?;
-    Ok(Caller::Unknown)
+    Ok(Caller::Unknown { address: address_key })
 }
 
 /// After a correct password: the counts of this caller start again, and the browser gets a
 /// (fresh) device cookie for the account. Returns the `Set-Cookie` value.
+///
+/// The address's count gives back the attempt it took: it was counted before the password was
+/// checked (so that parallel guesses are all counted), but a sign-in that succeeds is no guess,
+/// and an office of 200 people behind one address must be able to sign in each morning.
 pub async fn succeeded(state: &AppState, email: &str, caller: &Caller) -> Result<String, AppError> {
     let counter = match caller {
         Caller::KnownDevice(nonce) => throttle_key("device", nonce),
-        Caller::Unknown => account_key(email),
+        Caller::Unknown { .. } => account_key(email),
     };
     db::write(state, "DELETE $id", vec![("id", db::v(db::rid("login_throttle", &counter)))]).await?;
+    if let Caller::Unknown { address } = caller {
+        db::write(
+            state,
+            "UPDATE $id SET failures = math::max([(failures ?? 1) - 1, 0])",
+            vec![("id", db::v(db::rid("login_throttle", address)))],
+        )
+        .await?;
+    }
     let nonce = super::session::new_token();
     let value = state.settings.key.sign(DEVICE_PURPOSE, &format!("{}:{}", account_key(email), &nonce[..32]));
     let secure = if state.settings.secure_cookies { "; Secure" } else { "" };

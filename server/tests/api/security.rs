@@ -5,6 +5,7 @@ use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 
 use crate::common::{encode, TestApp, DEMO_PASSWORD};
+use app::auth::throttle::ADDRESS_LIMIT;
 
 fn count(answers: &[StatusCode], status: StatusCode) -> usize {
     answers.iter().filter(|s| **s == status).count()
@@ -48,6 +49,28 @@ async fn parallel_guesses_are_counted_before_the_password_is_checked() {
     assert_eq!(checked + refused, 150, "nothing else, no 5xx: {answers:?}");
     assert!(checked <= app::auth::throttle::ACCOUNT_LIMIT as usize, "{checked} passwords were checked");
     assert_eq!(refused, 150 - app::auth::throttle::ACCOUNT_LIMIT as usize);
+}
+
+#[tokio::test]
+async fn successful_sign_ins_give_back_the_attempt_they_took_from_their_address() {
+    let app = TestApp::start().await;
+    // A first sign-in from this address: its account's count is gone, its address's is back to 0.
+    app.login("coordinator@demo.hub", DEMO_PASSWORD).await;
+    let address = app.first_key("SELECT VALUE record::id(id) FROM login_throttle WHERE failures = 0").await;
+    // An office just under its hourly limit: each further sign-in is counted and given back,
+    // so a morning of sign-ins from one address never reaches it.
+    app.rows(&format!("UPDATE login_throttle:⟨{address}⟩ SET failures = {}", ADDRESS_LIMIT - 1)).await;
+    for role in ["coordinator", "nominator", "host"] {
+        app.login_as(role).await;
+    }
+    let left = app.rows(&format!("SELECT VALUE failures FROM login_throttle:⟨{address}⟩")).await;
+    assert_eq!(left, serde_json::json!([ADDRESS_LIMIT - 1]));
+    // A wrong password still counts and is not given back: the next attempt is past the limit.
+    let wrong = app.post(&app.client(), "/api/login", &[("email", "host@demo.hub"), ("password", "wrong one")]).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused =
+        app.post(&app.client(), "/api/login", &[("email", "donor@demo.hub"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
