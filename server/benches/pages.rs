@@ -155,6 +155,16 @@ struct Figures {
 #[tokio::main]
 async fn main() {
     let settings = settings();
+    if std::env::var("HUB_BENCH_ONLY").is_ok_and(|v| v == "users") {
+        // The many-users scenario alone, on data generated before (for looking into it).
+        let mut figures = Figures::default();
+        let dir = data_for(&settings, settings.scale, &mut figures);
+        many_users(&settings, &dir, &mut figures).await;
+        for (name, (value, unit)) in &figures.other {
+            println!("bench full.{name} {value:.2} {unit}");
+        }
+        return;
+    }
     let sizes: Vec<(&str, f64)> = vec![("full", settings.scale), ("hundredth", settings.scale / 100.0)];
     let mut results = Vec::new();
     for (size, scale) in &sizes {
@@ -269,10 +279,16 @@ impl Drop for Server {
 async fn start(settings: &Settings, dir: &Path, figures: &mut Figures, patience: Duration) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let started = Instant::now();
+    // `HUB_BENCH_SERVER_LOG` (a log filter) keeps the server's log in its data folder.
+    let (log, filter) = match std::env::var("HUB_BENCH_SERVER_LOG") {
+        Ok(filter) => (Stdio::from(std::fs::File::create(dir.join("server.log")).expect("server log")), filter),
+        Err(_) => (Stdio::null(), "warn".to_string()),
+    };
     let child = Command::new(&settings.server)
         .envs(server_env(dir))
+        .env("HUB_LOG", filter)
         .env("HUB_ADDR", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
+        .stdout(log)
         .spawn()
         .expect("start the server");
     let server = Server { child, base: format!("http://127.0.0.1:{port}") };
@@ -447,6 +463,7 @@ async fn many_users(settings: &Settings, dir: &Path, figures: &mut Figures) {
     let outcome = users::run(&server.base, people, seconds, app::db::seed::DEMO_PASSWORD).await;
     let rss = peak_rss(server.child.id()) as f64 / 1024.0;
     drop(server);
+    let _ = std::fs::rename(copy.join("server.log"), dir.join("users-server.log"));
     let _ = std::fs::remove_dir_all(&copy);
     for (kind, n) in &outcome.error_kinds {
         eprintln!("   error: {kind} × {n}");
