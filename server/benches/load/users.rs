@@ -56,6 +56,7 @@ struct Person {
     times: Vec<Duration>,
     errors: Vec<String>,
     rng: rand::rngs::StdRng,
+    role: &'static str,
     /// How long they read a page before the next click, in milliseconds.
     reading: std::ops::Range<u64>,
 }
@@ -78,11 +79,21 @@ impl Person {
         let text = match answer {
             Ok(r) if r.status().is_success() => r.text().await.ok(),
             Ok(r) => {
-                self.errors.push(format!("GET {} {}", path.split('?').next().unwrap_or(path), r.status()));
+                self.errors.push(format!(
+                    "GET {} {} ({})",
+                    path.split('?').next().unwrap_or(path),
+                    r.status(),
+                    self.role
+                ));
                 return None;
             }
             Err(e) => {
-                self.errors.push(format!("GET {}: {}", path.split('?').next().unwrap_or(path), kind(&e)));
+                self.errors.push(format!(
+                    "GET {}: {} ({})",
+                    path.split('?').next().unwrap_or(path),
+                    kind(&e),
+                    self.role
+                ));
                 return None;
             }
         };
@@ -140,6 +151,7 @@ async fn person(i: usize, base: String, seconds: f64, password: &'static str) ->
         times: Vec::new(),
         errors: Vec::new(),
         rng: rand::rngs::StdRng::seed_from_u64(!(i as u64)),
+        role,
         reading,
     };
     // Arrivals spread over the first sixth of the time (ten seconds of a minute), as people come
