@@ -33,7 +33,10 @@ impl TestApp {
         let public_url = format!("http://{addr}");
         let files = std::env::temp_dir().join(format!("hub-test-files-{}-{}", std::process::id(), addr.port()));
         let given = |key: &str| settings.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
-        let database = test_database(&addr.port().to_string());
+        // A number of its own: a port can come round again once an earlier test has ended, while
+        // that test's store may still hold its folder's lock.
+        static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let database = test_database(&format!("app{}", STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
         let config = Config::from_lookup(|key| match key {
             _ if given(key).is_some() => given(key),
             "HUB_DB" => Some(database.clone()),
