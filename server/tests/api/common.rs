@@ -26,8 +26,13 @@ impl TestApp {
 
     /// Like [`TestApp::start`], with more configuration (`HUB_*` variables).
     pub async fn start_with(settings: &[(&str, &str)]) -> TestApp {
-        // Errors logged by the app show with the failing test's output.
-        let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
+        // Errors logged by the app show with the failing test's output. A mail that could not
+        // go yet is left out: the mail tests make hundreds on purpose, and they would bury the
+        // failing assertion.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn,app::notifications::worker=error")
+            .with_test_writer()
+            .try_init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let public_url = format!("http://{addr}");

@@ -1,6 +1,7 @@
 //! A small SMTP server for tests and benchmarks: it speaks real SMTP over TCP on a loopback
-//! port, keeps what it receives, and can be told to refuse recipients (550) or to stop and
-//! start again on the same port.
+//! port, keeps what it receives, and can be told to refuse recipients (550) or to be down
+//! and come up again. A down sink keeps its port (so no other test can take it meanwhile) and
+//! cuts every connection at once, which a client sees as it sees a server that is not there.
 
 #![allow(dead_code)]
 
@@ -9,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -34,12 +35,15 @@ pub enum Mode {
     Accept,
     /// Answers `550` to every recipient: a permanent failure.
     RejectRecipients,
+    /// Closes every open session and every new connection at once, before the greeting.
+    Down,
 }
 
 pub struct SmtpSink {
     pub addr: SocketAddr,
     received: Arc<Mutex<Vec<Received>>>,
     mode: Arc<Mutex<Mode>>,
+    sessions: Arc<Mutex<Vec<AbortHandle>>>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -48,19 +52,35 @@ impl SmtpSink {
         Self::start_on("127.0.0.1:0".parse().unwrap()).await
     }
 
+    /// A sink that is down from the start: `come_up` when the test wants it.
+    pub async fn start_down() -> SmtpSink {
+        let sink = Self::start().await;
+        sink.go_down();
+        sink
+    }
+
     pub async fn start_on(addr: SocketAddr) -> SmtpSink {
         let listener = TcpListener::bind(addr).await.expect("sink binds");
         let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
         let mode = Arc::new(Mutex::new(Mode::Accept));
-        let task = tokio::spawn(serve(listener, received.clone(), mode.clone()));
-        SmtpSink { addr, received, mode, task: Some(task) }
+        let sessions = Arc::new(Mutex::new(Vec::new()));
+        let task = tokio::spawn(serve(listener, received.clone(), mode.clone(), sessions.clone()));
+        SmtpSink { addr, received, mode, sessions, task: Some(task) }
     }
 
-    /// A port that nothing listens on (yet): for "the SMTP server is down".
-    pub async fn free_port() -> SocketAddr {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        listener.local_addr().unwrap()
+    /// An outage: open sessions are cut wherever they are, new connections are closed at once.
+    pub fn go_down(&self) {
+        // Under the sessions' lock, so that no session starts between the switch and the cut.
+        let mut open = self.sessions.lock().unwrap();
+        self.set_mode(Mode::Down);
+        for session in open.drain(..) {
+            session.abort();
+        }
+    }
+
+    pub fn come_up(&self) {
+        self.set_mode(Mode::Accept);
     }
 
     pub fn url(&self) -> String {
@@ -92,14 +112,28 @@ impl Drop for SmtpSink {
     }
 }
 
-async fn serve(listener: TcpListener, received: Arc<Mutex<Vec<Received>>>, mode: Arc<Mutex<Mode>>) {
+async fn serve(
+    listener: TcpListener,
+    received: Arc<Mutex<Vec<Received>>>,
+    mode: Arc<Mutex<Mode>>,
+    open: Arc<Mutex<Vec<AbortHandle>>>,
+) {
     let mut sessions = tokio::task::JoinSet::new();
     loop {
         let Ok((socket, _)) = listener.accept().await else { continue };
+        // Ended sessions are reaped here so the set does not grow through a long test.
+        while sessions.try_join_next().is_some() {}
+        let mut open = open.lock().unwrap();
+        if *mode.lock().unwrap() == Mode::Down {
+            drop(socket);
+            continue;
+        }
         let (received, mode) = (received.clone(), mode.clone());
-        sessions.spawn(async move {
+        let handle = sessions.spawn(async move {
             let _ = session(socket, received, mode).await;
         });
+        open.retain(|h| !h.is_finished());
+        open.push(handle);
     }
 }
 
