@@ -59,3 +59,62 @@ ensure_test_tools() {
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
   fi
 }
+
+# The SurrealDB server for the `ws://` tests and for deployments with several app servers,
+# built from tools/surrealdb-server (pinned there and in its lock file) into the cache.
+SURREALDB_VERSION=3.3.5   # must equal the surrealdb crate in Cargo.lock
+SURREAL_BIN="${HUB_SURREAL_BIN:-$HOME/.cache/secondment-hub/tools/surreal-$SURREALDB_VERSION/surreal}"
+
+ensure_surreal() {
+  if ! grep -A1 '^name = "surrealdb"$' "$ROOT/Cargo.lock" | grep -q "version = \"$SURREALDB_VERSION\""; then
+    echo "The app's surrealdb crate is not $SURREALDB_VERSION: update SURREALDB_VERSION in scripts/lib.sh and tools/surrealdb-server together." >&2
+    exit 1
+  fi
+  if [ -x "$SURREAL_BIN" ] && "$SURREAL_BIN" version 2>/dev/null | grep -q "^$SURREALDB_VERSION"; then
+    return
+  fi
+  say "Building the SurrealDB server $SURREALDB_VERSION (about 20 minutes, once)"
+  local target="$HOME/.cache/secondment-hub/surreal-target"
+  CARGO_TARGET_DIR="$target" cargo build --release --locked --manifest-path "$ROOT/tools/surrealdb-server/Cargo.toml"
+  mkdir -p "$(dirname "$SURREAL_BIN")"
+  cp "$target/release/surreal" "$SURREAL_BIN.new" && mv "$SURREAL_BIN.new" "$SURREAL_BIN"
+}
+
+# A loopback port nothing listens on.
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+}
+
+# Starts a SurrealDB server in memory on a free port, for one test run; sets SURREAL_PORT,
+# SURREAL_PASS and SURREAL_PID. The caller stops it (stop_surreal).
+start_surreal() {
+  command -v curl >/dev/null 2>&1 || apt_install curl
+  SURREAL_PORT=$(free_port)
+  SURREAL_PASS=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  SURREAL_LOG="$(mktemp)"
+  # The login through the environment, not the command line (which any local user can list).
+  SURREAL_USER=root SURREAL_PASS="$SURREAL_PASS" "$SURREAL_BIN" start --bind "127.0.0.1:$SURREAL_PORT" \
+    memory >"$SURREAL_LOG" 2>&1 &
+  SURREAL_PID=$!
+  for _ in $(seq 1 600); do
+    if curl -fs "http://127.0.0.1:$SURREAL_PORT/health" >/dev/null 2>&1; then return; fi
+    if ! kill -0 "$SURREAL_PID" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "The SurrealDB server did not start; its log:" >&2
+  cat "$SURREAL_LOG" >&2
+  exit 1
+}
+
+stop_surreal() {
+  if [ -n "${SURREAL_PID:-}" ]; then
+    kill "$SURREAL_PID" 2>/dev/null || true
+    wait "$SURREAL_PID" 2>/dev/null || true
+    SURREAL_PID=""
+  fi
+  rm -f "${SURREAL_LOG:-}"
+}

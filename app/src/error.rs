@@ -80,6 +80,9 @@ pub enum AppError {
     /// attempts. Nothing was saved; trying again normally works.
     #[error("The system is busy with other changes to this record. Nothing was saved; please try again.")]
     Busy,
+    /// The database does not answer (a SurrealDB server restarting, or the link to it down).
+    #[error("The service is unavailable for a moment: its database is not answering. Please try again in a minute.")]
+    Unavailable,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
 }
@@ -115,7 +118,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::BadRequest => 400,
-            AppError::Busy => 503,
+            AppError::Busy | AppError::Unavailable => 503,
             AppError::Internal => 500,
         }
     }

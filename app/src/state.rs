@@ -12,15 +12,48 @@ use crate::net::Cidr;
 
 /// The database handle. It counts the queries sent through it, so that a test can see how
 /// many statements a page costs (and catch a page that starts reading once per row).
+///
+/// It also knows whether the database answered its last probe ([`Db::probe`]). On a SurrealDB
+/// server that has gone away the SDK does not fail a query: it holds it until it has connected
+/// again. So requests look at this instead of waiting, and are told at once that the service
+/// is unavailable.
 #[derive(Debug, Clone)]
 pub struct Db {
     inner: Surreal<Any>,
     queries: Arc<std::sync::atomic::AtomicU64>,
+    answering: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Db {
     pub fn new(inner: Surreal<Any>) -> Self {
-        Db { inner, queries: Arc::default() }
+        Db { inner, queries: Arc::default(), answering: Arc::new(tokio::sync::watch::Sender::new(true)) }
+    }
+
+    /// Whether the last probe was answered (true until a probe says otherwise).
+    pub fn is_answering(&self) -> bool {
+        *self.answering.borrow()
+    }
+
+    /// Completes when a probe finds the database not answering.
+    pub async fn stops_answering(&self) {
+        let mut answering = self.answering.subscribe();
+        let _ = answering.wait_for(|up| !up).await;
+    }
+
+    /// Asks the database for an answer within `patience`, and remembers whether it came. Not
+    /// counted among the queries (it is not a page's).
+    pub async fn probe(&self, patience: std::time::Duration) -> Result<(), String> {
+        let outcome = match tokio::time::timeout(patience, self.inner.query("RETURN 1")).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err(format!("no answer within {} ms", patience.as_millis())),
+        };
+        self.answering.send_if_modified(|up| {
+            let changed = *up != outcome.is_ok();
+            *up = outcome.is_ok();
+            changed
+        });
+        outcome
     }
 
     /// Starts a query (counted).

@@ -279,8 +279,7 @@ pub async fn restore_command(config: &Config, file: &Path) -> Result<Summary, St
 }
 
 async fn open(config: &Config) -> Result<Db, String> {
-    let credentials = config.db_credentials.clone().map(|(user, pass)| (user, pass.0));
-    app::db::connect(&config.db_endpoint, credentials).await.map_err(|e| {
+    app::db::connect_to(&config.db_target()).await.map_err(|e| {
         format!(
             "HUB_DB: cannot open {}: {e} (is a server running on it without HUB_OPERATOR_TOKEN?)",
             config.db_endpoint

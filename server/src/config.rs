@@ -21,6 +21,9 @@ pub struct Config {
     pub addr: SocketAddr,
     pub db_endpoint: String,
     pub db_credentials: Option<(String, Secret)>,
+    /// On a SurrealDB server: the namespace and database of this programme.
+    pub db_namespace: String,
+    pub db_database: String,
     pub public_url: String,
     pub demo: bool,
     /// Years of generated programme history a new demo database starts with (`HUB_DEMO_YEARS`);
@@ -47,6 +50,21 @@ pub struct Config {
     pub reporting_currency: String,
     /// How long the dashboard's programme-wide figures are shared (`HUB_DASHBOARD_SECONDS`).
     pub dashboard_keep: std::time::Duration,
+    /// How long a server holds a mail it is sending before another may take it over
+    /// (`HUB_MAIL_LEASE_SECONDS`): after a server died mid-send.
+    pub mail_lease: std::time::Duration,
+}
+
+impl Config {
+    /// Where the data lives, as the database layer takes it.
+    pub fn db_target(&self) -> app::db::Target {
+        app::db::Target {
+            endpoint: self.db_endpoint.clone(),
+            credentials: self.db_credentials.clone().map(|(user, pass)| (user, pass.0)),
+            namespace: self.db_namespace.clone(),
+            database: self.db_database.clone(),
+        }
+    }
 }
 
 pub const HELP: &str = "\
@@ -68,6 +86,8 @@ Configuration is read from environment variables:
                                                               default surrealkv://data/hub.db
     HUB_DB_USER      Root user for a ws:// SurrealDB server.  default none
     HUB_DB_PASS      Its password.                            default none
+    HUB_DB_NAMESPACE The namespace on that server (made if missing). default hub
+    HUB_DB_DATABASE  The database in it (made if missing).    default hub
     HUB_PUBLIC_URL   Base URL used in links; https makes cookies Secure.
                                                               default http://HUB_ADDR
     HUB_DEMO         1 seeds demo data into an empty database. default 0
@@ -95,6 +115,9 @@ Configuration is read from environment variables:
                      latest rate on or before the day shown.  default USD
     HUB_DASHBOARD_SECONDS  How long the coordinators' dashboard reuses its programme-wide
                      figures (shared by all RSO staff; 0: made for every page). default 5
+    HUB_MAIL_LEASE_SECONDS  How long a server holds a mail it is sending before another
+                     server may take it over (when the first died mid-send); longer
+                     than the slowest SMTP send.                  default 120
     HUB_IATI_ORG_ID  The Regional Support Office's IATI organisation identifier,
                      used in the IATI export.                 default XX-RSO-SECONDMENTS
 ";
@@ -116,6 +139,18 @@ impl Config {
             (None, None) => None,
             _ => return Err("HUB_DB_USER and HUB_DB_PASS go together: set both or neither".into()),
         };
+        let name = |key: &str| -> Result<String, String> {
+            let text = value(key).unwrap_or_else(|| "hub".into());
+            let fine = text.len() <= 64
+                && text.starts_with(|c: char| c.is_ascii_alphabetic())
+                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if fine {
+                Ok(text)
+            } else {
+                Err(format!("{key}: '{text}' should be letters, digits and '_', starting with a letter"))
+            }
+        };
+        let (db_namespace, db_database) = (name("HUB_DB_NAMESPACE")?, name("HUB_DB_DATABASE")?);
         let public_url = value("HUB_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(format!("HUB_PUBLIC_URL: '{public_url}' must start with http:// or https://"));
@@ -182,7 +217,17 @@ impl Config {
             dashboard_text.parse::<u64>().ok().filter(|s| *s <= 3600).map(std::time::Duration::from_secs).ok_or_else(
                 || format!("HUB_DASHBOARD_SECONDS: '{dashboard_text}' is not a number of seconds from 0 to 3600"),
             )?;
+        let lease_text = value("HUB_MAIL_LEASE_SECONDS").unwrap_or_else(|| "120".into());
+        let mail_lease = lease_text
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=3600).contains(s))
+            .map(std::time::Duration::from_secs)
+            .ok_or_else(|| {
+                format!("HUB_MAIL_LEASE_SECONDS: '{lease_text}' is not a number of seconds from 1 to 3600")
+            })?;
         Ok(Config {
+            mail_lease,
             dashboard_keep,
             reporting_currency,
             iati_org_id,
@@ -196,6 +241,8 @@ impl Config {
             addr,
             db_endpoint,
             db_credentials,
+            db_namespace,
+            db_database,
             public_url: public_url.trim_end_matches('/').to_string(),
             demo,
             demo_years,
@@ -249,6 +296,28 @@ mod tests {
         assert!(config(&[("HUB_DEMO", "maybe")]).unwrap_err().starts_with("HUB_DEMO"));
         assert!(config(&[("HUB_DEMO_YEARS", "11")]).unwrap_err().starts_with("HUB_DEMO_YEARS"));
         assert!(config(&[("HUB_DEMO_YEARS", "two")]).unwrap_err().starts_with("HUB_DEMO_YEARS"));
+        for bad in ["hub; REMOVE DATABASE hub", "1hub", "hub-test", &"a".repeat(65)] {
+            assert!(config(&[("HUB_DB_DATABASE", bad)]).unwrap_err().starts_with("HUB_DB_DATABASE"), "{bad}");
+            assert!(config(&[("HUB_DB_NAMESPACE", bad)]).unwrap_err().starts_with("HUB_DB_NAMESPACE"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_server_target_carries_its_names_and_hides_its_password() {
+        let c = config(&[
+            ("HUB_DB", "ws://127.0.0.1:8000"),
+            ("HUB_DB_USER", "root"),
+            ("HUB_DB_PASS", "s3cret-pass"),
+            ("HUB_DB_NAMESPACE", "rso"),
+            ("HUB_DB_DATABASE", "secondments_2027"),
+        ])
+        .unwrap();
+        let target = c.db_target();
+        assert_eq!((target.namespace.as_str(), target.database.as_str()), ("rso", "secondments_2027"));
+        assert_eq!(target.credentials.as_ref().map(|(_, p)| p.as_str()), Some("s3cret-pass"));
+        assert!(!format!("{target:?} {c:?}").contains("s3cret-pass"));
+        let plain = config(&[]).unwrap().db_target();
+        assert_eq!((plain.namespace.as_str(), plain.database.as_str()), ("hub", "hub"));
     }
 
     #[test]

@@ -29,8 +29,7 @@ pub struct ServerState {
 
 /// Connects the database, applies migrations and, when asked, seeds the demo data.
 pub async fn start_database(config: &Config) -> Result<AppState, String> {
-    let credentials = config.db_credentials.clone().map(|(user, pass)| (user, pass.0));
-    let db = app::db::connect(&config.db_endpoint, credentials)
+    let db = app::db::connect_to(&config.db_target())
         .await
         .map_err(|e| format!("HUB_DB: cannot open {}: {e}", config.db_endpoint))?;
     app::db::migrations::apply(&db).await.map_err(|e| format!("database migration failed: {e}"))?;
@@ -89,7 +88,8 @@ pub fn start_mail_worker(
     };
     let transport = transport(&url.0, 4)?;
     let domain = config.mail_from.email.domain().to_string();
-    let settings = WorkerSettings::new(config.mail_from.clone(), &domain);
+    let mut settings = WorkerSettings::new(config.mail_from.clone(), &domain);
+    settings.lease = config.mail_lease;
     let worker = Worker::new(state.clone(), transport, settings);
     Ok(Some(tokio::spawn(worker.run(stop))))
 }
@@ -142,6 +142,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         scheme: if secure { "https" } else { "http" },
         session_cookie: app::auth::session::cookie_name(secure),
     };
+    let db = state.db.clone();
     let server_state = ServerState { app: state, leptos: options };
     let leptos = Router::<ServerState>::new()
         .leptos_routes_with_context(
@@ -182,7 +183,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/reports/{id}/documents/{doc}", axum::routing::post(app::reports::documents::replace))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES));
-    middleware::wrap(leptos.merge(uploads).with_state(server_state), site)
+    middleware::wrap(leptos.merge(uploads).with_state(server_state), site, db)
 }
 
 /// The hard cap of an upload request. The handler itself stops reading a file past 10 MB and
@@ -222,15 +223,39 @@ async fn export(
 const READY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match tokio::time::timeout(READY_PATIENCE, state.db.query("RETURN 1")).await {
-        Ok(Ok(_)) => (StatusCode::OK, "ready"),
-        Ok(Err(error)) => {
+    match state.db.probe(READY_PATIENCE).await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
             tracing::warn!(%error, "database not ready");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
-        Err(_) => {
-            tracing::warn!("database did not answer within {} s", READY_PATIENCE.as_secs());
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// How often the database of a `ws://` deployment is probed, and how long a probe waits.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+const WATCH_PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Keeps [`app::state::Db::is_answering`] current for a database on a server, so that while it
+/// is away requests are answered "service unavailable" at once (see `middleware`), and stops
+/// with `stop`. An embedded database cannot go away: nothing to watch.
+pub async fn watch_database(db: app::state::Db, endpoint: &str, stop: impl std::future::Future<Output = ()>) {
+    if !(endpoint.starts_with("ws://") || endpoint.starts_with("wss://")) {
+        return;
+    }
+    tokio::pin!(stop);
+    loop {
+        let was = db.is_answering();
+        match db.probe(WATCH_PATIENCE).await {
+            Ok(()) if !was => tracing::info!("the database answers again"),
+            Err(error) if was => {
+                tracing::error!(%error, "the database does not answer; requests get 503 until it does")
+            }
+            _ => {}
+        }
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(WATCH_EVERY) => {}
         }
     }
 }

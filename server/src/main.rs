@@ -79,6 +79,14 @@ async fn main() {
     let scheduler = tokio::spawn(app::placements::scheduler::run_forever(state.clone(), async move {
         let _ = scheduler_stopped.changed().await;
     }));
+    let mut watch_stopped = stop_mail.subscribe();
+    let (db, endpoint) = (state.db.clone(), config.db_endpoint.clone());
+    tokio::spawn(async move {
+        server::watch_database(db, &endpoint, async move {
+            let _ = watch_stopped.changed().await;
+        })
+        .await
+    });
     if let Err(message) = server::backup::install_token(&config.operator_token_file) {
         eprintln!("start-up failed: {message}");
         std::process::exit(2);

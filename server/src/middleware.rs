@@ -1,6 +1,7 @@
 //! Request middleware: request ids and logging, cross-site refusal, body limits, compression
-//! and security headers.
+//! security headers, and "service unavailable" while the database does not answer.
 
+use app::state::Db;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -40,7 +41,7 @@ pub struct Site {
     pub session_cookie: &'static str,
 }
 
-pub fn wrap(router: Router, site: Site) -> Router {
+pub fn wrap(router: Router, site: Site, db: Db) -> Router {
     let csp = HeaderValue::from_str(&app::api::content_security_policy(None)).expect("the policy is ASCII");
     let https = site.scheme == "https";
     let cross_site = site.clone();
@@ -59,6 +60,10 @@ pub fn wrap(router: Router, site: Site) -> Router {
             async move { no_store_when_signed_in(cookie, request, next).await }
         }))
         .layer(axum::middleware::from_fn(limit_password_requests))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            let db = db.clone();
+            async move { while_the_database_answers(db, request, next).await }
+        }))
         .layer(CompressionLayer::new());
     let router = if https {
         router.layer(SetResponseHeaderLayer::if_not_present(
@@ -79,6 +84,48 @@ pub fn wrap(router: Router, site: Site) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
+}
+
+/// Answers 503 "service unavailable" at once while the database does not answer (a SurrealDB
+/// server restarting), and to a request that is waiting on it when it stops answering, instead
+/// of letting the request hang until the connection is back. Health checks and built assets
+/// pass: they do not need the database.
+async fn while_the_database_answers(db: Db, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path == "/healthz" || path == "/readyz" || path.starts_with("/pkg/") {
+        return next.run(request).await;
+    }
+    let wants_json = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json") && !accept.contains("text/html"));
+    if !db.is_answering() {
+        return unavailable(wants_json);
+    }
+    tokio::select! {
+        response = next.run(request) => response,
+        // A write cut off here may still be applied when the connection comes back, as a
+        // write whose answer was lost in the network; the user sees it on reloading.
+        () = db.stops_answering() => unavailable(wants_json),
+    }
+}
+
+fn unavailable(wants_json: bool) -> Response {
+    let error = app::error::AppError::Unavailable;
+    let message = error.to_string();
+    // As a server function's error: the error itself, serialised.
+    let mut response = if wants_json {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(error)).into_response()
+    } else {
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Service unavailable · Secondment Hub</title></head>\
+             <body><main><h1>Service unavailable</h1><p>{message}</p></main></body></html>"
+        );
+        (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(page)).into_response()
+    };
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
 }
 
 /// Whether a state-changing request comes from another site. Browsers send `Sec-Fetch-Site`

@@ -18,6 +18,42 @@ pub const DATABASE: &str = "hub";
 
 /// Connects to `mem://`, `surrealkv://path` or `ws://host:port` through one code path.
 pub async fn connect(endpoint: &str, credentials: Option<(String, String)>) -> Result<Db, surrealdb::Error> {
+    connect_to(&Target { credentials, ..Target::new(endpoint) }).await
+}
+
+/// Where the app's data lives: an endpoint, and on a SurrealDB server the root login and the
+/// namespace and database (several programmes, or every test, can share one server).
+#[derive(Clone)]
+pub struct Target {
+    pub endpoint: String,
+    pub credentials: Option<(String, String)>,
+    pub namespace: String,
+    pub database: String,
+}
+
+impl Target {
+    /// `endpoint` without a login, in the namespace and database `hub`.
+    pub fn new(endpoint: &str) -> Target {
+        Target { endpoint: endpoint.into(), credentials: None, namespace: NAMESPACE.into(), database: DATABASE.into() }
+    }
+}
+
+impl std::fmt::Debug for Target {
+    // Never the password: a target is logged when a connection fails.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("endpoint", &self.endpoint)
+            .field("user", &self.credentials.as_ref().map(|(user, _)| user))
+            .field("namespace", &self.namespace)
+            .field("database", &self.database)
+            .finish()
+    }
+}
+
+/// Opens `target`, making its namespace and database when they are not there yet (SurrealDB 3
+/// wants a namespace defined before a database in it is used).
+pub async fn connect_to(target: &Target) -> Result<Db, surrealdb::Error> {
+    let endpoint = target.endpoint.as_str();
     if let Some(path) = endpoint.strip_prefix("surrealkv://") {
         // The embedded store wants its parent folder to exist.
         if let Some(parent) = std::path::Path::new(path).parent() {
@@ -27,10 +63,18 @@ pub async fn connect(endpoint: &str, credentials: Option<(String, String)>) -> R
         }
     }
     let db = surrealdb::engine::any::connect(endpoint).await?;
-    if let Some((username, password)) = credentials {
+    if let Some((username, password)) = target.credentials.clone() {
         db.signin(surrealdb::opt::auth::Root { username, password }).await?;
     }
-    db.use_ns(NAMESPACE).use_db(DATABASE).await?;
+    // Names are checked by the configuration (letters, digits, '_'), so they can be spliced.
+    db.query(format!(
+        "DEFINE NAMESPACE IF NOT EXISTS {ns}; USE NS {ns}; DEFINE DATABASE IF NOT EXISTS {db};",
+        ns = target.namespace,
+        db = target.database
+    ))
+    .await?
+    .check()?;
+    db.use_ns(&target.namespace).use_db(&target.database).await?;
     Ok(Db::new(db))
 }
 
@@ -48,9 +92,17 @@ pub fn key(id: &RecordId) -> String {
     }
 }
 
-/// Maps a database error to the generic user error, logging the detail.
+/// Maps a database error to the generic user error, logging the detail; a lost connection to
+/// a SurrealDB server is "unavailable" (503, try again), not "something went wrong".
 pub fn fail(context: &'static str) -> impl Fn(surrealdb::Error) -> AppError {
-    move |error| AppError::internal(context, error)
+    move |error| {
+        if error.is_connection() {
+            tracing::warn!(context, %error, "database connection lost");
+            AppError::Unavailable
+        } else {
+            AppError::internal(context, error)
+        }
+    }
 }
 
 /// A new random record key: 20 characters from [a-z0-9], as SurrealDB makes its own.

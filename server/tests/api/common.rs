@@ -41,10 +41,14 @@ impl TestApp {
         // A number of its own: a port can come round again once an earlier test has ended, while
         // that test's store may still hold its folder's lock.
         static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let database = test_database(&format!("app{}", STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+        let target = test_target(&format!("app{}", STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
         let config = Config::from_lookup(|key| match key {
             _ if given(key).is_some() => given(key),
-            "HUB_DB" => Some(database.clone()),
+            "HUB_DB" => Some(target.endpoint.clone()),
+            "HUB_DB_USER" => target.credentials.as_ref().map(|(user, _)| user.clone()),
+            "HUB_DB_PASS" => target.credentials.as_ref().map(|(_, pass)| pass.clone()),
+            "HUB_DB_NAMESPACE" => Some(target.namespace.clone()),
+            "HUB_DB_DATABASE" => Some(target.database.clone()),
             "HUB_DEMO" => Some("1".into()),
             // The demo's story alone: each test knows its records.
             "HUB_DEMO_YEARS" => Some("0".into()),
@@ -205,15 +209,53 @@ impl TestApp {
 /// The storage engine of the integration tests, chosen by `HUB_TEST_ENGINE`: `mem` (the
 /// default) or `surrealkv`, on disk in a folder of its own under `HUB_TEST_DB_DIR` (default: the
 /// system's temporary folder), which the test script removes afterwards.
-pub fn test_database(name: &str) -> String {
-    match std::env::var("HUB_TEST_ENGINE").unwrap_or_default().as_str() {
-        "" | "mem" => "mem://".into(),
+pub fn test_target(name: &str) -> app::db::Target {
+    match engine().as_str() {
+        "mem" => app::db::Target::new("mem://"),
         "surrealkv" => {
             let root =
                 std::env::var_os("HUB_TEST_DB_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
-            format!("surrealkv://{}", root.join(format!("hub-test-db-{}-{name}", std::process::id())).display())
+            let folder = root.join(format!("hub-test-db-{}-{name}", std::process::id()));
+            app::db::Target::new(&format!("surrealkv://{}", folder.display()))
         }
-        other => panic!("HUB_TEST_ENGINE={other}: expected mem or surrealkv"),
+        "ws" => {
+            let server = SurrealServer::from_env();
+            // A database of its own for each test (and each run: the process id).
+            let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            app::db::Target {
+                endpoint: server.endpoint,
+                credentials: Some(server.credentials),
+                namespace: "tests".into(),
+                database: format!("t{}_{name}", std::process::id()),
+            }
+        }
+        other => panic!("HUB_TEST_ENGINE={other}: expected mem, surrealkv or ws"),
+    }
+}
+
+/// Opens a database of the engine under test, named for the test.
+pub async fn open_test_database(name: &str) -> app::state::Db {
+    app::db::connect_to(&test_target(name)).await.expect("the test database opens")
+}
+
+/// Which engine the suite runs on (`HUB_TEST_ENGINE`): mem (the default), surrealkv or ws.
+pub fn engine() -> String {
+    std::env::var("HUB_TEST_ENGINE").ok().filter(|e| !e.is_empty()).unwrap_or_else(|| "mem".into())
+}
+
+/// The SurrealDB server the `ws` run uses, as `scripts/test` started it.
+pub struct SurrealServer {
+    pub endpoint: String,
+    pub credentials: (String, String),
+}
+
+impl SurrealServer {
+    pub fn from_env() -> SurrealServer {
+        let endpoint =
+            std::env::var("HUB_TEST_DB_URL").expect("HUB_TEST_ENGINE=ws needs HUB_TEST_DB_URL (ws://HOST:PORT)");
+        let user = std::env::var("HUB_TEST_DB_USER").unwrap_or_else(|_| "root".into());
+        let pass = std::env::var("HUB_TEST_DB_PASS").expect("HUB_TEST_ENGINE=ws needs HUB_TEST_DB_PASS");
+        SurrealServer { endpoint, credentials: (user, pass) }
     }
 }
 

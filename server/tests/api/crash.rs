@@ -14,65 +14,32 @@ use rand::{Rng, SeedableRng};
 use reqwest::Client;
 
 use crate::common::{encode, DEMO_PASSWORD};
+use crate::process::{scratch, AppProcess};
 
 const KILLS: usize = 20;
 
-/// One server process on `dir`.
-struct Process {
-    child: std::process::Child,
-}
-
+/// The crash test's folder: the store, the uploaded files, the server's log.
 struct Place {
     dir: PathBuf,
-    port: u16,
 }
 
 impl Place {
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
     fn database(&self) -> String {
         format!("surrealkv://{}", self.dir.join("hub.db").display())
     }
 
-    async fn start(&self) -> Process {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join("server.log")).unwrap();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HUB_DB", self.database())
-            .env("HUB_FILES_DIR", self.dir.join("files"))
-            .env("HUB_OPERATOR_TOKEN", self.dir.join("operator.token"))
-            .env("HUB_ADDR", format!("127.0.0.1:{}", self.port))
-            .env("HUB_DEMO", "1")
-            .env("HUB_DEMO_YEARS", "0")
-            .env("HUB_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("the server binary starts");
-        let probe = Client::new();
-        for _ in 0..600 {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("the server exited ({status}); see {}", self.dir.join("server.log").display());
-            }
-            let ready = probe.get(format!("{}/readyz", self.base())).send().await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return Process { child };
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let _ = child.kill();
-        panic!("not ready within a minute; see {}", self.dir.join("server.log").display());
-    }
-}
-
-impl Process {
-    async fn kill(mut self) {
-        // SIGKILL on Unix: no shutdown, no flush, as in a power cut of the process.
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("the killed server is reaped");
+    async fn start(&self) -> AppProcess {
+        let env: Vec<(String, String)> = [
+            ("HUB_DB", self.database()),
+            ("HUB_FILES_DIR", self.dir.join("files").display().to_string()),
+            ("HUB_DEMO", "1".into()),
+            ("HUB_DEMO_YEARS", "0".into()),
+            ("HUB_LOG", "warn".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        AppProcess::start("server", &self.dir, &env).await
     }
 }
 
@@ -162,7 +129,7 @@ async fn writer(
     }
 }
 
-async fn json(client: &Client, url: &str, form: &[(&str, &str)]) -> serde_json::Value {
+pub(crate) async fn json(client: &Client, url: &str, form: &[(&str, &str)]) -> serde_json::Value {
     let answer = client
         .post(url)
         .header("content-type", "application/x-www-form-urlencoded")
@@ -175,7 +142,7 @@ async fn json(client: &Client, url: &str, form: &[(&str, &str)]) -> serde_json::
 }
 
 /// The first object, anywhere in `value`, that has all of `keys`.
-fn first_with<'a>(value: &'a serde_json::Value, keys: &[&str]) -> Option<&'a serde_json::Value> {
+pub(crate) fn first_with<'a>(value: &'a serde_json::Value, keys: &[&str]) -> Option<&'a serde_json::Value> {
     match value {
         serde_json::Value::Object(map) if keys.iter().all(|k| map.contains_key(*k)) => Some(value),
         serde_json::Value::Object(map) => map.values().find_map(|v| first_with(v, keys)),
@@ -190,27 +157,20 @@ async fn rows(db: &app::state::Db, sql: &str) -> serde_json::Value {
     value.into_json_value()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 fn remove(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writes_survive_twenty_kills_whole_or_not_at_all() {
-    if std::env::var("HUB_TEST_ENGINE").is_ok_and(|e| e == "surrealkv") {
+    if crate::common::engine() != "mem" {
         // It always runs on disk; the run on the in-memory engine has already done it.
         println!("crash test: run once, with the in-memory pass");
         return;
     }
-    let place =
-        Place { dir: std::env::temp_dir().join(format!("hub-crash-{}", std::process::id())), port: free_port() };
-    remove(&place.dir);
-    std::fs::create_dir_all(&place.dir).unwrap();
+    let place = Place { dir: scratch("crash") };
     let mut server = place.start().await;
-    let base = place.base();
+    let base = server.base.clone();
 
     // What the writers write to: a submitted nomination to comment on, an agreement with a
     // committed placement to spend on.
@@ -276,15 +236,14 @@ async fn writes_survive_twenty_kills_whole_or_not_at_all() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261129);
     for _ in 0..KILLS {
         tokio::time::sleep(Duration::from_millis(rng.random_range(200..1200))).await;
-        server.kill().await;
-        server = place.start().await;
+        server = server.kill_and_restart().await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::Relaxed);
     while let Some(done) = writers.join_next().await {
         done.expect("writer");
     }
-    server.kill().await;
+    drop(server);
 
     // The process is gone: read its store directly.
     let db = app::db::connect(&place.database(), None).await.expect("the store opens after the kills");

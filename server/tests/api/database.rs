@@ -19,7 +19,7 @@ async fn migrations_apply_once() {
 
 #[tokio::test]
 async fn free_text_nationalities_and_languages_become_codes_or_stay_flagged() {
-    let db = db::connect(&common::test_database("nationalities"), None).await.unwrap();
+    let db = common::open_test_database("nationalities").await;
     db::migrations::apply_up_to(&db, 13).await.unwrap();
     let officers = [
         ("a", "Sri Lankan", "Sinhala, Tamil and English"),
@@ -69,7 +69,7 @@ async fn free_text_nationalities_and_languages_become_codes_or_stay_flagged() {
 
 #[tokio::test]
 async fn a_placement_stored_before_its_funders_were_kept_can_still_be_written() {
-    let db = db::connect(&common::test_database("unfunded-placement"), None).await.unwrap();
+    let db = common::open_test_database("unfunded-placement").await;
     db::migrations::apply_up_to(&db, 14).await.unwrap();
     db.query(
         "CREATE placement:unfunded SET nomination = nomination:n, state = 'planned', officer_name = 'Officer',

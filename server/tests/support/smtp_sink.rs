@@ -44,6 +44,7 @@ pub struct SmtpSink {
     received: Arc<Mutex<Vec<Received>>>,
     mode: Arc<Mutex<Mode>>,
     sessions: Arc<Mutex<Vec<AbortHandle>>>,
+    delay: Arc<Mutex<std::time::Duration>>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -65,8 +66,15 @@ impl SmtpSink {
         let received = Arc::new(Mutex::new(Vec::new()));
         let mode = Arc::new(Mutex::new(Mode::Accept));
         let sessions = Arc::new(Mutex::new(Vec::new()));
-        let task = tokio::spawn(serve(listener, received.clone(), mode.clone(), sessions.clone()));
-        SmtpSink { addr, received, mode, sessions, task: Some(task) }
+        let delay = Arc::new(Mutex::new(std::time::Duration::ZERO));
+        let task = tokio::spawn(serve(listener, received.clone(), mode.clone(), sessions.clone(), delay.clone()));
+        SmtpSink { addr, received, mode, sessions, delay, task: Some(task) }
+    }
+
+    /// A slow server: each mail is answered this long after its data has arrived (it is kept
+    /// first), so a client can be stopped between the send and the answer.
+    pub fn set_delay(&self, delay: std::time::Duration) {
+        *self.delay.lock().unwrap() = delay;
     }
 
     /// An outage: open sessions are cut wherever they are, new connections are closed at once.
@@ -117,6 +125,7 @@ async fn serve(
     received: Arc<Mutex<Vec<Received>>>,
     mode: Arc<Mutex<Mode>>,
     open: Arc<Mutex<Vec<AbortHandle>>>,
+    delay: Arc<Mutex<std::time::Duration>>,
 ) {
     let mut sessions = tokio::task::JoinSet::new();
     loop {
@@ -128,9 +137,9 @@ async fn serve(
             drop(socket);
             continue;
         }
-        let (received, mode) = (received.clone(), mode.clone());
+        let (received, mode, delay) = (received.clone(), mode.clone(), delay.clone());
         let handle = sessions.spawn(async move {
-            let _ = session(socket, received, mode).await;
+            let _ = session(socket, received, mode, delay).await;
         });
         open.retain(|h| !h.is_finished());
         open.push(handle);
@@ -141,6 +150,7 @@ async fn session(
     socket: tokio::net::TcpStream,
     received: Arc<Mutex<Vec<Received>>>,
     mode: Arc<Mutex<Mode>>,
+    delay: Arc<Mutex<std::time::Duration>>,
 ) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
@@ -184,6 +194,8 @@ async fn session(
                 data.push_str(&text.replace("\r\n", "\n"));
             }
             received.lock().unwrap().push(Received { from: from.clone(), to: to.clone(), data });
+            let delay = *delay.lock().unwrap();
+            tokio::time::sleep(delay).await;
             write.write_all(b"250 OK queued\r\n").await?;
         } else if upper == "RSET" || upper == "NOOP" {
             write.write_all(b"250 OK\r\n").await?;
