@@ -17,16 +17,25 @@ use crate::net::Cidr;
 /// server that has gone away the SDK does not fail a query: it holds it until it has connected
 /// again. So requests look at this instead of waiting, and are told at once that the service
 /// is unavailable.
+///
+/// One SDK handle, shared: a clone of `Surreal` is a new session on a SurrealDB server (which
+/// allows 256 per connection), so clones of `Db` (one in every route, request and task) share
+/// the one handle. A transaction takes a session of its own for its length
+/// (`db::transact`).
 #[derive(Debug, Clone)]
 pub struct Db {
-    inner: Surreal<Any>,
+    inner: Arc<Surreal<Any>>,
     queries: Arc<std::sync::atomic::AtomicU64>,
     answering: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Db {
     pub fn new(inner: Surreal<Any>) -> Self {
-        Db { inner, queries: Arc::default(), answering: Arc::new(tokio::sync::watch::Sender::new(true)) }
+        Db {
+            inner: Arc::new(inner),
+            queries: Arc::default(),
+            answering: Arc::new(tokio::sync::watch::Sender::new(true)),
+        }
     }
 
     /// Whether the last probe was answered (true until a probe says otherwise).

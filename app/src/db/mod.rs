@@ -67,13 +67,25 @@ pub async fn connect_to(target: &Target) -> Result<Db, surrealdb::Error> {
         db.signin(surrealdb::opt::auth::Root { username, password }).await?;
     }
     // Names are checked by the configuration (letters, digits, '_'), so they can be spliced.
-    db.query(format!(
+    let define = format!(
         "DEFINE NAMESPACE IF NOT EXISTS {ns}; USE NS {ns}; DEFINE DATABASE IF NOT EXISTS {db};",
         ns = target.namespace,
         db = target.database
-    ))
-    .await?
-    .check()?;
+    );
+    // Servers (or tests) starting at once define the same namespace at once: a conflict there
+    // is settled by defining again, when it exists.
+    let mut attempt = 0;
+    loop {
+        match db.query(define.as_str()).await.and_then(|r| r.check()) {
+            Ok(_) => break,
+            Err(error)
+                if (is_retryable(&error) || error.to_string().contains("already exists")) && attempt < ATTEMPTS =>
+            {
+                attempt += 1
+            }
+            Err(error) => return Err(error),
+        }
+    }
     db.use_ns(&target.namespace).use_db(&target.database).await?;
     Ok(Db::new(db))
 }
@@ -96,8 +108,8 @@ pub fn key(id: &RecordId) -> String {
 /// a SurrealDB server is "unavailable" (503, try again), not "something went wrong".
 pub fn fail(context: &'static str) -> impl Fn(surrealdb::Error) -> AppError {
     move |error| {
-        if error.is_connection() {
-            tracing::warn!(context, %error, "database connection lost");
+        if is_unavailable(&error) {
+            tracing::warn!(context, %error, "database unavailable");
             AppError::Unavailable
         } else {
             AppError::internal(context, error)
@@ -148,9 +160,15 @@ pub fn classify(context: &'static str) -> impl Fn(surrealdb::Error) -> AppError 
         } else if is_unique_violation(&error) {
             AppError::Conflict("A record with this name already exists.".into())
         } else {
-            AppError::internal(context, error)
+            fail(context)(error)
         }
     }
+}
+
+/// Whether a database error says the SurrealDB server is away: the connection is lost, or the
+/// server is stopping and refuses new work. Such a request is "unavailable" (503, try again).
+pub fn is_unavailable(error: &surrealdb::Error) -> bool {
+    error.is_connection() || error.to_string().contains("shutting down")
 }
 
 /// One database transaction, handed to the unit of work that [`transact`] runs. A business

@@ -81,7 +81,7 @@ fn spawn(env: &[(String, String)], log: &std::path::Path) -> std::process::Child
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdout(std::process::Stdio::null())
+        .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
         .expect("the server binary starts")
