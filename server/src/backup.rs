@@ -9,7 +9,7 @@
 //! The embedded store is held by the running server, so while it runs the command asks it to
 //! write the archive (`POST /ops/backup` on loopback, with the token the server wrote at start
 //! to `HUB_OPERATOR_TOKEN`). With no server running, or with a SurrealDB server, the command
-//! reads the database itself.
+//! reads the database itself (a SurrealDB server over HTTP: it exports and imports only there).
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -279,12 +279,23 @@ pub async fn restore_command(config: &Config, file: &Path) -> Result<Summary, St
 }
 
 async fn open(config: &Config) -> Result<Db, String> {
-    app::db::connect_to(&config.db_target()).await.map_err(|e| {
+    open_for_backup(&config.db_target()).await.map_err(|e| {
         format!(
             "HUB_DB: cannot open {}: {e} (is a server running on it without HUB_OPERATOR_TOKEN?)",
             config.db_endpoint
         )
     })
+}
+
+/// Opens `target` for an export or an import. A SurrealDB server does those over HTTP only,
+/// on the same address as its WebSocket: `ws://` is opened as `http://` (`wss://`, `https://`).
+pub async fn open_for_backup(target: &app::db::Target) -> Result<Db, surrealdb::Error> {
+    let endpoint = match target.endpoint.split_once("://") {
+        Some(("ws", rest)) => format!("http://{rest}"),
+        Some(("wss", rest)) => format!("https://{rest}"),
+        _ => target.endpoint.clone(),
+    };
+    app::db::connect_to(&app::db::Target { endpoint, ..target.clone() }).await
 }
 
 fn absolute(file: &Path) -> Result<PathBuf, String> {

@@ -124,23 +124,20 @@ struct ThrottleRow {
 /// included. (The stored field is still called `failures`: every attempt is counted.)
 async fn count(state: &AppState, key: &str) -> Result<throttle::Window, AppError> {
     let id = db::rid("login_throttle", key);
-    let id = &id;
-    db::transact(state, |tx| async move {
-        let since = tx.now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES);
-        let mut r = tx
-            .run(
-                "UPSERT $id SET
-                    failures = IF started > $since THEN (failures ?? 0) + 1 ELSE 1 END,
-                    started = IF started > $since THEN started ELSE $now END
-                 RETURN failures, started;",
-                vec![("id", db::v(id.clone())), ("since", db::v(since))],
-            )
-            .await?;
-        let rows: Vec<ThrottleRow> = r.take(0).map_err(db::fail("throttle decode"))?;
-        let row = rows.into_iter().next().ok_or_else(|| AppError::internal("throttle", "upsert returned nothing"))?;
-        Ok(throttle::Window { started: row.started, attempts: row.failures.clamp(0, u32::MAX as i64) as u32 })
-    })
-    .await
+    let since = state.clock.now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES);
+    // One statement, counted atomically: many guesses at once each add one.
+    let mut r = db::statement(
+        state,
+        "UPSERT $id SET
+            failures = IF started > $since THEN (failures ?? 0) + 1 ELSE 1 END,
+            started = IF started > $since THEN started ELSE $now END
+         RETURN failures, started;",
+        vec![("id", db::v(id)), ("since", db::v(since))],
+    )
+    .await?;
+    let rows: Vec<ThrottleRow> = r.take(0).map_err(db::fail("throttle decode"))?;
+    let row = rows.into_iter().next().ok_or_else(|| AppError::internal("throttle", "upsert returned nothing"))?;
+    Ok(throttle::Window { started: row.started, attempts: row.failures.clamp(0, u32::MAX as i64) as u32 })
 }
 
 /// Counts a check of the signed-in user's current password (changing the password) against the

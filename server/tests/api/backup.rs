@@ -65,7 +65,7 @@ async fn a_backup_through_the_running_server_restores_every_table_and_file() {
 
     // Restore into a new database and files folder.
     let restored_files = place.join("restored-files");
-    let restored = common::open_test_database("restored").await;
+    let restored = server::backup::open_for_backup(&common::test_target("restored")).await.expect("a database");
     let loaded = server::backup::restore(&restored, &restored_files, &archive).await.expect("restore");
     assert_eq!(loaded.files, 2);
     let (before, after) = (tables(&app.state.db).await, tables(&restored).await);

@@ -42,9 +42,12 @@ impl TestApp {
         // that test's store may still hold its folder's lock.
         static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let target = test_target(&format!("app{}", STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+        // A test that names its own database (an embedded one on disk) gets none of the server's.
+        let own_database = given("HUB_DB").is_some();
         let config = Config::from_lookup(|key| match key {
             _ if given(key).is_some() => given(key),
             "HUB_DB" => Some(target.endpoint.clone()),
+            "HUB_DB_USER" | "HUB_DB_PASS" | "HUB_DB_NAMESPACE" | "HUB_DB_DATABASE" if own_database => None,
             "HUB_DB_USER" => target.credentials.as_ref().map(|(user, _)| user.clone()),
             "HUB_DB_PASS" => target.credentials.as_ref().map(|(_, pass)| pass.clone()),
             "HUB_DB_NAMESPACE" => Some(target.namespace.clone()),
