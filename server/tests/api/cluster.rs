@@ -194,15 +194,7 @@ async fn two_app_servers_on_one_database_act_as_one() {
     let review = post(&on_a, a.url("/api/nominations/act"), &[("id", &id), ("action", "start_review")]).await;
     assert_eq!(review.0, StatusCode::OK, "{}", review.1);
     let host = setup.first_key("SELECT VALUE record::id(id) FROM agency WHERE hosts = true LIMIT 1").await;
-    let approval = [
-        ("id", id.as_str()),
-        ("action", "approve"),
-        ("host_agency", host.as_str()),
-        ("supervisor_name", "Dr Malee Chai"),
-        ("supervisor_email", "malee.chai@rso.example"),
-        ("start_date", "2027-09-15"),
-        ("end_date", "2028-03-15"),
-    ];
+    let approval = crate::concurrency::approval(&id, &host, "2027-09-15", "2028-03-15");
     let gate = Arc::new(tokio::sync::Barrier::new(2));
     let approve = |client: &Client, server: &AppProcess| {
         let (client, url, gate) = (client.clone(), server.url("/api/nominations/act"), gate.clone());

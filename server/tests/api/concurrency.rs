@@ -115,6 +115,19 @@ async fn four_times_two_thousand_creates_of_one_address_leave_exactly_one_user()
     println!("creates of one address: {} requests, {ok} made it, {refused} refused, {failed} failed", answers.len());
 }
 
+/// The form that approves nomination `id` for a placement at `host` from `start` to `end`.
+pub(crate) fn approval<'a>(id: &'a str, host: &'a str, start: &'a str, end: &'a str) -> [(&'a str, &'a str); 7] {
+    [
+        ("id", id),
+        ("action", "approve"),
+        ("host_agency", host),
+        ("supervisor_name", "Dr Malee Chai"),
+        ("supervisor_email", "malee.chai@rso.example"),
+        ("start_date", start),
+        ("end_date", end),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_coordinators_approving_one_nomination_make_one_placement() {
     const COORDINATORS: usize = 8;
@@ -137,15 +150,7 @@ async fn eight_coordinators_approving_one_nomination_make_one_placement() {
     let review = app.post(&coordinators[0], "/api/nominations/act", &[("id", &id), ("action", "start_review")]).await;
     assert_eq!(review.status(), StatusCode::OK);
     let host = app.first_key("SELECT VALUE record::id(id) FROM agency WHERE hosts = true LIMIT 1").await;
-    let approval = [
-        ("id", id.as_str()),
-        ("action", "approve"),
-        ("host_agency", host.as_str()),
-        ("supervisor_name", "Dr Malee Chai"),
-        ("supervisor_email", "malee.chai@rso.example"),
-        ("start_date", "2027-03-15"),
-        ("end_date", "2027-09-15"),
-    ];
+    let approval = approval(&id, &host, "2027-03-15", "2027-09-15");
     let answers = app.race(COORDINATORS, |i| app.posting(&coordinators[i], "/api/nominations/act", &approval)).await;
     let (ok, refused, failed, seen) = tally(&answers);
     assert_eq!((ok, refused, failed), (1, COORDINATORS - 1, 0), "{seen}");
