@@ -249,18 +249,26 @@ where
             Err(error) => Err(error),
         };
         drop(lane);
-        match outcome {
-            Err(AppError::Busy) if attempt < ATTEMPTS => {
-                let jitter = rand::random::<f64>();
-                tokio::time::sleep(retry_delay(attempt, jitter)).await;
-                attempt += 1;
-            }
-            Err(AppError::Busy) => {
-                tracing::warn!(attempts = attempt, "write conflict persisted; answering busy");
-                return Err(AppError::Busy);
-            }
-            other => return other,
+        if let Some(answer) = settle(&mut attempt, outcome).await {
+            return answer;
         }
+    }
+}
+
+/// After one attempt of a unit of work: `None` when it lost a write conflict and may run again
+/// (the back-off slept, `attempt` counted), else the answer (`Busy` once the attempts are spent).
+async fn settle<T>(attempt: &mut u32, outcome: Result<T, AppError>) -> Option<Result<T, AppError>> {
+    match outcome {
+        Err(AppError::Busy) if *attempt < ATTEMPTS => {
+            tokio::time::sleep(retry_delay(*attempt, rand::random::<f64>())).await;
+            *attempt += 1;
+            None
+        }
+        Err(AppError::Busy) => {
+            tracing::warn!(attempts = *attempt, "write conflict persisted; answering busy");
+            Some(Err(AppError::Busy))
+        }
+        other => Some(other),
     }
 }
 
@@ -296,16 +304,8 @@ pub async fn statement(
         }
         let outcome = query.await.and_then(|r| r.check()).map_err(classify("statement"));
         drop(lane);
-        match outcome {
-            Err(AppError::Busy) if attempt < ATTEMPTS => {
-                tokio::time::sleep(retry_delay(attempt, rand::random::<f64>())).await;
-                attempt += 1;
-            }
-            Err(AppError::Busy) => {
-                tracing::warn!(attempts = attempt, "write conflict persisted; answering busy");
-                return Err(AppError::Busy);
-            }
-            other => return other,
+        if let Some(answer) = settle(&mut attempt, outcome).await {
+            return answer;
         }
     }
 }
