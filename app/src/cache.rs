@@ -84,6 +84,26 @@ impl<T: Clone> Default for Shared<T> {
     }
 }
 
+/// Tables an unfiltered list found longer than it counts ([`crate::listing::COUNT_CAP`]), and
+/// when. Such a list says "more than 1,000" whatever the exact number, so for `keep()` after
+/// a count found that, the next unfiltered list of the table says so without counting again:
+/// at ten years the capped count read a thousand whole rows, more than the page itself.
+static LONG_TABLES: std::sync::Mutex<Vec<(&'static str, Instant)>> = std::sync::Mutex::new(Vec::new());
+
+/// Whether an unfiltered list of `table` was found longer than the cap within `keep()`.
+pub fn known_long(table: &str) -> bool {
+    let keep = keep();
+    let seen = LONG_TABLES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    !keep.is_zero() && seen.iter().any(|(t, at)| *t == table && at.elapsed() < keep)
+}
+
+/// Notes that an unfiltered list of `table` was just counted past the cap.
+pub fn note_long(table: &'static str) {
+    let mut seen = LONG_TABLES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    seen.retain(|(t, _)| *t != table);
+    seen.push((table, Instant::now()));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,9 +129,18 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(shared.get(day(3), make).await.unwrap(), 4, "an error is not kept");
 
+        assert!(!known_long("cache_test_table"));
+        note_long("cache_test_table");
+        assert!(known_long("cache_test_table"), "a long table is known for a while");
+        assert!(!known_long("cache_test_other"), "only the table counted");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert!(!known_long("cache_test_table"), "and counted again after it");
+
         set_keep(Duration::ZERO);
         assert_eq!(shared.get(day(3), make).await.unwrap(), 5, "0 keeps nothing");
         assert_eq!(shared.get(day(3), make).await.unwrap(), 6);
+        note_long("cache_test_table");
+        assert!(!known_long("cache_test_table"), "0 keeps no table either");
         set_keep(Duration::from_secs(5));
     }
 }

@@ -5,6 +5,14 @@ use std::net::SocketAddr;
 
 use server::{config, Config};
 
+/// mimalloc rather than glibc's allocator. The store decodes every row it reads into many small
+/// allocations; measured on ten years of data, glibc's malloc and free were a quarter of the
+/// server's time on a list page, and its per-thread arenas held memory after load (peak RSS
+/// 665 MB under 16 clients). With mimalloc the same page took 19 instead of 31 ms, and the peak
+/// was 352 MB. It also hands argon2's 19 MiB blocks back after each sign-in.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
@@ -19,7 +27,6 @@ async fn main() {
         }
     };
     init_logging(&config);
-    return_large_blocks_to_the_system();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("generate") {
@@ -122,18 +129,6 @@ async fn main() {
         std::process::exit(1);
     }
     tracing::info!("shut down cleanly");
-}
-
-/// Makes glibc serve and free every block of 128 KiB or more with mmap/munmap. Its default
-/// raises that threshold after the first large free, after which each thread keeps the 19 MiB
-/// of an argon2 hash for good (measured: 100 sequential sign-ins took the server from 150 to
-/// 310 MiB; with this, 100 MiB).
-fn return_large_blocks_to_the_system() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called once, before other threads allocate much.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-    }
 }
 
 /// The scheme only: a ws:// endpoint may carry a host name we need not log.

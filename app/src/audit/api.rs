@@ -61,6 +61,7 @@ pub mod service {
         }
         let sql = ListSql::new("audit_event", FIELDS, SORTS)
             .with_descending_twins(&["at"])
+            .with_listed_order(&["at_desc"])
             .filter_if(!query.table.is_empty(), "record_table = $table", "table", v(query.table.clone()))
             .filter_if(!query.key.is_empty(), "record_key = $key", "key", v(query.key.clone()))
             .filter_if(!query.kind.is_empty(), "action = $action", "action", v(query.kind.clone()))

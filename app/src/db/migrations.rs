@@ -120,6 +120,18 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0016_newest_first.surql"),
         bindings: None,
     },
+    Migration {
+        version: 17,
+        name: "long lists: every row listed",
+        script: include_str!("migrations/0017_listed.surql"),
+        bindings: None,
+    },
+    Migration {
+        version: 18,
+        name: "long lists read a page, not a thousand rows; stray index entries removed",
+        script: include_str!("migrations/0018_list_indexes.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -112,6 +112,7 @@ pub mod service {
         let event = EventKind::parse(&query.kind).map(|e| e.as_str().to_string());
         let sql = ListSql::new("notification", FIELDS, SORTS)
             .with_descending_twins(&["created_at"])
+            .with_listed_order(&["created_at_desc"])
             .filter_if(state.is_some(), "state = $state", "state", v(state))
             .filter_if(event.is_some(), "event = $event_kind", "event_kind", v(event))
             .filter_if(

@@ -781,8 +781,9 @@ impl TryFrom<SummaryRow> for super::PlacementSummary {
 /// hosts (hosted), their own for a secondee, none for a donor (until funding).
 fn scoped(user: &CurrentUser) -> Result<crate::resource::store::ListSql, AppError> {
     let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
-    let all =
-        crate::resource::store::ListSql::new("placement", LIST_FIELDS, SORTS).with_descending_twins(&["start_date"]);
+    let all = crate::resource::store::ListSql::new("placement", LIST_FIELDS, SORTS)
+        .with_descending_twins(&["start_date"])
+        .with_listed_order(&["start_date_desc"]);
     Ok(match user.role {
         Role::Admin | Role::Coordinator => all,
         Role::Nominator => all.filter("sending_agency = $scope", "scope", v(agency.ok_or(AppError::Forbidden)?)),

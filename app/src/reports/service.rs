@@ -138,7 +138,7 @@ pub(crate) fn is_author(user: &CurrentUser, row: &Row) -> bool {
 
 /// The report scope of `user` as a list query.
 fn scoped(user: &CurrentUser) -> Result<ListSql, AppError> {
-    let all = ListSql::new("report", SUMMARY_FIELDS, SORTS);
+    let all = ListSql::new("report", SUMMARY_FIELDS, SORTS).with_listed_order(&["due_date"]);
     Ok(match user.role {
         Role::Admin | Role::Coordinator => all,
         Role::Nominator => {

@@ -27,11 +27,35 @@ pub struct ListSql {
     /// The index to read the rows through, where the planner would pick the sort's index and
     /// scan far more rows than a filter's index holds (see [`ListSql::through_index`]).
     pub index: Option<&'static str>,
+    /// Sort fields (as read, twins included) with a `(listed, field)` index: the whole list in
+    /// that order is read through it, so the store stops at the page (migration 0017 says why).
+    pub listed: &'static [&'static str],
 }
 
 impl ListSql {
     pub fn new(table: &'static str, fields: &'static str, sorts: &'static [(&'static str, &'static str)]) -> Self {
-        ListSql { table, fields, conditions: Vec::new(), vars: Vec::new(), sorts, descending: &[], index: None }
+        ListSql {
+            table,
+            fields,
+            conditions: Vec::new(),
+            vars: Vec::new(),
+            sorts,
+            descending: &[],
+            index: None,
+            listed: &[],
+        }
+    }
+
+    /// Declares the sort fields that have a `(listed, field)` index (see [`ListSql::listed`]).
+    pub fn with_listed_order(mut self, fields: &'static [&'static str]) -> Self {
+        self.listed = fields;
+        self
+    }
+
+    /// `listed = true` when the list is unfiltered and read in an order that has a
+    /// `(listed, field)` index: the equality that lets the store read that index a page at a time.
+    fn through_listed(&self, field: &str) -> Option<&'static str> {
+        (self.conditions.is_empty() && self.index.is_none() && self.listed.contains(&field)).then_some("listed = true")
     }
 
     /// Declares the sort fields that have a `<field>_desc` twin (see [`ListSql::descending`]).
@@ -106,9 +130,9 @@ impl ListSql {
     }
 
     /// The conditions, plus `extra` when given.
-    fn where_with(&self, extra: Option<&str>) -> String {
+    fn where_with<'e>(&'e self, extra: impl IntoIterator<Item = Option<&'e str>>) -> String {
         let mut all: Vec<&str> = self.conditions.clone();
-        all.extend(extra);
+        all.extend(extra.into_iter().flatten());
         if all.is_empty() {
             String::new()
         } else {
@@ -142,15 +166,7 @@ impl ListSql {
         offset: u32,
         limit: usize,
     ) -> Result<Vec<Keyed>, AppError> {
-        let from_here = if desc { format!("{field} <= $at") } else { format!("{field} >= $at") };
-        let sql = format!(
-            "SELECT {fields}, {field} AS sort_key FROM {table}{with} {w} ORDER BY {field} {dir} LIMIT $limit START $start;",
-            fields = self.fields,
-            table = self.table,
-            with = self.index.map(|i| format!(" WITH INDEX {i}")).unwrap_or_default(),
-            w = self.where_with(from.map(|_| from_here.as_str())),
-            dir = if desc { "DESC" } else { "ASC" },
-        );
+        let sql = self.rows_sql(field, desc, from.is_some());
         let start = from.map(|p| p.skip).unwrap_or(offset);
         let q = db.query(sql).bind(("limit", limit as i64)).bind(("start", start as i64));
         let q = self.bind_all(q).bind(("at", from.map(|p| key_value(&p.key)).unwrap_or(Value::None)));
@@ -159,10 +175,25 @@ impl ListSql {
         rows.into_iter().map(Keyed::split).collect()
     }
 
+    /// The query of [`ListSql::rows_from`]: `$limit` rows from `$start`, after the position `$at`
+    /// when `seeking`.
+    fn rows_sql(&self, field: &str, desc: bool, seeking: bool) -> String {
+        let from_here = if desc { format!("{field} <= $at") } else { format!("{field} >= $at") };
+        format!(
+            "SELECT {fields}, {field} AS sort_key FROM {table}{with} {w} ORDER BY {field} {dir} LIMIT $limit START $start;",
+            fields = self.fields,
+            table = self.table,
+            with = self.index.map(|i| format!(" WITH INDEX {i}")).unwrap_or_default(),
+            w = self.where_with([self.through_listed(field), seeking.then_some(from_here.as_str())]),
+            dir = if desc { "DESC" } else { "ASC" },
+        )
+    }
+
     /// How many rows share the sort value `key` (a seek's tie).
     async fn ties(&self, db: &Db, field: &str, key: &Value) -> Result<u32, AppError> {
         let here = format!("{field} = $at");
-        let sql = format!("SELECT count() AS total FROM {} {} GROUP ALL;", self.table, self.where_with(Some(&here)));
+        let conditions = self.where_with([self.through_listed(field), Some(&here)]);
+        let sql = format!("SELECT count() AS total FROM {} {conditions} GROUP ALL;", self.table);
         let q = self.bind_all(db.query(sql)).bind(("at", key.clone()));
         let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list ties"))?;
         let totals: Vec<Total> = response.take(0).map_err(db::fail("list ties decode"))?;
@@ -171,12 +202,20 @@ impl ListSql {
 
     /// The matching rows, counted up to [`COUNT_CAP`] + 1: enough to say "more than".
     async fn count_capped(&self, db: &Db) -> Result<u64, AppError> {
+        let unfiltered = self.conditions.is_empty();
+        if unfiltered && crate::cache::known_long(self.table) {
+            return Ok(COUNT_CAP + 1);
+        }
         let sql =
             format!("RETURN array::len((SELECT VALUE id FROM {} {} LIMIT $cap));", self.table, self.where_clause());
         let q = self.bind_all(db.query(sql)).bind(("cap", COUNT_CAP as i64 + 1));
         let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list count"))?;
         let n: Option<i64> = response.take(0).map_err(db::fail("list count decode"))?;
-        Ok(n.unwrap_or(0).max(0) as u64)
+        let n = n.unwrap_or(0).max(0) as u64;
+        if unfiltered && n > COUNT_CAP {
+            crate::cache::note_long(self.table);
+        }
+        Ok(n)
     }
 
     /// One page of the list. The first page reads from the start of the sort's index; a later
@@ -392,4 +431,53 @@ pub async fn put(
     let mut vars = fields;
     vars.push(("id", v(db::rid(table, key))));
     tx.run(&format!("{verb} $id SET {set}"), vars).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SORTS: &[(&str, &str)] = &[("updated", "updated_at"), ("officer", "officer_key")];
+
+    fn list() -> ListSql {
+        ListSql::new("nomination", "id, reference", SORTS)
+            .with_descending_twins(&["updated_at"])
+            .with_listed_order(&["updated_at_desc"])
+    }
+
+    fn sorted(sort: &str, dir: &str) -> ListQuery {
+        ListQuery { sort: sort.into(), dir: dir.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn an_unfiltered_list_in_a_listed_order_reads_the_listed_index() {
+        let sql = list();
+        let (field, desc) = sql.order(&sorted("updated", "desc"));
+        assert_eq!((field.as_str(), desc), ("updated_at_desc", false), "newest first reads the twin forwards");
+        let first = sql.rows_sql(&field, desc, false);
+        assert!(first.contains("WHERE listed = true ORDER BY updated_at_desc ASC"), "{first}");
+        let later = sql.rows_sql(&field, desc, true);
+        assert!(
+            later.contains("WHERE listed = true AND updated_at_desc >= $at ORDER BY updated_at_desc ASC"),
+            "{later}"
+        );
+    }
+
+    #[test]
+    fn a_filter_or_another_order_leaves_the_listed_index_alone() {
+        // Another order: `listed = true` would make the planner read every row to sort them.
+        let sql = list();
+        let (field, desc) = sql.order(&sorted("updated", "asc"));
+        assert!(!sql.rows_sql(&field, desc, false).contains("listed"));
+        let (field, desc) = sql.order(&sorted("officer", "asc"));
+        assert!(!sql.rows_sql(&field, desc, true).contains("listed"));
+        // A filter has its own index, which the planner picks.
+        let filtered = list().filter("state = $state", "state", v("approved".to_string()));
+        let (field, desc) = filtered.order(&sorted("updated", "desc"));
+        let text = filtered.rows_sql(&field, desc, false);
+        assert!(
+            text.contains("WHERE state = $state ORDER BY updated_at_desc ASC") && !text.contains("listed"),
+            "{text}"
+        );
+    }
 }

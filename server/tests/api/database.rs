@@ -92,6 +92,54 @@ async fn a_placement_stored_before_its_funders_were_kept_can_still_be_written() 
     assert_eq!(row.into_json_value(), serde_json::json!([{ "funders": [], "start_date_desc": -1798761600 }]));
 }
 
+/// Nominations stored before the list indexes, then the rest of the migrations: every row is
+/// listed, the first page reads the `(listed, updated_at_desc)` index a page at a time, in the
+/// right order, and no index keeps an entry for a row's value before an upgrade.
+#[tokio::test]
+async fn an_upgraded_database_reads_its_lists_in_order_through_the_list_indexes() {
+    let db = common::open_test_database("list-indexes").await;
+    db::migrations::apply_up_to(&db, 15).await.unwrap();
+    for day in 1..=30 {
+        // Stored out of order: record keys and creation do not follow the last change.
+        let (key, changed) = (format!("n{:02}", (day * 7) % 31), format!("2027-01-{day:02}T09:00:00Z"));
+        db.query(
+            "CREATE type::record('nomination', $key) SET reference = $key, state = 'draft', sending_agency = agency:x,
+                host_agency = agency:y, officer_name = 'Officer', position = 'Officer', work_email = 'o@example.org',
+                nationality = 'LK', languages = [], expertise = '', themes = [], start_date = '2027-01-01',
+                end_date = '2027-06-01', objectives = '', justification = '', created_by = user:u,
+                created_at = <datetime> $changed, updated_at = <datetime> $changed",
+        )
+        .bind(("key", key))
+        .bind(("changed", changed))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    }
+    db::migrations::apply(&db).await.unwrap();
+    let rows = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut r = db.query(sql).await.unwrap().check().unwrap();
+            r.take::<surrealdb::types::Value>(0).unwrap().into_json_value()
+        }
+    };
+    let truth = rows("SELECT VALUE reference FROM nomination ORDER BY updated_at DESC LIMIT 10").await;
+    let listed =
+        rows("SELECT VALUE reference FROM nomination WHERE listed = true ORDER BY updated_at_desc LIMIT 10").await;
+    assert_eq!(listed, truth, "newest first through the list index");
+    let twin = rows("SELECT VALUE reference FROM nomination ORDER BY updated_at_desc LIMIT 10").await;
+    assert_eq!(twin, truth, "newest first through the twin's own index");
+    let stray = rows("SELECT count() AS n FROM nomination WHERE updated_at_desc = NONE GROUP ALL").await;
+    assert_eq!(stray, serde_json::json!([{ "n": 0 }]), "no index entry for the value before the upgrade");
+    let everyone = rows("SELECT count() AS n FROM nomination WHERE listed = true GROUP ALL").await;
+    assert_eq!(everyone, serde_json::json!([{ "n": 30 }]));
+    let plan = rows("SELECT id FROM nomination WHERE listed = true ORDER BY updated_at_desc LIMIT 26 EXPLAIN")
+        .await
+        .to_string();
+    assert!(plan.contains("nomination_listed_updated") && plan.contains("\"limit\":\"26\""), "{plan}");
+}
+
 #[tokio::test]
 async fn demo_data_is_seeded_once() {
     let app = TestApp::start().await;

@@ -93,6 +93,7 @@ fn query_for(user: &CurrentUser, query: &ListQuery) -> Result<(ListSql, ListQuer
     let (from, to) = query.date_range();
     let sql = ListSql::new("nomination", SUMMARY_FIELDS, SORTS)
         .with_descending_twins(&["updated_at"])
+        .with_listed_order(&["updated_at_desc"])
         .filter_if(scope.is_some(), "sending_agency = $scope", "scope", v(scope))
         .filter_if(state.is_some(), "state = $state", "state", v(state))
         .filter_if(member.is_some(), "sending_agency.member = $member", "member", v(member.map(|k| db::rid("member", &k))))
