@@ -60,11 +60,19 @@ impl Span {
     fn middle(&self) -> chrono::NaiveDate {
         self.first + (self.last - self.first) / 2
     }
-    fn middle_time(&self) -> String {
-        format!("t{}T12:00:00Z~0", self.middle())
-    }
     fn middle_day(&self) -> String {
         format!("s{}~0", self.middle())
+    }
+    /// The middle as a list read through a descending twin (the negated time, in nanoseconds)
+    /// carries it in its pager links.
+    fn middle_time_twin(&self) -> String {
+        let noon = self.middle().and_hms_opt(12, 0, 0).expect("noon").and_utc();
+        format!("i{}~0", -noon.timestamp_nanos_opt().expect("a time in range"))
+    }
+    /// The same for a twin of a date in seconds (placements by start).
+    fn middle_day_twin(&self) -> String {
+        let midnight = self.middle().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        format!("i{}~0", -midnight.timestamp())
     }
 }
 
@@ -75,10 +83,11 @@ const LISTS: &[List] = &[
         csv: "/export/nominations.csv",
         role: "coordinator",
         raw: "SELECT id, reference, state, officer_name, sending_agency.name, sending_agency.member.name, host_agency.name,
-              start_date, end_date, updated_at FROM nomination ORDER BY updated_at DESC LIMIT 26",
-        deep: Span::middle_time,
+              start_date, end_date, updated_at FROM nomination WHERE listed = true ORDER BY updated_at_desc LIMIT 26",
+        deep: Span::middle_time_twin,
         raw_deep: "SELECT id, reference, state, officer_name, sending_agency.name, sending_agency.member.name, host_agency.name,
-              start_date, end_date, updated_at FROM nomination WHERE updated_at <= $at ORDER BY updated_at DESC LIMIT 26",
+              start_date, end_date, updated_at FROM nomination WHERE listed = true AND updated_at_desc >= $at
+              ORDER BY updated_at_desc LIMIT 26",
     },
     List {
         name: "placements",
@@ -86,11 +95,12 @@ const LISTS: &[List] = &[
         csv: "/export/placements.csv",
         role: "coordinator",
         raw: "SELECT id, nomination.reference, officer_name, sending_agency.name, host_agency.name, state, start_date,
-              end_date, original_end, early_end, extensions, overlap FROM placement ORDER BY start_date DESC LIMIT 26",
-        deep: Span::middle_day,
+              end_date, original_end, early_end, extensions, overlap FROM placement WHERE listed = true
+              ORDER BY start_date_desc LIMIT 26",
+        deep: Span::middle_day_twin,
         raw_deep: "SELECT id, nomination.reference, officer_name, sending_agency.name, host_agency.name, state, start_date,
-              end_date, original_end, early_end, extensions, overlap FROM placement WHERE start_date <= $at
-              ORDER BY start_date DESC LIMIT 26",
+              end_date, original_end, early_end, extensions, overlap FROM placement WHERE listed = true
+              AND start_date_desc >= $at ORDER BY start_date_desc LIMIT 26",
     },
     List {
         name: "reports",
@@ -98,10 +108,11 @@ const LISTS: &[List] = &[
         csv: "/export/reports.csv",
         role: "coordinator",
         raw: "SELECT id, placement.nomination.reference, officer_name, kind, author_role, period_start, period_end, due_date,
-              state, submitted_at FROM report ORDER BY due_date ASC LIMIT 26",
+              state, submitted_at FROM report WHERE listed = true ORDER BY due_date ASC LIMIT 26",
         deep: Span::middle_day,
         raw_deep: "SELECT id, placement.nomination.reference, officer_name, kind, author_role, period_start, period_end,
-              due_date, state, submitted_at FROM report WHERE due_date >= $at ORDER BY due_date ASC LIMIT 26",
+              due_date, state, submitted_at FROM report WHERE listed = true AND due_date >= $at
+              ORDER BY due_date ASC LIMIT 26",
     },
     List {
         name: "agreements",
@@ -119,20 +130,21 @@ const LISTS: &[List] = &[
         csv: "/export/mail.csv",
         role: "admin",
         raw: "SELECT id, created_at, event, recipient_email, recipient_name, subject, state, attempts, last_error, sent_at
-              FROM notification ORDER BY created_at DESC LIMIT 26",
-        deep: Span::middle_time,
+              FROM notification WHERE listed = true ORDER BY created_at_desc LIMIT 26",
+        deep: Span::middle_time_twin,
         raw_deep: "SELECT id, created_at, event, recipient_email, recipient_name, subject, state, attempts, last_error, sent_at
-              FROM notification WHERE created_at <= $at ORDER BY created_at DESC LIMIT 26",
+              FROM notification WHERE listed = true AND created_at_desc >= $at ORDER BY created_at_desc LIMIT 26",
     },
     List {
         name: "audit",
         path: "/admin/audit",
         csv: "/export/audit.csv",
         role: "admin",
-        raw: "SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event ORDER BY at DESC LIMIT 26",
-        deep: Span::middle_time,
-        raw_deep: "SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event WHERE at <= $at
-              ORDER BY at DESC LIMIT 26",
+        raw: "SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event WHERE listed = true
+              ORDER BY at_desc LIMIT 26",
+        deep: Span::middle_time_twin,
+        raw_deep: "SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event
+              WHERE listed = true AND at_desc >= $at ORDER BY at_desc LIMIT 26",
     },
 ];
 
