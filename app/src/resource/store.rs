@@ -122,11 +122,7 @@ impl ListSql {
     }
 
     fn where_clause(&self) -> String {
-        if self.conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.conditions.join(" AND "))
-        }
+        self.where_with([])
     }
 
     /// The conditions, plus `extra` when given.
