@@ -2,12 +2,15 @@
 //! of the coordinators' dashboard. Eighty coordinators opening their home page in the same
 //! minute see the same counts; on ten years of data each computation is tens of milliseconds of
 //! both cores, so it is made once per `HUB_DASHBOARD_SECONDS` (5 s by default) and per office
-//! date, and shared. One caller computes while the others wait for its answer (no stampede).
+//! date, and shared. The first of a day is made by one caller while the others wait for it (no
+//! stampede). After that, when a figure is older than the period, one caller makes it again while
+//! the others are answered at once with the one still kept: a figure is never more than one
+//! period and one computation old, and no page waits behind another's computation.
 //!
 //! What is kept here is never per user: a figure that depends on who asks does not belong here.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -27,18 +30,32 @@ fn keep() -> Duration {
     Duration::from_millis(KEEP_MS.load(Ordering::Relaxed))
 }
 
-/// One shared figure: the value, when it was made, and for which office date.
+/// One shared figure: the value, when it was made, and for which office date; and whether a
+/// caller is making it again.
 pub struct Shared<T> {
     slot: tokio::sync::Mutex<Option<(Instant, NaiveDate, T)>>,
+    refreshing: AtomicBool,
+}
+
+/// Clears the "being made again" mark when the caller making it is done, or is dropped midway
+/// (its request was cancelled), so that the next caller takes it over.
+struct Refreshing<'a>(&'a AtomicBool);
+
+impl Drop for Refreshing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl<T: Clone> Shared<T> {
     pub const fn new() -> Self {
-        Shared { slot: tokio::sync::Mutex::const_new(None) }
+        Shared { slot: tokio::sync::Mutex::const_new(None), refreshing: AtomicBool::new(false) }
     }
 
-    /// The kept value when it is young enough and of `today`; otherwise `make`'s, kept. Callers
-    /// arriving while it is made wait for it rather than make it again.
+    /// The kept value when it is young enough and of `today`. When it is older but of `today`,
+    /// the first caller makes it again and keeps it, and the others have the older one meanwhile.
+    /// When there is none of `today`, `make`'s, kept; callers arriving while it is made wait for
+    /// it rather than make it again.
     pub async fn get<F, Fut>(&self, today: NaiveDate, make: F) -> Result<T, AppError>
     where
         F: FnOnce() -> Fut,
@@ -50,8 +67,19 @@ impl<T: Clone> Shared<T> {
         }
         let mut slot = self.slot.lock().await;
         if let Some((made, day, value)) = slot.as_ref() {
-            if *day == today && made.elapsed() < keep {
-                return Ok(value.clone());
+            if *day == today {
+                if made.elapsed() < keep {
+                    return Ok(value.clone());
+                }
+                if self.refreshing.swap(true, Ordering::AcqRel) {
+                    return Ok(value.clone());
+                }
+                // This caller makes it again, without holding the others up.
+                let _mark = Refreshing(&self.refreshing);
+                drop(slot);
+                let value = make().await?;
+                *self.slot.lock().await = Some((Instant::now(), today, value.clone()));
+                return Ok(value);
             }
         }
         let value = make().await?;
@@ -128,6 +156,24 @@ mod tests {
         let failed = shared.get(day(3), || async { Err::<usize, _>(AppError::Busy) }).await;
         assert!(failed.is_err());
         assert_eq!(shared.get(day(3), make).await.unwrap(), 4, "an error is not kept");
+
+        // Past the period, one caller makes it again while another is answered with the old one.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let (go, wait) = tokio::sync::oneshot::channel::<()>();
+        let slow = shared.get(day(3), || async {
+            wait.await.ok();
+            Ok(40)
+        });
+        let quick = async {
+            let kept = shared.get(day(3), make).await;
+            go.send(()).ok();
+            kept
+        };
+        let (slow, quick) = tokio::join!(slow, quick);
+        assert_eq!(quick.unwrap(), 4, "the old figure, at once, while it is made again");
+        assert_eq!(slow.unwrap(), 40, "the caller that made it has the new one");
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 40, "and it is kept");
+        assert_eq!(made.load(Ordering::SeqCst), 4, "the waiting caller made nothing");
 
         assert!(!known_long("cache_test_table"));
         note_long("cache_test_table");

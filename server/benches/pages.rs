@@ -155,6 +155,9 @@ struct Load {
     p50_ms: f64,
     p99_ms: f64,
     errors: usize,
+    /// p50 with one client alone: the page's own time, without waiting behind the others (what
+    /// the raw query, read alone, compares with).
+    alone_p50_ms: Option<f64>,
 }
 
 /// Every figure of one data size, by name.
@@ -185,6 +188,9 @@ async fn main() {
             println!("bench {size}.{name}.rps {:.0} req/s", load.per_second);
             println!("bench {size}.{name}.p50 {:.2} ms", load.p50_ms);
             println!("bench {size}.{name}.p99 {:.2} ms", load.p99_ms);
+            if let Some(alone) = load.alone_p50_ms {
+                println!("bench {size}.{name}.p50_alone {alone:.2} ms");
+            }
             if load.errors > 0 {
                 println!("bench {size}.{name}.errors {} requests", load.errors);
             }
@@ -201,8 +207,8 @@ async fn main() {
         if let Some(small) = small.load.get(name) {
             println!("bench growth.{name} {:.2} x", load.p50_ms / small.p50_ms.max(0.001));
         }
-        if let Some((raw, _)) = full.other.get(&format!("raw.{name}")) {
-            println!("bench overhead.{name} {:.2} ms", load.p50_ms - raw);
+        if let (Some((raw, _)), Some(alone)) = (full.other.get(&format!("raw.{name}")), load.alone_p50_ms) {
+            println!("bench overhead.{name} {:.2} ms", alone - raw);
         }
     }
     let scenario_errors: f64 = results
@@ -359,9 +365,21 @@ async fn signed_in(base: &str, role: &str) -> Client {
 /// `CLIENTS` tasks fetch `url` again and again for `seconds`, each as its own client (with its
 /// own session, when signed in).
 async fn load(clients: &[Client], url: String, seconds: f64) -> Load {
+    load_by(clients, url, seconds, CLIENTS).await
+}
+
+/// As [`load`], and then the p50 of one client alone for a third of the time.
+async fn load_and_alone(clients: &[Client], url: String, seconds: f64) -> Load {
+    let mut measured = load_by(clients, url.clone(), seconds, CLIENTS).await;
+    measured.alone_p50_ms = Some(load_by(clients, url, seconds / 3.0, 1).await.p50_ms);
+    measured
+}
+
+/// `tasks` tasks fetch `url` again and again for `seconds`.
+async fn load_by(clients: &[Client], url: String, seconds: f64, at_once: usize) -> Load {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let mut tasks = tokio::task::JoinSet::new();
-    for i in 0..CLIENTS {
+    for i in 0..at_once {
         let (client, url) = (clients[i % clients.len()].clone(), url.clone());
         tasks.spawn(async move {
             let mut times = Vec::new();
@@ -395,6 +413,7 @@ async fn load(clients: &[Client], url: String, seconds: f64) -> Load {
         p50_ms: at(0.5).unwrap_or(0.0),
         p99_ms: at(0.99).unwrap_or(0.0),
         errors,
+        alone_p50_ms: None,
     }
 }
 
@@ -431,18 +450,18 @@ async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
         eprintln!("   {}", list.name);
         figures.load.insert(
             format!("{}.page1", list.name),
-            load(client, format!("{base}{}", list.path), settings.seconds).await,
+            load_and_alone(client, format!("{base}{}", list.path), settings.seconds).await,
         );
         let deep = (list.deep)(&span);
         if !deep.is_empty() {
             let url = format!("{base}{}?page=400&at={deep}", list.path);
-            figures.load.insert(format!("{}.deep", list.name), load(client, url, settings.seconds).await);
+            figures.load.insert(format!("{}.deep", list.name), load_and_alone(client, url, settings.seconds).await);
         }
     }
-    figures.load.insert("dashboard".into(), load(&sessions["coordinator"], format!("{base}/"), settings.seconds).await);
-    figures
-        .load
-        .insert("donor_portal".into(), load(&sessions["donor"], format!("{base}/funding"), settings.seconds).await);
+    let dashboard = load_and_alone(&sessions["coordinator"], format!("{base}/"), settings.seconds).await;
+    figures.load.insert("dashboard".into(), dashboard);
+    let donor_portal = load_and_alone(&sessions["donor"], format!("{base}/funding"), settings.seconds).await;
+    figures.load.insert("donor_portal".into(), donor_portal);
     for list in LISTS {
         let started = Instant::now();
         let response = clients[list.role].get(format!("{base}{}", list.csv)).send().await.expect("export");
@@ -562,19 +581,22 @@ fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
          against 1/100 of it. The ratios carry over from machine to machine; the absolute numbers do not.\n\n",
         settings.seconds, settings.scale
     ));
-    out.push_str("| page | req/s | share of ceiling | p50 ms | p99 ms | raw query p50 ms | page over raw ms | p50 at 1/100 ms | growth |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str(
+        "| page | req/s | share of ceiling | p50 ms | p99 ms | p50 alone ms | raw query p50 ms | page over raw ms | p50 at 1/100 ms | growth |\n",
+    );
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (name, load) in &full.load {
         let raw = full.other.get(&format!("raw.{name}")).map(|(v, _)| *v);
         let small_p50 = small.load.get(name).map(|l| l.p50_ms);
         out.push_str(&format!(
-            "| {name} | {:.0} | {:.1} % | {:.2} | {:.2} | {} | {} | {} | {} |\n",
+            "| {name} | {:.0} | {:.1} % | {:.2} | {:.2} | {} | {} | {} | {} | {} |\n",
             load.per_second,
             100.0 * load.per_second / ceiling,
             load.p50_ms,
             load.p99_ms,
+            load.alone_p50_ms.map(|a| format!("{a:.2}")).unwrap_or_default(),
             raw.map(|r| format!("{r:.2}")).unwrap_or_default(),
-            raw.map(|r| format!("{:.2}", load.p50_ms - r)).unwrap_or_default(),
+            raw.zip(load.alone_p50_ms).map(|(r, a)| format!("{:.2}", a - r)).unwrap_or_default(),
             small_p50.map(|s| format!("{s:.2}")).unwrap_or_default(),
             small_p50.map(|s| format!("{:.2}", load.p50_ms / s.max(0.001))).unwrap_or_default(),
         ));
@@ -587,7 +609,8 @@ fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
     out.push_str(
         "\nPage rows: the list's first page and a page in the middle of the data (the position a pager link carries). \
          \"raw\" reads the same rows and the names they link to by one query in-process, without HTTP, the session or \
-         rendering. CSV exports are read once each, whole, by one client. First load: the page and every stylesheet, \
+         rendering, one read at a time; \"p50 alone\" is the page's p50 with one client alone, and \"page over raw\" \
+         the difference of the two (with sixteen clients on two cores, p50 is mostly waiting for a core). CSV exports are read once each, whole, by one client. First load: the page and every stylesheet, \
          script and wasm file it loads, as sent with `Accept-Encoding: br`. users200: 200 people of every role at \
          once on a copy of the ten-year data, each signing in and then for 60 s opening home, a list, a record and \
          its page 2 (coordinators also comment and download the document), reading each page 3–8 s; an \

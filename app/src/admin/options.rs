@@ -16,7 +16,11 @@ pub struct Choices {
 #[server(endpoint = "reference/choices")]
 pub async fn reference_choices() -> Result<Choices, AppError> {
     crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(service::choices().await)
+    // Every staff list's filters read them; they change when an administrator edits the
+    // reference data, so they are shared for the dashboard's period (see `crate::cache`).
+    static SHARED: crate::cache::Shared<Choices> = crate::cache::Shared::new();
+    let today = crate::state::AppState::current()?.clock.today();
+    crate::api::answer(SHARED.get(today, service::choices).await)
 }
 
 #[cfg(feature = "ssr")]

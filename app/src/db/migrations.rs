@@ -132,6 +132,18 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0018_list_indexes.surql"),
         bindings: None,
     },
+    Migration {
+        version: 19,
+        name: "sort keys and the nomination's member kept on each row",
+        script: include_str!("migrations/0019_sort_keys.surql"),
+        bindings: None,
+    },
+    Migration {
+        version: 20,
+        name: "every list sort and filter through an index",
+        script: include_str!("migrations/0020_sort_indexes.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -8,7 +8,7 @@ use crate::domain::{parse_date, Currency, Money, Period};
 use crate::resource::fields::{optional_text, required_text};
 use crate::resource::prelude::*;
 
-/// An agreement with its figures (from the stored lines, never cached).
+/// An agreement with its figures (kept on the agreement by the changes to its lines).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgreementView {
     pub id: String,

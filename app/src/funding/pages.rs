@@ -75,7 +75,9 @@ pub async fn donor_funding() -> Result<FundingOfDonor, AppError> {
 #[server(endpoint = "funding/utilisation")]
 pub async fn utilisation() -> Result<Vec<AgreementView>, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(service::under_way(&user).await)
+    // Every agreement, the same for all RSO staff (see `crate::cache`).
+    static SHARED: crate::cache::Shared<Vec<AgreementView>> = crate::cache::Shared::new();
+    crate::api::answer(SHARED.get_if_staff(&user, || service::under_way(&user)).await)
 }
 
 /// One agreement's printable report: cover, figures, chart, placements, outcomes.

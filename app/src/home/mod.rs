@@ -35,7 +35,7 @@ mod service {
     use crate::db;
     use crate::state::AppState;
 
-    #[derive(Debug, SurrealValue)]
+    #[derive(Debug, Clone, SurrealValue)]
     struct Counts {
         members: i64,
         agencies: i64,
@@ -45,29 +45,36 @@ mod service {
         failed_mail: i64,
     }
 
+    /// The programme's reference data and its undelivered mail, counted (the same for all RSO
+    /// staff, so shared: see `crate::cache`).
+    async fn counts() -> Result<Counts, AppError> {
+        let state = AppState::current()?;
+        let mut r = state
+            .db
+            .query(
+                // Counted by `GROUP ALL` (an index count where there is one), never by
+                // listing the ids: the failed mail of ten years is thousands of rows.
+                "RETURN {
+                    members: (SELECT count() FROM member WHERE active = true GROUP ALL)[0].count ?? 0,
+                    agencies: (SELECT count() FROM agency WHERE active = true GROUP ALL)[0].count ?? 0,
+                    donors: (SELECT count() FROM donor WHERE active = true GROUP ALL)[0].count ?? 0,
+                    themes: (SELECT count() FROM theme WHERE active = true GROUP ALL)[0].count ?? 0,
+                    users: (SELECT count() FROM user WHERE disabled = false GROUP ALL)[0].count ?? 0,
+                    failed_mail: (SELECT count() FROM notification WHERE state = 'failed' GROUP ALL)[0].count ?? 0
+                }",
+            )
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("home counts"))?;
+        let c: Option<Counts> = r.take(0).map_err(db::fail("home counts decode"))?;
+        c.ok_or(AppError::Internal)
+    }
+
     pub async fn home(user: CurrentUser) -> Result<HomeOverview, AppError> {
+        static SHARED: crate::cache::Shared<Counts> = crate::cache::Shared::new();
         let mut failed_mail = 0;
         let counts = if matches!(user.role, Role::Admin | Role::Coordinator) {
-            let state = AppState::current()?;
-            let mut r = state
-                .db
-                .query(
-                    // Counted by `GROUP ALL` (an index count where there is one), never by
-                    // listing the ids: the failed mail of ten years is thousands of rows.
-                    "RETURN {
-                        members: (SELECT count() FROM member WHERE active = true GROUP ALL)[0].count ?? 0,
-                        agencies: (SELECT count() FROM agency WHERE active = true GROUP ALL)[0].count ?? 0,
-                        donors: (SELECT count() FROM donor WHERE active = true GROUP ALL)[0].count ?? 0,
-                        themes: (SELECT count() FROM theme WHERE active = true GROUP ALL)[0].count ?? 0,
-                        users: (SELECT count() FROM user WHERE disabled = false GROUP ALL)[0].count ?? 0,
-                        failed_mail: (SELECT count() FROM notification WHERE state = 'failed' GROUP ALL)[0].count ?? 0
-                    }",
-                )
-                .await
-                .and_then(|r| r.check())
-                .map_err(db::fail("home counts"))?;
-            let c: Option<Counts> = r.take(0).map_err(db::fail("home counts decode"))?;
-            let c = c.ok_or(AppError::Internal)?;
+            let c = SHARED.get_if_staff(&user, counts).await?;
             failed_mail = c.failed_mail.max(0) as u64;
             let mut counts = vec![
                 ("Members".to_string(), c.members.max(0) as u64, "/admin/members".to_string()),
@@ -166,15 +173,12 @@ pub fn HomePage() -> impl IntoView {
 /// changes requested; a coordinator's submitted nominations).
 #[component]
 fn NominationOverview(role: Role, today: chrono::NaiveDate) -> impl IntoView {
-    use crate::listing::ListQuery;
-    use crate::nominations::{list_nominations, nomination_ages, NominationState};
-    let waiting = if role == Role::Nominator { NominationState::ChangesRequested } else { NominationState::Submitted };
-    let query = ListQuery { status: waiting.as_str().to_string(), ..Default::default() };
+    use crate::nominations::{nomination_ages, waiting_nominations, NominationState};
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 let ages = if role == Role::Nominator { Ok(Vec::new()) } else { nomination_ages().await };
-                match list_nominations(query.clone()).await.and_then(|list| Ok((list, ages?))) {
+                match waiting_nominations().await.and_then(|list| Ok((list, ages?))) {
                     Err(e) => error_view(e),
                     Ok((list, ages)) => {
                         let age_of = move |s: NominationState| {

@@ -237,6 +237,22 @@ pub async fn list_nominations(#[server(flatten)] query: ListQuery) -> Result<Nom
     crate::api::answer(service::list(&user, &query).await)
 }
 
+/// What waits for the caller on the home page, with the counts by state: a nominator's
+/// nominations sent back for changes, or the submitted ones RSO staff are to review (the
+/// same for all staff, so shared: see `crate::cache`).
+#[server(endpoint = "nominations/waiting")]
+pub async fn waiting_nominations() -> Result<NominationList, AppError> {
+    let user = crate::auth::guard::require(service_access::READERS).await?;
+    let waiting = if user.role == crate::auth::Role::Nominator {
+        NominationState::ChangesRequested
+    } else {
+        NominationState::Submitted
+    };
+    let query = ListQuery { status: waiting.as_str().to_string(), ..Default::default() };
+    static SHARED: crate::cache::Shared<NominationList> = crate::cache::Shared::new();
+    crate::api::answer(SHARED.get_if_staff(&user, || service::list(&user, &query)).await)
+}
+
 /// How long the oldest nomination in each open state has waited (the dashboard's pipeline).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateAge {

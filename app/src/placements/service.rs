@@ -724,7 +724,7 @@ pub async fn reread(tx: &Tx, id: &RecordId) -> Result<Option<Row>, AppError> {
 // ---- The list of placements: filtered, sorted, paged and exported, within the caller's scope.
 
 const LIST_FIELDS: &str = "id, nomination.reference ?? '' AS reference, officer_name,
-    string::lowercase(officer_name) AS officer_key, sending_agency.name AS sending_agency,
+    officer_key, sending_agency.name AS sending_agency,
     host_agency.name AS host_agency, state, start_date, actual_start, original_end, end_date, early_end,
     extensions, overlap";
 const SORTS: &[(&str, &str)] =
@@ -783,7 +783,7 @@ fn scoped(user: &CurrentUser) -> Result<crate::resource::store::ListSql, AppErro
     let agency = user.agency.as_ref().map(|a| db::rid("agency", &a.id));
     let all = crate::resource::store::ListSql::new("placement", LIST_FIELDS, SORTS)
         .with_descending_twins(&["start_date"])
-        .with_listed_order(&["start_date_desc"]);
+        .with_listed_order(&["start_date_desc", "officer_key", "end_date", "state"]);
     Ok(match user.role {
         Role::Admin | Role::Coordinator => all,
         Role::Nominator => all.filter("sending_agency = $scope", "scope", v(agency.ok_or(AppError::Forbidden)?)),

@@ -26,7 +26,7 @@ pub(crate) const SUMMARY_FIELDS: &str =
     sending_agency AS sending_agency_id, sending_agency.name AS sending_agency, host_agency AS host_agency_id,
     host_agency.name AS host_agency, host_agency.time_zone AS host_zone, sending_agency.time_zone AS sending_zone,
     author_role, period_start, period_end, due_date, state, resubmit_by, reason, submitted_at, shared_with_donor,
-    string::lowercase(officer_name) AS officer_key, placement.nomination.reference ?? '' AS reference";
+    officer_key, placement.nomination.reference ?? '' AS reference";
 const SORTS: &[(&str, &str)] =
     &[("due", "due_date"), ("period", "period_start"), ("state", "state"), ("officer", "officer_key")];
 /// The sorts of a list of owed reports: "due" is the date each is owed by (a returned report's
@@ -138,7 +138,12 @@ pub(crate) fn is_author(user: &CurrentUser, row: &Row) -> bool {
 
 /// The report scope of `user` as a list query.
 fn scoped(user: &CurrentUser) -> Result<ListSql, AppError> {
-    let all = ListSql::new("report", SUMMARY_FIELDS, SORTS).with_listed_order(&["due_date"]);
+    let all = ListSql::new("report", SUMMARY_FIELDS, SORTS).with_listed_order(&[
+        "due_date",
+        "officer_key",
+        "period_start",
+        "state",
+    ]);
     Ok(match user.role {
         Role::Admin | Role::Coordinator => all,
         Role::Nominator => {

@@ -104,13 +104,15 @@ async fn an_upgraded_database_reads_its_lists_in_order_through_the_list_indexes(
         let (key, changed) = (format!("n{:02}", (day * 7) % 31), format!("2027-01-{day:02}T09:00:00Z"));
         db.query(
             "CREATE type::record('nomination', $key) SET reference = $key, state = 'draft', sending_agency = agency:x,
-                host_agency = agency:y, officer_name = 'Officer', position = 'Officer', work_email = 'o@example.org',
+                host_agency = agency:y, officer_name = $officer, position = 'Officer', work_email = 'o@example.org',
                 nationality = 'LK', languages = [], expertise = '', themes = [], start_date = '2027-01-01',
                 end_date = '2027-06-01', objectives = '', justification = '', created_by = user:u,
                 created_at = <datetime> $changed, updated_at = <datetime> $changed",
         )
         .bind(("key", key))
         .bind(("changed", changed))
+        // Names whose order differs from their keys', in mixed case.
+        .bind(("officer", if day % 2 == 0 { format!("officer {}", 31 - day) } else { format!("Officer {}", 31 - day) }))
         .await
         .unwrap()
         .check()
@@ -138,6 +140,18 @@ async fn an_upgraded_database_reads_its_lists_in_order_through_the_list_indexes(
         .await
         .to_string();
     assert!(plan.contains("nomination_listed_updated") && plan.contains("\"limit\":\"26\""), "{plan}");
+
+    // The officer's sort key, kept on rows stored before it existed, read in order through its index.
+    let by_name =
+        rows(
+        "SELECT VALUE reference FROM (SELECT reference, string::lowercase(officer_name) AS name FROM nomination ORDER BY name LIMIT 10)",
+    ).await;
+    let through_index =
+        rows("SELECT VALUE reference FROM nomination WHERE listed = true ORDER BY officer_key LIMIT 10").await;
+    assert_eq!(through_index, by_name, "by officer through the list index");
+    let plan =
+        rows("SELECT id FROM nomination WHERE listed = true ORDER BY officer_key LIMIT 26 EXPLAIN").await.to_string();
+    assert!(plan.contains("nomination_listed_officer"), "{plan}");
 }
 
 #[tokio::test]

@@ -12,8 +12,8 @@ use crate::resource::store::ListSql;
 use crate::state::AppState;
 use crate::ui::format;
 
-const SUMMARY_FIELDS: &str = "id, reference, state, officer_name, string::lowercase(officer_name) AS officer_key,
-    sending_agency.name AS sending_agency, sending_agency.member.name AS sending_member, host_agency.name AS host_agency,
+const SUMMARY_FIELDS: &str = "id, reference, state, officer_name, officer_key,
+    sending_agency.name AS sending_agency, sending_member.name AS sending_member, host_agency.name AS host_agency,
     start_date, end_date, updated_at, nationality, languages";
 const SORTS: &[(&str, &str)] = &[
     ("updated", "updated_at"),
@@ -93,10 +93,10 @@ fn query_for(user: &CurrentUser, query: &ListQuery) -> Result<(ListSql, ListQuer
     let (from, to) = query.date_range();
     let sql = ListSql::new("nomination", SUMMARY_FIELDS, SORTS)
         .with_descending_twins(&["updated_at"])
-        .with_listed_order(&["updated_at_desc"])
+        .with_listed_order(&["updated_at_desc", "officer_key", "start_date", "state", "reference"])
         .filter_if(scope.is_some(), "sending_agency = $scope", "scope", v(scope))
         .filter_if(state.is_some(), "state = $state", "state", v(state))
-        .filter_if(member.is_some(), "sending_agency.member = $member", "member", v(member.map(|k| db::rid("member", &k))))
+        .filter_if(member.is_some(), "sending_member = $member", "member", v(member.map(|k| db::rid("member", &k))))
         .filter_if(agency.is_some(), "sending_agency = $agency", "agency", v(agency.map(|k| db::rid("agency", &k))))
         .filter_if(host.is_some(), "host_agency = $host", "host", v(host.map(|k| db::rid("agency", &k))))
         .filter_if(theme.is_some(), "themes CONTAINS $theme", "theme", v(theme.map(|k| db::rid("theme", &k))))
