@@ -64,6 +64,7 @@ pub(crate) const SERVER_FUNCTIONS: &[(&str, &str)] = &[
     ("/api/nominations/list", "ACN"),
     ("/api/nominations/get", "ACN"),
     ("/api/nominations/ages", STAFF),
+    ("/api/nominations/waiting", "ACN"),
     ("/api/nominations/save", "N"),
     ("/api/nominations/start-from", "N"),
     ("/api/nominations/act", "CN"),
