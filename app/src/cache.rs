@@ -78,7 +78,11 @@ impl<T: Clone> Shared<T> {
                 let _mark = Refreshing(&self.refreshing);
                 drop(slot);
                 let value = make().await?;
-                *self.slot.lock().await = Some((Instant::now(), today, value.clone()));
+                let mut slot = self.slot.lock().await;
+                // Unless a caller of a later office day has kept its own meanwhile.
+                if slot.as_ref().is_none_or(|(_, day, _)| *day <= today) {
+                    *slot = Some((Instant::now(), today, value.clone()));
+                }
                 return Ok(value);
             }
         }

@@ -82,10 +82,10 @@ const LISTS: &[List] = &[
         path: "/nominations",
         csv: "/export/nominations.csv",
         role: "coordinator",
-        raw: "SELECT id, reference, state, officer_name, sending_agency.name, sending_agency.member.name, host_agency.name,
+        raw: "SELECT id, reference, state, officer_name, sending_agency.name, sending_member.name, host_agency.name,
               start_date, end_date, updated_at FROM nomination WHERE listed = true ORDER BY updated_at_desc LIMIT 26",
         deep: Span::middle_time_twin,
-        raw_deep: "SELECT id, reference, state, officer_name, sending_agency.name, sending_agency.member.name, host_agency.name,
+        raw_deep: "SELECT id, reference, state, officer_name, sending_agency.name, sending_member.name, host_agency.name,
               start_date, end_date, updated_at FROM nomination WHERE listed = true AND updated_at_desc >= $at
               ORDER BY updated_at_desc LIMIT 26",
     },
@@ -375,7 +375,7 @@ async fn load_and_alone(clients: &[Client], url: String, seconds: f64) -> Load {
     measured
 }
 
-/// `tasks` tasks fetch `url` again and again for `seconds`.
+/// `at_once` tasks fetch `url` again and again for `seconds`.
 async fn load_by(clients: &[Client], url: String, seconds: f64, at_once: usize) -> Load {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let mut tasks = tokio::task::JoinSet::new();
