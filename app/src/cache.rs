@@ -30,11 +30,20 @@ fn keep() -> Duration {
     Duration::from_millis(KEEP_MS.load(Ordering::Relaxed))
 }
 
-/// One shared figure: the value, when it was made, and for which office date; and whether a
-/// caller is making it again.
+/// One shared figure: the value, when it was made, for which office date and of which
+/// generation; whether a caller is making it again; and the current generation, which
+/// [`Shared::forget`] moves on so that nothing made before it is used or kept.
 pub struct Shared<T> {
-    slot: tokio::sync::Mutex<Option<(Instant, NaiveDate, T)>>,
+    slot: tokio::sync::Mutex<Option<Kept<T>>>,
     refreshing: AtomicBool,
+    generation: AtomicU64,
+}
+
+struct Kept<T> {
+    made: Instant,
+    day: NaiveDate,
+    generation: u64,
+    value: T,
 }
 
 /// Clears the "being made again" mark when the caller making it is done, or is dropped midway
@@ -49,7 +58,21 @@ impl Drop for Refreshing<'_> {
 
 impl<T: Clone> Shared<T> {
     pub const fn new() -> Self {
-        Shared { slot: tokio::sync::Mutex::const_new(None), refreshing: AtomicBool::new(false) }
+        Shared {
+            slot: tokio::sync::Mutex::const_new(None),
+            refreshing: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// Drops the kept value, and any being made now, after a change this process made to what
+    /// it shows: the next caller makes it again.
+    pub fn forget(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// The kept value when it is young enough and of `today`. When it is older but of `today`,
@@ -66,28 +89,32 @@ impl<T: Clone> Shared<T> {
             return make().await;
         }
         let mut slot = self.slot.lock().await;
-        if let Some((made, day, value)) = slot.as_ref() {
-            if *day == today {
-                if made.elapsed() < keep {
-                    return Ok(value.clone());
+        let generation = self.generation();
+        if let Some(kept) = slot.as_ref().filter(|k| k.generation == generation) {
+            if kept.day == today {
+                if kept.made.elapsed() < keep {
+                    return Ok(kept.value.clone());
                 }
                 if self.refreshing.swap(true, Ordering::AcqRel) {
-                    return Ok(value.clone());
+                    return Ok(kept.value.clone());
                 }
                 // This caller makes it again, without holding the others up.
                 let _mark = Refreshing(&self.refreshing);
                 drop(slot);
                 let value = make().await?;
                 let mut slot = self.slot.lock().await;
-                // Unless a caller of a later office day has kept its own meanwhile.
-                if slot.as_ref().is_none_or(|(_, day, _)| *day <= today) {
-                    *slot = Some((Instant::now(), today, value.clone()));
+                // Unless a caller of a later office day has kept its own meanwhile, or it was
+                // forgotten while being made.
+                if slot.as_ref().is_none_or(|k| k.day <= today) && self.generation() == generation {
+                    *slot = Some(Kept { made: Instant::now(), day: today, generation, value: value.clone() });
                 }
                 return Ok(value);
             }
         }
         let value = make().await?;
-        *slot = Some((Instant::now(), today, value.clone()));
+        if self.generation() == generation {
+            *slot = Some(Kept { made: Instant::now(), day: today, generation, value: value.clone() });
+        }
         Ok(value)
     }
 }
@@ -179,6 +206,18 @@ mod tests {
         assert_eq!(shared.get(day(3), make).await.unwrap(), 40, "and it is kept");
         assert_eq!(made.load(Ordering::SeqCst), 4, "the waiting caller made nothing");
 
+        shared.forget();
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 5, "made again at once after a change");
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 5, "and kept again");
+        let forgotten_meanwhile = shared
+            .get(day(4), || async {
+                shared.forget();
+                Ok(50)
+            })
+            .await;
+        assert_eq!(forgotten_meanwhile.unwrap(), 50, "its caller has what it made");
+        assert_eq!(shared.get(day(4), make).await.unwrap(), 6, "but what was read before the change is not kept");
+
         assert!(!known_long("cache_test_table"));
         note_long("cache_test_table");
         assert!(known_long("cache_test_table"), "a long table is known for a while");
@@ -187,8 +226,8 @@ mod tests {
         assert!(!known_long("cache_test_table"), "and counted again after it");
 
         set_keep(Duration::ZERO);
-        assert_eq!(shared.get(day(3), make).await.unwrap(), 5, "0 keeps nothing");
-        assert_eq!(shared.get(day(3), make).await.unwrap(), 6);
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 7, "0 keeps nothing");
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 8);
         note_long("cache_test_table");
         assert!(!known_long("cache_test_table"), "0 keeps no table either");
         set_keep(Duration::from_secs(5));

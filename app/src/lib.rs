@@ -30,6 +30,8 @@ pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod directory;
+#[cfg(feature = "ssr")]
 pub mod net;
 #[cfg(feature = "ssr")]
 pub mod state;

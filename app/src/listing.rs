@@ -30,6 +30,9 @@ pub struct ListQuery {
     /// Where the page starts in the list's order: a [`Position`] as text. Pages after the first
     /// carry one, so a deep page reads from an index position instead of skipping rows.
     pub at: String,
+    /// Where the page before this one starts, as a "next" link knows it: the page then links
+    /// back without reading backwards to find it. Only ever used to make that link.
+    pub back: String,
 }
 
 impl ListQuery {
@@ -55,6 +58,7 @@ impl ListQuery {
                 "from" => q.from = v,
                 "to" => q.to = v,
                 "at" => q.at = v,
+                "back" => q.back = v,
                 _ => {}
             }
         }
@@ -65,7 +69,7 @@ impl ListQuery {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
         let keys = [
             "q", "sort", "dir", "page", "kind", "member", "role", "status", "table", "key", "agency", "host", "theme",
-            "from", "to", "at",
+            "from", "to", "at", "back",
         ];
         let found: Vec<(&str, String)> = keys.iter().filter_map(|k| get(k).map(|v| (*k, v))).collect();
         Self::from_pairs(found.iter().map(|(k, v)| (*k, v.as_str())))
@@ -136,18 +140,19 @@ impl ListQuery {
             dir: if desc { "desc" } else { "asc" }.into(),
             page: String::new(),
             at: String::new(),
+            back: String::new(),
             ..self.clone()
         }
     }
 
     /// This query on another page; a sort or filter change goes back to the first page.
     pub fn with_page(&self, page: u32) -> Self {
-        ListQuery { page: page.to_string(), at: String::new(), ..self.clone() }
+        ListQuery { page: page.to_string(), at: String::new(), back: String::new(), ..self.clone() }
     }
 
     /// This query on the page that a pager link names.
     pub fn with_link(&self, link: &PageLink) -> Self {
-        ListQuery { page: link.page.to_string(), at: link.at.clone(), ..self.clone() }
+        ListQuery { page: link.page.to_string(), at: link.at.clone(), back: link.back.clone(), ..self.clone() }
     }
 
     /// The whitelisted field for `sort` (or the first one), and whether it runs newest first.
@@ -188,6 +193,9 @@ impl ListQuery {
             parts.push(format!("page={}", self.page()));
             if !self.at.is_empty() {
                 parts.push(format!("at={}", encode(&self.at)));
+                if !self.back.is_empty() {
+                    parts.push(format!("back={}", encode(&self.back)));
+                }
             }
         }
         if parts.is_empty() {
@@ -218,11 +226,13 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
 /// every row of a ten-year table on each page would cost more than the page itself.
 pub const COUNT_CAP: u64 = 1_000;
 
-/// A pager link: the page number shown and, after the first page, where that page starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A pager link: the page number shown and, after the first page, where that page starts; a
+/// "next" link also says where the page before it starts (see [`ListQuery::back`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageLink {
     pub page: u32,
     pub at: String,
+    pub back: String,
 }
 
 /// One page of a list.
@@ -432,12 +442,23 @@ mod tests {
 
     #[test]
     fn a_new_sort_or_page_number_drops_the_position() {
-        let q = ListQuery { at: "s2026-01-01~0".into(), page: "4".into(), ..Default::default() };
-        assert!(q.href("/l").contains("at=s2026-01-01~0"));
-        assert!(q.with_sort("due", false).at.is_empty());
-        assert!(q.with_page(1).at.is_empty());
-        let link = PageLink { page: 5, at: "i3~1".into() };
+        let q = ListQuery {
+            at: "s2026-01-01~0".into(),
+            back: "s2025-12-01~2".into(),
+            page: "4".into(),
+            ..Default::default()
+        };
+        assert!(q.href("/l").contains("at=s2026-01-01~0&back=s2025-12-01~2"));
+        let resorted = q.with_sort("due", false);
+        assert!(resorted.at.is_empty() && resorted.back.is_empty());
+        let renumbered = q.with_page(1);
+        assert!(renumbered.at.is_empty() && renumbered.back.is_empty());
+        let link = PageLink { page: 5, at: "i3~1".into(), back: String::new() };
         assert_eq!(q.with_link(&link).href("/l"), "/l?page=5&at=i3~1");
+        let next = PageLink { page: 5, at: "i3~1".into(), back: "i9~0".into() };
+        let followed = q.with_link(&next);
+        assert_eq!(followed.href("/l"), "/l?page=5&at=i3~1&back=i9~0");
+        assert_eq!(ListQuery::from_pairs([("page", "5"), ("at", "i3~1"), ("back", "i9~0")]).back, "i9~0");
     }
 
     #[test]

@@ -44,6 +44,8 @@ struct List {
     path: &'static str,
     csv: &'static str,
     role: &'static str,
+    /// What the page reads from the database for its first page (names of agencies and members
+    /// come from the app's directory, not from the store).
     raw: &'static str,
     /// A position in the middle of the data, as a pager link carries it.
     deep: fn(&Span) -> String,
@@ -82,10 +84,10 @@ const LISTS: &[List] = &[
         path: "/nominations",
         csv: "/export/nominations.csv",
         role: "coordinator",
-        raw: "SELECT id, reference, state, officer_name, sending_agency.name, sending_member.name, host_agency.name,
+        raw: "SELECT id, reference, state, officer_name, sending_agency, sending_member, host_agency,
               start_date, end_date, updated_at FROM nomination WHERE listed = true ORDER BY updated_at_desc LIMIT 26",
         deep: Span::middle_time_twin,
-        raw_deep: "SELECT id, reference, state, officer_name, sending_agency.name, sending_member.name, host_agency.name,
+        raw_deep: "SELECT id, reference, state, officer_name, sending_agency, sending_member, host_agency,
               start_date, end_date, updated_at FROM nomination WHERE listed = true AND updated_at_desc >= $at
               ORDER BY updated_at_desc LIMIT 26",
     },
@@ -94,11 +96,11 @@ const LISTS: &[List] = &[
         path: "/placements",
         csv: "/export/placements.csv",
         role: "coordinator",
-        raw: "SELECT id, nomination.reference, officer_name, sending_agency.name, host_agency.name, state, start_date,
+        raw: "SELECT id, nomination.reference, officer_name, sending_agency, host_agency, state, start_date,
               end_date, original_end, early_end, extensions, overlap FROM placement WHERE listed = true
               ORDER BY start_date_desc LIMIT 26",
         deep: Span::middle_day_twin,
-        raw_deep: "SELECT id, nomination.reference, officer_name, sending_agency.name, host_agency.name, state, start_date,
+        raw_deep: "SELECT id, nomination.reference, officer_name, sending_agency, host_agency, state, start_date,
               end_date, original_end, early_end, extensions, overlap FROM placement WHERE listed = true
               AND start_date_desc >= $at ORDER BY start_date_desc LIMIT 26",
     },
@@ -107,10 +109,10 @@ const LISTS: &[List] = &[
         path: "/reports",
         csv: "/export/reports.csv",
         role: "coordinator",
-        raw: "SELECT id, placement.nomination.reference, officer_name, kind, author_role, period_start, period_end, due_date,
+        raw: "SELECT id, placement, officer_name, kind, sending_agency, host_agency, period_start, period_end, due_date,
               state, submitted_at FROM report WHERE listed = true ORDER BY due_date ASC LIMIT 26",
         deep: Span::middle_day,
-        raw_deep: "SELECT id, placement.nomination.reference, officer_name, kind, author_role, period_start, period_end,
+        raw_deep: "SELECT id, placement, officer_name, kind, sending_agency, host_agency, period_start, period_end,
               due_date, state, submitted_at FROM report WHERE listed = true AND due_date >= $at
               ORDER BY due_date ASC LIMIT 26",
     },

@@ -13,12 +13,22 @@ pub struct Choices {
     pub themes: Vec<(String, String)>,
 }
 
+/// Every staff list's filters read them; they change when an administrator edits the reference
+/// data, so they are shared for the dashboard's period (see `crate::cache`).
+#[cfg(feature = "ssr")]
+static SHARED: crate::cache::Shared<Choices> = crate::cache::Shared::new();
+
+/// Called after a save of a record of `table`: the choices are read again when they name it.
+#[cfg(feature = "ssr")]
+pub fn saved(table: &str) {
+    if matches!(table, "member" | "agency" | "donor" | "theme") {
+        SHARED.forget();
+    }
+}
+
 #[server(endpoint = "reference/choices")]
 pub async fn reference_choices() -> Result<Choices, AppError> {
     crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    // Every staff list's filters read them; they change when an administrator edits the
-    // reference data, so they are shared for the dashboard's period (see `crate::cache`).
-    static SHARED: crate::cache::Shared<Choices> = crate::cache::Shared::new();
     let today = crate::state::AppState::current()?.clock.today();
     crate::api::answer(SHARED.get(today, service::choices).await)
 }

@@ -12,6 +12,7 @@ use super::{PlacementActionForm, PlacementEvent, PlacementView};
 use crate::audit::{self, Actor};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};
+use crate::directory::Directory;
 use crate::error::{AppError, FieldErrors};
 use crate::notifications::outbox::{self, Outgoing};
 use crate::notifications::recipients;
@@ -723,9 +724,11 @@ pub async fn reread(tx: &Tx, id: &RecordId) -> Result<Option<Row>, AppError> {
 
 // ---- The list of placements: filtered, sorted, paged and exported, within the caller's scope.
 
+/// A list row reads the agencies' keys; their names come from the directory (following the
+/// links was a large part of the query's time at ten years).
 const LIST_FIELDS: &str = "id, nomination.reference ?? '' AS reference, officer_name,
-    officer_key, sending_agency.name AS sending_agency,
-    host_agency.name AS host_agency, state, start_date, actual_start, original_end, end_date, early_end,
+    officer_key, sending_agency AS sending_agency_id,
+    host_agency AS host_agency_id, state, start_date, actual_start, original_end, end_date, early_end,
     extensions, overlap";
 const SORTS: &[(&str, &str)] =
     &[("start", "start_date"), ("end", "end_date"), ("officer", "officer_key"), ("state", "state")];
@@ -741,8 +744,8 @@ struct SummaryRow {
     id: RecordId,
     reference: String,
     officer_name: String,
-    sending_agency: String,
-    host_agency: String,
+    sending_agency_id: RecordId,
+    host_agency_id: RecordId,
     state: String,
     start_date: String,
     actual_start: Option<String>,
@@ -753,16 +756,15 @@ struct SummaryRow {
     overlap: bool,
 }
 
-impl TryFrom<SummaryRow> for super::PlacementSummary {
-    type Error = AppError;
-
-    fn try_from(r: SummaryRow) -> Result<Self, AppError> {
+impl SummaryRow {
+    fn summary(self, names: &Directory) -> Result<super::PlacementSummary, AppError> {
+        let r = self;
         Ok(super::PlacementSummary {
             id: db::key(&r.id),
             reference: r.reference,
             officer_name: r.officer_name,
-            sending_agency: r.sending_agency,
-            host_agency: r.host_agency,
+            sending_agency: names.name(&r.sending_agency_id),
+            host_agency: names.name(&r.host_agency_id),
             state: stored_state(&r.state)?,
             dates: stored_dates(
                 &r.start_date,
@@ -834,7 +836,8 @@ fn list_query(
 pub async fn list(user: &CurrentUser, query: &crate::listing::ListQuery) -> Result<super::PlacementList, AppError> {
     let state = AppState::current()?;
     let (sql, query) = list_query(user, query)?;
-    let page = sql.page::<SummaryRow>(&state.db, &query).await?.try_map(super::PlacementSummary::try_from)?;
+    let names = crate::directory::current(&state).await?;
+    let page = sql.page::<SummaryRow>(&state.db, &query).await?.try_map(|row| row.summary(&names))?;
     Ok(super::PlacementList { page, staff: matches!(user.role, Role::Admin | Role::Coordinator) })
 }
 
@@ -845,6 +848,7 @@ pub async fn csv(
 ) -> Result<crate::resource::csv::CsvExport, AppError> {
     query.check()?;
     let (sql, query) = list_query(user, query)?;
+    let names = crate::directory::current(state).await?;
     let day = |d: Option<NaiveDate>| d.map(crate::ui::format::date).unwrap_or_default();
     Ok(crate::resource::csv::CsvExport::rows(
         &[
@@ -865,7 +869,7 @@ pub async fn csv(
         &state.db,
         query,
         move |row: SummaryRow| {
-            let p = super::PlacementSummary::try_from(row)?;
+            let p = row.summary(&names)?;
             Ok(vec![
                 p.reference,
                 p.officer_name,
@@ -893,8 +897,9 @@ pub async fn in_scope(
 ) -> Result<Vec<super::PlacementSummary>, AppError> {
     query.check()?;
     let (sql, query) = list_query(user, query)?;
+    let names = crate::directory::current(state).await?;
     let rows = sql.first::<SummaryRow>(&state.db, &query, limit).await?;
-    rows.into_iter().map(super::PlacementSummary::try_from).collect()
+    rows.into_iter().map(|row| row.summary(&names)).collect()
 }
 
 /// How far ahead the home page looks for starts and ends.
@@ -912,9 +917,9 @@ pub async fn overview(user: &CurrentUser) -> Result<super::PlacementsAtGlance, A
     let soon = today.checked_add_days(chrono::Days::new(SOON_DAYS)).unwrap_or(today);
     let (from, to) = (v(today.to_string()), v(soon.to_string()));
     let sorted = |sort: &str| crate::listing::ListQuery { sort: sort.into(), dir: "asc".into(), ..Default::default() };
-    let summaries = |rows: Vec<SummaryRow>| {
-        rows.into_iter().map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, AppError>>()
-    };
+    let names = crate::directory::current(&state).await?;
+    let summaries =
+        |rows: Vec<SummaryRow>| rows.into_iter().map(|row| row.summary(&names)).collect::<Result<Vec<_>, AppError>>();
     let current = scoped(user)?.condition(UNDER_WAY).sorted_by(OPEN_SORTS);
     let current = summaries(current.first(&state.db, &sorted("start"), HOME_ROWS).await?)?;
     let starting = scoped(user)?.filter("state = 'planned' AND start_date >= $from", "from", from.clone()).filter(
@@ -1000,9 +1005,10 @@ pub async fn timeline_of(
     // since the programme began, which is the start-date index the planner picks for the sort.
     let recent = today.checked_sub_months(chrono::Months::new(12)).unwrap_or(today);
     let sql = if window.start() >= recent { sql.through_index("placement_last_day") } else { sql };
+    let names = crate::directory::current(&state).await?;
     let rows = sql.first::<SummaryRow>(&state.db, &query, limit + 1).await?;
     let truncated = rows.len() > limit;
-    let rows = rows.into_iter().take(limit).map(super::PlacementSummary::try_from).collect::<Result<Vec<_>, _>>()?;
+    let rows = rows.into_iter().take(limit).map(|row| row.summary(&names)).collect::<Result<Vec<_>, _>>()?;
     Ok(super::TimelineData {
         from: window.start(),
         to: window.end(),

@@ -12,6 +12,7 @@ use super::{ReportContent, ReportEvent, ReportForm, ReportList, ReportSummary, R
 use crate::audit::{self, Actor};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};
+use crate::directory::Directory;
 use crate::error::{AppError, FieldErrors};
 use crate::listing::ListQuery;
 use crate::notifications::outbox::{self, Outgoing};
@@ -64,24 +65,41 @@ fn date(text: &str) -> Result<NaiveDate, AppError> {
     crate::domain::parse_date(text).map_err(|_| AppError::internal("report date", format!("bad date '{text}'")))
 }
 
+/// A stored state; an unknown one is a fault of the data.
+fn stored_state(text: &str) -> Result<ReportState, AppError> {
+    ReportState::parse(text).ok_or_else(|| AppError::internal("report state", format!("unknown '{text}'")))
+}
+
+fn stored_kind(text: &str) -> Result<ReportKind, AppError> {
+    ReportKind::parse(text).ok_or_else(|| AppError::internal("report kind", format!("unknown '{text}'")))
+}
+
+/// The dates the lifecycle rules read, from the stored fields.
+fn stored_dates(
+    kind: ReportKind,
+    period_end: &str,
+    due: &str,
+    resubmit_by: Option<&str>,
+) -> Result<ReportDates, AppError> {
+    Ok(ReportDates {
+        period_end: date(period_end)?,
+        due: date(due)?,
+        resubmit_by: resubmit_by.map(date).transpose()?,
+        early_submission_allowed: kind == ReportKind::EndOfPlacement,
+    })
+}
+
 impl Row {
     pub fn state(&self) -> Result<ReportState, AppError> {
-        ReportState::parse(&self.state)
-            .ok_or_else(|| AppError::internal("report state", format!("unknown '{}'", self.state)))
+        stored_state(&self.state)
     }
 
     pub fn kind(&self) -> Result<ReportKind, AppError> {
-        ReportKind::parse(&self.kind)
-            .ok_or_else(|| AppError::internal("report kind", format!("unknown '{}'", self.kind)))
+        stored_kind(&self.kind)
     }
 
     pub fn dates(&self) -> Result<ReportDates, AppError> {
-        Ok(ReportDates {
-            period_end: date(&self.period_end)?,
-            due: date(&self.due_date)?,
-            resubmit_by: self.resubmit_by.as_deref().map(date).transpose()?,
-            early_submission_allowed: self.kind()? == ReportKind::EndOfPlacement,
-        })
+        stored_dates(self.kind()?, &self.period_end, &self.due_date, self.resubmit_by.as_deref())
     }
 
     /// "Secondee monthly report, 2027-03-01 to 2027-03-31": how mails and pages name it.
@@ -91,19 +109,74 @@ impl Row {
     }
 
     fn summary(&self, today: NaiveDate) -> Result<ReportSummary, AppError> {
-        let state = self.state()?;
+        let listed = ListRow {
+            id: self.id.clone(),
+            placement_id: self.placement_id.clone(),
+            kind: self.kind.clone(),
+            officer_name: self.officer_name.clone(),
+            sending_agency_id: self.sending_agency_id.clone(),
+            host_agency_id: self.host_agency_id.clone(),
+            period_start: self.period_start.clone(),
+            period_end: self.period_end.clone(),
+            due_date: self.due_date.clone(),
+            state: self.state.clone(),
+            resubmit_by: self.resubmit_by.clone(),
+            submitted_at: self.submitted_at,
+            shared_with_donor: self.shared_with_donor,
+        };
+        listed.summary_named(today, self.sending_agency.clone(), self.host_agency.clone())
+    }
+}
+
+/// What a list row reads: the agencies' keys, whose names come from the directory (following
+/// the links and the placement's nomination cost more than the rest of the query at ten years).
+const LIST_FIELDS: &str = "id, placement AS placement_id, kind, officer_name, sending_agency AS sending_agency_id,
+    host_agency AS host_agency_id, period_start, period_end, due_date, state, resubmit_by, submitted_at,
+    shared_with_donor";
+
+#[derive(Debug, SurrealValue)]
+struct ListRow {
+    id: RecordId,
+    placement_id: RecordId,
+    kind: String,
+    officer_name: String,
+    sending_agency_id: RecordId,
+    host_agency_id: RecordId,
+    period_start: String,
+    period_end: String,
+    due_date: String,
+    state: String,
+    resubmit_by: Option<String>,
+    submitted_at: Option<DateTime<Utc>>,
+    shared_with_donor: bool,
+}
+
+impl ListRow {
+    fn summary(self, today: NaiveDate, names: &Directory) -> Result<ReportSummary, AppError> {
+        let (sending, host) = (names.name(&self.sending_agency_id), names.name(&self.host_agency_id));
+        self.summary_named(today, sending, host)
+    }
+
+    fn summary_named(
+        self,
+        today: NaiveDate,
+        sending_agency: String,
+        host_agency: String,
+    ) -> Result<ReportSummary, AppError> {
+        let (state, kind) = (stored_state(&self.state)?, stored_kind(&self.kind)?);
+        let dates = stored_dates(kind, &self.period_end, &self.due_date, self.resubmit_by.as_deref())?;
         Ok(ReportSummary {
             id: db::key(&self.id),
             placement_id: db::key(&self.placement_id),
-            kind: self.kind()?,
-            officer_name: self.officer_name.clone(),
-            sending_agency: self.sending_agency.clone(),
-            host_agency: self.host_agency.clone(),
+            kind,
+            officer_name: self.officer_name,
+            sending_agency,
+            host_agency,
             period_start: date(&self.period_start)?,
-            period_end: date(&self.period_end)?,
-            due_date: date(&self.due_date)?,
+            period_end: dates.period_end,
+            due_date: dates.due,
             state,
-            overdue: rules::overdue(state, self.dates()?, today),
+            overdue: rules::overdue(state, dates, today),
             submitted_at: self.submitted_at,
             shared_with_donor: self.shared_with_donor,
         })
@@ -137,13 +210,9 @@ pub(crate) fn is_author(user: &CurrentUser, row: &Row) -> bool {
 }
 
 /// The report scope of `user` as a list query.
-fn scoped(user: &CurrentUser) -> Result<ListSql, AppError> {
-    let all = ListSql::new("report", SUMMARY_FIELDS, SORTS).with_listed_order(&[
-        "due_date",
-        "officer_key",
-        "period_start",
-        "state",
-    ]);
+fn scoped(user: &CurrentUser, fields: &'static str) -> Result<ListSql, AppError> {
+    let all =
+        ListSql::new("report", fields, SORTS).with_listed_order(&["due_date", "officer_key", "period_start", "state"]);
     Ok(match user.role {
         Role::Admin | Role::Coordinator => all,
         Role::Nominator => {
@@ -172,7 +241,13 @@ const OWED: &str = "owed_by > ''";
 /// The condition of "overdue", for lists: owed and past the due (or resubmit-by) date.
 pub(crate) const OVERDUE: &str = "owed_by > '' AND owed_by < $today";
 
-fn list_query(user: &CurrentUser, query: &ListQuery, today: NaiveDate) -> Result<(ListSql, ListQuery), AppError> {
+/// The list `query` asks for within `user`'s scope, reading `fields` of each row.
+fn list_query(
+    user: &CurrentUser,
+    query: &ListQuery,
+    today: NaiveDate,
+    fields: &'static str,
+) -> Result<(ListSql, ListQuery), AppError> {
     query.check()?;
     let mut query = query.clone();
     if query.sort.is_empty() {
@@ -186,7 +261,7 @@ fn list_query(user: &CurrentUser, query: &ListQuery, today: NaiveDate) -> Result
     let (sending, host, placement) = (key(&query.agency), key(&query.host), key(&query.key));
     let (from, to) = query.date_range();
     let owed = matches!(query.status.as_str(), "owed" | "overdue");
-    let sql = scoped(user)?
+    let sql = scoped(user, fields)?
         .sorted_by(if owed { OWED_SORTS } else { SORTS })
         .filter_if(state.is_some(), "state = $state", "state", v(state))
         .filter_if(query.status == "overdue", OVERDUE, "today", v(today.to_string()))
@@ -211,8 +286,9 @@ fn list_query(user: &CurrentUser, query: &ListQuery, today: NaiveDate) -> Result
 pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<ReportList, AppError> {
     let state = AppState::current()?;
     let today = state.clock.today();
-    let (sql, query) = list_query(user, query, today)?;
-    let page = sql.page::<Row>(&state.db, &query).await?.try_map(|r| r.summary(today))?;
+    let (sql, query) = list_query(user, query, today, LIST_FIELDS)?;
+    let names = crate::directory::current(&state).await?;
+    let page = sql.page::<ListRow>(&state.db, &query).await?.try_map(|r| r.summary(today, &names))?;
     Ok(ReportList { page, staff: matches!(user.role, Role::Admin | Role::Coordinator) })
 }
 
@@ -229,9 +305,10 @@ pub async fn in_scope(
     limit: usize,
 ) -> Result<Vec<ReportSummary>, AppError> {
     let today = state.clock.today();
-    let (sql, query) = list_query(user, query, today)?;
-    let rows = sql.first::<Row>(&state.db, &query, limit).await?;
-    rows.iter().map(|r| r.summary(today)).collect()
+    let (sql, query) = list_query(user, query, today, LIST_FIELDS)?;
+    let names = crate::directory::current(state).await?;
+    let rows = sql.first::<ListRow>(&state.db, &query, limit).await?;
+    rows.into_iter().map(|r| r.summary(today, &names)).collect()
 }
 
 /// The reports blocks of a home page, by role: the secondee's next reports, the host's
@@ -299,7 +376,7 @@ pub async fn csv(
 ) -> Result<crate::resource::csv::CsvExport, AppError> {
     query.check()?;
     let today = state.clock.today();
-    let (sql, query) = list_query(user, query, today)?;
+    let (sql, query) = list_query(user, query, today, SUMMARY_FIELDS)?;
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
     let cells = move |row: Row| {
         let s = row.summary(today)?;

@@ -146,6 +146,8 @@ pub async fn save<R: Stored>(user: &CurrentUser, id: &str, form: &R::Form) -> Re
         Ok(after)
     })
     .await?;
+    crate::directory::saved(R::TABLE);
+    crate::admin::options::saved(R::TABLE);
     let (notice, to) = R::saved(change, &after);
     crate::api::done(&notice, &to);
     Ok(())

@@ -162,25 +162,57 @@ impl ListSql {
         offset: u32,
         limit: usize,
     ) -> Result<Vec<Keyed>, AppError> {
-        let sql = self.rows_sql(field, desc, from.is_some());
+        let seek = if from.is_some() { Seek::From } else { Seek::None };
         let start = from.map(|p| p.skip).unwrap_or(offset);
+        let at = from.map(|p| key_value(&p.key)).unwrap_or(Value::None);
+        self.read_from(db, self.fields, (field, desc), (seek, at), start, limit).await
+    }
+
+    /// The sort values (and ids) of up to `limit` rows strictly before `key` in the list's
+    /// order, nearest first: for finding where the page before starts, with no record links
+    /// followed and no fields decoded.
+    async fn keys_before(
+        &self,
+        db: &Db,
+        (field, desc): (&str, bool),
+        key: &SortKey,
+        limit: usize,
+    ) -> Result<Vec<Keyed>, AppError> {
+        self.read_from(db, "id", (field, !desc), (Seek::Past, key_value(key)), 0, limit).await
+    }
+
+    async fn read_from(
+        &self,
+        db: &Db,
+        fields: &str,
+        (field, desc): (&str, bool),
+        (seek, at): (Seek, Value),
+        start: u32,
+        limit: usize,
+    ) -> Result<Vec<Keyed>, AppError> {
+        let sql = self.rows_sql(fields, field, desc, seek);
         let q = db.query(sql).bind(("limit", limit as i64)).bind(("start", start as i64));
-        let q = self.bind_all(q).bind(("at", from.map(|p| key_value(&p.key)).unwrap_or(Value::None)));
+        let q = self.bind_all(q).bind(("at", at));
         let mut response = q.await.and_then(|r| r.check()).map_err(db::fail("list query"))?;
         let rows: Vec<Value> = response.take(0).map_err(db::fail("list decode"))?;
         rows.into_iter().map(Keyed::split).collect()
     }
 
-    /// The query of [`ListSql::rows_from`]: `$limit` rows from `$start`, after the position `$at`
-    /// when `seeking`.
-    fn rows_sql(&self, field: &str, desc: bool, seeking: bool) -> String {
-        let from_here = if desc { format!("{field} <= $at") } else { format!("{field} >= $at") };
+    /// The query of [`ListSql::rows_from`]: `$limit` rows from `$start`, from or past the sort
+    /// value `$at` as `seek` says.
+    fn rows_sql(&self, fields: &str, field: &str, desc: bool, seek: Seek) -> String {
+        let from_here = match (seek, desc) {
+            (Seek::None, _) => None,
+            (Seek::From, true) => Some(format!("{field} <= $at")),
+            (Seek::From, false) => Some(format!("{field} >= $at")),
+            (Seek::Past, true) => Some(format!("{field} < $at")),
+            (Seek::Past, false) => Some(format!("{field} > $at")),
+        };
         format!(
             "SELECT {fields}, {field} AS sort_key FROM {table}{with} {w} ORDER BY {field} {dir} LIMIT $limit START $start;",
-            fields = self.fields,
             table = self.table,
             with = self.index.map(|i| format!(" WITH INDEX {i}")).unwrap_or_default(),
-            w = self.where_with([self.through_listed(field), seeking.then_some(from_here.as_str())]),
+            w = self.where_with([self.through_listed(field), from_here.as_deref()]),
             dir = if desc { "DESC" } else { "ASC" },
         )
     }
@@ -231,17 +263,22 @@ impl ListSql {
         let following = (rows.len() > per_page).then(|| rows.split_off(per_page));
         let next = following.map(|following| {
             // The next page starts at the row after this one's last. Where this page is known
-            // from its start (a seek, or the first page), say so in the link.
-            let at = if seekable && (from.is_some() || page == 1) {
-                position_of(&following[0].key, &rows, from.as_ref())
+            // from its start (a seek, or the first page), say so in the link, and say where this
+            // page starts, so that the next one links back without looking.
+            if seekable && (from.is_some() || page == 1) {
+                let at = position_of(&following[0].key, &rows, from.as_ref());
+                PageLink { page: page + 1, at, back: from.as_ref().map(Position::encode).unwrap_or_default() }
             } else {
-                String::new()
-            };
-            PageLink { page: page + 1, at }
+                PageLink { page: page + 1, ..Default::default() }
+            }
         });
         let prev = match &from {
+            _ if page == 2 => Some(PageLink { page: 1, ..Default::default() }),
+            Some(_) if Position::parse(&query.back).is_some() => {
+                Some(PageLink { page: page - 1, at: query.back.clone(), ..Default::default() })
+            }
             Some(start) if page > 1 => Some(self.previous(db, (&field, desc), start, page).await?),
-            _ => (page > 1).then(|| PageLink { page: page - 1, at: String::new() }),
+            _ => (page > 1).then(|| PageLink { page: page - 1, ..Default::default() }),
         };
         let shown = (page as u64 - 1) * PER_PAGE as u64 + rows.len() as u64;
         let (total, capped) = if counted > COUNT_CAP { (COUNT_CAP.max(shown), true) } else { (counted, false) };
@@ -250,9 +287,11 @@ impl ListSql {
         Ok(Page { items, total, capped, page, per_page: PER_PAGE, prev, next })
     }
 
-    /// The link to the page before the one starting at `start`: read backwards from `start`
-    /// (past the rows of its tie that are on or after this page), then say where that page
-    /// starts.
+    /// The link to the page before the one starting at `start` (for a page not reached by a
+    /// "next" link). The page before ends with the `start.skip` rows of `start`'s sort value
+    /// that come before this page; when they fill it, it starts among them. Otherwise it goes
+    /// on into the rows before that value, read backwards, and it starts at the last one read:
+    /// its place among the rows of its own value needs their count.
     async fn previous(
         &self,
         db: &Db,
@@ -260,21 +299,22 @@ impl ListSql {
         start: &Position,
         page: u32,
     ) -> Result<PageLink, AppError> {
-        let key = key_value(&start.key);
-        let tie = self.ties(db, field, &key).await?;
-        let on_or_after = tie.saturating_sub(start.skip);
-        let back = Position { key: start.key.clone(), skip: on_or_after };
-        let rows = self.rows_from(db, (field, !desc), Some(&back), 0, PER_PAGE as usize).await?;
+        let per_page = PER_PAGE as usize;
+        if start.skip >= PER_PAGE {
+            let at = Position { key: start.key.clone(), skip: start.skip - PER_PAGE }.encode();
+            return Ok(PageLink { page: page - 1, at, ..Default::default() });
+        }
+        let wanted = per_page - start.skip as usize;
+        let rows = self.keys_before(db, (field, desc), &start.key, wanted).await?;
         let first = match rows.last() {
-            Some(first) if page > 2 && rows.len() == PER_PAGE as usize => first,
+            Some(first) if page > 2 && rows.len() == wanted => first,
             // Fewer rows than a page before this one: that page is the first.
-            _ => return Ok(PageLink { page: 1, at: String::new() }),
+            _ => return Ok(PageLink { page: 1, ..Default::default() }),
         };
-        let its_tie = if first.key == key { tie } else { self.ties(db, field, &first.key).await? };
+        let its_tie = self.ties(db, field, &first.key).await?;
         let on_that_page = rows.iter().filter(|r| r.key == first.key).count() as u32;
-        let after_that_page = if first.key == key { on_or_after } else { 0 };
-        let before = its_tie.saturating_sub(on_that_page + after_that_page);
-        Ok(PageLink { page: page - 1, at: position_text(&first.key, before) })
+        let before = its_tie.saturating_sub(on_that_page);
+        Ok(PageLink { page: page - 1, at: position_text(&first.key, before), ..Default::default() })
     }
 
     /// The first `limit` matching rows in the query's order (for a home page's short lists).
@@ -330,6 +370,14 @@ impl ListSql {
         })
         .try_flatten()
     }
+}
+
+/// How a read starts: at the list's start (or an offset), at a sort value, or past it.
+#[derive(Clone, Copy)]
+enum Seek {
+    None,
+    From,
+    Past,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -450,12 +498,19 @@ mod tests {
         let sql = list();
         let (field, desc) = sql.order(&sorted("updated", "desc"));
         assert_eq!((field.as_str(), desc), ("updated_at_desc", false), "newest first reads the twin forwards");
-        let first = sql.rows_sql(&field, desc, false);
+        let first = sql.rows_sql(sql.fields, &field, desc, Seek::None);
         assert!(first.contains("WHERE listed = true ORDER BY updated_at_desc ASC"), "{first}");
-        let later = sql.rows_sql(&field, desc, true);
+        let later = sql.rows_sql(sql.fields, &field, desc, Seek::From);
         assert!(
             later.contains("WHERE listed = true AND updated_at_desc >= $at ORDER BY updated_at_desc ASC"),
             "{later}"
+        );
+        // Backwards from a page's start, for the link to the page before: strictly before it.
+        let back = sql.rows_sql("id", &field, !desc, Seek::Past);
+        assert!(
+            back.starts_with("SELECT id, updated_at_desc AS sort_key")
+                && back.contains("WHERE listed = true AND updated_at_desc < $at ORDER BY updated_at_desc DESC"),
+            "{back}"
         );
     }
 
@@ -464,13 +519,13 @@ mod tests {
         // Another order: `listed = true` would make the planner read every row to sort them.
         let sql = list();
         let (field, desc) = sql.order(&sorted("updated", "asc"));
-        assert!(!sql.rows_sql(&field, desc, false).contains("listed"));
+        assert!(!sql.rows_sql(sql.fields, &field, desc, Seek::None).contains("listed"));
         let (field, desc) = sql.order(&sorted("officer", "asc"));
-        assert!(!sql.rows_sql(&field, desc, true).contains("listed"));
+        assert!(!sql.rows_sql(sql.fields, &field, desc, Seek::From).contains("listed"));
         // A filter has its own index, which the planner picks.
         let filtered = list().filter("state = $state", "state", v("approved".to_string()));
         let (field, desc) = filtered.order(&sorted("updated", "desc"));
-        let text = filtered.rows_sql(&field, desc, false);
+        let text = filtered.rows_sql(filtered.fields, &field, desc, Seek::None);
         assert!(
             text.contains("WHERE state = $state ORDER BY updated_at_desc ASC") && !text.contains("listed"),
             "{text}"
