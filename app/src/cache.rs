@@ -137,6 +137,57 @@ impl<T: Clone> Shared<T> {
     }
 }
 
+/// A figure that is cheap to make (a query of a few hundred short rows), kept for the period and
+/// office day like [`Shared`], but never waited for: a caller that finds none young enough
+/// makes its own and keeps it. It is read inside other figures' making, where waiting on a
+/// lock that another part of the same page holds could wait for ever.
+pub struct Recent<T> {
+    kept: std::sync::RwLock<Option<Kept<T>>>,
+    generation: AtomicU64,
+}
+
+impl<T: Clone> Recent<T> {
+    pub const fn new() -> Self {
+        Recent { kept: std::sync::RwLock::new(None), generation: AtomicU64::new(0) }
+    }
+
+    /// See [`Shared::forget`].
+    pub fn forget(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub async fn get<F, Fut>(&self, today: NaiveDate, make: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        let keep = keep();
+        let generation = self.generation.load(Ordering::Acquire);
+        {
+            let kept = self.kept.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let young =
+                kept.as_ref().filter(|k| k.generation == generation && k.day == today && k.made.elapsed() < keep);
+            if let Some(k) = young {
+                return Ok(k.value.clone());
+            }
+        }
+        let value = make().await?;
+        if !keep.is_zero() && self.generation.load(Ordering::Acquire) == generation {
+            let mut kept = self.kept.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if kept.as_ref().is_none_or(|k| k.day <= today) {
+                *kept = Some(Kept { made: Instant::now(), day: today, generation, value: value.clone() });
+            }
+        }
+        Ok(value)
+    }
+}
+
+impl<T: Clone> Default for Recent<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T: Clone> Default for Shared<T> {
     fn default() -> Self {
         Self::new()
@@ -218,6 +269,15 @@ mod tests {
         assert_eq!(forgotten_meanwhile.unwrap(), 50, "its caller has what it made");
         assert_eq!(shared.get(day(4), make).await.unwrap(), 6, "but what was read before the change is not kept");
 
+        let recent: Recent<usize> = Recent::new();
+        assert_eq!(recent.get(day(3), make).await.unwrap(), 7);
+        assert_eq!(recent.get(day(3), make).await.unwrap(), 7, "kept within the period");
+        assert_eq!(recent.get(day(4), make).await.unwrap(), 8, "a new office day is a new figure");
+        recent.forget();
+        assert_eq!(recent.get(day(4), make).await.unwrap(), 9, "made again at once after a change");
+        let failed = recent.get(day(5), || async { Err::<usize, _>(AppError::Busy) }).await;
+        assert!(failed.is_err() && recent.get(day(4), make).await.unwrap() == 9, "an error is not kept");
+
         assert!(!known_long("cache_test_table"));
         note_long("cache_test_table");
         assert!(known_long("cache_test_table"), "a long table is known for a while");
@@ -226,8 +286,9 @@ mod tests {
         assert!(!known_long("cache_test_table"), "and counted again after it");
 
         set_keep(Duration::ZERO);
-        assert_eq!(shared.get(day(3), make).await.unwrap(), 7, "0 keeps nothing");
-        assert_eq!(shared.get(day(3), make).await.unwrap(), 8);
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 10, "0 keeps nothing");
+        assert_eq!(shared.get(day(3), make).await.unwrap(), 11);
+        assert_eq!(recent.get(day(4), make).await.unwrap(), 12, "nor does a recent figure");
         note_long("cache_test_table");
         assert!(!known_long("cache_test_table"), "0 keeps no table either");
         set_keep(Duration::from_secs(5));

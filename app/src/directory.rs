@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::cache::Shared;
+use crate::cache::Recent;
 use crate::db;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -45,7 +45,8 @@ struct Named {
     name: String,
 }
 
-static SHARED: Shared<Directory> = Shared::new();
+/// Read inside the dashboard's shared figures, so it never waits for another caller.
+static SHARED: Recent<Directory> = Recent::new();
 
 /// Today's directory, read once per period and shared by every list.
 pub async fn current(state: &AppState) -> Result<Directory, AppError> {

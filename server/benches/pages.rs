@@ -209,7 +209,7 @@ async fn main() {
         if let Some(small) = small.load.get(name) {
             println!("bench growth.{name} {:.2} x", load.p50_ms / small.p50_ms.max(0.001));
         }
-        if let (Some((raw, _)), Some(alone)) = (full.other.get(&format!("raw.{name}")), load.alone_p50_ms) {
+        if let (Some((raw, _)), Some(alone)) = (full.other.get(&raw_of(name)), load.alone_p50_ms) {
             println!("bench overhead.{name} {:.2} ms", alone - raw);
         }
     }
@@ -377,6 +377,20 @@ async fn load_and_alone(clients: &[Client], url: String, seconds: f64) -> Load {
     measured
 }
 
+/// `url` (page `page + 1` at a position) as the "next" link of page `page` has it: with that
+/// page's start, read from the "previous" link of `url`'s own page. When the page before is the
+/// first (small data), the link carries no start and neither does `url`.
+async fn reached_by_next(client: &Client, url: &str, page: u32) -> String {
+    let html = client.get(url).header(ACCEPT, "text/html").send().await.expect("deep page");
+    let html = html.text().await.expect("deep page body");
+    let marker = format!("page={page}&amp;at=");
+    let Some(start) = html.find(&marker).map(|i| i + marker.len()) else {
+        return url.to_string();
+    };
+    let back = &html[start..start + html[start..].find(['"', '&']).expect("the link's end")];
+    format!("{url}&back={back}")
+}
+
 /// `at_once` tasks fetch `url` again and again for `seconds`.
 async fn load_by(clients: &[Client], url: String, seconds: f64, at_once: usize) -> Load {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
@@ -456,8 +470,15 @@ async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
         );
         let deep = (list.deep)(&span);
         if !deep.is_empty() {
-            let url = format!("{base}{}?page=400&at={deep}", list.path);
-            figures.load.insert(format!("{}.deep", list.name), load_and_alone(client, url, settings.seconds).await);
+            // A deep page as a bookmark or a typed address reaches it: it looks up where the
+            // page before starts, for its "previous" link.
+            let direct = format!("{base}{}?page=400&at={deep}", list.path);
+            // The same page as the "next" link of the page before reaches it (how people page
+            // through a list): the link says where that page starts.
+            let next = reached_by_next(&client[0], &direct, 399).await;
+            figures.load.insert(format!("{}.deep", list.name), load_and_alone(client, next, settings.seconds).await);
+            let direct = load_and_alone(client, direct, settings.seconds).await;
+            figures.load.insert(format!("{}.deep_direct", list.name), direct);
         }
     }
     let dashboard = load_and_alone(&sessions["coordinator"], format!("{base}/"), settings.seconds).await;
@@ -541,6 +562,12 @@ fn peak_rss(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The raw query's figure for a page: a deep page reached directly reads the same rows as the
+/// one reached by "next".
+fn raw_of(page: &str) -> String {
+    format!("raw.{}", page.trim_end_matches("_direct"))
+}
+
 /// Each list's rows by a direct query in-process, one at a time: the median of 15.
 async fn raw(dir: &Path, span: &Span, figures: &mut Figures) {
     let env: BTreeMap<&str, String> = server_env(dir).into_iter().collect();
@@ -588,7 +615,7 @@ fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
     );
     out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (name, load) in &full.load {
-        let raw = full.other.get(&format!("raw.{name}")).map(|(v, _)| *v);
+        let raw = full.other.get(&raw_of(name)).map(|(v, _)| *v);
         let small_p50 = small.load.get(name).map(|l| l.p50_ms);
         out.push_str(&format!(
             "| {name} | {:.0} | {:.1} % | {:.2} | {:.2} | {} | {} | {} | {} | {} |\n",

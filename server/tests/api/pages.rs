@@ -106,3 +106,54 @@ async fn operations_endpoints() {
         .unwrap();
     assert_eq!(page.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
 }
+
+/// The dashboard as a server started with its defaults shares it: programme-wide figures kept a
+/// few seconds, each made while other parts of the page wait for it, and the directory of names
+/// read inside several of them. The first dashboard after a start makes them all at once; it
+/// answers, and so do the staff lists that read the same directory. (The other tests keep
+/// nothing, so that a figure follows each change at once.)
+#[tokio::test]
+async fn the_first_dashboard_after_a_start_answers_with_its_figures_shared() {
+    let dir = crate::process::scratch("shared-figures");
+    let env: Vec<(String, String)> = [
+        ("HUB_DB", format!("surrealkv://{}", dir.join("hub.db").display())),
+        ("HUB_FILES_DIR", dir.join("files").display().to_string()),
+        ("HUB_DEMO", "1".into()),
+        ("HUB_LOG", "warn".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let server = crate::process::AppProcess::start("server", &dir, &env).await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let form = crate::common::encode(&[("email", "coordinator@demo.hub"), ("password", crate::common::DEMO_PASSWORD)]);
+    let signed_in = client
+        .post(server.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.status().is_success());
+    let mut pages = tokio::task::JoinSet::new();
+    for path in ["/", "/", "/nominations", "/placements", "/reports"] {
+        let (client, url) = (client.clone(), server.url(path));
+        pages.spawn(
+            async move { (path, client.get(url).header("accept", "text/html").send().await.map(|r| r.status())) },
+        );
+    }
+    while let Some(answer) = pages.join_next().await {
+        let (path, status) = answer.unwrap();
+        assert_eq!(status.expect("answered within 20 s"), StatusCode::OK, "{path}");
+    }
+    let dashboard = client.get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(dashboard.contains(r#"href="/nominations?"#), "the dashboard links to the filtered lists");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
