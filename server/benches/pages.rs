@@ -636,9 +636,11 @@ fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
         out.push_str(&format!("| {name} | {value:.2} {unit} | {small} |\n"));
     }
     out.push_str(
-        "\nPage rows: the list's first page and a page in the middle of the data (the position a pager link carries). \
-         \"raw\" reads the same rows and the names they link to by one query in-process, without HTTP, the session or \
-         rendering, one read at a time; \"p50 alone\" is the page's p50 with one client alone, and \"page over raw\" \
+        "\nPage rows: the list's first page and a page in the middle of the data (the position a pager link carries): \
+         `deep` as the \"next\" link of the page before reaches it (the link says where that page starts), \
+         `deep_direct` as a bookmark does (the page looks up where the page before starts). \"raw\" reads what the \
+         page reads from the database for those rows (agencies and members by key: the page names them from the \
+         app's directory) by one query in-process, without HTTP, the session or rendering, one read at a time; \"p50 alone\" is the page's p50 with one client alone, and \"page over raw\" \
          the difference of the two (with sixteen clients on two cores, p50 is mostly waiting for a core). CSV exports are read once each, whole, by one client. First load: the page and every stylesheet, \
          script and wasm file it loads, as sent with `Accept-Encoding: br`. users200: 200 people of every role at \
          once on a copy of the ten-year data, each signing in and then for 60 s opening home, a list, a record and \

@@ -116,6 +116,7 @@ impl Row {
             officer_name: self.officer_name.clone(),
             sending_agency_id: self.sending_agency_id.clone(),
             host_agency_id: self.host_agency_id.clone(),
+            author_role: self.author_role.clone(),
             period_start: self.period_start.clone(),
             period_end: self.period_end.clone(),
             due_date: self.due_date.clone(),
@@ -123,6 +124,7 @@ impl Row {
             resubmit_by: self.resubmit_by.clone(),
             submitted_at: self.submitted_at,
             shared_with_donor: self.shared_with_donor,
+            reference: self.reference.clone(),
         };
         listed.summary_named(today, self.sending_agency.clone(), self.host_agency.clone())
     }
@@ -130,9 +132,16 @@ impl Row {
 
 /// What a list row reads: the agencies' keys, whose names come from the directory (following
 /// the links and the placement's nomination cost more than the rest of the query at ten years).
-const LIST_FIELDS: &str = "id, placement AS placement_id, kind, officer_name, sending_agency AS sending_agency_id,
-    host_agency AS host_agency_id, period_start, period_end, due_date, state, resubmit_by, submitted_at,
-    shared_with_donor";
+macro_rules! list_fields {
+    () => {
+        "id, placement AS placement_id, kind, officer_name, sending_agency AS sending_agency_id,
+        host_agency AS host_agency_id, author_role, period_start, period_end, due_date, state, resubmit_by,
+        submitted_at, shared_with_donor"
+    };
+}
+const LIST_FIELDS: &str = list_fields!();
+/// The CSV names each report's placement by its nomination's reference (a page links to it).
+const CSV_FIELDS: &str = concat!(list_fields!(), ", placement.nomination.reference ?? '' AS reference");
 
 #[derive(Debug, SurrealValue)]
 struct ListRow {
@@ -142,6 +151,7 @@ struct ListRow {
     officer_name: String,
     sending_agency_id: RecordId,
     host_agency_id: RecordId,
+    author_role: String,
     period_start: String,
     period_end: String,
     due_date: String,
@@ -149,6 +159,9 @@ struct ListRow {
     resubmit_by: Option<String>,
     submitted_at: Option<DateTime<Utc>>,
     shared_with_donor: bool,
+    /// Read for the CSV only.
+    #[surreal(default)]
+    reference: String,
 }
 
 impl ListRow {
@@ -376,15 +389,17 @@ pub async fn csv(
 ) -> Result<crate::resource::csv::CsvExport, AppError> {
     query.check()?;
     let today = state.clock.today();
-    let (sql, query) = list_query(user, query, today, SUMMARY_FIELDS)?;
+    let (sql, query) = list_query(user, query, today, CSV_FIELDS)?;
+    let names = crate::directory::current(state).await?;
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-    let cells = move |row: Row| {
-        let s = row.summary(today)?;
+    let cells = move |row: ListRow| {
+        let (reference, author_role) = (row.reference.clone(), row.author_role.clone());
+        let s = row.summary(today, &names)?;
         Ok(vec![
-            if row.reference.is_empty() { s.placement_id.clone() } else { row.reference.clone() },
+            if reference.is_empty() { s.placement_id.clone() } else { reference },
             s.officer_name,
             s.kind.as_str().to_string(),
-            row.author_role.clone(),
+            author_role,
             s.period_start.to_string(),
             s.period_end.to_string(),
             s.due_date.to_string(),

@@ -474,6 +474,7 @@ async fn a_donor_reads_only_the_reports_shared_with_it_and_exports_only_its_own(
     assert!(placements.contains("Dilini Jayasuriya") && !placements.contains("Wanida Chaiyasit"), "{placements}");
     let reports = donor.get(app.url("/export/reports.csv")).send().await.unwrap().text().await.unwrap();
     assert_eq!(reports.lines().count(), items.len() + 1);
+    assert!(reports.lines().skip(1).all(|row| row.starts_with("NOM-")), "each placement by its nomination: {reports}");
     let nominator = app.login_as("nominator").await;
     assert_eq!(nominator.get(app.url("/export/funding.csv")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     let home = donor.get(app.url("/funding")).send().await.unwrap().text().await.unwrap();
