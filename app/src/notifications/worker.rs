@@ -221,10 +221,20 @@ impl Worker {
         let domain = domain_of(&mail.recipient_email).to_string();
         let outcome = match self.message(&mail) {
             Err(error) => Err((error, true)),
-            Ok(message) => match self.transport.send(message).await {
-                Ok(_) => Ok(()),
-                Err(error) => Err((error.to_string(), error.is_permanent())),
-            },
+            Ok(message) => {
+                // The send runs as a task of its own, so that once started it ends whole even if
+                // this delivery is dropped (a pass cut short): the SMTP pool takes back a
+                // connection whose send was cut mid-conversation, and the next mail on it would
+                // read the answer meant for the one before, and could be counted sent before the
+                // server had it. Dropped here, the send still ends and the record does not: the
+                // lease runs out and the mail goes again, under the same Message-ID.
+                let transport = self.transport.clone();
+                match tokio::spawn(async move { transport.send(message).await }).await {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(error)) => Err((error.to_string(), error.is_permanent())),
+                    Err(stopped) => Err((format!("the send stopped: {stopped}"), false)),
+                }
+            }
         };
         let (id, claim) = (db::v(mail.id), db::v(claim));
         match outcome {
