@@ -100,9 +100,14 @@ pub fn mark_error_response(error: &AppError, values: Option<std::collections::BT
         // carries the error in the URL.)
         let back = match error {
             AppError::Unauthenticated => "/login".to_string(),
+            AppError::SecondFactorRequired => ENROLMENT_PAGE.to_string(),
             _ => parts.as_ref().map(referer_path).unwrap_or_else(|| "/".into()),
         };
         leptos_axum::redirect(&back);
+        return;
+    }
+    if html && matches!(error, AppError::SecondFactorRequired) {
+        leptos_axum::redirect(ENROLMENT_PAGE);
         return;
     }
     if html && matches!(error, AppError::Unauthenticated) {
@@ -126,6 +131,9 @@ pub fn mark_error_response(error: &AppError, values: Option<std::collections::BT
         }
     }
 }
+
+/// Where a staff member without a second factor is sent, whatever page they asked for.
+pub const ENROLMENT_PAGE: &str = "/account/two-factor";
 
 /// The path of the page that posted, when it is a page of this site; "/" otherwise.
 #[cfg(feature = "ssr")]

@@ -14,6 +14,7 @@ use crate::admin::themes::{get_theme, list_themes, Themes};
 use crate::admin::users::{get_user, list_users, Users};
 use crate::audit::pages::AuditPage;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
+use crate::auth::security_pages::{EnrolPage, RecoveryCodesPage, SecondStepPage};
 use crate::funding::agreements::{get_agreement, list_agreements, Agreements};
 use crate::home::HomePage;
 use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
@@ -57,7 +58,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/verify") view=SecondStepPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor") view=EnrolPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset") view=|| view! { <NewPasswordPage invitation=false/> } ssr=SsrMode::Async/>
                     <Route path=path!("/account/welcome") view=|| view! { <NewPasswordPage invitation=true/> } ssr=SsrMode::Async/>

@@ -66,6 +66,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("You do not have permission to do this.")]
     Forbidden,
+    /// A staff member signed in without a second factor: they must set one up first.
+    #[error("Set up two-step verification for your account before you continue.")]
+    SecondFactorRequired,
     #[error("That record does not exist, or you cannot see it.")]
     NotFound,
     #[error("{message}")]
@@ -112,7 +115,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::SecondFactorRequired => 403,
             AppError::NotFound => 404,
             AppError::Invalid { .. } => 422,
             AppError::Conflict(_) => 409,

@@ -80,9 +80,32 @@ pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[Cidr
     client
 }
 
+/// The part of an address that stands for one client in the sign-in limits: an IPv4 address
+/// as it is, an IPv6 address by its /64. One household or office is given a whole /64, so
+/// counting each of its 2^64 addresses apart would let one client take a fresh count for
+/// every guess.
+pub fn throttle_scope(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let prefix = std::net::Ipv6Addr::from(masked(u128::from(v6), 128, 64));
+            format!("{prefix}/64")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn m3_ipv6_clients_are_counted_by_their_slash_64() {
+        assert_eq!(throttle_scope(ip("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(throttle_scope(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")), "2001:db8:1:2::/64");
+        assert_ne!(throttle_scope(ip("2001:db8:1:3::1")), throttle_scope(ip("2001:db8:1:2::1")));
+        assert_eq!(throttle_scope(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(throttle_scope(ip("::ffff:203.0.113.9")), "203.0.113.9", "an IPv4 client seen through IPv6");
+    }
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()

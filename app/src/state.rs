@@ -102,6 +102,9 @@ pub struct Settings {
     pub iati_org_id: String,
     /// The currency agreements' figures are also shown in (`HUB_REPORTING_CURRENCY`).
     pub reporting_currency: String,
+    /// Addresses of staff accounts that may work without a second factor: the demo logins in a
+    /// demo database (`HUB_DEMO=1`), and nobody anywhere else.
+    pub second_factor_exempt: Vec<String>,
 }
 
 /// The IATI organisation identifier until `HUB_IATI_ORG_ID` gives the registered one.
@@ -120,6 +123,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             iati_org_id: DEFAULT_IATI_ORG_ID.into(),
             reporting_currency: "USD".into(),
+            second_factor_exempt: Vec::new(),
         }
     }
 }

@@ -50,6 +50,13 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
         );
     }
     settings.key = app::auth::signing::ServerKey::load_or_create(&db, clock.now()).await?;
+    if config.demo {
+        settings.second_factor_exempt = app::db::seed::DEMO_LOGINS.iter().map(|(email, _)| email.to_string()).collect();
+        tracing::warn!(
+            "HUB_DEMO=1: the six demo logins may sign in without a second factor; every other administrator and \
+             coordinator must set one up"
+        );
+    }
     let state = AppState::new(db, settings, clock);
     if config.demo {
         demo_data(&state, config.demo_years).await.map_err(|e| format!("demo data: {e}"))?;

@@ -47,8 +47,10 @@ pub fn wrap(router: Router, site: Site, db: Db) -> Router {
     let cross_site = site.clone();
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
         let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-        // The path only: query strings may one day carry tokens.
-        tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+        // The path only (query strings may carry tokens), and not even that for a calendar feed,
+        // whose path is its secret.
+        let path = loggable_path(request.uri().path());
+        tracing::info_span!("request", request_id = %id, method = %request.method(), path = %path)
     });
     let router = router
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
@@ -84,6 +86,16 @@ pub fn wrap(router: Router, site: Site, db: Db) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
+}
+
+/// A request's path as logs may show it: a private calendar feed's address is a secret (anyone
+/// with it reads the dates), so only its prefix is kept.
+pub fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/calendar/") {
+        "/calendar/[redacted]"
+    } else {
+        path
+    }
 }
 
 /// Answers 503 "service unavailable" at once while the database does not answer (a SurrealDB
@@ -153,7 +165,7 @@ pub fn is_cross_site(headers: &HeaderMap, scheme: &str) -> bool {
 async fn refuse_cross_site(site: Site, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers(), site.scheme) {
-        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        tracing::warn!(path = %loggable_path(request.uri().path()), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
     }
     next.run(request).await
@@ -207,6 +219,12 @@ mod tests {
             map.insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
         }
         map
+    }
+
+    #[test]
+    fn l4_calendar_addresses_are_never_logged() {
+        assert_eq!(loggable_path("/calendar/abc123-0.deadbeef.ics"), "/calendar/[redacted]");
+        assert_eq!(loggable_path("/nominations/abc"), "/nominations/abc");
     }
 
     #[test]

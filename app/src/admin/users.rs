@@ -162,22 +162,27 @@ impl Resource for Users {
         .into_any()
     }
 
-    /// For an account that is not disabled: e-mail a new invitation.
+    /// For an account that is not disabled: e-mail a new invitation; for any account: reset
+    /// its second factor.
     fn sections(key: &str, editing: &Editing<UserView, Choices>) -> AnyView {
         let can_invite = editing.record.as_ref().is_some_and(|u| !u.disabled);
-        let key = key.to_string();
-        can_invite
-            .then(|| view! {
+        let exists = editing.record.is_some();
+        let invite_key = key.to_string();
+        let reset_key = key.to_string();
+        view! {
+            {can_invite.then(|| view! {
                 <section class="section" aria-labelledby="invite-heading">
                     <h2 id="invite-heading">"Invitation"</h2>
                     <p class="muted">"E-mail a link (valid for 72 hours) with which this user chooses a password. Earlier links stop working."</p>
                     <form method="post" action="/api/users/invite" class="inline-form">
-                        {hidden("id", key)}
+                        {hidden("id", invite_key)}
                         <button type="submit" class="button-secondary">"Send invitation"</button>
                     </form>
                 </section>
-            })
-            .into_any()
+            })}
+            {exists.then(|| crate::auth::security_pages::reset_form(reset_key))}
+        }
+        .into_any()
     }
 }
 
@@ -304,14 +309,19 @@ mod service {
             }
         }
 
-        /// Disabling, or replacing the password, ends every session of the user and voids the
-        /// links (invitation, reset) not yet used; a link also stops working when the address it
-        /// was sent to is no longer the user's (`auth::tokens`). A new account without a password
-        /// is invited to choose one.
+        /// Disabling, or replacing the password, ends every session of the user, voids the
+        /// links (invitation, reset) not yet used and the calendar address; a link also stops
+        /// working when the address it was sent to is no longer the user's (`auth::tokens`). A
+        /// new account without a password is invited to choose one.
         async fn also(tx: &Tx, change: &Change<'_, Self>) -> Result<(), AppError> {
             let (valid, user) = (change.valid, db::rid("user", change.key));
             if !change.creating && (valid.disabled || change.prepared.is_some()) {
-                let sql = format!("{} {}", session::REVOKE_ALL_OF_USER, crate::auth::tokens::VOID_ALL_OF_USER);
+                let sql = format!(
+                    "UPDATE $user SET {}; {} {}",
+                    crate::calendar::NEW_ADDRESS,
+                    session::REVOKE_ALL_OF_USER,
+                    crate::auth::tokens::VOID_ALL_OF_USER
+                );
                 tx.run(&sql, vec![("user", v(user.clone()))]).await?;
             }
             if invites(change) {

@@ -69,7 +69,7 @@ pub mod service {
     use crate::audit::{self, Actor};
     use crate::auth::password_policy::check_new_password;
     use crate::auth::tokens::{self, Purpose};
-    use crate::auth::{password, session, CurrentUser, Role};
+    use crate::auth::{attempts, password, session, signin, CurrentUser, Role};
     use crate::db::{self, v, Tx};
     use crate::error::FieldErrors;
     use crate::notifications::outbox::{self, Outgoing};
@@ -168,14 +168,26 @@ pub mod service {
         if email.is_empty() || email.len() > 254 {
             return Err(AppError::field("email", "Enter the e-mail address of your account."));
         }
+        // Each request counts against its address like a sign-in attempt, so an anonymous
+        // caller cannot make the server look up addresses (or send mail) without limit.
+        let parts = use_context::<http::request::Parts>();
+        attempts::admit_anonymous(&state, parts.as_ref()).await?;
         // The answer must not tell whether the address has an account, by its words or by its
-        // time: the look-up and the mail happen after the answer, off the request path.
-        let background = state.clone();
-        tokio::spawn(async move {
-            if let Err(error) = queue_reset(&background, &email).await {
-                tracing::warn!(%error, "password reset not queued");
+        // time: the look-up and the mail happen after the answer, off the request path, in at
+        // most RESETS_AT_ONCE tasks; a request beyond them sends nothing (and says the same).
+        static RESETS_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(16);
+        match RESETS_AT_ONCE.try_acquire() {
+            Ok(permit) => {
+                let background = state.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = queue_reset(&background, &email).await {
+                        tracing::warn!(%error, "password reset not queued");
+                    }
+                    drop(permit);
+                });
             }
-        });
+            Err(_) => tracing::warn!("too many password reset requests at once; this one is dropped"),
+        }
         crate::api::done(FORGOT_ANSWER, "/login");
         Ok(())
     }
@@ -251,7 +263,8 @@ pub mod service {
             }
             tx.run(
                 &format!(
-                    "UPDATE $user SET password_hash = $hash; {} {}",
+                    "UPDATE $user SET password_hash = $hash, {}; {} {}",
+                    crate::calendar::NEW_ADDRESS,
                     session::REVOKE_ALL_OF_USER,
                     tokens::VOID_ALL_OF_USER
                 ),
@@ -267,18 +280,28 @@ pub mod service {
         })
         .await?;
 
-        let session_token = session::create(&state, &user).await?;
-        if let (Some(response), Ok(cookie)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&session::set_cookie(&session_token, state.settings.secure_cookies)),
-        ) {
-            response.append_header(http::header::SET_COOKIE, cookie);
-        }
-        let notice = match purpose {
-            Purpose::Invitation => "Welcome to Secondment Hub. Your password is set and you are signed in.",
-            Purpose::Reset => "Your password was changed and you are signed in. Other sessions were signed out.",
+        // Signed in as after a password, so a reset link never skips the second factor.
+        let parts = use_context::<http::request::Parts>();
+        let mut r = state
+            .db
+            .query("SELECT VALUE email FROM ONLY $user")
+            .bind(("user", user.clone()))
+            .await
+            .and_then(|r| r.check())
+            .map_err(db::fail("account email"))?;
+        let email: Option<String> = r.take(0).map_err(db::fail("account email decode"))?;
+        let email = email.unwrap_or_default();
+        let known_device = attempts::is_known_device(&state, parts.as_ref(), &email);
+        let who = signin::Verified { user: &user, email: &email, next: "/", known_device };
+        let second_step = signin::after_password(&state, parts.as_ref(), who).await?;
+        let notice = match (purpose, second_step) {
+            (_, true) => "Your password was changed. Enter the code of your second factor to sign in.",
+            (Purpose::Invitation, false) => "Welcome to Secondment Hub. Your password is set and you are signed in.",
+            (Purpose::Reset, false) => {
+                "Your password was changed and you are signed in. Other sessions were signed out."
+            }
         };
-        crate::api::done(notice, "/");
+        crate::ui::flash::set(crate::ui::flash::Flash::notice(notice));
         Ok(())
     }
 }

@@ -27,9 +27,19 @@ pub struct PasswordForm {
 #[serde(default)]
 pub struct NoInput {}
 
+/// Where a sign-in stands after the password (API callers read it; browsers follow the redirect).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInStep {
+    /// Signed in.
+    SignedIn,
+    /// The password was right; the second factor is owed at `/login/verify`.
+    SecondFactor,
+}
+
 /// Public: signing in is what an anonymous caller does.
 #[server(endpoint = "login")]
-pub async fn login(#[server(flatten)] form: LoginForm) -> Result<(), AppError> {
+pub async fn login(#[server(flatten)] form: LoginForm) -> Result<SignInStep, AppError> {
     super::guard::public();
     let result = service::login(&form).await;
     crate::api::finish(result, &form)
@@ -37,7 +47,7 @@ pub async fn login(#[server(flatten)] form: LoginForm) -> Result<(), AppError> {
 
 #[server(endpoint = "logout")]
 pub async fn logout(#[server(flatten)] form: NoInput) -> Result<(), AppError> {
-    let user = super::guard::require(super::guard::Access::SignedIn).await?;
+    let user = super::guard::require(super::guard::Access::Enrolling).await?;
     let result = service::logout(&user).await;
     crate::api::finish(result, &form)
 }
@@ -112,10 +122,11 @@ mod service {
     use leptos::prelude::use_context;
     use surrealdb::types::{RecordId, SurrealValue};
 
-    use super::{LoginForm, PasswordForm};
+
+    use super::{LoginForm, PasswordForm, SignInStep};
     use crate::audit::{self, Actor};
     use crate::auth::model::CurrentUser;
-    use crate::auth::{attempts, password, password_policy, session, tokens};
+    use crate::auth::{attempts, password, password_policy, session, signin, tokens};
     use crate::db;
     use crate::error::{AppError, FieldErrors};
     use crate::state::AppState;
@@ -130,7 +141,7 @@ mod service {
     }
 
     #[tracing::instrument(skip_all, fields(email_domain = %crate::notifications::rules::domain_of(&form.email)))]
-    pub async fn login(form: &LoginForm) -> Result<(), AppError> {
+    pub async fn login(form: &LoginForm) -> Result<SignInStep, AppError> {
         let state = AppState::current()?;
         let email = form.email.trim().to_lowercase();
         let mut errors = FieldErrors::new();
@@ -169,17 +180,15 @@ mod service {
             }
         };
 
-        // A new token at every login; the one the browser had (if any) ends here.
-        let session_cookie = session::cookie_name(state.settings.secure_cookies);
-        if let Some(old) = parts.as_ref().and_then(|p| crate::cookies::cookie_value(&p.headers, session_cookie)) {
-            session::revoke(&state, &old).await?;
-        }
-        let token = session::create(&state, &user.id).await?;
-        let device = attempts::succeeded(&state, &email, &caller).await?;
-        set_cookie(&session::set_cookie(&token, state.settings.secure_cookies));
-        set_cookie(&device);
-        leptos_axum::redirect(super::safe_next(&form.next));
-        Ok(())
+        attempts::succeeded(&state, &email, &caller).await?;
+        let who = signin::Verified {
+            user: &user.id,
+            email: &email,
+            next: super::safe_next(&form.next),
+            known_device: matches!(caller, attempts::Caller::KnownDevice(_)),
+        };
+        let second_step = signin::after_password(&state, parts.as_ref(), who).await?;
+        Ok(if second_step { SignInStep::SecondFactor } else { SignInStep::SignedIn })
     }
 
     #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -192,7 +201,7 @@ mod service {
             }
         }
         tracing::info!(user = %user.id, "signed out");
-        set_cookie(&session::clear_cookie(state.settings.secure_cookies));
+        signin::set_cookie(&session::clear_cookie(state.settings.secure_cookies));
         crate::api::done("You are signed out.", "/login");
         Ok(())
     }
@@ -229,35 +238,37 @@ mod service {
         }
         let new_hash = password::hash(form.new_password.clone()).await?;
 
-        // The new password, the end of every session of this user, and the audit entry: together.
-        let (user_id_ref, new_hash) = (&user_id, &new_hash);
+        // The new password, the end of every other session of this user, a new calendar
+        // address, and the audit entry: together. This browser stays signed in.
+        let current = use_context::<http::request::Parts>()
+            .and_then(|p| {
+                crate::cookies::cookie_value(&p.headers, session::cookie_name(state.settings.secure_cookies))
+            })
+            .map(|token| session::record(&token));
+        let (user_id_ref, new_hash, current) = (&user_id, &new_hash, &current);
         db::transact(&state, |tx| async move {
             tx.run(
                 &format!(
-                    "UPDATE $user SET password_hash = $hash; {} {}",
-                    session::REVOKE_ALL_OF_USER,
+                    "UPDATE $user SET password_hash = $hash, {}; {} {}",
+                    crate::calendar::NEW_ADDRESS,
+                    session::REVOKE_ALL_OF_USER_BUT,
                     tokens::VOID_ALL_OF_USER
                 ),
-                vec![("user", db::v(user_id_ref.clone())), ("hash", db::v(new_hash.clone()))],
+                vec![
+                    ("user", db::v(user_id_ref.clone())),
+                    ("hash", db::v(new_hash.clone())),
+                    ("keep", db::v(current.clone())),
+                ],
             )
             .await?;
             audit::record(&tx, &Actor::user(user), "password_changed", "user", &user.id, None, None).await
         })
         .await?;
-
-        // Keep this browser signed in with a fresh session; every other one is gone.
-        let token = session::create(&state, &user_id).await?;
-        set_cookie(&session::set_cookie(&token, state.settings.secure_cookies));
-        crate::api::done("Your password was changed. Other sessions were signed out.", "/account");
+        crate::api::done(
+            "Your password was changed. Other sessions were signed out, and your calendar address was renewed.",
+            "/account",
+        );
         Ok(())
-    }
-
-    fn set_cookie(value: &str) {
-        if let (Some(response), Ok(value)) =
-            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
-        {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
     }
 }
 

@@ -18,6 +18,9 @@ pub enum Access<'a> {
     SignedIn,
     /// Only these roles.
     Roles(&'a [Role]),
+    /// Any signed-in user, also a staff member who must still set up a second factor: the
+    /// few functions that enrolment itself needs (the account page, the app and passkey set-up).
+    Enrolling,
 }
 
 pub const ADMIN: Access<'static> = Access::Roles(&[Role::Admin]);
@@ -56,6 +59,8 @@ pub async fn user_from_headers(state: &AppState, headers: &http::HeaderMap) -> R
 pub fn check(user: Option<CurrentUser>, access: Access<'_>) -> Result<CurrentUser, AppError> {
     let user = user.ok_or(AppError::Unauthenticated)?;
     match access {
+        Access::Enrolling => Ok(user),
+        _ if user.must_enrol => Err(AppError::SecondFactorRequired),
         Access::SignedIn => Ok(user),
         Access::Roles(roles) if roles.contains(&user.role) => Ok(user),
         Access::Roles(_) => Err(AppError::Forbidden),
@@ -81,7 +86,24 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> CurrentUser {
-        CurrentUser { id: "u1".into(), email: "u@x.org".into(), name: "U".into(), role, agency: None, donor: None }
+        CurrentUser {
+            id: "u1".into(),
+            email: "u@x.org".into(),
+            name: "U".into(),
+            role,
+            agency: None,
+            donor: None,
+            must_enrol: false,
+        }
+    }
+
+    #[test]
+    fn a_staff_member_without_a_second_factor_may_only_enrol() {
+        let enrolling = CurrentUser { must_enrol: true, ..user(Role::Admin) };
+        assert_eq!(check(Some(enrolling.clone()), ADMIN), Err(AppError::SecondFactorRequired));
+        assert_eq!(check(Some(enrolling.clone()), Access::SignedIn), Err(AppError::SecondFactorRequired));
+        assert!(check(Some(enrolling), Access::Enrolling).is_ok());
+        assert_eq!(check(None, Access::Enrolling), Err(AppError::Unauthenticated));
     }
 
     #[test]

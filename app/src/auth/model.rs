@@ -55,6 +55,12 @@ impl Role {
     pub fn needs_donor(self) -> bool {
         matches!(self, Role::Donor)
     }
+
+    /// Administrators and RSO coordinators see and change everything: they must have a second
+    /// factor. Everyone else is offered one.
+    pub fn requires_second_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::Coordinator)
+    }
 }
 
 /// A reference to another record, with the name to show.
@@ -73,6 +79,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub agency: Option<NamedRef>,
     pub donor: Option<NamedRef>,
+    /// A staff member without a second factor yet: every page but enrolment sends them there.
+    #[serde(default)]
+    pub must_enrol: bool,
 }
 
 /// One entry of the main navigation.
@@ -147,6 +156,13 @@ mod tests {
         for role in Role::ALL {
             let offers_users = navigation(role).iter().any(|i| i.href == "/admin/users");
             assert_eq!(offers_users, role == Role::Admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn only_administrators_and_coordinators_must_have_a_second_factor() {
+        for role in Role::ALL {
+            assert_eq!(role.requires_second_factor(), matches!(role, Role::Admin | Role::Coordinator), "{role:?}");
         }
     }
 

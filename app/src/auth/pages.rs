@@ -12,6 +12,7 @@ use crate::ui::{EnhancedForm, PageHeader};
 pub fn LoginPage() -> impl IntoView {
     let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
     let state = FormState::new("/api/login", page_flash().as_ref(), fields::values([("next", next.clone())]));
+    let passkey_next = super::api::safe_next(&next).to_string();
     view! {
         <div class="auth-card">
             <PageHeader title="Sign in" lead="Secondment Hub of the Regional Support Office."/>
@@ -26,6 +27,7 @@ pub fn LoginPage() -> impl IntoView {
                     </div>
                 </form>
             </EnhancedForm>
+            {super::security_pages::passkey_sign_in(passkey_next)}
             <p class="auth-links"><a href="/account/forgot">"Forgot your password?"</a></p>
         </div>
     }
@@ -93,6 +95,11 @@ pub fn AccountPage() -> impl IntoView {
                         leptos_axum::redirect("/login?next=/account");
                         view! { <p><a href="/login">"Please sign in."</a></p> }.into_any()
                     }
+                    Ok(Some(user)) if user.must_enrol => {
+                        #[cfg(feature = "ssr")]
+                        leptos_axum::redirect(crate::api::ENROLMENT_PAGE);
+                        view! { <p><a href=crate::api::ENROLMENT_PAGE>"Set up two-step verification first."</a></p> }.into_any()
+                    }
                     Ok(Some(user)) => {
                         let state = FormState::new("/api/account/password", page_flash().as_ref(), Default::default());
                         let binding = user.agency.as_ref().or(user.donor.as_ref()).map(|b| b.name.clone());
@@ -117,6 +124,7 @@ pub fn AccountPage() -> impl IntoView {
                                     </form>
                                 </EnhancedForm>
                             </section>
+                            <super::security_pages::AccountSecurity/>
                             {(user.role != crate::auth::Role::Donor).then(|| view! { <CalendarSection/> })}
                         }
                         .into_any()

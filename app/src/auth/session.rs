@@ -42,17 +42,61 @@ pub fn is_live(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: Date
     now - last_seen_at < Duration::minutes(IDLE_MINUTES) && now - created_at < Duration::hours(ABSOLUTE_HOURS)
 }
 
-/// Creates a session for `user` and returns the token for the cookie.
-pub async fn create(state: &AppState, user: &RecordId) -> Result<String, AppError> {
+/// Creates a session for `user`, opened with `factor`, and returns the token for the cookie.
+pub async fn create(state: &AppState, user: &RecordId, factor: Factor) -> Result<String, AppError> {
     let token = new_token();
     db::write(
         state,
-        "CREATE $sid SET user = $user, created_at = $now, last_seen_at = $now",
-        vec![("sid", db::v(db::rid("session", &session_key(&token)))), ("user", db::v(user.clone()))],
+        "CREATE $sid SET user = $user, created_at = $now, last_seen_at = $now, factor = $factor",
+        vec![
+            ("sid", db::v(db::rid("session", &session_key(&token)))),
+            ("user", db::v(user.clone())),
+            ("factor", db::v(factor.as_str().to_string())),
+        ],
     )
     .await?;
     Ok(token)
 }
+
+/// What a sign-in was proved with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    Password,
+    PasswordAndCode,
+    PasswordAndRecoveryCode,
+    /// A passkey is both factors: something held, unlocked by something known or one's body.
+    Passkey,
+}
+
+impl Factor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Factor::Password => "password",
+            Factor::PasswordAndCode => "password_totp",
+            Factor::PasswordAndRecoveryCode => "password_recovery",
+            Factor::Passkey => "passkey",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Factor> {
+        [Factor::Password, Factor::PasswordAndCode, Factor::PasswordAndRecoveryCode, Factor::Passkey]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Factor::Password => "Password",
+            Factor::PasswordAndCode => "Password and app code",
+            Factor::PasswordAndRecoveryCode => "Password and recovery code",
+            Factor::Passkey => "Passkey",
+        }
+    }
+}
+
+/// The statements that remove expired sessions (the daily purge): idle past the limit, or
+/// older than the absolute limit.
+pub const PURGE_EXPIRED: &str = "DELETE session WHERE last_seen_at < $now - 30m; DELETE session WHERE created_at < $now - 12h;";
 
 pub async fn revoke(state: &AppState, token: &str) -> Result<(), AppError> {
     revoke_key(state, db::rid("session", &session_key(token))).await
@@ -60,6 +104,14 @@ pub async fn revoke(state: &AppState, token: &str) -> Result<(), AppError> {
 
 /// The statement that ends every session of `$user`, for use inside a larger transaction.
 pub const REVOKE_ALL_OF_USER: &str = "DELETE session WHERE user = $user;";
+
+/// The statement that ends every session of `$user` but `$keep` (this browser's, or NONE).
+pub const REVOKE_ALL_OF_USER_BUT: &str = "DELETE session WHERE user = $user AND id != $keep;";
+
+/// The record of the session behind a token.
+pub fn record(token: &str) -> RecordId {
+    db::rid("session", &session_key(token))
+}
 
 #[derive(Debug, SurrealValue)]
 struct SessionRow {
@@ -70,6 +122,7 @@ struct SessionRow {
     name: String,
     role: String,
     disabled: bool,
+    second_factor: Option<bool>,
     agency_id: Option<RecordId>,
     agency_name: Option<String>,
     donor_id: Option<RecordId>,
@@ -86,7 +139,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>
         .db
         .query(
             "SELECT created_at, last_seen_at, user AS user_id, user.email AS email, user.name AS name,
-                    user.role AS role, user.disabled AS disabled,
+                    user.role AS role, user.disabled AS disabled, user.second_factor AS second_factor,
                     user.agency AS agency_id, user.agency.name AS agency_name,
                     user.donor AS donor_id, user.donor.name AS donor_name
              FROM ONLY $sid",
@@ -110,6 +163,9 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>
     let Ok(role) = Role::parse(&row.role) else {
         return Ok(None);
     };
+    let must_enrol = role.requires_second_factor()
+        && !row.second_factor.unwrap_or(false)
+        && !state.settings.second_factor_exempt.iter().any(|e| *e == row.email);
     Ok(Some(CurrentUser {
         id: db::key(&row.user_id),
         email: row.email,
@@ -117,6 +173,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>
         role,
         agency: row.agency_id.zip(row.agency_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
         donor: row.donor_id.zip(row.donor_name).map(|(id, name)| NamedRef { id: db::key(&id), name }),
+        must_enrol,
     }))
 }
 
@@ -157,6 +214,14 @@ mod tests {
         assert!(!is_live(start, start, start + Duration::minutes(31)));
         let late = start + Duration::hours(12);
         assert!(!is_live(start, late - Duration::minutes(1), late), "12 h absolute even when active");
+    }
+
+    #[test]
+    fn factors_round_trip_through_text() {
+        for f in [Factor::Password, Factor::PasswordAndCode, Factor::PasswordAndRecoveryCode, Factor::Passkey] {
+            assert_eq!(Factor::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Factor::parse("sms"), None);
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub const ADDRESS_LIMIT: u32 = 300;
 /// A browser known to the account (by its device cookie) has a small limit of its own and is
 /// not held by the account's or the address's.
 pub const DEVICE_LIMIT: u32 = 10;
+/// Codes typed at the second step, per account and hour. Three codes are right at any moment
+/// (the current step and one on either side), so ten guesses an hour by someone who already
+/// has the password succeed with a chance of 3 in 100,000 an hour.
+pub const SECOND_FACTOR_LIMIT: u32 = 10;
 
 /// The attempts counted for one key in its current window, the present attempt included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -144,6 +144,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0020_sort_indexes.surql"),
         bindings: None,
     },
+    Migration {
+        version: 21,
+        name: "second factor, passkeys, sign-in history",
+        script: include_str!("migrations/0021_second_factor.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

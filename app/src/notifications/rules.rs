@@ -28,10 +28,12 @@ pub enum EventKind {
     ReportAccepted,
     PlacementConfirmed,
     FundingAlert,
+    NewSignIn,
+    SecondFactorReset,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 21] = [
         EventKind::Invitation,
         EventKind::PasswordReset,
         EventKind::NominationSubmitted,
@@ -51,6 +53,8 @@ impl EventKind {
         EventKind::ReportAccepted,
         EventKind::PlacementConfirmed,
         EventKind::FundingAlert,
+        EventKind::NewSignIn,
+        EventKind::SecondFactorReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +78,8 @@ impl EventKind {
             EventKind::ReportAccepted => "report_accepted",
             EventKind::PlacementConfirmed => "placement_confirmed",
             EventKind::FundingAlert => "funding_alert",
+            EventKind::NewSignIn => "new_sign_in",
+            EventKind::SecondFactorReset => "second_factor_reset",
         }
     }
 
@@ -98,6 +104,8 @@ impl EventKind {
             EventKind::ReportAccepted => "Report accepted",
             EventKind::PlacementConfirmed => "Placement confirmed",
             EventKind::FundingAlert => "Funding alert",
+            EventKind::NewSignIn => "Sign-in from a new browser",
+            EventKind::SecondFactorReset => "Two-step verification reset",
         }
     }
 

@@ -23,6 +23,45 @@ pub enum MailContent {
     },
     /// A step of a nomination or a placement, told to coordinators or agency contacts.
     Nomination(NominationMail),
+    /// Something that happened to a person's own account (a sign-in from a new browser, a
+    /// reset of their second factor), told to that person.
+    Account(AccountMail),
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountMail {
+    pub event: EventKind,
+    pub name: String,
+    /// What happened, as label and value (when, from where, by whom, why).
+    pub facts: Vec<(String, String)>,
+    /// The account page, where the person can act.
+    pub link: String,
+}
+
+impl AccountMail {
+    fn subject(&self) -> &'static str {
+        match self.event {
+            EventKind::NewSignIn => "New sign-in to your Secondment Hub account",
+            EventKind::SecondFactorReset => "Your two-step verification was reset",
+            _ => "Your Secondment Hub account",
+        }
+    }
+
+    fn intro(&self) -> &'static str {
+        match self.event {
+            EventKind::NewSignIn => "Your Secondment Hub account was signed in to from a browser that has not signed in to it before.",
+            EventKind::SecondFactorReset => "An administrator has reset the two-step verification of your Secondment Hub account. Your authenticator app, recovery codes and passkeys no longer work for it; you will set up a new one at your next sign-in.",
+            _ => "",
+        }
+    }
+
+    fn advice(&self) -> &'static str {
+        match self.event {
+            EventKind::NewSignIn => "If this was you, there is nothing to do. If it was not, change your password now and tell the Regional Support Office.",
+            EventKind::SecondFactorReset => "If you did not ask for this, tell the Regional Support Office at once.",
+            _ => "",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +142,7 @@ impl MailContent {
             MailContent::Invitation { .. } => EventKind::Invitation,
             MailContent::PasswordReset { .. } => EventKind::PasswordReset,
             MailContent::Nomination(mail) => mail.event,
+            MailContent::Account(mail) => mail.event,
         }
     }
 }
@@ -170,6 +210,24 @@ struct NominationHtml<'a> {
     intro: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "mail/en/account_notice.txt", escape = "none")]
+struct AccountText<'a> {
+    m: &'a AccountMail,
+    intro: &'a str,
+    advice: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/en/account_notice.html")]
+struct AccountHtml<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    m: &'a AccountMail,
+    intro: &'a str,
+    advice: &'a str,
+}
+
 /// Renders `content` in `language` (English for now, whatever is asked).
 pub fn render(_language: &str, content: &MailContent) -> Result<Rendered, askama::Error> {
     let lang = "en";
@@ -192,6 +250,13 @@ pub fn render(_language: &str, content: &MailContent) -> Result<Rendered, askama
             let intro = m.intro();
             let text = NominationText { m, intro: &intro }.render()?;
             let html = NominationHtml { lang, subject: &subject, m, intro: &intro }.render()?;
+            Ok(Rendered { subject, text, html })
+        }
+        MailContent::Account(m) => {
+            let subject = header_text(m.subject(), 200);
+            let (intro, advice) = (m.intro(), m.advice());
+            let text = AccountText { m, intro, advice }.render()?;
+            let html = AccountHtml { lang, subject: &subject, m, intro, advice }.render()?;
             Ok(Rendered { subject, text, html })
         }
     }
@@ -218,6 +283,24 @@ mod tests {
         assert!(mail.html.contains("Dear &#60;b&#62;Jane&#60;/b&#62; &#38; co,"), "{}", mail.html);
         assert!(!mail.html.contains("<b>Jane"));
         assert!(mail.text.contains("72 hours"));
+    }
+
+    #[test]
+    fn account_notices_list_their_facts_escaped_in_html() {
+        let mail = render(
+            "en",
+            &MailContent::Account(AccountMail {
+                event: EventKind::NewSignIn,
+                name: "Jane".into(),
+                facts: vec![("Browser".into(), "Chrome on <Windows>".into()), ("Address".into(), "203.0.113.9".into())],
+                link: "http://x/account".into(),
+            }),
+        )
+        .unwrap();
+        assert_eq!(mail.subject, "New sign-in to your Secondment Hub account");
+        assert!(mail.text.contains("Browser: Chrome on <Windows>") && mail.text.contains("Address: 203.0.113.9"));
+        assert!(mail.html.contains("Chrome on &#60;Windows&#62;") && !mail.html.contains("<Windows>"));
+        assert!(mail.text.contains("http://x/account") && mail.html.contains("href=\"http://x/account\""));
     }
 
     #[test]

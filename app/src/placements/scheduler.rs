@@ -54,6 +54,7 @@ pub async fn run(state: &AppState) -> Result<Moves, AppError> {
     let mut moves = Box::pin(move_placements(state, today)).await?;
     moves.reminded = Box::pin(send_reminders(state, today)).await?;
     moves.reports = Box::pin(crate::reports::scheduler::run(state, today)).await?;
+    crate::auth::purge::run(state).await?;
     if moves != Moves::default() {
         state.wake_mailer();
     }

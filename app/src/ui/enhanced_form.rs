@@ -116,6 +116,9 @@ mod browser {
         if error == AppError::Unauthenticated {
             return window.location().assign("/login");
         }
+        if error == AppError::SecondFactorRequired {
+            return window.location().assign(crate::api::ENROLMENT_PAGE);
+        }
         show_errors(form, &error);
         Ok(())
     }

@@ -27,4 +27,6 @@ mod placements;
 mod process;
 mod reminders;
 mod reports;
+mod second_factor;
 mod security;
+mod sign_in_limits;

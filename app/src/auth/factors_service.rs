@@ -1,0 +1,473 @@
+//! The work behind `factors`: an authenticator app's set-up and codes, recovery codes, the
+//! second step of a sign-in, and an administrator's reset. Every change is one transaction
+//! with its audit entry (and its e-mail).
+
+use leptos::prelude::use_context;
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::factors::{AppSetupView, CodeForm, PasskeyView, ResetForm, SecurityView, SignInView, WaitingView};
+use super::session::Factor;
+use super::totp;
+use crate::audit::{self, Actor};
+use crate::auth::{attempts, signin, CurrentUser, Role};
+use crate::db::{self, v, Tx};
+use crate::error::{AppError, FieldErrors};
+use crate::notifications::outbox::{self, Outgoing};
+use crate::notifications::recipients::Recipient;
+use crate::notifications::templates::{AccountMail, MailContent};
+use crate::notifications::EventKind;
+use crate::state::AppState;
+
+/// What the server key seals or digests, each with a key of its own.
+const APP_SECRET: &str = "totp-secret";
+const RECOVERY_DISPLAY: &str = "recovery-display";
+const RECOVERY_DIGEST: &str = "recovery-code";
+/// An app set-up not confirmed within this time starts again with a new secret.
+const SETUP_MINUTES: i64 = 30;
+/// New recovery codes are shown on the next page within this time, and never again.
+const SHOW_MINUTES: i64 = 15;
+
+const ISSUER: &str = "Secondment Hub";
+
+fn unix(at: chrono::DateTime<chrono::Utc>) -> u64 {
+    at.timestamp().max(0) as u64
+}
+
+fn code_error(message: &str) -> AppError {
+    AppError::field("code", message)
+}
+
+#[derive(Debug, SurrealValue)]
+struct FactorsRow {
+    totp_enabled_at: Option<chrono::DateTime<chrono::Utc>>,
+    recovery_left: i64,
+}
+
+#[derive(Debug, SurrealValue)]
+struct PasskeyRow {
+    id: RecordId,
+    name: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, SurrealValue)]
+struct SignInRow {
+    at: chrono::DateTime<chrono::Utc>,
+    address: String,
+    browser: String,
+    factor: String,
+    new_browser: bool,
+}
+
+pub async fn overview(user: &CurrentUser) -> Result<SecurityView, AppError> {
+    let state = AppState::current()?;
+    let mut r = state
+        .db
+        .query(
+            "SELECT totp_enabled_at,
+                    count(SELECT id FROM recovery_code WHERE user = $parent.id AND used_at = NONE) AS recovery_left
+             FROM ONLY $user;
+             SELECT id, name, created_at, last_used_at FROM passkey WHERE user = $user ORDER BY created_at;
+             SELECT at, address, browser, factor, new_browser FROM signin WHERE user = $user ORDER BY at DESC LIMIT 20;",
+        )
+        .bind(("user", db::rid("user", &user.id)))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("security overview"))?;
+    let row: Option<FactorsRow> = r.take(0).map_err(db::fail("security overview decode"))?;
+    let passkeys: Vec<PasskeyRow> = r.take(1).map_err(db::fail("passkeys decode"))?;
+    let sign_ins: Vec<SignInRow> = r.take(2).map_err(db::fail("sign-ins decode"))?;
+    let row = row.ok_or(AppError::NotFound)?;
+    let zone = state.clock.zone();
+    let when = |at| crate::ui::format::timestamp_in(at, zone);
+    Ok(SecurityView {
+        app: row.totp_enabled_at.is_some(),
+        required: user.role.requires_second_factor(),
+        must_enrol: user.must_enrol,
+        recovery_left: row.recovery_left.clamp(0, u32::MAX as i64) as u32,
+        passkeys: passkeys
+            .into_iter()
+            .map(|p| PasskeyView {
+                id: db::key(&p.id),
+                name: p.name,
+                added: when(p.created_at),
+                last_used: p.last_used_at.map(when),
+            })
+            .collect(),
+        sign_ins: sign_ins
+            .into_iter()
+            .map(|s| SignInView {
+                when: when(s.at),
+                address: s.address,
+                browser: s.browser,
+                factor: Factor::parse(&s.factor).map(Factor::label).unwrap_or("Unknown").to_string(),
+                new_browser: s.new_browser,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, SurrealValue)]
+struct PendingApp {
+    totp_pending: Option<String>,
+    totp_pending_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The secret of an app set-up, sealed and waiting, if it is still within its time.
+fn waiting_secret(state: &AppState, row: &PendingApp, now: chrono::DateTime<chrono::Utc>) -> Option<Vec<u8>> {
+    let fresh = row.totp_pending_at.is_some_and(|at| now - at < chrono::Duration::minutes(SETUP_MINUTES));
+    row.totp_pending.as_deref().filter(|_| fresh).and_then(|sealed| state.settings.key.open(APP_SECRET, sealed))
+}
+
+pub async fn app_setup(user: &CurrentUser) -> Result<AppSetupView, AppError> {
+    let state = AppState::current()?;
+    let id = db::rid("user", &user.id);
+    let (state_ref, id_ref) = (&state, &id);
+    let secret = db::transact(&state, |tx| async move {
+        let mut r = tx.run("SELECT totp_pending, totp_pending_at FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
+        let row: Option<PendingApp> = r.take(0).map_err(db::fail("app set-up"))?;
+        let row = row.ok_or(AppError::NotFound)?;
+        if let Some(secret) = waiting_secret(state_ref, &row, tx.now()) {
+            return Ok(secret);
+        }
+        let secret: [u8; totp::SECRET_BYTES] = rand::random();
+        let sealed = state_ref.settings.key.seal(APP_SECRET, &secret);
+        tx.run(
+            "UPDATE $user SET totp_pending = $sealed, totp_pending_at = $now",
+            vec![("user", v(id_ref.clone())), ("sealed", v(sealed))],
+        )
+        .await?;
+        Ok(secret.to_vec())
+    })
+    .await?;
+    let uri = totp::otpauth_uri(ISSUER, &user.email, &secret);
+    let qr_svg = qrcode::QrCode::new(uri.as_bytes())
+        .map_err(|e| AppError::internal("QR code", e))?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Ok(AppSetupView { secret: totp::grouped(&totp::base32(&secret)), qr_svg, account: user.email.clone() })
+}
+
+/// A new set of recovery codes for `user` inside `tx`: the old set is gone, the digests of the
+/// new one are stored, and the codes themselves are kept sealed until the next page shows them.
+async fn new_recovery_set(tx: &Tx, state: &AppState, user: &RecordId) -> Result<(), AppError> {
+    let codes: Vec<String> =
+        (0..totp::RECOVERY_CODES).map(|_| totp::recovery_code(&rand::random::<[u8; 10]>())).collect();
+    let digests: Vec<String> = codes
+        .iter()
+        .filter_map(|c| totp::normalise_recovery(c))
+        .map(|c| state.settings.key.digest(RECOVERY_DIGEST, &c))
+        .collect();
+    let shown = state.settings.key.seal(RECOVERY_DISPLAY, codes.join("\n").as_bytes());
+    tx.run(
+        "DELETE recovery_code WHERE user = $user;
+         FOR $digest IN $digests { CREATE recovery_code SET user = $user, digest = $digest, created_at = $now; };
+         UPDATE $user SET recovery_to_show = $shown, recovery_to_show_at = $now;",
+        vec![("user", v(user.clone())), ("digests", v(digests)), ("shown", v(shown))],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The statement that keeps `user.second_factor` true exactly when the user has an app or a
+/// passkey; part of every transaction that adds or removes one.
+pub const KEEP_SECOND_FACTOR: &str =
+    "UPDATE $user SET second_factor = (totp_secret != NONE OR count(SELECT id FROM passkey WHERE user = $user) > 0);";
+
+pub async fn confirm_app(user: &CurrentUser, form: &CodeForm) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let id = db::rid("user", &user.id);
+    let (state_ref, id_ref) = (&state, &id);
+    db::transact(&state, |tx| async move {
+        let mut r = tx.run("SELECT totp_pending, totp_pending_at FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
+        let row: Option<PendingApp> = r.take(0).map_err(db::fail("app confirm"))?;
+        let row = row.ok_or(AppError::NotFound)?;
+        let secret = waiting_secret(state_ref, &row, tx.now()).ok_or_else(|| {
+            code_error("This set-up has expired. Reload the page to get a new QR code, and scan that one.")
+        })?;
+        let step = totp::verify(&secret, &form.code, unix(tx.now()), None).map_err(|r| code_error(r.message()))?;
+        tx.run(
+            &format!(
+                "UPDATE $user SET totp_secret = totp_pending, totp_enabled_at = $now, totp_last_step = $step,
+                    totp_pending = NONE, totp_pending_at = NONE; {KEEP_SECOND_FACTOR}"
+            ),
+            vec![("user", v(id_ref.clone())), ("step", v(step as i64))],
+        )
+        .await?;
+        new_recovery_set(&tx, state_ref, id_ref).await?;
+        let after = serde_json::json!({ "method": "authenticator app" });
+        audit::record(&tx, &Actor::user(user), "second_factor_added", "user", &user.id, None, Some(&after)).await
+    })
+    .await?;
+    crate::api::done(
+        "Two-step verification is on. Keep the recovery codes below somewhere safe.",
+        "/account/recovery-codes",
+    );
+    Ok(())
+}
+
+#[derive(Debug, SurrealValue)]
+struct AppRow {
+    totp_secret: Option<String>,
+    totp_last_step: Option<i64>,
+}
+
+/// Checks a code typed by `user` inside `tx`: a recovery code is used up, an app code moves the
+/// last step on, so that neither is accepted twice (two requests with one code conflict, and
+/// the one run again finds it used). Returns what proved it.
+async fn use_code(tx: &Tx, state: &AppState, user: &RecordId, typed: &str) -> Result<Factor, AppError> {
+    if totp::looks_like_recovery(typed) {
+        let refused = || code_error("That recovery code is not right, or it was already used.");
+        let code = totp::normalise_recovery(typed).ok_or_else(refused)?;
+        let digest = state.settings.key.digest(RECOVERY_DIGEST, &code);
+        let mut r = tx
+            .run(
+                "UPDATE recovery_code SET used_at = $now WHERE user = $user AND digest = $digest AND used_at = NONE
+                 RETURN VALUE id",
+                vec![("user", v(user.clone())), ("digest", v(digest))],
+            )
+            .await?;
+        let used: Vec<RecordId> = r.take(0).map_err(db::fail("recovery code use"))?;
+        return if used.is_empty() { Err(refused()) } else { Ok(Factor::PasswordAndRecoveryCode) };
+    }
+    let mut r = tx.run("SELECT totp_secret, totp_last_step FROM ONLY $user", vec![("user", v(user.clone()))]).await?;
+    let row: Option<AppRow> = r.take(0).map_err(db::fail("app code"))?;
+    let row = row.ok_or(AppError::Unauthenticated)?;
+    let secret = row
+        .totp_secret
+        .as_deref()
+        .ok_or_else(|| code_error("This account has no authenticator app. Use a recovery code or a passkey."))?;
+    let secret = state
+        .settings
+        .key
+        .open(APP_SECRET, secret)
+        .ok_or_else(|| AppError::internal("app secret", "the stored secret does not open with the server key"))?;
+    let last = row.totp_last_step.map(|s| s.max(0) as u64);
+    let step = totp::verify(&secret, typed, unix(tx.now()), last).map_err(|r| code_error(r.message()))?;
+    tx.run("UPDATE $user SET totp_last_step = $step", vec![("user", v(user.clone())), ("step", v(step as i64))]).await?;
+    Ok(Factor::PasswordAndCode)
+}
+
+pub async fn remove_app(user: &CurrentUser, form: &CodeForm) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let id = db::rid("user", &user.id);
+    let (state_ref, id_ref) = (&state, &id);
+    let parts = use_context::<http::request::Parts>();
+    attempts::admit_second_factor(&state, &user.id, parts.as_ref()).await?;
+    db::transact(&state, |tx| async move {
+        let mut r = tx.run("SELECT VALUE id FROM passkey WHERE user = $user LIMIT 1", vec![("user", v(id_ref.clone()))]).await?;
+        let passkeys: Vec<RecordId> = r.take(0).map_err(db::fail("passkeys"))?;
+        if user.role.requires_second_factor() && passkeys.is_empty() {
+            return Err(code_error(
+                "Your role must keep a second factor. Add a passkey first, or set up a new app instead of removing this one.",
+            ));
+        }
+        use_code(&tx, state_ref, id_ref, &form.code).await?;
+        tx.run(
+            &format!(
+                "UPDATE $user SET totp_secret = NONE, totp_enabled_at = NONE, totp_last_step = NONE,
+                    recovery_to_show = NONE; DELETE recovery_code WHERE user = $user; {KEEP_SECOND_FACTOR}"
+            ),
+            vec![("user", v(id_ref.clone()))],
+        )
+        .await?;
+        let before = serde_json::json!({ "method": "authenticator app" });
+        audit::record(&tx, &Actor::user(user), "second_factor_removed", "user", &user.id, Some(&before), None).await
+    })
+    .await?;
+    crate::api::done("The authenticator app was removed from your account, with its recovery codes.", "/account");
+    Ok(())
+}
+
+pub async fn renew_recovery(user: &CurrentUser) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let id = db::rid("user", &user.id);
+    let (state_ref, id_ref) = (&state, &id);
+    db::transact(&state, |tx| async move {
+        let mut r = tx.run("SELECT VALUE totp_secret != NONE FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
+        let has_app: Option<bool> = r.take(0).map_err(db::fail("recovery renew"))?;
+        if !has_app.unwrap_or(false) {
+            return Err(AppError::Conflict("Recovery codes come with an authenticator app: set one up first.".into()));
+        }
+        new_recovery_set(&tx, state_ref, id_ref).await?;
+        audit::record(&tx, &Actor::user(user), "recovery_codes_renewed", "user", &user.id, None, None).await
+    })
+    .await?;
+    crate::api::done("A new set of recovery codes was made. The old codes no longer work.", "/account/recovery-codes");
+    Ok(())
+}
+
+#[derive(Debug, SurrealValue)]
+struct ToShow {
+    recovery_to_show: Option<String>,
+    recovery_to_show_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn show_recovery(user: &CurrentUser) -> Result<Option<Vec<String>>, AppError> {
+    let state = AppState::current()?;
+    let id = db::rid("user", &user.id);
+    let id_ref = &id;
+    let row = db::transact(&state, |tx| async move {
+        let mut r = tx
+            .run("SELECT recovery_to_show, recovery_to_show_at FROM ONLY $user", vec![("user", v(id_ref.clone()))])
+            .await?;
+        let row: Option<ToShow> = r.take(0).map_err(db::fail("recovery show"))?;
+        if row.as_ref().is_some_and(|r| r.recovery_to_show.is_some()) {
+            tx.run("UPDATE $user SET recovery_to_show = NONE, recovery_to_show_at = NONE", vec![("user", v(id_ref.clone()))])
+                .await?;
+        }
+        Ok(row)
+    })
+    .await?;
+    let now = state.clock.now();
+    Ok(row
+        .filter(|r| r.recovery_to_show_at.is_some_and(|at| now - at < chrono::Duration::minutes(SHOW_MINUTES)))
+        .and_then(|r| r.recovery_to_show)
+        .and_then(|sealed| state.settings.key.open(RECOVERY_DISPLAY, &sealed))
+        .map(|plain| String::from_utf8_lossy(&plain).lines().map(str::to_string).collect()))
+}
+
+pub async fn waiting() -> Result<Option<WaitingView>, AppError> {
+    let state = AppState::current()?;
+    let parts = use_context::<http::request::Parts>();
+    let Some(pending) = signin::pending(&state, parts.as_ref()).await? else { return Ok(None) };
+    let mut r = state
+        .db
+        .query("SELECT VALUE totp_secret != NONE FROM ONLY $user; SELECT VALUE id FROM passkey WHERE user = $user LIMIT 1;")
+        .bind(("user", pending.user.clone()))
+        .await
+        .and_then(|r| r.check())
+        .map_err(db::fail("waiting sign-in"))?;
+    let app: Option<bool> = r.take(0).map_err(db::fail("waiting sign-in decode"))?;
+    let passkeys: Vec<RecordId> = r.take(1).map_err(db::fail("waiting sign-in decode"))?;
+    Ok(Some(WaitingView { app: app.unwrap_or(false), passkeys: !passkeys.is_empty() }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn second_step(form: &CodeForm) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let parts = use_context::<http::request::Parts>();
+    if form.code.trim().is_empty() {
+        return Err(code_error("Enter the code from your authenticator app, or a recovery code."));
+    }
+    if form.code.len() > 40 {
+        return Err(code_error(totp::Refusal::Wrong.message()));
+    }
+    let pending = signin::pending(&state, parts.as_ref())
+        .await?
+        .ok_or_else(|| AppError::Conflict(signin::STEP_EXPIRED.into()))?;
+    let user_key = db::key(&pending.user);
+    let address = attempts::admit_second_factor(&state, &user_key, parts.as_ref()).await?;
+    let (state_ref, pending_ref) = (&state, &pending);
+    let factor = db::transact(&state, |tx| async move {
+        let factor = use_code(&tx, state_ref, &pending_ref.user, &form.code).await?;
+        signin::end_pending(&tx, &pending_ref.id).await?;
+        Ok(factor)
+    })
+    .await?;
+    attempts::second_factor_succeeded(&state, &user_key, &address).await?;
+    let who = signin::Verified {
+        user: &pending.user,
+        email: &pending.email,
+        next: super::api::safe_next(&pending.next),
+        known_device: pending.known_device,
+    };
+    signin::complete(&state, parts.as_ref(), who, factor).await
+}
+
+#[derive(Debug, SurrealValue)]
+struct Target {
+    email: String,
+    name: String,
+    role: String,
+    disabled: bool,
+    other_admins: i64,
+}
+
+#[tracing::instrument(skip_all, fields(admin = %admin.id, user = %form.id))]
+pub async fn reset(admin: &CurrentUser, form: &ResetForm) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let key = crate::api::parse_key(&form.id)?;
+    let reason = form.reason.trim().to_string();
+    let mut errors = FieldErrors::new();
+    if reason.is_empty() {
+        errors.add("reason", "Say why, for the audit trail (for example: \"lost phone, confirmed by telephone\").");
+    } else if reason.chars().count() > 500 {
+        errors.add("reason", "Keep the reason under 500 characters.");
+    }
+    errors.finish(|| ())?;
+    if key == admin.id {
+        return Err(AppError::Conflict(
+            "You cannot reset your own second factor. Another administrator can, or use your recovery codes.".into(),
+        ));
+    }
+    let id = db::rid("user", &key);
+    let (state_ref, id_ref, reason_ref, key_ref) = (&state, &id, &reason, &key);
+    db::transact(&state, |tx| async move {
+        let mut r = tx
+            .run(
+                "SELECT email, name, role, disabled,
+                    count(SELECT id FROM user WHERE role = 'admin' AND disabled = false AND id != $parent.id) AS other_admins
+                 FROM ONLY $user",
+                vec![("user", v(id_ref.clone()))],
+            )
+            .await?;
+        let target: Option<Target> = r.take(0).map_err(db::fail("reset target"))?;
+        let target = target.ok_or(AppError::NotFound)?;
+        if target.role == Role::Admin.as_str() && !target.disabled && target.other_admins == 0 {
+            return Err(AppError::Conflict(
+                "This is the only administrator: their second factor cannot be removed.".into(),
+            ));
+        }
+        tx.run(
+            &format!(
+                "UPDATE $user SET totp_secret = NONE, totp_enabled_at = NONE, totp_last_step = NONE, totp_pending = NONE,
+                    totp_pending_at = NONE, recovery_to_show = NONE;
+                 DELETE recovery_code WHERE user = $user; DELETE passkey WHERE user = $user;
+                 {} {KEEP_SECOND_FACTOR}",
+                super::session::REVOKE_ALL_OF_USER
+            ),
+            vec![("user", v(id_ref.clone()))],
+        )
+        .await?;
+        let after = serde_json::json!({ "reason": reason_ref });
+        audit::record(&tx, &Actor::user(admin), "second_factor_reset", "user", key_ref, None, Some(&after)).await?;
+        let when = crate::ui::format::timestamp_in(tx.now(), state_ref.clock.zone());
+        let recipient = Recipient { email: target.email.clone(), name: target.name.clone(), language: "en".into() };
+        let mail = AccountMail {
+            event: EventKind::SecondFactorReset,
+            name: target.name.clone(),
+            facts: vec![
+                ("When".into(), when),
+                ("By".into(), admin.name.clone()),
+                ("Reason".into(), reason_ref.clone()),
+            ],
+            link: format!("{}/account", state_ref.settings.public_url),
+        };
+        let record_key = format!("{key_ref}{}", tx.now().timestamp());
+        outbox::enqueue(
+            &tx,
+            &state_ref.settings.public_url,
+            Outgoing {
+                record_table: "user",
+                record_key: &record_key,
+                recipient: &recipient,
+                content: MailContent::Account(mail),
+                link_path: "/account".into(),
+                secret: None,
+                not_before: None,
+            },
+        )
+        .await
+    })
+    .await?;
+    state.wake_mailer();
+    crate::api::done(
+        "Two-step verification was reset. The person was signed out, e-mailed, and will set up a new one at their next sign-in.",
+        &format!("/admin/users/{key}"),
+    );
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! What signing in leaves behind that nobody will read again: throttle counts whose hour has
+//! ended, expired sessions, second steps and passkey ceremonies never finished, and sign-ins
+//! older than the history keeps. Removed by the scheduler's daily work, so that callers who
+//! never sign in (or never come back) cannot grow these tables for good.
+
+use crate::db;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub async fn run(state: &AppState) -> Result<(), AppError> {
+    let statements = [
+        super::attempts::PURGE_ENDED,
+        super::session::PURGE_EXPIRED,
+        super::signin::PURGE_PENDING,
+        super::passkeys::PURGE,
+        super::signin::PURGE_HISTORY,
+    ]
+    .concat();
+    db::write(state, &statements, vec![]).await
+}
