@@ -20,7 +20,8 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    // localhost, not 127.0.0.1: a passkey's relying party must be a domain name.
+    baseURL: `http://localhost:${port}`,
     trace: 'off',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -62,7 +63,7 @@ export default defineConfig({
       // The specs read the dashboard right after changing what it counts.
       HUB_DASHBOARD_SECONDS: '0',
       HUB_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
-      HUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      HUB_PUBLIC_URL: `http://localhost:${port}`,
       LEPTOS_SITE_ROOT: path.join(__dirname, '..', 'target', 'site'),
     },
   },

@@ -122,7 +122,6 @@ mod service {
     use leptos::prelude::use_context;
     use surrealdb::types::{RecordId, SurrealValue};
 
-
     use super::{LoginForm, PasswordForm, SignInStep};
     use crate::audit::{self, Actor};
     use crate::auth::model::CurrentUser;
@@ -241,9 +240,7 @@ mod service {
         // The new password, the end of every other session of this user, a new calendar
         // address, and the audit entry: together. This browser stays signed in.
         let current = use_context::<http::request::Parts>()
-            .and_then(|p| {
-                crate::cookies::cookie_value(&p.headers, session::cookie_name(state.settings.secure_cookies))
-            })
+            .and_then(|p| crate::cookies::cookie_value(&p.headers, session::cookie_name(state.settings.secure_cookies)))
             .map(|token| session::record(&token));
         let (user_id_ref, new_hash, current) = (&user_id, &new_hash, &current);
         db::transact(&state, |tx| async move {

@@ -125,7 +125,8 @@ pub async fn app_setup(user: &CurrentUser) -> Result<AppSetupView, AppError> {
     let id = db::rid("user", &user.id);
     let (state_ref, id_ref) = (&state, &id);
     let secret = db::transact(&state, |tx| async move {
-        let mut r = tx.run("SELECT totp_pending, totp_pending_at FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
+        let mut r =
+            tx.run("SELECT totp_pending, totp_pending_at FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
         let row: Option<PendingApp> = r.take(0).map_err(db::fail("app set-up"))?;
         let row = row.ok_or(AppError::NotFound)?;
         if let Some(secret) = waiting_secret(state_ref, &row, tx.now()) {
@@ -182,7 +183,8 @@ pub async fn confirm_app(user: &CurrentUser, form: &CodeForm) -> Result<(), AppE
     let id = db::rid("user", &user.id);
     let (state_ref, id_ref) = (&state, &id);
     db::transact(&state, |tx| async move {
-        let mut r = tx.run("SELECT totp_pending, totp_pending_at FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
+        let mut r =
+            tx.run("SELECT totp_pending, totp_pending_at FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
         let row: Option<PendingApp> = r.take(0).map_err(db::fail("app confirm"))?;
         let row = row.ok_or(AppError::NotFound)?;
         let secret = waiting_secret(state_ref, &row, tx.now()).ok_or_else(|| {
@@ -247,7 +249,8 @@ async fn use_code(tx: &Tx, state: &AppState, user: &RecordId, typed: &str) -> Re
         .ok_or_else(|| AppError::internal("app secret", "the stored secret does not open with the server key"))?;
     let last = row.totp_last_step.map(|s| s.max(0) as u64);
     let step = totp::verify(&secret, typed, unix(tx.now()), last).map_err(|r| code_error(r.message()))?;
-    tx.run("UPDATE $user SET totp_last_step = $step", vec![("user", v(user.clone())), ("step", v(step as i64))]).await?;
+    tx.run("UPDATE $user SET totp_last_step = $step", vec![("user", v(user.clone())), ("step", v(step as i64))])
+        .await?;
     Ok(Factor::PasswordAndCode)
 }
 
@@ -287,7 +290,8 @@ pub async fn renew_recovery(user: &CurrentUser) -> Result<(), AppError> {
     let id = db::rid("user", &user.id);
     let (state_ref, id_ref) = (&state, &id);
     db::transact(&state, |tx| async move {
-        let mut r = tx.run("SELECT VALUE totp_secret != NONE FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
+        let mut r =
+            tx.run("SELECT VALUE totp_secret != NONE FROM ONLY $user", vec![("user", v(id_ref.clone()))]).await?;
         let has_app: Option<bool> = r.take(0).map_err(db::fail("recovery renew"))?;
         if !has_app.unwrap_or(false) {
             return Err(AppError::Conflict("Recovery codes come with an authenticator app: set one up first.".into()));
@@ -316,8 +320,11 @@ pub async fn show_recovery(user: &CurrentUser) -> Result<Option<Vec<String>>, Ap
             .await?;
         let row: Option<ToShow> = r.take(0).map_err(db::fail("recovery show"))?;
         if row.as_ref().is_some_and(|r| r.recovery_to_show.is_some()) {
-            tx.run("UPDATE $user SET recovery_to_show = NONE, recovery_to_show_at = NONE", vec![("user", v(id_ref.clone()))])
-                .await?;
+            tx.run(
+                "UPDATE $user SET recovery_to_show = NONE, recovery_to_show_at = NONE",
+                vec![("user", v(id_ref.clone()))],
+            )
+            .await?;
         }
         Ok(row)
     })

@@ -47,6 +47,19 @@ pub struct PasskeySignInForm {
 #[serde(default)]
 pub struct NoInput {}
 
+/// Whether this server offers passkeys: browsers allow WebAuthn only in a secure context (https,
+/// or `localhost` for a test), and only for a site reached by a domain name, never an IP address.
+pub fn offered() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::state::AppState::current().is_ok_and(|state| service::available(&state.settings.public_url))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 #[server(endpoint = "account/passkeys/options")]
 pub async fn passkey_options(#[server(flatten)] form: NoInput) -> Result<PasskeyChallenge, AppError> {
     let user = super::guard::require(super::guard::Access::Enrolling).await?;
@@ -104,11 +117,24 @@ mod service {
 
     /// A ceremony's state is kept this long between its two requests.
     const CEREMONY_MINUTES: i64 = 5;
-    const NOT_ACCEPTED: &str =
-        "The passkey was not accepted. Try again, or sign in with your password and a code.";
+    const NOT_ACCEPTED: &str = "The passkey was not accepted. Try again, or sign in with your password and a code.";
+
+    /// See [`super::offered`].
+    pub fn available(public_url: &str) -> bool {
+        let Ok(url) = Url::parse(public_url) else { return false };
+        let Some(host) = url.host_str() else { return false };
+        let is_ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok();
+        let local = host == "localhost" || host.ends_with(".localhost");
+        !is_ip && (url.scheme() == "https" || local)
+    }
 
     /// The relying party is this site: its host and origin from `HUB_PUBLIC_URL`.
     fn relying_party(state: &AppState) -> Result<Webauthn, AppError> {
+        if !available(&state.settings.public_url) {
+            return Err(AppError::Conflict(
+                "Passkeys are not available on this server: it must be reached over https by a domain name.".into(),
+            ));
+        }
         let origin = Url::parse(&state.settings.public_url).map_err(|e| AppError::internal("passkey origin", e))?;
         let host = origin.host_str().ok_or_else(|| AppError::internal("passkey origin", "no host"))?.to_string();
         WebauthnBuilder::new(&host, &origin)
@@ -156,8 +182,9 @@ mod service {
     ) -> Result<T, AppError> {
         let refused = || AppError::Conflict(NOT_ACCEPTED.into());
         let key = crate::api::parse_key(key).map_err(|_| refused())?;
-        let mut r = db::statement(state, "DELETE $id RETURN BEFORE", vec![("id", v(db::rid("webauthn_ceremony", &key)))])
-            .await?;
+        let mut r =
+            db::statement(state, "DELETE $id RETURN BEFORE", vec![("id", v(db::rid("webauthn_ceremony", &key)))])
+                .await?;
         let rows: Vec<CeremonyRow> = r.take(0).map_err(db::fail("passkey ceremony"))?;
         let row = rows.into_iter().next().ok_or_else(refused)?;
         let fresh = state.clock.now() - row.created_at < chrono::Duration::minutes(CEREMONY_MINUTES);
@@ -178,6 +205,8 @@ mod service {
 
     pub async fn register_options(user: &CurrentUser) -> Result<PasskeyChallenge, AppError> {
         let state = AppState::current()?;
+        // Refused before anything is written when this server offers no passkeys.
+        let relying_party = relying_party(&state)?;
         let id = db::rid("user", &user.id);
         let mut r = state
             .db
@@ -210,7 +239,7 @@ mod service {
             .filter_map(|c| serde_json::from_str::<Passkey>(c).ok())
             .map(|p| p.cred_id().clone())
             .collect();
-        let (options, registration) = relying_party(&state)?
+        let (options, registration) = relying_party
             .start_passkey_registration(handle, &user.email, &user.name, Some(existing))
             .map_err(|e| AppError::internal("passkey registration options", e))?;
         let mut options = serde_json::to_value(options).map_err(|e| AppError::internal("passkey options", e))?;
@@ -228,7 +257,10 @@ mod service {
         let state = AppState::current()?;
         let name = form.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 60 {
-            return Err(AppError::field("name", "Give the passkey a name of at most 60 characters, like \"work laptop\"."));
+            return Err(AppError::field(
+                "name",
+                "Give the passkey a name of at most 60 characters, like \"work laptop\".",
+            ));
         }
         let id = db::rid("user", &user.id);
         let registration: PasskeyRegistration = take_ceremony(&state, &form.ceremony, "register", Some(&id)).await?;
@@ -315,8 +347,9 @@ mod service {
 
     pub async fn sign_in_options() -> Result<PasskeyChallenge, AppError> {
         let state = AppState::current()?;
+        let relying_party = relying_party(&state)?;
         attempts::admit_anonymous(&state, use_context::<http::request::Parts>().as_ref()).await?;
-        let (mut options, authentication) = relying_party(&state)?
+        let (mut options, authentication) = relying_party
             .start_discoverable_authentication()
             .map_err(|e| AppError::internal("passkey sign-in options", e))?;
         // A button press, not the autofill ("conditional") prompt the library sets.
@@ -342,7 +375,8 @@ mod service {
         let authentication: DiscoverableAuthentication = take_ceremony(&state, &form.ceremony, "sign_in", None).await?;
         let answer: PublicKeyCredential = serde_json::from_str(&form.credential).map_err(|_| refused())?;
         let relying_party = relying_party(&state)?;
-        let (handle, credential_id) = relying_party.identify_discoverable_authentication(&answer).map_err(|_| refused())?;
+        let (handle, credential_id) =
+            relying_party.identify_discoverable_authentication(&answer).map_err(|_| refused())?;
         let mut r = state
             .db
             .query(
@@ -358,10 +392,11 @@ mod service {
         let owner = owners.into_iter().next().filter(|o| !o.disabled).ok_or_else(refused)?;
         let mut passkey: Passkey =
             serde_json::from_str(&owner.credential).map_err(|e| AppError::internal("stored passkey", e))?;
-        let result = relying_party.finish_discoverable_authentication_v2(&answer, authentication, &passkey).map_err(|e| {
-            tracing::info!(error = %e, "passkey sign-in refused");
-            refused()
-        })?;
+        let result =
+            relying_party.finish_discoverable_authentication_v2(&answer, authentication, &passkey).map_err(|e| {
+                tracing::info!(error = %e, "passkey sign-in refused");
+                refused()
+            })?;
         passkey.update_credential(&result);
         let credential = serde_json::to_string(&passkey).map_err(|e| AppError::internal("passkey encode", e))?;
         db::write(
@@ -382,3 +417,18 @@ mod service {
 
 #[cfg(feature = "ssr")]
 pub use service::PURGE;
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::service::available;
+
+    #[test]
+    fn passkeys_need_a_domain_name_in_a_secure_context() {
+        assert!(available("https://hub.rso.example"));
+        assert!(available("http://localhost:3100"));
+        assert!(!available("http://127.0.0.1:3000"), "an address is no relying party");
+        assert!(!available("https://[::1]:8443"));
+        assert!(!available("http://hub.rso.example"), "plain http is not a secure context");
+        assert!(!available("not a url"));
+    }
+}

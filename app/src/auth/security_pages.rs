@@ -3,9 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::factors::{
-    app_setup, security_overview, show_recovery_codes, waiting_sign_in, SecurityView, SignInView,
-};
+use super::factors::{app_setup, security_overview, show_recovery_codes, waiting_sign_in, SecurityView, SignInView};
 use crate::ui::fields::{self, form_message, hidden, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::{EnhancedForm, PageHeader};
@@ -15,9 +13,10 @@ pub fn passkey_script() -> impl IntoView {
     view! { <script src="/passkeys.js" defer></script> }
 }
 
-/// The passkey button of the sign-in pages, shown by the script where the browser has WebAuthn.
+/// The passkey button of the sign-in pages, shown by the script where the browser has WebAuthn
+/// (and only where this server offers passkeys).
 pub fn passkey_sign_in(next: String) -> impl IntoView {
-    view! {
+    super::passkeys::offered().then(|| view! {
         <div class="passkey-signin" data-passkey hidden>
             <p class="muted">"Or, without a password:"</p>
             <button type="button" class="button-secondary" data-passkey-signin data-next=next data-testid="passkey-signin">
@@ -26,7 +25,7 @@ pub fn passkey_sign_in(next: String) -> impl IntoView {
             <p class="form-message" role="alert" data-passkey-message hidden></p>
         </div>
         {passkey_script()}
-    }
+    })
 }
 
 #[component]
@@ -111,12 +110,14 @@ pub fn EnrolPage() -> impl IntoView {
                                     </form>
                                 </EnhancedForm>
                             </section>
-                            <section class="section" aria-labelledby="passkey-heading" data-passkey hidden>
-                                <h2 id="passkey-heading">"Or with a passkey"</h2>
-                                <p class="muted">"A passkey lives in this device (or your phone or a security key) and signs you in without a password."</p>
-                                {add_passkey_form()}
-                            </section>
-                            {passkey_script()}
+                            {super::passkeys::offered().then(|| view! {
+                                <section class="section" aria-labelledby="passkey-heading" data-passkey hidden>
+                                    <h2 id="passkey-heading">"Or with a passkey"</h2>
+                                    <p class="muted">"A passkey lives in this device (or your phone or a security key) and signs you in without a password."</p>
+                                    {add_passkey_form()}
+                                </section>
+                                {passkey_script()}
+                            })}
                             {(!overview.must_enrol).then(|| view! { <p><a href="/account">"Back to your account"</a></p> })}
                         }
                         .into_any()
@@ -185,7 +186,8 @@ pub fn AccountSecurity() -> impl IntoView {
 
 fn security_sections(overview: SecurityView) -> impl IntoView {
     let flash = page_flash();
-    let remove_state = FormState::new("/api/account/app/remove", flash.as_ref(), Default::default()).with_ids("remove-app");
+    let remove_state =
+        FormState::new("/api/account/app/remove", flash.as_ref(), Default::default()).with_ids("remove-app");
     let status = match (overview.app, overview.passkeys.is_empty()) {
         (true, true) => "On, with an authenticator app.",
         (true, false) => "On, with an authenticator app and passkeys.",
@@ -251,9 +253,16 @@ fn security_sections(overview: SecurityView) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <div data-passkey hidden>{add_passkey_form()}</div>
-            <noscript><p class="muted">"Adding a passkey needs JavaScript."</p></noscript>
-            {passkey_script()}
+            {if super::passkeys::offered() {
+                view! {
+                    <div data-passkey hidden>{add_passkey_form()}</div>
+                    <noscript><p class="muted">"Adding a passkey needs JavaScript."</p></noscript>
+                    {passkey_script()}
+                }
+                .into_any()
+            } else {
+                view! { <p class="muted">"Passkeys are offered when the Hub is served over https."</p> }.into_any()
+            }}
         </section>
         <section class="section" aria-labelledby="signins-heading">
             <h2 id="signins-heading">"Recent sign-ins"</h2>
@@ -288,7 +297,11 @@ fn sign_in_table(sign_ins: Vec<SignInView>) -> AnyView {
 
 /// An administrator's form on a user's page: reset that user's second factor.
 pub fn reset_form(user_id: String) -> impl IntoView {
-    let state = FormState::new("/api/users/second-factor/reset", page_flash().as_ref(), fields::values([("id", user_id.clone())]));
+    let state = FormState::new(
+        "/api/users/second-factor/reset",
+        page_flash().as_ref(),
+        fields::values([("id", user_id.clone())]),
+    );
     view! {
         <section class="section" aria-labelledby="reset-heading">
             <h2 id="reset-heading">"Two-step verification"</h2>

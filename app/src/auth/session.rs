@@ -96,7 +96,8 @@ impl Factor {
 
 /// The statements that remove expired sessions (the daily purge): idle past the limit, or
 /// older than the absolute limit.
-pub const PURGE_EXPIRED: &str = "DELETE session WHERE last_seen_at < $now - 30m; DELETE session WHERE created_at < $now - 12h;";
+pub const PURGE_EXPIRED: &str =
+    "DELETE session WHERE last_seen_at < $now - 30m; DELETE session WHERE created_at < $now - 12h;";
 
 pub async fn revoke(state: &AppState, token: &str) -> Result<(), AppError> {
     revoke_key(state, db::rid("session", &session_key(token))).await

@@ -205,7 +205,8 @@ pub async fn complete(
                 ("Address".to_string(), address.clone()),
                 ("Signed in with".to_string(), factor.label().to_string()),
             ];
-            let recipient = Recipient { email: who.email.to_string(), name: person.name.clone(), language: "en".into() };
+            let recipient =
+                Recipient { email: who.email.to_string(), name: person.name.clone(), language: "en".into() };
             let mail = AccountMail {
                 event: EventKind::NewSignIn,
                 name: person.name.clone(),

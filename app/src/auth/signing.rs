@@ -81,8 +81,12 @@ impl ServerKey {
         let key = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &self.derived(purpose)).expect("a 32-byte key"));
         let nonce_bytes: [u8; NONCE_LEN] = rand::random();
         let mut sealed = plaintext.to_vec();
-        key.seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce_bytes), Aad::from(purpose.as_bytes()), &mut sealed)
-            .expect("sealing a short value cannot fail");
+        key.seal_in_place_append_tag(
+            Nonce::assume_unique_for_key(nonce_bytes),
+            Aad::from(purpose.as_bytes()),
+            &mut sealed,
+        )
+        .expect("sealing a short value cannot fail");
         let mut out = nonce_bytes.to_vec();
         out.extend(sealed);
         hex::encode(out)

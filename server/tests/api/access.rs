@@ -6,11 +6,15 @@ use reqwest::StatusCode;
 
 /// Server functions that anonymous callers may use, each for a stated reason.
 const PUBLIC: &[&str] = &[
-    "/api/login",             // signing in
-    "/api/me",                // answers "nobody" to an anonymous caller
-    "/api/password/forgot",   // asking for a reset link; answers alike for every address
-    "/api/password/reset",    // the e-mailed token is the credential
-    "/api/invitation/accept", // the e-mailed token is the credential
+    "/api/login",                 // signing in
+    "/api/me",                    // answers "nobody" to an anonymous caller
+    "/api/password/forgot",       // asking for a reset link; answers alike for every address
+    "/api/password/reset",        // the e-mailed token is the credential
+    "/api/invitation/accept",     // the e-mailed token is the credential
+    "/api/login/verify",          // the second step: the pending sign-in's cookie is the first factor
+    "/api/login/waiting",         // answers "nothing waiting" without that cookie
+    "/api/login/passkey/options", // a passkey ceremony, for anyone about to sign in
+    "/api/login/passkey",         // the passkey's signature is the credential
 ];
 
 #[tokio::test]

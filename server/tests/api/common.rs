@@ -189,6 +189,18 @@ impl TestApp {
         client
     }
 
+    /// A signed-in client of a staff member who has no second factor yet: signs in with the
+    /// password, then sets up an authenticator app as the enrolment page asks.
+    pub async fn login_enrolled(&self, email: &str, password: &str) -> Client {
+        let client = self.login(email, password).await;
+        let view: serde_json::Value = self.post(&client, "/api/account/app/setup", &[]).await.json().await.unwrap();
+        let secret = base32_decode(&view["secret"].as_str().expect("an app set-up").replace(' ', ""));
+        let code = app::auth::totp::code_at(&secret, self.state.clock.now().timestamp() as u64);
+        let response = self.post(&client, "/api/account/app/confirm", &[("code", &code)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "enrolment of {email}: {}", response.text().await.unwrap());
+        client
+    }
+
     pub async fn login_as(&self, role: &str) -> Client {
         self.login(&format!("{role}@demo.hub"), DEMO_PASSWORD).await
     }
@@ -260,6 +272,21 @@ impl SurrealServer {
         let pass = std::env::var("HUB_TEST_DB_PASS").expect("HUB_TEST_ENGINE=ws needs HUB_TEST_DB_PASS");
         SurrealServer { endpoint, credentials: (user, pass) }
     }
+}
+
+/// RFC 4648 base32 (no padding), as the enrolment page shows an app's secret.
+pub fn base32_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in text.chars() {
+        buffer = (buffer << 5) | ALPHABET.find(c).expect("base32") as u32;
+        bits += 5;
+        if bits >= 8 {
+            out.push((buffer >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    out
 }
 
 pub fn encode(form: &[(&str, &str)]) -> String {

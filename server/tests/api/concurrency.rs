@@ -144,7 +144,7 @@ async fn eight_coordinators_approving_one_nomination_make_one_placement() {
         ];
         let made = app.post(&admin, "/api/users/save", &form).await;
         assert_eq!(made.status(), StatusCode::OK, "{}", made.text().await.unwrap());
-        coordinators.push(app.login(&email, "a long enough passphrase").await);
+        coordinators.push(app.login_enrolled(&email, "a long enough passphrase").await);
     }
     let id = app.first_key("SELECT VALUE record::id(id) FROM nomination WHERE state = 'submitted' LIMIT 1").await;
     let review = app.post(&coordinators[0], "/api/nominations/act", &[("id", &id), ("action", "start_review")]).await;

@@ -4,7 +4,7 @@
 
 use reqwest::{Client, StatusCode};
 
-use crate::common::{error_json, TestApp};
+use crate::common::{base32_decode, error_json, TestApp};
 
 const PASSWORD: &str = "a long enough passphrase";
 
@@ -12,7 +12,11 @@ const PASSWORD: &str = "a long enough passphrase";
 pub async fn create_user(app: &TestApp, email: &str, role: &str) {
     let admin = app.login_as("admin").await;
     let response = app
-        .post(&admin, "/api/users/save", &[("email", email), ("name", "Test Person"), ("role", role), ("new_password", PASSWORD)])
+        .post(
+            &admin,
+            "/api/users/save",
+            &[("email", email), ("name", "Test Person"), ("role", role), ("new_password", PASSWORD)],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
 }
@@ -29,20 +33,6 @@ async fn enrolment_secret(app: &TestApp, client: &Client) -> Vec<u8> {
     let view: serde_json::Value = response.json().await.unwrap();
     assert!(view["qr_svg"].as_str().unwrap().starts_with("<?xml") || view["qr_svg"].as_str().unwrap().contains("<svg"));
     base32_decode(&view["secret"].as_str().unwrap().replace(' ', ""))
-}
-
-fn base32_decode(text: &str) -> Vec<u8> {
-    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
-    for c in text.chars() {
-        buffer = (buffer << 5) | ALPHABET.find(c).expect("base32") as u32;
-        bits += 5;
-        if bits >= 8 {
-            out.push((buffer >> (bits - 8)) as u8);
-            bits -= 8;
-        }
-    }
-    out
 }
 
 fn code(app: &TestApp, secret: &[u8], offset_seconds: i64) -> String {
@@ -85,7 +75,11 @@ async fn a_coordinator_without_a_second_factor_is_sent_to_enrol_before_any_other
     app.post(&browser, "/api/login", &[("email", "new.coordinator@rso.example"), ("password", PASSWORD)]).await;
     for page in ["/", "/nominations", "/account", "/admin/members"] {
         let response = browser.get(app.url(page)).send().await.unwrap();
-        assert_eq!(response.headers().get("location").map(|l| l.to_str().unwrap()), Some("/account/two-factor"), "{page}");
+        assert_eq!(
+            response.headers().get("location").map(|l| l.to_str().unwrap()),
+            Some("/account/two-factor"),
+            "{page}"
+        );
     }
     let enrol = browser.get(app.url("/account/two-factor")).send().await.unwrap();
     assert_eq!(enrol.status(), StatusCode::OK);
@@ -142,10 +136,14 @@ async fn a_recovery_code_signs_in_once_and_a_new_set_voids_the_old() {
     assert_eq!(app.post(&client, "/api/account/recovery/renew", &[]).await.status(), StatusCode::OK);
     let fresh: Option<Vec<String>> = app.post(&client, "/api/account/recovery/show", &[]).await.json().await.unwrap();
     let fresh = fresh.unwrap();
-    let shown_again: Option<Vec<String>> = app.post(&client, "/api/account/recovery/show", &[]).await.json().await.unwrap();
+    let shown_again: Option<Vec<String>> =
+        app.post(&client, "/api/account/recovery/show", &[]).await.json().await.unwrap();
     assert_eq!(shown_again, None, "shown once");
     let (third, _) = password_step(&app, email).await;
-    assert_eq!(app.post(&third, "/api/login/verify", &[("code", &codes[1])]).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.post(&third, "/api/login/verify", &[("code", &codes[1])]).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     assert_eq!(app.post(&third, "/api/login/verify", &[("code", &fresh[1])]).await.status(), StatusCode::OK);
 }
 
@@ -214,11 +212,18 @@ async fn an_administrator_resets_a_lost_second_factor_with_a_reason() {
 
     let no_reason = app.post(&admin, "/api/users/second-factor/reset", &[("id", &key), ("reason", " ")]).await;
     assert_eq!(error_json(no_reason).await["Invalid"]["errors"][0]["field"], "reason");
-    let refused = app.post(&app.login_as("coordinator").await, "/api/users/second-factor/reset", &[("id", &key), ("reason", "x")]).await;
+    let refused = app
+        .post(&app.login_as("coordinator").await, "/api/users/second-factor/reset", &[("id", &key), ("reason", "x")])
+        .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN, "administrators only");
 
-    let response =
-        app.post(&admin, "/api/users/second-factor/reset", &[("id", &key), ("reason", "lost phone, confirmed by telephone")]).await;
+    let response = app
+        .post(
+            &admin,
+            "/api/users/second-factor/reset",
+            &[("id", &key), ("reason", "lost phone, confirmed by telephone")],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
     let audit = app.rows("SELECT VALUE after FROM audit_event WHERE action = 'second_factor_reset'").await.to_string();
     assert!(audit.contains("lost phone"), "{audit}");
@@ -264,7 +269,11 @@ async fn sign_ins_are_listed_and_a_new_browser_is_told_by_mail() {
     let email = "gus@rso.example";
     create_user(&app, email, "secondee").await;
     let new_browser_mails = || async {
-        app.rows("SELECT VALUE text_body FROM notification WHERE event = 'new_sign_in'").await.as_array().unwrap().clone()
+        app.rows("SELECT VALUE text_body FROM notification WHERE event = 'new_sign_in'")
+            .await
+            .as_array()
+            .unwrap()
+            .clone()
     };
     let (first, _) = password_step(&app, email).await;
     assert!(new_browser_mails().await.is_empty(), "the very first sign-in is no news");

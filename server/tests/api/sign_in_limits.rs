@@ -42,8 +42,9 @@ async fn l3_an_address_past_its_limit_writes_no_row_for_a_made_up_account() {
     let app = TestApp::start().await;
     set_address_count(&app, app::auth::throttle::ADDRESS_LIMIT as i64).await;
     let client = app.client();
-    let response =
-        app.post(&client, "/api/login", &[("email", "made.up.person@nowhere.example"), ("password", "whatever-it-is")]).await;
+    let response = app
+        .post(&client, "/api/login", &[("email", "made.up.person@nowhere.example"), ("password", "whatever-it-is")])
+        .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let account = app::auth::attempts::account_row("made.up.person@nowhere.example");
     let rows = app.rows(&format!("SELECT * FROM login_throttle:`{account}`")).await;
@@ -55,7 +56,10 @@ async fn l3_password_reset_requests_count_against_the_address() {
     let app = TestApp::start().await;
     let client = app.client();
     let before = address_count(&app).await;
-    assert_eq!(app.post(&client, "/api/password/forgot", &[("email", "someone@demo.hub")]).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.post(&client, "/api/password/forgot", &[("email", "someone@demo.hub")]).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(address_count(&app).await, before + 1);
     set_address_count(&app, app::auth::throttle::ADDRESS_LIMIT as i64).await;
     let refused = app.post(&client, "/api/password/forgot", &[("email", "someone@demo.hub")]).await;
@@ -75,7 +79,10 @@ async fn l3_the_daily_work_removes_expired_sessions_counts_and_unfinished_sign_i
     assert_eq!(sessions, 2);
     // Two hours later the host's session has idled out, the counts' hour has ended.
     app.state.clock.advance(chrono::Duration::hours(2));
-    app.rows("CREATE pending_signin SET user = user:x, next = '/', known_device = false, created_at = time::now() - 1h").await;
+    app.rows(
+        "CREATE pending_signin SET user = user:x, next = '/', known_device = false, created_at = time::now() - 1h",
+    )
+    .await;
     // The nominator keeps working (their session is touched).
     app.rows("UPDATE session SET last_seen_at = time::now() + 2h WHERE user.email = 'nominator@demo.hub'").await;
     app::placements::scheduler::run(&app.state).await.unwrap();
@@ -123,7 +130,10 @@ async fn l4_disabling_and_enabling_an_account_does_not_bring_its_old_calendar_ad
     let secondee = app.login_as("secondee").await;
     let path = calendar_path(&app, &secondee).await;
     let key = app.first_key("SELECT VALUE record::id(id) FROM user WHERE email = 'secondee@demo.hub'").await;
-    let name = app.rows("SELECT VALUE name FROM user WHERE email = 'secondee@demo.hub'").await[0].as_str().unwrap().to_string();
+    let name = app.rows("SELECT VALUE name FROM user WHERE email = 'secondee@demo.hub'").await[0]
+        .as_str()
+        .unwrap()
+        .to_string();
     let admin = app.login_as("admin").await;
     let base = [("id", key.as_str()), ("email", "secondee@demo.hub"), ("name", name.as_str()), ("role", "secondee")];
     let mut disable = base.to_vec();
@@ -145,7 +155,11 @@ async fn l4_a_password_reset_voids_the_calendar_address() {
         .post(
             &app.client(),
             "/api/password/reset",
-            &[("token", &token), ("new_password", "a brand new passphrase"), ("confirm_password", "a brand new passphrase")],
+            &[
+                ("token", &token),
+                ("new_password", "a brand new passphrase"),
+                ("confirm_password", "a brand new passphrase"),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
