@@ -14,7 +14,7 @@ export class LoginPage {
   async signIn(email: string, password: string) {
     await this.page.getByLabel('E-mail').fill(email);
     await this.page.getByLabel('Password').fill(password);
-    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   /** The message shown at a field. */
