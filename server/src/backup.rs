@@ -200,22 +200,24 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 // ----- The running server's side -----
 
-/// Writes a new random token to `path` (readable by this user only) for `server backup` to
-/// present; called once at start.
+/// Writes a new random token to `path` for `server backup` to present; called once at start.
+/// The file is made readable by this user only before the token is written, also when it was
+/// there before with a wider mode (an older install, a copy, a chmod).
 pub fn install_token(path: &Path) -> Result<(), String> {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("HUB_OPERATOR_TOKEN: {e}"))?;
+        private::folder(parent).map_err(|e| format!("HUB_OPERATOR_TOKEN: {e}"))?;
     }
+    let cannot = |e: std::io::Error| format!("HUB_OPERATOR_TOKEN: cannot write {}: {e}", path.display());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file =
-        options.open(path).map_err(|e| format!("HUB_OPERATOR_TOKEN: cannot write {}: {e}", path.display()))?;
+    let mut file = options.open(path).map_err(cannot)?;
+    private::restrict(&file).map_err(cannot)?;
     file.write_all(token.as_bytes()).map_err(|e| format!("HUB_OPERATOR_TOKEN: {e}"))
 }
 
@@ -226,9 +228,30 @@ struct Operations {
 }
 
 /// `POST /ops/backup` (body: the archive's absolute path): only from this machine, only with
-/// the token of `token_file`.
+/// the token of `token_file`, never through a proxy (see [`refuse_forwarded`]). Every other
+/// path under `/ops/` is not found, after the same refusal.
 pub fn routes(app: AppState, token_file: PathBuf) -> Router {
-    Router::new().route("/ops/backup", axum::routing::post(backup_handler)).with_state(Operations { app, token_file })
+    let operations = Router::new()
+        .route("/backup", axum::routing::post(backup_handler))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(axum::middleware::from_fn(refuse_forwarded))
+        .with_state(Operations { app, token_file });
+    Router::new().nest("/ops", operations)
+}
+
+/// Headers a proxy adds when it passes a request on.
+const FORWARDING_HEADERS: [&str; 3] = ["x-forwarded-for", "forwarded", "x-real-ip"];
+
+/// A reverse proxy on the same machine connects from loopback, so the loopback check alone would
+/// let the whole internet through it: a request that a proxy passed on is refused, whoever sent
+/// it. `server backup` talks to the server directly and never sends these headers.
+async fn refuse_forwarded(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if FORWARDING_HEADERS.iter().any(|name| request.headers().contains_key(*name)) {
+        tracing::warn!(path = %request.uri().path(), "an operations request came through a proxy: refused");
+        return (StatusCode::FORBIDDEN, "Not allowed.").into_response();
+    }
+    next.run(request).await
 }
 
 async fn backup_handler(

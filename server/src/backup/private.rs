@@ -55,6 +55,18 @@ pub fn new_file(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Makes the file at `path` 0600, whatever it was.
+pub fn restrict(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
 /// The folder's mode when its group or others have any right on it.
 fn others_may_open(metadata: &std::fs::Metadata) -> Option<u32> {
     #[cfg(unix)]

@@ -209,3 +209,46 @@ fn m2_every_shipped_unit_that_writes_files_keeps_them_private() {
         assert!(text.lines().any(|line| line.trim() == "UMask=0077"), "{unit} sets UMask=0077");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn l5_operations_refuse_any_request_that_came_through_a_proxy() {
+    let place = private_folder("ops-proxy");
+    let app = start_on_disk(&place).await;
+    let token = std::fs::read_to_string(&app.config.operator_token_file).unwrap();
+    let ask = |path: &str, header: Option<(&str, &str)>, out: &Path| {
+        let mut request =
+            app.client().post(app.url(path)).bearer_auth(token.trim()).body(out.to_string_lossy().into_owned());
+        if let Some((name, value)) = header {
+            request = request.header(name, value);
+        }
+        async move { request.send().await.unwrap().status() }
+    };
+    // A proxy on this machine connects from loopback: its headers give it away.
+    for header in [("x-forwarded-for", "203.0.113.7"), ("forwarded", "for=203.0.113.7"), ("x-real-ip", "203.0.113.7")] {
+        let out = place.join(format!("{}.tar.gz", header.0));
+        assert_eq!(ask("/ops/backup", Some(header), &out).await, StatusCode::FORBIDDEN, "{}", header.0);
+        assert!(!out.exists(), "no archive written for a request with {}", header.0);
+        let elsewhere = ask("/ops/anything", Some(header), &out).await;
+        assert_eq!(elsewhere, StatusCode::FORBIDDEN, "any /ops/ path with {}", header.0);
+    }
+    // The same request straight from this machine is served.
+    let out = place.join("direct.tar.gz");
+    assert_eq!(ask("/ops/backup", None, &out).await, StatusCode::OK);
+    assert!(out.exists());
+    let _ = std::fs::remove_dir_all(&place);
+}
+
+#[tokio::test]
+async fn l5_the_operator_token_is_private_after_every_start() {
+    // A token file left readable by others (an older install, a copy, a careless chmod).
+    let place = private_folder("token-mode");
+    let token_file = place.join("operator.token");
+    std::fs::write(&token_file, "an-old-token").unwrap();
+    set_mode(&token_file, 0o644);
+    let token_setting = token_file.to_string_lossy().into_owned();
+    let app = TestApp::start_with(&[("HUB_OPERATOR_TOKEN", token_setting.as_str())]).await;
+    assert_eq!(mode(&token_file), 0o600, "the token file after start");
+    let token = std::fs::read_to_string(&app.config.operator_token_file).unwrap();
+    assert!(token.len() == 64 && token != "an-old-token", "a new token at each start");
+    let _ = std::fs::remove_dir_all(&place);
+}
