@@ -46,7 +46,10 @@ fi
 
 as_service id hub >/dev/null 2>&1 || as_service useradd --system --home /var/lib/secondment-hub --shell /usr/sbin/nologin hub
 install -d "$root/opt/secondment-hub/bin" "$root/etc/secondment-hub" "$root/etc/systemd/system" \
-  "$root/var/lib/secondment-hub" "$root/var/backups/secondment-hub"
+  "$root/var/lib/secondment-hub"
+# Backups hold every secret of the server: the hub user's alone (also tightened on an upgrade,
+# since `server backup` refuses a folder that others may open).
+install -d -m 700 "$root/var/backups/secondment-hub"
 # The binary and hash.txt (which names the built assets) side by side, and the site's files.
 install -m 755 "$bundle/bin/server" "$root/opt/secondment-hub/bin/server"
 if [ -f "$bundle/bin/hash.txt" ]; then install -m 644 "$bundle/bin/hash.txt" "$root/opt/secondment-hub/bin/hash.txt"; fi

@@ -117,7 +117,7 @@ pub async fn forget(state: &AppState, key: &str) {
 
 /// The browser goes back to `to` with a flash message.
 pub fn back(state: &AppState, to: &str, flash: crate::ui::flash::Flash) -> Response {
-    let cookie = crate::ui::flash::cookie(&flash, &state.settings.key);
+    let cookie = crate::ui::flash::cookie(&flash, &state.settings);
     let mut response = Redirect::to(to).into_response();
     if let Ok(value) = header::HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);

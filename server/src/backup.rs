@@ -10,6 +10,10 @@
 //! write the archive (`POST /ops/backup` on loopback, with the token the server wrote at start
 //! to `HUB_OPERATOR_TOKEN`). With no server running, or with a SurrealDB server, the command
 //! reads the database itself (a SurrealDB server over HTTP: it exports and imports only there).
+//!
+//! An archive holds the server's signing key, password and session hashes, pending invitation
+//! and reset secrets and every document, so everything the two commands write is this user's
+//! alone: files 0600, folders 0700, whatever the process's umask.
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -21,6 +25,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Router;
 
 use crate::Config;
+
+mod private;
 
 /// The archive's entry for the database export.
 const DATABASE_ENTRY: &str = "database.surql";
@@ -48,11 +54,18 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Writes the archive of `db` and `files_dir` to `out` (replaced only once complete).
+/// Writes the archive of `db` and `files_dir` to `out` (replaced only once complete), in a
+/// folder only this user can open.
 pub async fn write(db: &Db, files_dir: &Path, out: &Path) -> Result<Summary, String> {
+    private::archive_folder(out)?;
     let partial = with_suffix(out, ".partial");
     let export = with_suffix(out, ".database.partial");
-    db.surreal().export(&export).await.map_err(|e| format!("database export failed: {e}"))?;
+    // Made here, private, for the export to write into (it keeps an existing file's mode).
+    private::new_file(&export).map_err(|e| format!("cannot write {}: {e}", export.display()))?;
+    if let Err(e) = db.surreal().export(&export).await {
+        let _ = std::fs::remove_file(&export);
+        return Err(format!("database export failed: {e}"));
+    }
     let (files_dir, out_path, partial_path, export_path) =
         (files_dir.to_path_buf(), out.to_path_buf(), partial.clone(), export.clone());
     let packed = tokio::task::spawn_blocking(move || pack(&export_path, &files_dir, &partial_path, &out_path))
@@ -67,7 +80,7 @@ pub async fn write(db: &Db, files_dir: &Path, out: &Path) -> Result<Summary, Str
 
 fn pack(export: &Path, files_dir: &Path, partial: &Path, out: &Path) -> Result<Summary, String> {
     let io = |what: &str, e: std::io::Error| format!("{what}: {e}");
-    let file = std::fs::File::create(partial).map_err(|e| io(&format!("cannot write {}", partial.display()), e))?;
+    let file = private::new_file(partial).map_err(|e| io(&format!("cannot write {}", partial.display()), e))?;
     let mut archive = tar::Builder::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast()));
     archive.append_path_with_name(export, DATABASE_ENTRY).map_err(|e| io("writing the database export", e))?;
     let database_bytes = std::fs::metadata(export).map(|m| m.len()).unwrap_or(0);
@@ -110,6 +123,7 @@ pub async fn restore(db: &Db, files_dir: &Path, archive: &Path) -> Result<Summar
         ));
     }
     let export = with_suffix(files_dir, ".restore.surql");
+    private::folder(files_dir).map_err(|e| format!("creating the files folder: {e}"))?;
     let (archive, files, export_path) = (archive.to_path_buf(), files_dir.to_path_buf(), export.clone());
     let unpacked = tokio::task::spawn_blocking(move || unpack(&archive, &files, &export_path))
         .await
@@ -131,7 +145,6 @@ fn unpack(archive: &Path, files_dir: &Path, export: &Path) -> Result<Summary, St
     let io = |what: &str, e: std::io::Error| format!("{what}: {e}");
     let file = std::fs::File::open(archive).map_err(|e| io(&format!("cannot read {}", archive.display()), e))?;
     let mut entries = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    std::fs::create_dir_all(files_dir).map_err(|e| io("creating the files folder", e))?;
     let mut summary = Summary { database_bytes: 0, files: 0, file_bytes: 0 };
     let not_a_backup = || format!("{} is not a Secondment Hub backup.", archive.display());
     for entry in entries.entries().map_err(|_| not_a_backup())? {
@@ -144,8 +157,7 @@ fn unpack(archive: &Path, files_dir: &Path, export: &Path) -> Result<Summary, St
         } else {
             return Err(format!("{}: unexpected entry {name:?}", not_a_backup()));
         };
-        let mut out =
-            std::fs::File::create(&target).map_err(|e| io(&format!("cannot write {}", target.display()), e))?;
+        let mut out = private::new_file(&target).map_err(|e| io(&format!("cannot write {}", target.display()), e))?;
         let bytes = copy(&mut entry, &mut out).map_err(|e| io(&format!("restoring {name}"), e))?;
         if name == DATABASE_ENTRY {
             summary.database_bytes = bytes;
@@ -188,22 +200,24 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 // ----- The running server's side -----
 
-/// Writes a new random token to `path` (readable by this user only) for `server backup` to
-/// present; called once at start.
+/// Writes a new random token to `path` for `server backup` to present; called once at start.
+/// The file is made readable by this user only before the token is written, also when it was
+/// there before with a wider mode (an older install, a copy, a chmod).
 pub fn install_token(path: &Path) -> Result<(), String> {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("HUB_OPERATOR_TOKEN: {e}"))?;
+        private::folder(parent).map_err(|e| format!("HUB_OPERATOR_TOKEN: {e}"))?;
     }
+    let cannot = |e: std::io::Error| format!("HUB_OPERATOR_TOKEN: cannot write {}: {e}", path.display());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file =
-        options.open(path).map_err(|e| format!("HUB_OPERATOR_TOKEN: cannot write {}: {e}", path.display()))?;
+    let mut file = options.open(path).map_err(cannot)?;
+    private::restrict(&file).map_err(cannot)?;
     file.write_all(token.as_bytes()).map_err(|e| format!("HUB_OPERATOR_TOKEN: {e}"))
 }
 
@@ -214,9 +228,30 @@ struct Operations {
 }
 
 /// `POST /ops/backup` (body: the archive's absolute path): only from this machine, only with
-/// the token of `token_file`.
+/// the token of `token_file`, never through a proxy (see [`refuse_forwarded`]). Every other
+/// path under `/ops/` is not found, after the same refusal.
 pub fn routes(app: AppState, token_file: PathBuf) -> Router {
-    Router::new().route("/ops/backup", axum::routing::post(backup_handler)).with_state(Operations { app, token_file })
+    let operations = Router::new()
+        .route("/backup", axum::routing::post(backup_handler))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(axum::middleware::from_fn(refuse_forwarded))
+        .with_state(Operations { app, token_file });
+    Router::new().nest("/ops", operations)
+}
+
+/// Headers a proxy adds when it passes a request on.
+const FORWARDING_HEADERS: [&str; 3] = ["x-forwarded-for", "forwarded", "x-real-ip"];
+
+/// A reverse proxy on the same machine connects from loopback, so the loopback check alone would
+/// let the whole internet through it: a request that a proxy passed on is refused, whoever sent
+/// it. `server backup` talks to the server directly and never sends these headers.
+async fn refuse_forwarded(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if FORWARDING_HEADERS.iter().any(|name| request.headers().contains_key(*name)) {
+        tracing::warn!(path = %request.uri().path(), "an operations request came through a proxy: refused");
+        return (StatusCode::FORBIDDEN, "Not allowed.").into_response();
+    }
+    next.run(request).await
 }
 
 async fn backup_handler(
@@ -272,8 +307,14 @@ pub async fn backup_command(config: &Config, file: &Path) -> Result<Summary, Str
     write(&db, &config.files_dir, &out).await
 }
 
-/// `server restore FILE`, into the configured (empty) database and files folder.
+/// `server restore FILE`, into the configured (empty) database and files folder. A new embedded
+/// database gets a folder only this user can open, whatever the shell's umask.
 pub async fn restore_command(config: &Config, file: &Path) -> Result<Summary, String> {
+    if let Some(path) = config.db_endpoint.strip_prefix("surrealkv://").map(Path::new) {
+        if !path.exists() {
+            private::folder(path).map_err(|e| format!("HUB_DB: cannot make {}: {e}", path.display()))?;
+        }
+    }
     let db = open(config).await?;
     restore(&db, &config.files_dir, file).await
 }

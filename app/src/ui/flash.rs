@@ -7,7 +7,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldError};
 
-pub const COOKIE: &str = "hub_flash";
+/// The flash cookie's name. On https it carries the `__Host-` prefix, as the session and device
+/// cookies do: browsers take it only from a secure origin, for path `/` and without a domain,
+/// so no sibling site or plain-http page of the host can set or shadow it.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-hub_flash"
+    } else {
+        "hub_flash"
+    }
+}
+
 /// Browsers drop cookies over 4 KB; we stay well below.
 const MAX_ENCODED: usize = 3000;
 
@@ -113,10 +123,25 @@ pub fn echo_values(form: &impl Serialize) -> BTreeMap<String, String> {
 const PURPOSE: &str = "flash";
 
 /// The `Set-Cookie` value that carries `flash`, signed with the server's key: a cookie planted
-/// by anyone else (another site on a shared parent domain, a script) is ignored.
+/// by anyone else (another site on a shared parent domain, a script) is ignored. `Secure` and
+/// `__Host-` when the site is https.
 #[cfg(feature = "ssr")]
-pub fn cookie(flash: &Flash, key: &crate::auth::signing::ServerKey) -> String {
-    format!("{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120", key.sign(PURPOSE, &flash.encode()))
+pub fn cookie(flash: &Flash, settings: &crate::state::Settings) -> String {
+    let value = settings.key.sign(PURPOSE, &flash.encode());
+    with_attributes(&value, 120, settings.secure_cookies)
+}
+
+/// The `Set-Cookie` value that removes the flash cookie once it has been shown.
+#[cfg(feature = "ssr")]
+pub fn clear_cookie(secure: bool) -> String {
+    with_attributes("", 0, secure)
+}
+
+#[cfg(feature = "ssr")]
+fn with_attributes(value: &str, max_age: u32, secure: bool) -> String {
+    let name = cookie_name(secure);
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 /// The flash in a cookie value, if the server signed it.
@@ -130,7 +155,7 @@ pub fn read(raw: &str, key: &crate::auth::signing::ServerKey) -> Option<Flash> {
 pub fn set(flash: Flash) {
     let Ok(state) = crate::state::AppState::current() else { return };
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(value) = http::HeaderValue::from_str(&cookie(&flash, &state.settings.key)) {
+        if let Ok(value) = http::HeaderValue::from_str(&cookie(&flash, &state.settings)) {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }
@@ -141,13 +166,13 @@ pub fn set(flash: Flash) {
 pub fn take() -> Option<Flash> {
     use leptos::prelude::use_context;
     let parts = use_context::<http::request::Parts>()?;
-    let raw = crate::cookies::cookie_value(&parts.headers, COOKIE)?;
     let state = crate::state::AppState::try_current()?;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(
-            http::header::SET_COOKIE,
-            http::HeaderValue::from_static("hub_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-        );
+    let secure = state.settings.secure_cookies;
+    let raw = crate::cookies::cookie_value(&parts.headers, cookie_name(secure))?;
+    if let (Some(response), Ok(clear)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&clear_cookie(secure)))
+    {
+        response.append_header(http::header::SET_COOKIE, clear);
     }
     read(&raw, &state.settings.key)
 }
@@ -197,14 +222,33 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn only_a_flash_the_server_signed_is_read() {
-        let key = crate::auth::signing::ServerKey::random();
+        let settings = crate::state::Settings::new("http://127.0.0.1:3000");
+        let key = &settings.key;
         let flash = Flash::notice("Saved.");
-        let set = cookie(&flash, &key);
+        let set = cookie(&flash, &settings);
         let value = set.strip_prefix("hub_flash=").and_then(|v| v.split(';').next()).unwrap();
-        assert_eq!(read(value, &key), Some(flash.clone()));
+        assert_eq!(read(value, key), Some(flash.clone()));
         // Planted by someone without the key: unsigned, or signed with another key.
-        assert_eq!(read(&flash.encode(), &key), None);
+        assert_eq!(read(&flash.encode(), key), None);
         assert_eq!(read(value, &crate::auth::signing::ServerKey::random()), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn l10_on_https_the_flash_cookie_is_secure_and_host_bound() {
+        let https = crate::state::Settings::new("https://hub.example");
+        let set = cookie(&Flash::notice("Saved."), &https);
+        assert!(set.starts_with("__Host-hub_flash="), "{set}");
+        assert!(set.ends_with("; Secure") && set.contains("; Path=/;") && !set.contains("Domain"), "{set}");
+        let value = set.strip_prefix("__Host-hub_flash=").and_then(|v| v.split(';').next()).unwrap();
+        assert_eq!(read(value, &https.key), Some(Flash::notice("Saved.")));
+        assert_eq!(clear_cookie(true), "__Host-hub_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure");
+
+        // Plain http (a local or demo server): no prefix and no `Secure`, which browsers would drop.
+        let http = crate::state::Settings::new("http://127.0.0.1:3000");
+        let set = cookie(&Flash::notice("Saved."), &http);
+        assert!(set.starts_with("hub_flash=") && !set.contains("Secure"), "{set}");
+        assert_eq!(clear_cookie(false), "hub_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     }
 
     #[test]

@@ -273,3 +273,45 @@ async fn changing_a_user_voids_the_links_sent_before() {
     let link = reset_link(&app, "host.moved@demo.hub").await;
     assert_eq!(use_link(&app, &link).await, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn l10_on_https_the_flash_cookie_is_secure_host_bound_and_read_under_that_name() {
+    let app = TestApp::start_with(&[("HUB_PUBLIC_URL", "https://hub.example")]).await;
+    // A signed-out form post comes back to sign in with its refusal as a flash.
+    let refused = app.post(&app.browser(), "/api/themes/save", &[("name", "Ports")]).await;
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let set: Vec<String> =
+        refused.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let flash = set.iter().find(|c| c.contains("hub_flash=")).expect("a flash cookie");
+    assert!(flash.starts_with("__Host-hub_flash="), "{flash}");
+    assert!(flash.contains("; Secure") && flash.contains("Path=/") && !flash.contains("Domain"), "{flash}");
+    let value = flash.trim_start_matches("__Host-hub_flash=").split(';').next().unwrap().to_string();
+
+    // The next page reads it under that name, shows it once and clears it the same way.
+    let page = app
+        .browser()
+        .get(app.url("/login"))
+        .header(reqwest::header::COOKIE, format!("__Host-hub_flash={value}"))
+        .send()
+        .await
+        .unwrap();
+    let cleared: Vec<String> =
+        page.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("__Host-hub_flash=;") && c.contains("Max-Age=0") && c.contains("; Secure")),
+        "{cleared:?}"
+    );
+    assert!(page.text().await.unwrap().contains("Please sign in to continue."), "the flash is shown");
+
+    // The plain name, which any http page of the host could set, is not read on https.
+    let plain = app
+        .browser()
+        .get(app.url("/login"))
+        .header(reqwest::header::COOKIE, format!("hub_flash={value}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!plain.text().await.unwrap().contains("Please sign in to continue."));
+}
