@@ -144,6 +144,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0020_sort_indexes.surql"),
         bindings: None,
     },
+    Migration {
+        version: 21,
+        name: "failed mail keeps no link token",
+        script: include_str!("migrations/0021_failed_mail_secrets.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]
