@@ -150,6 +150,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0021_failed_mail_secrets.surql"),
         bindings: None,
     },
+    Migration {
+        version: 22,
+        name: "rows that changes of one kind write first",
+        script: include_str!("migrations/0022_serial_rows.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]
