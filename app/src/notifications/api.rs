@@ -38,8 +38,8 @@ pub struct ResendForm {
 
 #[server(endpoint = "mail/list")]
 pub async fn list_mail(#[server(flatten)] query: ListQuery) -> Result<MailLog, AppError> {
-    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(service::list(&query).await)
+    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::list(&user, &query).await)
 }
 
 #[server(endpoint = "mail/resend")]
@@ -127,8 +127,9 @@ pub mod service {
         (sql, query)
     }
 
-    pub async fn list(query: &ListQuery) -> Result<MailLog, AppError> {
+    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<MailLog, AppError> {
         let state = AppState::current()?;
+        let _search = state.limits.search(user, query)?;
         let (sql, query) = query_for(query);
         let page = sql.page::<Row>(&state.db, &query).await?.try_map(NotificationView::try_from)?;
         Ok(MailLog { page, smtp_configured: state.settings.smtp_configured })

@@ -114,6 +114,7 @@ fn query_for<R: Stored>(query: &ListQuery) -> ListSql {
 #[tracing::instrument(skip_all, fields(table = R::TABLE, user = %user.id))]
 pub async fn list<R: Stored>(user: &CurrentUser, query: &ListQuery) -> Result<Listing<R::View>, AppError> {
     let state = AppState::current()?;
+    let _search = state.limits.search(user, query)?;
     let page = query_for::<R>(query).page::<R::Row>(&state.db, query).await?;
     Ok(Listing { page: page.try_map(R::view)?, can_edit: R::can_edit(user) })
 }
