@@ -136,11 +136,19 @@ pub struct AppState {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// The office clock: the only source of "now" and "today".
     pub clock: Clock,
+    /// How many exports and searches each user may have running at once in this process.
+    pub limits: Arc<crate::limits::Limits>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings, clock: Clock) -> Self {
-        AppState { db, settings: Arc::new(settings), mail_wake: Arc::new(tokio::sync::Notify::new()), clock }
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
+            clock,
+            limits: Arc::default(),
+        }
     }
 
     /// Call after committing a transaction that queued mail.

@@ -1,14 +1,17 @@
 //! CSV exports of the admin lists: `GET /export/{list}.csv` with the same filters and sort as
-//! the page. Plain axum handlers, so they check access themselves with the shared guard.
+//! the page. Plain axum handlers, so they check access themselves with the shared guard. A user
+//! downloads at most [`limits::EXPORTS_AT_ONCE`] at once (see `crate::limits`).
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 
 use crate::admin::{agencies::Agencies, donors::Donors, members::Members, themes::Themes, users::Users};
 use crate::auth::guard::{self, Access, ADMIN, STAFF};
 use crate::error::AppError;
+use crate::limits::{self, Permit};
 use crate::listing::ListQuery;
 use crate::resource;
 use crate::resource::csv::CsvExport;
@@ -22,20 +25,35 @@ pub async fn handler(
 ) -> Response {
     let query = ListQuery::from_lookup(|k| query.get(k).cloned());
     match export(&state, &file, &query, &headers).await {
-        Ok(body) => (
+        Ok((body, place)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
                 (header::CACHE_CONTROL, "no-store".to_string()),
             ],
-            body,
+            holding(body, place),
         )
             .into_response(),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, error.to_string()).into_response()
-        }
+        Err(error) => refusal(error),
     }
+}
+
+/// The answer to a refused download; one refused for too many at once says when to come back.
+pub fn refusal(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = (status, error.to_string()).into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        response.headers_mut().insert(header::RETRY_AFTER, limits::RETRY_AFTER_SECONDS.into());
+    }
+    response
+}
+
+/// The body with the user's export place held until it has been sent whole, or cut off.
+pub fn holding(body: Body, place: Permit) -> Body {
+    Body::from_stream(body.into_data_stream().map(move |chunk| {
+        let _held = &place;
+        chunk
+    }))
 }
 
 fn access_for(list: &str) -> Option<Access<'static>> {
@@ -53,11 +71,17 @@ fn access_for(list: &str) -> Option<Access<'static>> {
     }
 }
 
-async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &HeaderMap) -> Result<Body, AppError> {
+async fn export(
+    state: &AppState,
+    file: &str,
+    query: &ListQuery,
+    headers: &HeaderMap,
+) -> Result<(Body, Permit), AppError> {
     let access = access_for(file).ok_or(AppError::NotFound)?;
     let user = guard::user_from_headers(state, headers).await?;
     let user = guard::check(user, access)?;
-    match file {
+    let place = state.limits.export(&user)?;
+    let body = match file {
         "members.csv" => resource::csv::<Members>(state, &user, query).await.map(CsvExport::into_body),
         "agencies.csv" => resource::csv::<Agencies>(state, &user, query).await.map(CsvExport::into_body),
         "donors.csv" => resource::csv::<Donors>(state, &user, query).await.map(CsvExport::into_body),
@@ -75,7 +99,8 @@ async fn export(state: &AppState, file: &str, query: &ListQuery, headers: &Heade
         "funding.csv" => crate::funding::pages::service::figures_csv(state, &user).await.map(Body::from),
         "funded-placements.csv" => crate::funding::pages::service::placements_csv(state, &user).await.map(Body::from),
         _ => Err(AppError::NotFound),
-    }
+    }?;
+    Ok((body, place))
 }
 
 /// Every export path, for the access test.

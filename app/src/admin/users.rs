@@ -309,6 +309,39 @@ mod service {
             }
         }
 
+        /// A change that takes an administrator away (to another role, or disabled) is refused
+        /// when no other enabled administrator would remain. Two admins taking each other away
+        /// at once would each still see the other, so such a change first writes the row
+        /// `serial:admins` (migration 0023): the two conflict there, and the one run again sees
+        /// the other's change.
+        async fn check(tx: &Tx, change: &Change<'_, Self>, before: Option<&UserView>) -> Result<(), AppError> {
+            let valid = change.valid;
+            let was_admin = before.is_some_and(|u| u.role == Role::Admin && !u.disabled);
+            if !was_admin || (valid.role == Role::Admin && !valid.disabled) {
+                return Ok(());
+            }
+            let vars = vec![("user", v(db::rid("user", change.key)))];
+            let mut r = tx
+                .run(
+                    "UPSERT serial:admins SET n = (n ?? 0) + 1 RETURN NONE;
+                     RETURN count(SELECT id FROM user WHERE role = 'admin' AND disabled = false AND id != $user);",
+                    vars,
+                )
+                .await?;
+            let others: Option<i64> = r.take(1).map_err(db::fail("administrators decode"))?;
+            match others.unwrap_or(0) {
+                0 if valid.role != Role::Admin => Err(AppError::field(
+                    "role",
+                    "This is the last enabled administrator. Make another user an administrator first.",
+                )),
+                0 => Err(AppError::field(
+                    "disabled",
+                    "This is the last enabled administrator. Make another user an administrator before disabling this account.",
+                )),
+                _ => Ok(()),
+            }
+        }
+
         /// Disabling, or replacing the password, ends every session of the user, voids the
         /// links (invitation, reset) not yet used and the calendar address; a link also stops
         /// working when the address it was sent to is no longer the user's (`auth::tokens`). A

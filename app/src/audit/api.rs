@@ -9,8 +9,8 @@ use crate::listing::{ListQuery, Page};
 
 #[server(endpoint = "audit/list")]
 pub async fn list_audit(#[server(flatten)] query: ListQuery) -> Result<Page<AuditEntry>, AppError> {
-    crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::answer(service::list(&query).await)
+    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
+    crate::api::answer(service::list(&user, &query).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -19,6 +19,7 @@ pub mod service {
     use surrealdb::types::SurrealValue;
 
     use super::*;
+    use crate::auth::CurrentUser;
     use crate::db::v;
     use crate::resource::csv::CsvExport;
     use crate::resource::store::ListSql;
@@ -74,8 +75,9 @@ pub mod service {
         (sql, query)
     }
 
-    pub async fn list(query: &ListQuery) -> Result<Page<AuditEntry>, AppError> {
+    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<Page<AuditEntry>, AppError> {
         let state = AppState::current()?;
+        let _search = state.limits.search(user, query)?;
         let (sql, query) = query_for(query);
         Ok(sql.page::<Row>(&state.db, &query).await?.map(Into::into))
     }

@@ -150,6 +150,18 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0021_second_factor.surql"),
         bindings: None,
     },
+    Migration {
+        version: 22,
+        name: "failed mail keeps no link token",
+        script: include_str!("migrations/0022_failed_mail_secrets.surql"),
+        bindings: None,
+    },
+    Migration {
+        version: 23,
+        name: "rows that changes of one kind write first",
+        script: include_str!("migrations/0023_serial_rows.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

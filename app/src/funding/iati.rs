@@ -234,7 +234,7 @@ pub fn activities(a: &IatiAgreement, generated: &str) -> String {
 #[cfg(feature = "ssr")]
 pub mod service {
     use axum::extract::{Path, State};
-    use axum::http::{header, HeaderMap, StatusCode};
+    use axum::http::{header, HeaderMap};
     use axum::response::{IntoResponse, Response};
     use chrono::Datelike;
     use surrealdb::types::{RecordId, SurrealValue};
@@ -355,25 +355,23 @@ pub mod service {
     pub async fn handler(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
         let answer = async {
             let user = guard::user_from_headers(&state, &headers).await?;
-            guard::check(user, guard::STAFF)?;
+            let user = guard::check(user, guard::STAFF)?;
             let key = file.strip_suffix(".xml").ok_or(AppError::NotFound)?;
             let key = crate::api::parse_key(key).map_err(|_| AppError::NotFound)?;
-            build(&state, &key).await
+            let place = state.limits.export(&user)?;
+            Ok((build(&state, &key).await?, place))
         };
         match answer.await {
-            Ok(xml) => (
+            Ok((xml, place)) => (
                 [
                     (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()),
                     (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
                     (header::CACHE_CONTROL, "no-store".to_string()),
                 ],
-                xml,
+                crate::admin::export::holding(xml.into(), place),
             )
                 .into_response(),
-            Err(error) => {
-                let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
-                (status, error.to_string()).into_response()
-            }
+            Err(error) => crate::admin::export::refusal(error),
         }
     }
 }

@@ -38,8 +38,8 @@ pub struct ResendForm {
 
 #[server(endpoint = "mail/list")]
 pub async fn list_mail(#[server(flatten)] query: ListQuery) -> Result<MailLog, AppError> {
-    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(service::list(&query).await)
+    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
+    crate::api::answer(service::list(&user, &query).await)
 }
 
 #[server(endpoint = "mail/resend")]
@@ -55,8 +55,9 @@ pub mod service {
 
     use super::*;
     use crate::audit::{self, Actor};
+    use crate::auth::tokens::{self, Purpose};
     use crate::auth::CurrentUser;
-    use crate::db::{self, v};
+    use crate::db::{self, v, Tx};
     use crate::resource::csv::CsvExport;
     use crate::resource::store::ListSql;
     use crate::state::AppState;
@@ -126,8 +127,9 @@ pub mod service {
         (sql, query)
     }
 
-    pub async fn list(query: &ListQuery) -> Result<MailLog, AppError> {
+    pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<MailLog, AppError> {
         let state = AppState::current()?;
+        let _search = state.limits.search(user, query)?;
         let (sql, query) = query_for(query);
         let page = sql.page::<Row>(&state.db, &query).await?.try_map(NotificationView::try_from)?;
         Ok(MailLog { page, smtp_configured: state.settings.smtp_configured })
@@ -153,31 +155,105 @@ pub mod service {
         }))
     }
 
-    /// Puts a failed notification back in the queue for a fresh series of tries.
+    /// Puts a failed notification back in the queue for a fresh series of tries. A mail with an
+    /// account link (an invitation, a password reset) gave up its link's token when it failed,
+    /// so it goes again with a new link, which voids the account's earlier ones of that kind.
     #[tracing::instrument(skip_all, fields(user = %user.id, mail = %form.id))]
     pub async fn resend(user: &CurrentUser, form: &ResendForm) -> Result<(), AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.id)?;
         let id = db::rid("notification", &key);
         let (key, id) = (&key, &id);
-        db::transact(&state, |tx| async move {
+        let new_link = db::transact(&state, |tx| async move {
+            let not_failed = || AppError::Conflict("Only a failed e-mail can be sent again.".into());
             let mut r = tx
                 .run(
-                    "UPDATE $id SET state = 'pending', attempts = 0, next_attempt_at = $now, last_error = NONE
-                     WHERE state = 'failed' RETURN VALUE id",
+                    "SELECT state, record_table, record_key, recipient_email FROM ONLY $id",
                     vec![("id", v(id.clone()))],
                 )
                 .await?;
-            let updated: Vec<RecordId> = r.take(0).map_err(db::fail("resend decode"))?;
-            if updated.is_empty() {
-                return Err(AppError::Conflict("Only a failed e-mail can be sent again.".into()));
-            }
-            let after = serde_json::json!({ "state": "pending" });
-            audit::record(&tx, &Actor::user(user), "resent", "notification", key, None, Some(&after)).await
+            let mail: Option<Failed> = r.take(0).map_err(db::fail("resend decode"))?;
+            let mail = mail.filter(|m| m.state == DeliveryState::Failed.as_str()).ok_or_else(not_failed)?;
+            let link = match mail.record_table.as_str() {
+                ACCOUNT_LINKS => Some(renew_link(&tx, &mail.record_key, &mail.recipient_email).await?),
+                _ => None,
+            };
+            let (secret, record_key) = match &link {
+                Some((token, token_key)) => (Some(token.clone()), token_key.clone()),
+                None => (None, mail.record_key),
+            };
+            tx.run(
+                "UPDATE $id SET state = 'pending', attempts = 0, next_attempt_at = $now, last_error = NONE,
+                    secret = $secret, record_key = $record_key WHERE state = 'failed'",
+                vec![("id", v(id.clone())), ("secret", v(secret)), ("record_key", v(record_key))],
+            )
+            .await?;
+            let after = serde_json::json!({ "state": "pending", "new_link": link.is_some() });
+            audit::record(&tx, &Actor::user(user), "resent", "notification", key, None, Some(&after)).await?;
+            Ok(link.is_some())
         })
         .await?;
         state.wake_mailer();
-        crate::api::done("The e-mail is queued again.", "/mail");
+        let notice = if new_link {
+            "The e-mail is queued again, with a new link; the earlier links for this account no longer work."
+        } else {
+            "The e-mail is queued again."
+        };
+        crate::api::done(notice, "/mail");
         Ok(())
+    }
+
+    /// The table of the records that mails with an account link are about.
+    const ACCOUNT_LINKS: &str = "account_token";
+
+    #[derive(Debug, SurrealValue)]
+    struct Failed {
+        state: String,
+        record_table: String,
+        record_key: String,
+        recipient_email: String,
+    }
+
+    #[derive(Debug, SurrealValue)]
+    struct Link {
+        purpose: String,
+        user: RecordId,
+        current_email: Option<String>,
+        disabled: Option<bool>,
+    }
+
+    /// A new token, for the account and purpose of the link `token_key`, to go to `recipient`:
+    /// (token, its record key). Refused while the account is disabled, or when its address is no
+    /// longer the one the mail goes to (the new link would reach someone else).
+    async fn renew_link(tx: &Tx, token_key: &str, recipient: &str) -> Result<(String, String), AppError> {
+        let mut r = tx
+            .run(
+                "SELECT purpose, user, user.email AS current_email, user.disabled AS disabled FROM ONLY $id",
+                vec![("id", v(db::rid(ACCOUNT_LINKS, token_key)))],
+            )
+            .await?;
+        let link: Option<Link> = r.take(0).map_err(db::fail("account link decode"))?;
+        let gone =
+            || AppError::Conflict("This e-mail's account no longer exists, so its link cannot be sent again.".into());
+        let link = link.filter(|l| l.current_email.is_some()).ok_or_else(gone)?;
+        if link.disabled.unwrap_or(false) {
+            return Err(AppError::Conflict(
+                "The account this e-mail is for is disabled. Enable it before sending its link again.".into(),
+            ));
+        }
+        if link.current_email.as_deref() != Some(recipient) {
+            return Err(AppError::Conflict(
+                "The account's e-mail address has changed since this e-mail was written, so its link is not sent \
+                 to the old address. Send a new invitation from the user's page, or ask the person to use \
+                 “Forgot your password?”."
+                    .into(),
+            ));
+        }
+        let purpose = match link.purpose.as_str() {
+            "invitation" => Purpose::Invitation,
+            "reset" => Purpose::Reset,
+            other => return Err(AppError::internal("account link", format!("unknown purpose '{other}'"))),
+        };
+        tokens::issue(tx, &link.user, purpose).await
     }
 }

@@ -261,10 +261,15 @@ impl Worker {
                 };
                 let error: String = error.chars().take(500).collect();
                 tracing::warn!(recipient_domain = %domain, attempts, state = state.as_str(), %error, "mail not delivered");
+                // A mail that will not go keeps no secret (the token of its link) in the outbox;
+                // sending it again issues a new one (`api::service::resend`).
+                let erase = if state == DeliveryState::Failed { ", secret = NONE" } else { "" };
                 db::write(
                     &self.state,
-                    "UPDATE $id SET state = $state, attempts = $attempts, next_attempt_at = $next, last_error = $error,
-                        lease_owner = NONE, lease_until = NONE WHERE lease_owner = $claim",
+                    &format!(
+                        "UPDATE $id SET state = $state, attempts = $attempts, next_attempt_at = $next, last_error = $error,
+                            lease_owner = NONE, lease_until = NONE{erase} WHERE lease_owner = $claim"
+                    ),
                     vec![
                         ("id", id),
                         ("state", db::v(state.as_str().to_string())),

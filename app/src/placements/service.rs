@@ -835,6 +835,7 @@ fn list_query(
 #[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn list(user: &CurrentUser, query: &crate::listing::ListQuery) -> Result<super::PlacementList, AppError> {
     let state = AppState::current()?;
+    let _search = state.limits.search(user, query)?;
     let (sql, query) = list_query(user, query)?;
     let names = crate::directory::current(&state).await?;
     let page = sql.page::<SummaryRow>(&state.db, &query).await?.try_map(|row| row.summary(&names))?;

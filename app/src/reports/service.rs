@@ -298,6 +298,7 @@ fn list_query(
 #[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<ReportList, AppError> {
     let state = AppState::current()?;
+    let _search = state.limits.search(user, query)?;
     let today = state.clock.today();
     let (sql, query) = list_query(user, query, today, LIST_FIELDS)?;
     let names = crate::directory::current(&state).await?;

@@ -61,6 +61,17 @@ pub trait Stored: Resource {
         async { Ok(Self::Prepared::default()) }
     }
 
+    /// Checks the change, inside its transaction, against the record before it (none: a new
+    /// record) and what else is stored: a rule about other records (the last administrator).
+    /// An attempt that is run again after a write conflict checks again, on the fresh data.
+    fn check(
+        _tx: &Tx,
+        _change: &Change<'_, Self>,
+        _before: Option<&Self::View>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        async { Ok(()) }
+    }
+
     /// What else a save writes in its transaction, after the record (a first contact, an
     /// invitation).
     fn also(_tx: &Tx, _change: &Change<'_, Self>) -> impl Future<Output = Result<(), AppError>> + Send {
@@ -103,6 +114,7 @@ fn query_for<R: Stored>(query: &ListQuery) -> ListSql {
 #[tracing::instrument(skip_all, fields(table = R::TABLE, user = %user.id))]
 pub async fn list<R: Stored>(user: &CurrentUser, query: &ListQuery) -> Result<Listing<R::View>, AppError> {
     let state = AppState::current()?;
+    let _search = state.limits.search(user, query)?;
     let page = query_for::<R>(query).page::<R::Row>(&state.db, query).await?;
     Ok(Listing { page: page.try_map(R::view)?, can_edit: R::can_edit(user) })
 }
@@ -136,6 +148,7 @@ pub async fn save<R: Stored>(user: &CurrentUser, id: &str, form: &R::Form) -> Re
         // Read here, not before the transaction: an attempt that is run again (after a write
         // conflict) must audit what it actually replaced.
         let before = if creating { None } else { Some(record_in::<R>(&tx, change.key).await?) };
+        R::check(&tx, change, before.as_ref()).await?;
         store::put(&tx, creating, R::TABLE, change.key, R::stored(change)).await.map_err(unique::<R>)?;
         R::also(&tx, change).await?;
         // The record as stored (names of linked records included), not as the form said it.

@@ -249,7 +249,10 @@ impl ListSql {
     /// One page of the list. The first page reads from the start of the sort's index; a later
     /// page seeks to the `at` position its link carries (keyset paging), so its cost does not
     /// grow with the table. A sort on a computed value, or a page number without a position,
-    /// falls back to skipping rows.
+    /// falls back to skipping rows. A page past the end of the list is refused with a message
+    /// at `page`: when the list is counted whole (up to [`COUNT_CAP`] rows) before any row is
+    /// read, so a far page number or position costs the count alone; in a longer list, when
+    /// its read finds nothing.
     pub async fn page<T: SurrealValue>(self, db: &Db, query: &ListQuery) -> Result<Page<T>, AppError> {
         query.check()?;
         let page = query.page();
@@ -258,8 +261,15 @@ impl ListSql {
         let from = if seekable && page > 1 { Position::parse(&query.at) } else { None };
         let offset = if from.is_none() { (page - 1) * PER_PAGE } else { 0 };
         let per_page = PER_PAGE as usize;
-        let mut rows = self.rows_from(db, (&field, desc), from.as_ref(), offset, per_page + 1).await?;
         let counted = self.count_capped(db).await?;
+        let skipped = from.as_ref().map(|p| p.skip).unwrap_or(offset);
+        if page > 1 && counted <= COUNT_CAP && u64::from(skipped) >= counted {
+            return Err(past_the_end(page, counted));
+        }
+        let mut rows = self.rows_from(db, (&field, desc), from.as_ref(), offset, per_page + 1).await?;
+        if page > 1 && rows.is_empty() {
+            return Err(past_the_end(page, counted));
+        }
         let following = (rows.len() > per_page).then(|| rows.split_off(per_page));
         let next = following.map(|following| {
             // The next page starts at the row after this one's last. Where this page is known
@@ -370,6 +380,19 @@ impl ListSql {
         })
         .try_flatten()
     }
+}
+
+/// The refusal of page `page` of a list of `counted` rows (counted up to [`COUNT_CAP`] + 1): a
+/// link kept from when the list was longer, or one made by hand. Refused rather than answered
+/// with the last page, so that the page number a caller asked for is never silently another.
+fn past_the_end(page: u32, counted: u64) -> AppError {
+    let message = if counted > COUNT_CAP {
+        format!("There is no page {page}: this list ends before it.")
+    } else {
+        let pages = counted.div_ceil(PER_PAGE as u64).max(1);
+        format!("There is no page {page}: this list has {pages} page{}.", if pages == 1 { "" } else { "s" })
+    };
+    AppError::field("page", message)
 }
 
 /// How a read starts: at the list's start (or an offset), at a sort value, or past it.

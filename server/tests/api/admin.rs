@@ -253,3 +253,23 @@ async fn lists_filter_sort_and_page() {
     assert_eq!(page2["page"]["items"].as_array().unwrap().len(), 5);
     assert_eq!(page2["page"]["items"][0]["name"], "Paging theme 25");
 }
+
+#[tokio::test]
+async fn l8_the_only_admin_cannot_demote_or_disable_themself() {
+    let app = TestApp::start().await;
+    let admin = app.login_as("admin").await;
+    let own = app.first_key("SELECT VALUE record::id(id) FROM user WHERE email = 'admin@demo.hub'").await;
+    let name =
+        app.rows("SELECT VALUE name FROM user WHERE email = 'admin@demo.hub'").await[0].as_str().unwrap().to_string();
+    let base = [("id", own.as_str()), ("email", "admin@demo.hub"), ("name", name.as_str())];
+    let demote = [&base[..], &[("role", "coordinator")]].concat();
+    let disable = [&base[..], &[("role", "admin"), ("disabled", "on")]].concat();
+    for (form, field) in [(demote, "role"), (disable, "disabled")] {
+        let response = app.post(&admin, "/api/users/save", &form).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error_json(response).await["Invalid"]["errors"][0]["field"], field);
+    }
+    let admins = app.rows("SELECT VALUE email FROM user WHERE role = 'admin' AND disabled = false").await;
+    assert_eq!(admins, serde_json::json!(["admin@demo.hub"]), "still the one enabled administrator");
+    assert_eq!(app.post(&admin, "/api/users/list", &[]).await.status(), StatusCode::OK, "and still signed in");
+}

@@ -168,3 +168,68 @@ async fn eight_coordinators_approving_one_nomination_make_one_placement() {
         .await;
     assert_eq!(approvals, serde_json::json!(1), "one history event");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn l8_two_admins_taking_each_other_away_at_once_leave_an_enabled_admin() {
+    const PASSWORD: &str = "a long enough passphrase";
+    let app = TestApp::start().await;
+    let first = app.login_as("admin").await;
+    let second_email = "second.admin@rso.example";
+    let made = app
+        .post(
+            &first,
+            "/api/users/save",
+            &[("email", second_email), ("name", "Second Admin"), ("role", "admin"), ("new_password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(made.status(), StatusCode::OK, "{}", made.text().await.unwrap());
+    let second = app.login(second_email, PASSWORD).await;
+    let key_of = |email: &str| format!("SELECT VALUE record::id(id) FROM user WHERE email = '{email}'");
+    let first_key = app.first_key(&key_of("admin@demo.hub")).await;
+    let second_key = app.first_key(&key_of(second_email)).await;
+    let first_name =
+        app.rows("SELECT VALUE name FROM user WHERE email = 'admin@demo.hub'").await[0].as_str().unwrap().to_string();
+    let enabled_admins = "RETURN count(SELECT id FROM user WHERE role = 'admin' AND disabled = false)";
+    // Each takes the other's administration away at the same instant: first by demoting, then
+    // (with both admins again) by disabling.
+    for (field, change) in [("role", ("role", "coordinator")), ("disabled", ("disabled", "on"))] {
+        let form = |key: &str, email: &str, name: &str| {
+            let mut form = vec![("id", key.to_string()), ("email", email.to_string()), ("name", name.to_string())];
+            form.push(("role", if change.0 == "role" { change.1 } else { "admin" }.to_string()));
+            if change.0 == "disabled" {
+                form.push(("disabled", change.1.to_string()));
+            }
+            form
+        };
+        let forms = [form(&second_key, second_email, "Second Admin"), form(&first_key, "admin@demo.hub", &first_name)];
+        let clients = [&first, &second];
+        let answers = app
+            .race(2, |i| {
+                let pairs: Vec<(&str, &str)> = forms[i].iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.posting(clients[i], "/api/users/save", &pairs)
+            })
+            .await;
+        let admins = app.rows(enabled_admins).await;
+        assert!(admins.as_i64().unwrap() >= 1, "an enabled administrator remains ({field}): {answers:?}");
+        let (ok, refused, failed, seen) = tally(&answers);
+        assert_eq!((ok, refused, failed), (1, 1, 0), "{field}: {seen}");
+        let (status, body) = answers.iter().find(|(s, _)| *s != StatusCode::OK).unwrap();
+        assert_eq!(*status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let refusal: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(refusal["Invalid"]["errors"][0]["field"], field, "{body}");
+        assert!(body.contains("the last enabled administrator"), "a clear refusal: {body}");
+        if field == "role" {
+            // Both administrators again, for the next race; whoever remained restores the other.
+            let survivor = if answers[0].0 == StatusCode::OK { &first } else { &second };
+            let (key, email, name) = if answers[0].0 == StatusCode::OK {
+                (&second_key, second_email, "Second Admin")
+            } else {
+                (&first_key, "admin@demo.hub", first_name.as_str())
+            };
+            let restore = [("id", key.as_str()), ("email", email), ("name", name), ("role", "admin")];
+            let restored = app.post(survivor, "/api/users/save", &restore).await;
+            assert_eq!(restored.status(), StatusCode::OK, "{}", restored.text().await.unwrap());
+            assert_eq!(app.rows(enabled_admins).await, serde_json::json!(2));
+        }
+    }
+}

@@ -3,8 +3,9 @@
 //! stop at a cap; CSV exports stream every row, past any batch; the nominations' counts by
 //! state are kept by the transactions that change them.
 
-use app::listing::{ListQuery, Page, COUNT_CAP};
+use app::listing::{ListQuery, Page, COUNT_CAP, PER_PAGE};
 use app::resource::store::ListSql;
+use reqwest::header::RETRY_AFTER;
 use reqwest::StatusCode;
 use surrealdb::types::{RecordId, SurrealValue};
 
@@ -200,4 +201,132 @@ async fn no_page_reads_once_per_row() {
     let rows = app.rows("RETURN [count(SELECT id FROM nomination), count(SELECT id FROM report)]").await;
     assert!(rows[1].as_i64().unwrap() > 300, "the larger programme fills every page: {rows}");
     assert_eq!(small, large, "a page's queries do not grow with its rows");
+}
+
+/// The key of the user with this address.
+async fn user_key(app: &TestApp, email: &str) -> String {
+    app.first_key(&format!("SELECT VALUE record::id(id) FROM user WHERE email = '{email}'")).await
+}
+
+/// Waits (at most two seconds) until `user` holds `n` export places: a download's place is
+/// given back when the server has sent its last byte, a moment after the client read it.
+async fn exports_held_come_to(app: &TestApp, user: &str, n: usize) {
+    for _ in 0..100 {
+        if app.state.limits.exports.held(user) == n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{user} holds {} export places, not {n}", app.state.limits.exports.held(user));
+}
+
+/// A refusal for having too much running: 429, when to come back, and what to wait for.
+async fn assert_too_many(response: reqwest::Response, says: &str) {
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry = response.headers().get(RETRY_AFTER).expect("Retry-After").to_str().unwrap().parse::<u64>().unwrap();
+    assert!(retry > 0);
+    let body = response.text().await.unwrap();
+    assert!(body.contains(says), "{body}");
+}
+
+#[tokio::test]
+async fn l9_a_user_downloads_at_most_two_exports_at_once() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let admin = app.login_as("admin").await;
+    let me = user_key(&app, "coordinator@demo.hub").await;
+    let export = |client: &reqwest::Client| client.get(app.url("/export/placements.csv")).send();
+    // One export of this coordinator still downloading (its place, held here): a second goes.
+    let first = app.state.limits.exports.try_acquire(&me).expect("a first place");
+    let second = export(&coordinator).await.unwrap();
+    assert_eq!(second.status(), StatusCode::OK);
+    assert!(second.text().await.unwrap().starts_with("reference,"));
+    exports_held_come_to(&app, &me, 1).await;
+    // Two still downloading: a third at once is refused, and says when to come back.
+    let _second = app.state.limits.exports.try_acquire(&me).expect("a second place");
+    assert_too_many(export(&coordinator).await.unwrap(), "2 exports").await;
+    for other in ["/export/themes.csv", "/export/mail.csv", "/export/reports.csv"] {
+        let refused = coordinator.get(app.url(other)).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS, "{other}");
+    }
+    // Another user's exports are their own.
+    assert_eq!(export(&admin).await.unwrap().status(), StatusCode::OK);
+    // One finished: the next goes, and gives its place back once sent.
+    drop(first);
+    let next = export(&coordinator).await.unwrap();
+    assert_eq!(next.status(), StatusCode::OK);
+    next.text().await.unwrap();
+    exports_held_come_to(&app, &me, 1).await;
+}
+
+#[tokio::test]
+async fn l9_a_user_runs_at_most_four_searches_at_once() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let admin = app.login_as("admin").await;
+    let me = user_key(&app, "coordinator@demo.hub").await;
+    // Four searches of this coordinator still running (their places, held here).
+    let mut running: Vec<_> =
+        (0..4).map(|i| app.state.limits.searches.try_acquire(&me).unwrap_or_else(|| panic!("place {i}"))).collect();
+    let lists = [
+        "/api/nominations/list",
+        "/api/placements/list",
+        "/api/reports/list",
+        "/api/mail/list",
+        "/api/themes/list",
+        "/api/agreements/list",
+    ];
+    for list in lists {
+        assert_too_many(app.post(&coordinator, list, &[("q", "officer")]).await, "4 searches").await;
+        // The same list without search text is no search.
+        let plain = app.post(&coordinator, list, &[]).await;
+        assert_eq!(plain.status(), StatusCode::OK, "{list}: {}", plain.text().await.unwrap());
+    }
+    // Another user's searches are their own.
+    for list in ["/api/placements/list", "/api/audit/list", "/api/users/list"] {
+        let theirs = app.post(&admin, list, &[("q", "officer")]).await;
+        assert_eq!(theirs.status(), StatusCode::OK, "{list}");
+    }
+    // One finished: the next search goes, and gives its place back.
+    running.pop();
+    let next = app.post(&coordinator, "/api/placements/list", &[("q", "officer")]).await;
+    assert_eq!(next.status(), StatusCode::OK);
+    assert_eq!(app.state.limits.searches.held(&me), 3);
+}
+
+#[tokio::test]
+async fn l9_a_page_past_the_end_of_a_list_is_refused_without_a_long_read() {
+    let app = TestApp::start().await;
+    placements_sharing_start_dates(&app, 160).await;
+    let total = app.count("placement").await as u32;
+    let pages = total.div_ceil(PER_PAGE);
+    let sql = || ListSql::new("placement", "id, start_date", SORTS);
+    let sorted = |page: u32, at: &str| ListQuery {
+        sort: "start".into(),
+        page: page.to_string(),
+        at: at.into(),
+        ..Default::default()
+    };
+    // The last page reads.
+    let last = sql().page::<Row>(&app.state.db, &sorted(pages, "")).await.unwrap();
+    assert_eq!(last.items.len() as u32, total - (pages - 1) * PER_PAGE);
+    // A page number past the end, near or far, and a position that skips more rows than the
+    // list has: refused on the count alone, before any row is read.
+    for (page, at) in [(pages + 1, ""), (100_000, ""), (3, "s2027-03-01~5000")] {
+        let before = app.state.db.queries();
+        let refused = sql().page::<Row>(&app.state.db, &sorted(page, at)).await.unwrap_err();
+        assert_eq!(app.state.db.queries() - before, 1, "page {page} at {at:?}: only the count is read");
+        assert_eq!(refused.status_code(), 422);
+        let message = &refused.field_errors()[0];
+        assert_eq!(message.field, "page");
+        assert_eq!(message.message, format!("There is no page {page}: this list has {pages} pages."));
+    }
+    // A position after the last sort value: the seek finds nothing, and says so.
+    let refused = sql().page::<Row>(&app.state.db, &sorted(2, "s2099-01-01~0")).await.unwrap_err();
+    assert_eq!(refused.field_errors()[0].field, "page");
+    // Over HTTP, with the message.
+    let coordinator = app.login_as("coordinator").await;
+    let response = app.post(&coordinator, "/api/placements/list", &[("page", "99")]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("There is no page 99"));
 }

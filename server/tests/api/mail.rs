@@ -172,6 +172,97 @@ async fn a_550_fails_the_mail_after_one_try_and_the_mail_log_shows_it() {
     deliver_until(&worker, || sink.count() == 1).await;
 }
 
+/// The plain-text part of a received mail.
+fn text_of(mail: &crate::support::smtp_sink::Received) -> String {
+    mime::parts(&mail.data).into_iter().find(|(t, _)| t.starts_with("text/plain")).expect("a plain-text part").1
+}
+
+/// The one notification's state, secret and key.
+async fn the_mail(app: &TestApp) -> serde_json::Value {
+    let rows = app.rows("SELECT state, secret, record::id(id) AS id FROM notification").await;
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    rows[0].clone()
+}
+
+async fn set_password(app: &TestApp, path: &str, token: &str) -> StatusCode {
+    let form =
+        [("token", token), ("new_password", "harbour lights at dawn"), ("confirm_password", "harbour lights at dawn")];
+    app.post(&app.client(), path, &form).await.status()
+}
+
+#[tokio::test]
+async fn l11_a_failed_invitation_keeps_no_token_and_goes_again_with_a_new_link() {
+    let app = TestApp::start().await;
+    let sink = SmtpSink::start().await;
+    sink.set_mode(Mode::RejectRecipients);
+    let admin = app.login_as("admin").await;
+    let email = "unreachable.officer@immigration.example";
+    let user = create_user(&app, &admin, email).await;
+    let old_token = the_mail(&app).await["secret"].as_str().expect("a token until sent").to_string();
+    let worker = worker(&app, &sink.url());
+    worker.pass().await.unwrap();
+    let mail = the_mail(&app).await;
+    assert_eq!(mail["state"], "failed");
+    assert_eq!(mail["secret"], serde_json::Value::Null, "a mail that will not go keeps no token");
+    let id = mail["id"].as_str().unwrap().to_string();
+
+    // Sent again to an address that is no longer the account's: refused, nothing changes.
+    let save = |address: &str| {
+        let form = [("id", user.as_str()), ("email", address), ("name", "Invited Officer"), ("role", "secondee")];
+        app.posting(&admin, "/api/users/save", &form)
+    };
+    assert_eq!(save("moved.officer@immigration.example").await.0, StatusCode::OK);
+    let coordinator = app.login_as("coordinator").await;
+    let refused = app.post(&coordinator, "/api/mail/resend", &[("id", &id)]).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(error_json(refused).await.to_string().contains("address has changed"));
+    assert_eq!(the_mail(&app).await["state"], "failed");
+    assert_eq!(save(email).await.0, StatusCode::OK);
+
+    // Sent again: with a new link, which works, while the old one does not.
+    let resent = app.post(&coordinator, "/api/mail/resend", &[("id", &id)]).await;
+    assert_eq!(resent.status(), StatusCode::OK, "{}", resent.text().await.unwrap());
+    sink.set_mode(Mode::Accept);
+    deliver_until(&worker, || sink.count() == 1).await;
+    let link = mime::find_link(&text_of(&sink.received()[0]), "/account/welcome?token=").expect("a link");
+    let token = link.split("token=").nth(1).unwrap();
+    assert_ne!(token, old_token);
+    assert_eq!(the_mail(&app).await["secret"], serde_json::Value::Null, "sent: erased");
+    assert_eq!(set_password(&app, "/api/invitation/accept", &old_token).await, StatusCode::CONFLICT);
+    assert_eq!(set_password(&app, "/api/invitation/accept", token).await, StatusCode::OK);
+    app.login(email, "harbour lights at dawn").await;
+}
+
+#[tokio::test]
+async fn l11_a_failed_reset_mail_keeps_no_token_and_goes_again_with_a_new_link() {
+    let app = TestApp::start().await;
+    let sink = SmtpSink::start().await;
+    sink.set_mode(Mode::RejectRecipients);
+    let worker = worker(&app, &sink.url());
+    let asked = app.post(&app.client(), "/api/password/forgot", &[("email", "nominator@demo.hub")]).await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    // The mail is queued after the answer, off the request path.
+    for _ in 0..100 {
+        if app.count("notification").await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    worker.pass().await.unwrap();
+    let mail = the_mail(&app).await;
+    assert_eq!(mail["state"], "failed");
+    assert_eq!(mail["secret"], serde_json::Value::Null, "a mail that will not go keeps no token");
+
+    let coordinator = app.login_as("coordinator").await;
+    let resent = app.post(&coordinator, "/api/mail/resend", &[("id", mail["id"].as_str().unwrap())]).await;
+    assert_eq!(resent.status(), StatusCode::OK, "{}", resent.text().await.unwrap());
+    sink.set_mode(Mode::Accept);
+    deliver_until(&worker, || sink.count() == 1).await;
+    let link = mime::find_link(&text_of(&sink.received()[0]), "/account/reset?token=").expect("a link");
+    assert_eq!(set_password(&app, "/api/password/reset", link.split("token=").nth(1).unwrap()).await, StatusCode::OK);
+    app.login("nominator@demo.hub", "harbour lights at dawn").await;
+}
+
 /// Queues `n` password-reset mails, one per officer, in one transaction.
 async fn queue_bulk(app: &TestApp, n: usize) {
     db::transact(&app.state, |tx| async move {

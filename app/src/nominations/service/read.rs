@@ -117,6 +117,7 @@ fn query_for(user: &CurrentUser, query: &ListQuery) -> Result<(ListSql, ListQuer
 
 pub async fn list(user: &CurrentUser, query: &ListQuery) -> Result<NominationList, AppError> {
     let state = AppState::current()?;
+    let _search = state.limits.search(user, query)?;
     let (sql, query) = query_for(user, query)?;
     let names = crate::directory::current(&state).await?;
     let page = sql.page::<SummaryRow>(&state.db, &query).await?.try_map(|row| row.summary(&names))?;
