@@ -131,6 +131,30 @@ pub struct ReportView {
     pub theme_choices: Vec<(String, String)>,
 }
 
+/// A report shared with the donor, as the donor sees it: the version accepted and shared, with
+/// its files. Drafts, earlier versions, who submitted them, the review's comments and the
+/// history stay with the RSO and the report's author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DonorReportView {
+    pub summary: ReportSummary,
+    /// Who writes it: the secondee by name, or the host agency.
+    pub author_label: String,
+    /// The number of the version shared.
+    pub version: u32,
+    pub content: ReportContent,
+    /// The files sent with that version, as (id, file name).
+    pub documents: Vec<(String, String)>,
+}
+
+/// One report's page: whole for RSO staff and the agencies' people, the shared version for a
+/// donor (see [`DonorReportView`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReportDetail {
+    Full(ReportView),
+    Donor(DonorReportView),
+}
+
 /// The author's form: the content, and `submit` set when sending it in.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -208,7 +232,7 @@ pub async fn list_reports(#[server(flatten)] query: crate::listing::ListQuery) -
 }
 
 #[server(endpoint = "reports/get")]
-pub async fn get_report(#[server(default)] id: String) -> Result<ReportView, AppError> {
+pub async fn get_report(#[server(default)] id: String) -> Result<ReportDetail, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
     crate::api::answer(service::get(&user, &id).await)
 }
