@@ -118,7 +118,8 @@ pub struct ReportView {
     pub author_label: String,
     pub resubmit_by: Option<NaiveDate>,
     pub reason: Option<String>,
-    pub draft: ReportContent,
+    /// What its author is writing: for the author alone; the others read the versions sent.
+    pub draft: Option<ReportContent>,
     /// Files attached.
     pub documents: Vec<ReportFile>,
     pub versions: Vec<ReportVersion>,

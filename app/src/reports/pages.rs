@@ -323,7 +323,7 @@ fn textarea(state: &FormState, name: &'static str, label: &'static str, required
 /// The author's form: the draft's sections and themes; "Save draft" or "Submit".
 fn author_form(r: &ReportView) -> AnyView {
     let flash = page_flash();
-    let draft = r.draft.clone();
+    let draft = r.draft.clone().unwrap_or_default();
     let defaults = crate::ui::fields::values([
         ("activities", draft.activities),
         ("outcomes", draft.outcomes),

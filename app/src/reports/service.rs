@@ -599,7 +599,7 @@ fn author_label(row: &Row) -> String {
 }
 
 /// The report `id` as `user` may see it: a donor, the version shared with it; anyone else, the
-/// whole report.
+/// whole report, with the draft for its author alone.
 #[tracing::instrument(skip_all, fields(user = %user.id, report = %id))]
 pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportDetail, AppError> {
     if user.role == Role::Donor {
@@ -631,18 +631,19 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportDetail, AppError>
     .await?;
     let content = content.ok_or(AppError::NotFound)?;
     let summary = row.summary(today)?;
+    let author = is_author(user, &row);
     let state_now = summary.state;
     Ok(ReportDetail::Full(ReportView {
         author_label: author_label(&row),
         resubmit_by: row.resubmit_by.as_deref().map(date).transpose()?,
         reason: row.reason.clone(),
-        draft: ReportContent {
+        draft: author.then(|| ReportContent {
             activities: content.activities,
             outcomes: content.outcomes,
             challenges: content.challenges,
             next_steps: content.next_steps,
             themes: themes(content.themes),
-        },
+        }),
         documents: documents
             .into_iter()
             .map(|d| {
@@ -660,7 +661,7 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportDetail, AppError>
             .into_iter()
             .map(|e| ReportEvent { at: e.at, actor: e.actor_label, kind: e.kind, note: e.note })
             .collect(),
-        can_write: is_author(user, &row) && state_now.is_owed(),
+        can_write: author && state_now.is_owed(),
         can_review: user.role == Role::Coordinator,
         theme_choices: themes(choices),
         summary,
