@@ -52,6 +52,53 @@ impl AgreementView {
     }
 }
 
+/// An agreement as its donor is shown it (its pages and the printable report): its figures,
+/// without the RSO's notes and earmarks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DonorAgreementView {
+    pub id: String,
+    pub donor: String,
+    pub reference: String,
+    pub title: String,
+    pub currency: Currency,
+    pub total: Money,
+    pub committed: Money,
+    pub spent: Money,
+    pub period: Period,
+    pub utilisation_bp: i64,
+    pub by_category: Vec<(super::rules::Category, Money, Money)>,
+}
+
+impl From<AgreementView> for DonorAgreementView {
+    fn from(a: AgreementView) -> Self {
+        DonorAgreementView {
+            id: a.id,
+            donor: a.donor,
+            reference: a.reference,
+            title: a.title,
+            currency: a.currency,
+            total: a.total,
+            committed: a.committed,
+            spent: a.spent,
+            period: a.period,
+            utilisation_bp: a.utilisation_bp,
+            by_category: a.by_category,
+        }
+    }
+}
+
+impl DonorAgreementView {
+    /// Total − committed.
+    pub fn remaining(&self) -> Money {
+        self.total.checked_sub(&self.committed).unwrap_or(self.total)
+    }
+
+    /// Total − spent.
+    pub fn unspent(&self) -> Money {
+        self.total.checked_sub(&self.spent).unwrap_or(self.total)
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AgreementForm {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::agreements::AgreementView;
+use super::agreements::{AgreementView, DonorAgreementView};
 use super::commitments::CommitmentLine;
 use super::rules::{percent_text, Category};
 use crate::error::AppError;
@@ -46,7 +46,7 @@ pub async fn agreement_commitments(#[server(default)] id: String) -> Result<Comm
 /// The donor's view of its own funding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingOfDonor {
-    pub agreements: Vec<AgreementView>,
+    pub agreements: Vec<DonorAgreementView>,
     /// The figures of each agreement in the reporting currency, in the same order.
     pub reporting: Vec<Reporting>,
     /// Placements its agreements fund that are under way, first to start first (at most
@@ -83,7 +83,8 @@ pub async fn utilisation() -> Result<Vec<AgreementView>, AppError> {
 /// One agreement's printable report: cover, figures, chart, placements, outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrintableReport {
-    pub agreement: AgreementView,
+    /// As its donor is shown it, whoever prints it.
+    pub agreement: DonorAgreementView,
     pub reporting: Reporting,
     /// (officer, sending agency, host agency, period, state label)
     pub placements: Vec<(String, String, String, String, String)>,
@@ -220,7 +221,7 @@ pub mod service {
             |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
         Ok(PrintableReport {
             reporting: reporting(&state, &agreement).await?,
-            agreement,
+            agreement: agreement.into(),
             placements: placements
                 .into_iter()
                 .map(|p| {
@@ -435,7 +436,7 @@ pub mod service {
             rows.into_iter().map(super::super::agreements::service::view).collect::<Result<_, _>>()?;
         let in_reporting = reporting_all(&state, &agreements).await?;
         Ok(FundingOfDonor {
-            agreements,
+            agreements: agreements.into_iter().map(DonorAgreementView::from).collect(),
             reporting: in_reporting,
             placements: funded.into_iter().map(|p| (db::key(&p.id), p.officer_name, p.host, label(&p.state))).collect(),
             placements_funded: funded_count.unwrap_or(0).max(0) as u64,
@@ -465,7 +466,7 @@ pub fn reporting_figures(r: &Reporting) -> AnyView {
 }
 
 /// The figures of an agreement as a table.
-pub fn figures(a: &AgreementView) -> AnyView {
+pub fn figures(a: &DonorAgreementView) -> AnyView {
     view! {
         <dl class="facts figures" data-testid="agreement-figures">
             <dt>"Total"</dt><dd>{a.total.to_string()}</dd>
@@ -484,11 +485,13 @@ pub fn figures(a: &AgreementView) -> AnyView {
 pub fn agreement_sections(key: &str, agreement: &AgreementView) -> AnyView {
     let key = key.to_string();
     let agreement = agreement.clone();
+    // The figures as the donor sees them.
+    let shown = DonorAgreementView::from(agreement.clone());
     view! {
         <section class="section" aria-labelledby="figures-heading">
             <h2 id="figures-heading">"Figures"</h2>
-            {figures(&agreement)}
-            {spend_chart(&agreement)}
+            {figures(&shown)}
+            {spend_chart(&shown)}
             <p><a href=format!("/funding/report/{}", agreement.id)>"Printable report"</a>" · "<a href=format!("/export/iati/{}.xml", agreement.id)>"IATI activity XML"</a></p>
         </section>
         <Suspense fallback=|| ()>
@@ -576,7 +579,7 @@ pub fn DonorFundingPage() -> impl IntoView {
 
 /// Spend against budget by category: committed as the light bar, spent as the dark one (red
 /// past the commitment). Server-drawn SVG, no script; the table beside it has the same figures.
-pub fn spend_chart(a: &AgreementView) -> AnyView {
+pub fn spend_chart(a: &DonorAgreementView) -> AnyView {
     const LABEL: f64 = 130.0;
     const WIDTH: f64 = 560.0;
     const ROW: f64 = 34.0;

@@ -59,6 +59,34 @@ pub struct PlacementView {
     pub cycles: Vec<crate::reports::CycleView>,
 }
 
+/// A placement as the donor whose agreements fund it sees it: who goes where, when, what for,
+/// and the reports shared with the donor. The people's addresses, the supervisor, the history
+/// with its actors and reasons, the reports not shared and the RSO's own sections stay off it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DonorPlacementView {
+    pub id: String,
+    /// The nomination's reference, as the donor's lists and exports name the placement.
+    pub reference: String,
+    pub state: PlacementState,
+    pub officer_name: String,
+    pub sending_agency: String,
+    pub host_agency: String,
+    pub dates: rules::Dates,
+    pub overlap: bool,
+    pub objectives: String,
+    /// The accepted reports shared with the donor, by due date.
+    pub reports: Vec<crate::reports::ReportSummary>,
+}
+
+/// One placement's page: whole for RSO staff and the agencies' people, the donor's own view for
+/// a donor (see [`DonorPlacementView`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PlacementDetail {
+    Full(PlacementView),
+    Donor(DonorPlacementView),
+}
+
 /// A placement in the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementSummary {
@@ -218,7 +246,7 @@ pub async fn list_placements(#[server(flatten)] query: crate::listing::ListQuery
 }
 
 #[server(endpoint = "placements/get")]
-pub async fn get_placement(#[server(default)] id: String) -> Result<PlacementView, AppError> {
+pub async fn get_placement(#[server(default)] id: String) -> Result<PlacementDetail, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
     crate::api::answer(service::get(&user, &id).await)
 }

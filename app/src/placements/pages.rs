@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    get_placement, list_placements, placement_overview, placement_timeline, PlacementState, PlacementSummary,
-    PlacementView,
+    get_placement, list_placements, placement_overview, placement_timeline, DonorPlacementView, PlacementDetail,
+    PlacementState, PlacementSummary, PlacementView,
 };
 use crate::admin::options::reference_choices;
 use crate::ui::fields::{form_message, hidden, FormState, Input};
@@ -360,50 +360,91 @@ pub fn PlacementPage() -> impl IntoView {
             {Suspend::new(async move {
                 match get_placement(id.clone()).await {
                     Err(e) => error_view(e),
-                    Ok(p) => detail(p),
+                    Ok(PlacementDetail::Full(p)) => detail(p),
+                    Ok(PlacementDetail::Donor(p)) => donor_detail(p),
                 }
             })}
         </Suspense>
     }
 }
 
-fn detail(p: PlacementView) -> AnyView {
-    let d = p.dates;
-    let last_day = d.early_end.map(|day| (day, d.early_end.is_some() && p.state == PlacementState::Active));
+/// The page's heading: the officer, the agencies, the state, and a warning of overlapping dates.
+fn heading(officer: &str, sending: &str, host: &str, state: PlacementState, overlap: bool) -> AnyView {
     view! {
-        <PageHeader title=format!("Placement of {}", p.officer_name) lead=format!("{} → {}", p.sending_agency, p.host_agency)>
-            {state_badge(p.state)}
+        <PageHeader title=format!("Placement of {officer}") lead=format!("{sending} → {host}")>
+            {state_badge(state)}
         </PageHeader>
-        {p.overlap.then(|| view! {
+        {overlap.then(|| view! {
             <div class="notice notice-error" role="status">
                 "This officer has another placement whose dates overlap this one."
             </div>
         })}
+    }
+    .into_any()
+}
+
+/// The dates, as rows of the page's facts.
+fn date_facts(d: super::rules::Dates, state: PlacementState) -> AnyView {
+    let last_day = d.early_end.map(|day| (day, state == PlacementState::Active));
+    view! {
+        <dt>"Planned start"</dt><dd>{format::date(d.planned_start)}</dd>
+        <dt>"Actual start"</dt><dd>{d.actual_start.map(format::date).unwrap_or_else(|| "not started".into())}</dd>
+        <dt>"Original end"</dt><dd>{format::date(d.original_end)}</dd>
+        <dt>"Current end"</dt><dd>{format::date(d.current_end)}</dd>
+        {last_day.map(|(day, pending)| view! {
+            <dt>{if pending { "Ends early, last day" } else { "Ended early, last day" }}</dt>
+            <dd>{format::date(day)}</dd>
+        })}
+    }
+    .into_any()
+}
+
+fn reports_section(reports: &[crate::reports::ReportSummary], empty: &'static str) -> AnyView {
+    view! {
+        <section class="section" aria-labelledby="reports-heading">
+            <h2 id="reports-heading">"Reports"</h2>
+            {reports.is_empty().then(|| view! { <p class="empty">{empty}</p> })}
+            <ul class="waiting" data-testid="placement-reports">
+                {reports.iter().map(crate::reports::pages::report_line).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// The funding donor's page: the people by name, the dates, the objectives and the reports
+/// shared with it.
+fn donor_detail(p: DonorPlacementView) -> AnyView {
+    view! {
+        {heading(&p.officer_name, &p.sending_agency, &p.host_agency, p.state, p.overlap)}
+        <dl class="facts">
+            <dt>"Reference"</dt><dd>{p.reference.clone()}</dd>
+            <dt>"Officer"</dt><dd>{p.officer_name.clone()}</dd>
+            <dt>"Sending agency"</dt><dd>{p.sending_agency.clone()}</dd>
+            <dt>"Host agency"</dt><dd>{p.host_agency.clone()}</dd>
+            {date_facts(p.dates, p.state)}
+            <dt>"Objectives"</dt><dd class="pre">{p.objectives.clone()}</dd>
+        </dl>
+        {reports_section(&p.reports, "No report of this placement has been shared with you yet.")}
+    }
+    .into_any()
+}
+
+fn detail(p: PlacementView) -> AnyView {
+    view! {
+        {heading(&p.officer_name, &p.sending_agency, &p.host_agency, p.state, p.overlap)}
         <dl class="facts">
             <dt>"Officer"</dt><dd>{named(&p.officer_name, &p.officer_email)}</dd>
             <dt>"Secondee account"</dt><dd data-testid="secondee-account">{p.secondee.label()}</dd>
             <dt>"Sending agency"</dt><dd>{p.sending_agency.clone()}</dd>
             <dt>"Host agency"</dt><dd>{p.host_agency.clone()}</dd>
             <dt>"Supervisor"</dt><dd>{named(&p.supervisor_name, &p.supervisor_email)}</dd>
-            <dt>"Planned start"</dt><dd>{format::date(d.planned_start)}</dd>
-            <dt>"Actual start"</dt><dd>{d.actual_start.map(format::date).unwrap_or_else(|| "not started".into())}</dd>
-            <dt>"Original end"</dt><dd>{format::date(d.original_end)}</dd>
-            <dt>"Current end"</dt><dd>{format::date(d.current_end)}</dd>
-            {last_day.map(|(day, pending)| view! {
-                <dt>{if pending { "Ends early, last day" } else { "Ended early, last day" }}</dt>
-                <dd>{format::date(day)}</dd>
-            })}
+            {date_facts(p.dates, p.state)}
             {p.end_reason.clone().map(|reason| view! { <dt>"Reason"</dt><dd class="pre">{reason}</dd> })}
             <dt>"Objectives"</dt><dd class="pre">{p.objectives.clone()}</dd>
             <dt>"Nomination"</dt><dd><a href=format!("/nominations/{}", p.nomination_id)>{p.nomination_reference.clone()}</a></dd>
         </dl>
-        <section class="section" aria-labelledby="reports-heading">
-            <h2 id="reports-heading">"Reports"</h2>
-            {p.reports.is_empty().then(|| view! { <p class="empty">"No reports are planned for this placement."</p> })}
-            <ul class="waiting" data-testid="placement-reports">
-                {p.reports.iter().map(crate::reports::pages::report_line).collect_view()}
-            </ul>
-        </section>
+        {reports_section(&p.reports, "No reports are planned for this placement.")}
         {(!p.funding.is_empty()).then(|| view! {
             <section class="section" aria-labelledby="funding-heading">
                 <h2 id="funding-heading">"Funding"</h2>
@@ -439,7 +480,7 @@ fn detail(p: PlacementView) -> AnyView {
     .into_any()
 }
 
-/// "Name <address>", or the name alone where the address is not shown (to donors).
+/// "Name <address>", or the name alone where there is no address.
 fn named(name: &str, email: &str) -> String {
     if email.is_empty() {
         name.to_string()

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::rules::{self, Dates, Move, PlacementState};
-use super::{PlacementActionForm, PlacementEvent, PlacementView};
+use super::{DonorPlacementView, PlacementActionForm, PlacementDetail, PlacementEvent, PlacementView};
 use crate::audit::{self, Actor};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};
@@ -208,17 +208,15 @@ fn view(
         (Some(_), _, _) => super::SecondeeAccount::Invited,
     };
     let staff = user.role == Role::Coordinator;
-    // A donor sees the placement it funds, not the people's addresses.
-    let private = |email: String| if user.role == Role::Donor { String::new() } else { email };
     Ok(PlacementView {
         id: db::key(&row.id),
         state,
         officer_name: row.officer_name,
-        officer_email: private(row.officer_email),
+        officer_email: row.officer_email,
         sending_agency: row.sending_agency,
         host_agency: row.host_agency,
         supervisor_name: row.supervisor_name,
-        supervisor_email: private(row.supervisor_email),
+        supervisor_email: row.supervisor_email,
         dates,
         end_reason: row.end_reason,
         overlap: row.overlap,
@@ -235,13 +233,29 @@ fn view(
     })
 }
 
+/// What the donor funding `row` sees of it, with the reports shared with it.
+fn donor_view(row: Row, reports: Vec<crate::reports::ReportSummary>) -> Result<DonorPlacementView, AppError> {
+    Ok(DonorPlacementView {
+        id: db::key(&row.id),
+        state: row.state()?,
+        dates: row.dates()?,
+        reference: row.nomination_reference,
+        officer_name: row.officer_name,
+        sending_agency: row.sending_agency,
+        host_agency: row.host_agency,
+        overlap: row.overlap,
+        objectives: row.objectives,
+        reports,
+    })
+}
+
 #[tracing::instrument(skip_all, fields(user = %user.id, placement = %id))]
-pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementView, AppError> {
+pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementDetail, AppError> {
     let state = AppState::current()?;
     let today = state.clock.today();
     let (row, events, reports) = db::transact(&state, |tx| async move {
         let (row, events) = load_in(&tx, user, id).await?;
-        let reports = crate::reports::service::of_placement(&tx, &row.id, today).await?;
+        let reports = crate::reports::service::of_placement(&tx, user, &row.id, today).await?;
         let (cycles, funding) = if matches!(user.role, Role::Admin | Role::Coordinator) {
             (
                 crate::reports::planning::cycles_of(&tx, Some(&row.id)).await?,
@@ -253,7 +267,10 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementView, AppError
         Ok((row, events, (reports, cycles, funding)))
     })
     .await?;
-    view(user, row, events, reports)
+    if user.role == Role::Donor {
+        return donor_view(row, reports.0).map(PlacementDetail::Donor);
+    }
+    view(user, row, events, reports).map(PlacementDetail::Full)
 }
 
 /// A coordinator's move parsed from the form, with the message at the field for bad input.
@@ -477,7 +494,8 @@ pub struct Notice<'a> {
 }
 
 /// Queues `notice` to the notification contacts of the sending and the host agency, and, for an
-/// extension, early end or cancellation, to the users of the donors whose agreements fund it.
+/// extension, early end or cancellation, to the users of the donors whose agreements fund it
+/// (without its message).
 pub async fn tell_agencies(tx: &Tx, state: &AppState, row: &Row, notice: &Notice<'_>) -> Result<(), AppError> {
     let page = format!("/placements/{}", db::key(&row.id));
     if notice.opens.is_none() {
@@ -489,8 +507,10 @@ pub async fn tell_agencies(tx: &Tx, state: &AppState, row: &Row, notice: &Notice
             )
             .await?;
         let donors: Vec<recipients::Recipient> = r.take(0).map_err(db::fail("donor recipients decode"))?;
-        // Donors follow their placements from their funding page.
-        queue_to(tx, state, row, notice, (&donors, "/funding"), None).await?;
+        // Donors are told what changed, not the coordinator's reason, which is written for the
+        // agencies; they follow their placements from their funding page.
+        let told = Notice { message: None, period: notice.period.clone(), ..*notice };
+        queue_to(tx, state, row, &told, (&donors, "/funding"), None).await?;
     }
     let agencies = [(&row.sending_agency_id, &row.sending_zone), (&row.host_agency_id, &row.host_zone)];
     for (agency, zone) in agencies {
@@ -910,11 +930,16 @@ const HOME_ROWS: usize = 12;
 
 /// The placements block of a home page, within the caller's scope: the placements under way,
 /// what starts or ends within [`SOON_DAYS`], and for RSO staff the count by state and the
-/// overlaps.
+/// overlaps. Nothing for a donor, whose home page does not show it.
 #[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn overview(user: &CurrentUser) -> Result<super::PlacementsAtGlance, AppError> {
     let state = AppState::current()?;
     let today = state.clock.today();
+    if user.role == Role::Donor {
+        // A donor's home shows its funding instead (`funding::pages::donor_blocks`).
+        let (current, starting, ending, counts, overlaps) = Default::default();
+        return Ok(super::PlacementsAtGlance { today, current, starting, ending, counts, overlaps });
+    }
     let soon = today.checked_add_days(chrono::Days::new(SOON_DAYS)).unwrap_or(today);
     let (from, to) = (v(today.to_string()), v(soon.to_string()));
     let sorted = |sort: &str| crate::listing::ListQuery { sort: sort.into(), dir: "asc".into(), ..Default::default() };

@@ -118,7 +118,8 @@ pub struct ReportView {
     pub author_label: String,
     pub resubmit_by: Option<NaiveDate>,
     pub reason: Option<String>,
-    pub draft: ReportContent,
+    /// What its author is writing: for the author alone; the others read the versions sent.
+    pub draft: Option<ReportContent>,
     /// Files attached.
     pub documents: Vec<ReportFile>,
     pub versions: Vec<ReportVersion>,
@@ -129,6 +130,30 @@ pub struct ReportView {
     pub can_review: bool,
     /// Active themes, as (id, name), for the author's form.
     pub theme_choices: Vec<(String, String)>,
+}
+
+/// A report shared with the donor, as the donor sees it: the version accepted and shared, with
+/// its files. Drafts, earlier versions, who submitted them, the review's comments and the
+/// history stay with the RSO and the report's author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DonorReportView {
+    pub summary: ReportSummary,
+    /// Who writes it: the secondee by name, or the host agency.
+    pub author_label: String,
+    /// The number of the version shared.
+    pub version: u32,
+    pub content: ReportContent,
+    /// The files sent with that version, as (id, file name).
+    pub documents: Vec<(String, String)>,
+}
+
+/// One report's page: whole for RSO staff and the agencies' people, the shared version for a
+/// donor (see [`DonorReportView`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReportDetail {
+    Full(ReportView),
+    Donor(DonorReportView),
 }
 
 /// The author's form: the content, and `submit` set when sending it in.
@@ -208,7 +233,7 @@ pub async fn list_reports(#[server(flatten)] query: crate::listing::ListQuery) -
 }
 
 #[server(endpoint = "reports/get")]
-pub async fn get_report(#[server(default)] id: String) -> Result<ReportView, AppError> {
+pub async fn get_report(#[server(default)] id: String) -> Result<ReportDetail, AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
     crate::api::answer(service::get(&user, &id).await)
 }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::cycles::{Author, ReportKind};
-use super::{get_report, list_reports, ReportContent, ReportState, ReportSummary, ReportView};
+use super::{
+    get_report, list_reports, DonorReportView, ReportContent, ReportDetail, ReportState, ReportSummary, ReportView,
+};
 use crate::admin::options::reference_choices;
 use crate::ui::fields::{file_actions, form_message, hidden, FormState, Input};
 use crate::ui::format;
@@ -152,7 +154,8 @@ pub fn ReportPage() -> impl IntoView {
             {Suspend::new(async move {
                 match get_report(id.clone()).await {
                     Err(e) => error_view(e),
-                    Ok(report) => detail(report),
+                    Ok(ReportDetail::Full(report)) => detail(report),
+                    Ok(ReportDetail::Donor(report)) => donor_detail(report),
                 }
             })}
         </Suspense>
@@ -177,12 +180,49 @@ fn content_view(content: &ReportContent) -> AnyView {
     .into_any()
 }
 
-fn detail(r: ReportView) -> AnyView {
-    let s = r.summary.clone();
+fn heading(s: &ReportSummary) -> AnyView {
     let title = format!("{} — {}", s.kind.label(), s.officer_name);
     let lead = format!("{} · due {}", format::period(s.period_start, s.period_end), format::date(s.due_date));
+    let (state, overdue) = (s.state, s.overdue);
+    view! { <PageHeader title=title lead=lead>{state_badge(state, overdue)}</PageHeader> }.into_any()
+}
+
+/// Links to a version's files, as (id, file name).
+fn version_files(documents: &[(String, String)]) -> AnyView {
+    (!documents.is_empty())
+        .then(|| {
+            view! {
+                <p>"Attachments: "{documents.iter().map(|(id, name)| view! {
+                    <a href=format!("/reports/documents/{id}")>{name.clone()}</a>" "
+                }).collect_view()}</p>
+            }
+        })
+        .into_any()
+}
+
+/// The donor's page of a report shared with it: the version shared, with its files.
+fn donor_detail(r: DonorReportView) -> AnyView {
+    let s = &r.summary;
     view! {
-        <PageHeader title=title lead=lead>{state_badge(s.state, s.overdue)}</PageHeader>
+        {heading(s)}
+        <dl class="facts">
+            <dt>"Placement"</dt><dd><a href=format!("/placements/{}", s.placement_id)>{format!("{} → {}", s.sending_agency, s.host_agency)}</a></dd>
+            <dt>"Written by"</dt><dd>{r.author_label.clone()}</dd>
+            <dt>"Version shared"</dt><dd>{s.submitted_at.map(|at| format!("Version {}, submitted {}", r.version, format::timestamp(at))).unwrap_or_else(|| format!("Version {}", r.version))}</dd>
+        </dl>
+        <section class="section" aria-labelledby="versions-heading">
+            <h2 id="versions-heading">"The report"</h2>
+            {content_view(&r.content)}
+            {version_files(&r.documents)}
+        </section>
+    }
+    .into_any()
+}
+
+fn detail(r: ReportView) -> AnyView {
+    let s = r.summary.clone();
+    view! {
+        {heading(&s)}
         <dl class="facts">
             <dt>"Placement"</dt><dd><a href=format!("/placements/{}", s.placement_id)>{format!("{} → {}", s.sending_agency, s.host_agency)}</a></dd>
             <dt>"Written by"</dt><dd>{r.author_label.clone()}</dd>
@@ -200,11 +240,7 @@ fn detail(r: ReportView) -> AnyView {
                 <details class="version" open=i == 0>
                     <summary>{format!("Version {} · {} · {}", version.version, format::timestamp(version.at), version.author)}</summary>
                     {content_view(&version.content)}
-                    {(!version.documents.is_empty()).then(|| view! {
-                        <p>"Attachments: "{version.documents.iter().map(|(id, name)| view! {
-                            <a href=format!("/reports/documents/{id}")>{name.clone()}</a>" "
-                        }).collect_view()}</p>
-                    })}
+                    {version_files(&version.documents)}
                 </details>
             }).collect_view()}
         </section>
@@ -287,14 +323,15 @@ fn textarea(state: &FormState, name: &'static str, label: &'static str, required
 /// The author's form: the draft's sections and themes; "Save draft" or "Submit".
 fn author_form(r: &ReportView) -> AnyView {
     let flash = page_flash();
+    let draft = r.draft.clone().unwrap_or_default();
     let defaults = crate::ui::fields::values([
-        ("activities", r.draft.activities.clone()),
-        ("outcomes", r.draft.outcomes.clone()),
-        ("challenges", r.draft.challenges.clone()),
-        ("next_steps", r.draft.next_steps.clone()),
+        ("activities", draft.activities),
+        ("outcomes", draft.outcomes),
+        ("challenges", draft.challenges),
+        ("next_steps", draft.next_steps),
     ]);
     let state = FormState::new("/api/reports/save", flash.as_ref(), defaults);
-    let chosen: Vec<String> = r.draft.themes.iter().map(|(k, _)| k.clone()).collect();
+    let chosen: Vec<String> = draft.themes.iter().map(|(k, _)| k.clone()).collect();
     let themes_error = state.error("themes");
     let id = r.summary.id.clone();
     let choices = r.theme_choices.clone();

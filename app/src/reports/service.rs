@@ -8,7 +8,10 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::cycles::ReportKind;
 use super::rules::{self, Action, ReportDates, ReportState};
-use super::{ReportContent, ReportEvent, ReportForm, ReportList, ReportSummary, ReportVersion, ReportView, ReviewForm};
+use super::{
+    DonorReportView, ReportContent, ReportDetail, ReportEvent, ReportForm, ReportList, ReportSummary, ReportVersion,
+    ReportView, ReviewForm,
+};
 use crate::audit::{self, Actor};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};
@@ -471,12 +474,24 @@ pub async fn save_cycle(user: &CurrentUser, form: &super::cycles::CycleForm) -> 
     Ok(())
 }
 
-/// The reports of one placement, by due date, read inside `tx` (for the placement's page).
-pub async fn of_placement(tx: &Tx, placement: &RecordId, today: NaiveDate) -> Result<Vec<ReportSummary>, AppError> {
+/// The reports of one placement that `user` may read (a donor: those shared with it), by due
+/// date, read inside `tx` (for the placement's page).
+pub async fn of_placement(
+    tx: &Tx,
+    user: &CurrentUser,
+    placement: &RecordId,
+    today: NaiveDate,
+) -> Result<Vec<ReportSummary>, AppError> {
+    let (shared, scope) = match user.role {
+        Role::Donor => (format!("AND {}", super::SHARED_WITH_DONOR), Some(donor_of(user)?)),
+        _ => (String::new(), None),
+    };
     let mut r = tx
         .run(
-            &format!("SELECT {SUMMARY_FIELDS} FROM report WHERE placement = $placement ORDER BY due_date, kind"),
-            vec![("placement", v(placement.clone()))],
+            &format!(
+                "SELECT {SUMMARY_FIELDS} FROM report WHERE placement = $placement {shared} ORDER BY due_date, kind"
+            ),
+            vec![("placement", v(placement.clone())), ("scope", v(scope))],
         )
         .await?;
     let rows: Vec<Row> = r.take(0).map_err(db::fail("placement reports decode"))?;
@@ -552,22 +567,58 @@ pub(crate) async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Ro
     Some(row).filter(|row| may_see(user, row)).ok_or(AppError::NotFound)
 }
 
+/// What a version row reads: its content, themes and the files it went with.
+const VERSION_FIELDS: &str = "version, at, author_label, activities, outcomes, challenges, next_steps,
+    (SELECT id, name FROM $parent.themes) AS themes,
+    (SELECT id, file_name AS name FROM $parent.documents) AS documents";
+
+impl VersionRow {
+    fn view(self) -> ReportVersion {
+        ReportVersion {
+            documents: themes(self.documents),
+            version: self.version.max(0) as u32,
+            at: self.at,
+            author: self.author_label,
+            content: ReportContent {
+                activities: self.activities,
+                outcomes: self.outcomes,
+                challenges: self.challenges,
+                next_steps: self.next_steps,
+                themes: themes(self.themes),
+            },
+        }
+    }
+}
+
+/// Who writes `row`, as its page says: the secondee by name, the host agency, or the RSO.
+fn author_label(row: &Row) -> String {
+    match row.author_role.as_str() {
+        "secondee" => format!("{} (the secondee)", row.officer_name),
+        "host" => format!("{} (the host agency)", row.host_agency),
+        other => super::cycles::Author::parse(other).map(|a| a.label()).unwrap_or("—").to_string(),
+    }
+}
+
+/// The report `id` as `user` may see it: a donor, the version shared with it; anyone else, the
+/// whole report, with the draft for its author alone.
 #[tracing::instrument(skip_all, fields(user = %user.id, report = %id))]
-pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportView, AppError> {
+pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportDetail, AppError> {
+    if user.role == Role::Donor {
+        return shared(user, id).await.map(ReportDetail::Donor);
+    }
     let state = AppState::current()?;
     let today = state.clock.today();
     let (row, content, versions, events, (choices, documents)) = db::transact(&state, |tx| async move {
         let row = load_in(&tx, user, id).await?;
         let mut r = tx
             .run(
-                "SELECT activities, outcomes, challenges, next_steps, (SELECT id, name FROM $parent.themes) AS themes FROM ONLY $id;
-                 SELECT version, at, author_label, activities, outcomes, challenges, next_steps,
-                    (SELECT id, name FROM $parent.themes) AS themes,
-                    (SELECT id, file_name AS name FROM $parent.documents) AS documents
-                    FROM report_version WHERE report = $id ORDER BY version DESC;
-                 SELECT at, actor_label, kind, note FROM report_event WHERE report = $id ORDER BY at;
-                 SELECT id, name FROM theme WHERE active = true ORDER BY name_key;
-                 SELECT id, file_name, size FROM report_document WHERE report = $id ORDER BY uploaded_at;",
+                &format!(
+                    "SELECT activities, outcomes, challenges, next_steps, (SELECT id, name FROM $parent.themes) AS themes FROM ONLY $id;
+                     SELECT {VERSION_FIELDS} FROM report_version WHERE report = $id ORDER BY version DESC;
+                     SELECT at, actor_label, kind, note FROM report_event WHERE report = $id ORDER BY at;
+                     SELECT id, name FROM theme WHERE active = true ORDER BY name_key;
+                     SELECT id, file_name, size FROM report_document WHERE report = $id ORDER BY uploaded_at;"
+                ),
                 vec![("id", v(row.id.clone()))],
             )
             .await?;
@@ -581,24 +632,19 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportView, AppError> {
     .await?;
     let content = content.ok_or(AppError::NotFound)?;
     let summary = row.summary(today)?;
-    let author = super::cycles::Author::parse(&row.author_role).map(|a| a.label()).unwrap_or("—");
-    let author_label = match row.author_role.as_str() {
-        "secondee" => format!("{} (the secondee)", row.officer_name),
-        "host" => format!("{} (the host agency)", row.host_agency),
-        _ => author.to_string(),
-    };
+    let author = is_author(user, &row);
     let state_now = summary.state;
-    Ok(ReportView {
-        author_label,
+    Ok(ReportDetail::Full(ReportView {
+        author_label: author_label(&row),
         resubmit_by: row.resubmit_by.as_deref().map(date).transpose()?,
         reason: row.reason.clone(),
-        draft: ReportContent {
+        draft: author.then(|| ReportContent {
             activities: content.activities,
             outcomes: content.outcomes,
             challenges: content.challenges,
             next_steps: content.next_steps,
             themes: themes(content.themes),
-        },
+        }),
         documents: documents
             .into_iter()
             .map(|d| {
@@ -611,30 +657,44 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportView, AppError> {
                 super::ReportFile { id, file_name: d.file_name, size: d.size, sent_with }
             })
             .collect(),
-        versions: versions
-            .into_iter()
-            .map(|v| ReportVersion {
-                documents: themes(v.documents),
-                version: v.version.max(0) as u32,
-                at: v.at,
-                author: v.author_label,
-                content: ReportContent {
-                    activities: v.activities,
-                    outcomes: v.outcomes,
-                    challenges: v.challenges,
-                    next_steps: v.next_steps,
-                    themes: themes(v.themes),
-                },
-            })
-            .collect(),
+        versions: versions.into_iter().map(VersionRow::view).collect(),
         history: events
             .into_iter()
             .map(|e| ReportEvent { at: e.at, actor: e.actor_label, kind: e.kind, note: e.note })
             .collect(),
-        can_write: is_author(user, &row) && state_now.is_owed(),
+        can_write: author && state_now.is_owed(),
         can_review: user.role == Role::Coordinator,
         theme_choices: themes(choices),
         summary,
+    }))
+}
+
+/// The report `id` as the donor it is shared with sees it: its latest version, which is the one
+/// accepted (a report is accepted as last submitted), with the files sent with it.
+async fn shared(user: &CurrentUser, id: &str) -> Result<DonorReportView, AppError> {
+    let state = AppState::current()?;
+    let today = state.clock.today();
+    let (row, latest) = db::transact(&state, |tx| async move {
+        let row = load_in(&tx, user, id).await?;
+        let mut r = tx
+            .run(
+                &format!(
+                    "SELECT {VERSION_FIELDS} FROM report_version WHERE report = $id ORDER BY version DESC LIMIT 1"
+                ),
+                vec![("id", v(row.id.clone()))],
+            )
+            .await?;
+        let latest: Vec<VersionRow> = r.take(0).map_err(db::fail("shared version decode"))?;
+        Ok((row, latest))
+    })
+    .await?;
+    let version = latest.into_iter().next().ok_or(AppError::NotFound)?.view();
+    Ok(DonorReportView {
+        summary: row.summary(today)?,
+        author_label: author_label(&row),
+        version: version.version,
+        content: version.content,
+        documents: version.documents,
     })
 }
 

@@ -15,6 +15,7 @@ mod cluster;
 mod concurrency;
 mod crash;
 mod database;
+mod donors;
 mod funding;
 mod generate;
 mod lists;

@@ -648,3 +648,34 @@ async fn one_report_submitted_twice_at_once_makes_one_version() {
         assert_eq!(report_state(&app, &report).await, "submitted");
     }
 }
+
+#[tokio::test]
+async fn l2_a_reports_draft_goes_to_its_author_alone() {
+    let app = TestApp::start().await;
+    // The demo secondee's report returned for changes: its first version is in, a new one owed.
+    let report = app
+        .first_key(
+            "SELECT VALUE record::id(id) FROM report WHERE officer_email = 'secondee@demo.hub' AND state = 'returned'
+                LIMIT 1",
+        )
+        .await;
+    let secondee = app.login_as("secondee").await;
+    let draft = "L2 draft: the figures of the joint operations, not yet checked.";
+    assert_eq!(save(&app, &secondee, &report, "draft", draft).await.status(), StatusCode::OK);
+    let get = |client: reqwest::Client| {
+        let (app, report) = (&app, report.clone());
+        async move {
+            let response = app.post(&client, "/api/reports/get", &[("id", report.as_str())]).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let written = get(secondee).await;
+    assert_eq!(written["draft"]["outcomes"], draft, "the author goes on writing it");
+    for role in ["coordinator", "nominator", "host"] {
+        let read = get(app.login_as(role).await).await;
+        assert!(!read.to_string().contains(draft), "{role} receives the draft: {read}");
+        assert!(read["draft"].is_null(), "{role}: {}", read["draft"]);
+        assert_eq!(read["versions"].as_array().unwrap().len(), 1, "{role} reads the version submitted");
+    }
+}
