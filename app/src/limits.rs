@@ -136,6 +136,7 @@ mod tests {
             role: Role::Coordinator,
             agency: None,
             donor: None,
+            must_enrol: false,
         }
     }
 

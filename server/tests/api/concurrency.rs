@@ -183,7 +183,7 @@ async fn l8_two_admins_taking_each_other_away_at_once_leave_an_enabled_admin() {
         )
         .await;
     assert_eq!(made.status(), StatusCode::OK, "{}", made.text().await.unwrap());
-    let second = app.login(second_email, PASSWORD).await;
+    let second = app.login_enrolled(second_email, PASSWORD).await;
     let key_of = |email: &str| format!("SELECT VALUE record::id(id) FROM user WHERE email = '{email}'");
     let first_key = app.first_key(&key_of("admin@demo.hub")).await;
     let second_key = app.first_key(&key_of(second_email)).await;

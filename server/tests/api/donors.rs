@@ -286,7 +286,7 @@ async fn l1_a_donor_receives_only_what_its_pages_show() {
     let home = answer(&app, &donor, "/api/home", &[]).await;
     let allowed = set(vec![
         strings(&["user", "counts", "failed_mail", "today"]),
-        under("user", &["id", "email", "name", "role", "agency", "donor", "donor.id", "donor.name"]),
+        under("user", &["id", "email", "name", "role", "agency", "donor", "donor.id", "donor.name", "must_enrol"]),
     ]);
     assert_keys("home", &home, allowed);
     assert_eq!((home["counts"].clone(), home["failed_mail"].clone()), (serde_json::json!([]), serde_json::json!(0)));
