@@ -424,6 +424,29 @@ pub mod service {
             chosen(&state.db, "donor", &a.donor, "donor", "Choose a donor from the list.").await.map(|_| ())
         }
 
+        /// Its donor and currency stay once money is committed or spent under it.
+        async fn check_change(tx: &Tx, change: &Change<'_, Self>, before: &AgreementView) -> Result<(), AppError> {
+            let a = change.valid;
+            let after = (a.donor.as_str(), a.total.currency());
+            if after == (before.donor_id.as_str(), before.currency) {
+                return Ok(());
+            }
+            let mut r = tx
+                .run(
+                    "RETURN count(SELECT id FROM commitment WHERE agreement = $agreement LIMIT 1)
+                        + count(SELECT id FROM expenditure WHERE agreement = $agreement LIMIT 1)",
+                    vec![("agreement", v(db::rid(Self::TABLE, change.key)))],
+                )
+                .await?;
+            let lines: Option<i64> = r.take(0).map_err(db::fail("agreement lines"))?;
+            let mut errors = FieldErrors::new();
+            let before = (before.donor_id.as_str(), before.currency);
+            for (field, message) in super::super::rules::fixed_once_funded(lines.unwrap_or(0) > 0, before, after) {
+                errors.add(field, message);
+            }
+            errors.finish(|| ())
+        }
+
         /// Back to the agreement, where its commitments are.
         fn saved(change: &Change<'_, Self>, after: &AgreementView) -> (String, String) {
             (format!("Agreement {} saved.", after.reference), format!("/funding/agreements/{}", change.key))

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Money;
+use crate::domain::{Currency, Money};
 
 /// What commitments are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,6 +87,40 @@ pub fn check_earmarks(reference: &str, earmarks: &Earmarks, placement: &Funded) 
         return Err(format!("Agreement {reference} may fund only placements on {}.", names(&earmarks.themes)));
     }
     Ok(())
+}
+
+/// What an agreement's save may not change once money is committed or spent under it
+/// (`has_lines`): its donor, whose users see the placements it funds (each placement keeps its
+/// funders when a commitment is made), and its currency, the unit of every amount stored. The
+/// refusals, as (field, message), from the (donor, currency) before and after.
+pub fn fixed_once_funded(
+    has_lines: bool,
+    before: (&str, Currency),
+    after: (&str, Currency),
+) -> Vec<(&'static str, String)> {
+    let mut refusals = Vec::new();
+    if !has_lines {
+        return refusals;
+    }
+    if before.0 != after.0 {
+        refusals.push((
+            "donor",
+            "The donor cannot change: money is already committed under this agreement, and the placements it \
+             funds are shown to its donor. Make a new agreement for the other donor."
+                .to_string(),
+        ));
+    }
+    if before.1 != after.1 {
+        refusals.push((
+            "currency",
+            format!(
+                "The currency cannot change: money is already committed under this agreement in {}. Make a new \
+                 agreement in {}.",
+                before.1, after.1
+            ),
+        ));
+    }
+    refusals
 }
 
 /// Whether `amount` more fits in an agreement of `total` with `committed` already, or by how
@@ -262,6 +296,19 @@ mod tests {
 
     fn officer() -> Funded {
         Funded { member: "lka".into(), agency: "die".into(), themes: vec!["border".into()] }
+    }
+
+    #[test]
+    fn m1_an_agreements_donor_and_currency_are_fixed_once_it_has_lines() {
+        let (aud, jpy) = (cur("AUD"), cur("JPY"));
+        assert!(fixed_once_funded(false, ("aus", aud), ("nzl", jpy)).is_empty(), "nothing on it yet");
+        assert!(fixed_once_funded(true, ("aus", aud), ("aus", aud)).is_empty(), "the rest may change");
+        let fields = |refusals: Vec<(&'static str, String)>| refusals.into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        assert_eq!(fields(fixed_once_funded(true, ("aus", aud), ("nzl", aud))), vec!["donor"]);
+        assert_eq!(fields(fixed_once_funded(true, ("aus", aud), ("aus", jpy))), vec!["currency"]);
+        let both = fixed_once_funded(true, ("aus", aud), ("nzl", jpy));
+        assert_eq!(fields(both.clone()), vec!["donor", "currency"]);
+        assert!(both[1].1.contains("committed under this agreement in AUD"), "{}", both[1].1);
     }
 
     #[test]

@@ -61,6 +61,16 @@ pub trait Stored: Resource {
         async { Ok(Self::Prepared::default()) }
     }
 
+    /// Whether the record as it stands, read in the save's transaction, may take this change
+    /// (an agreement's donor and currency stay once money is on it). Not called for a new record.
+    fn check_change(
+        _tx: &Tx,
+        _change: &Change<'_, Self>,
+        _before: &Self::View,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        async { Ok(()) }
+    }
+
     /// What else a save writes in its transaction, after the record (a first contact, an
     /// invitation).
     fn also(_tx: &Tx, _change: &Change<'_, Self>) -> impl Future<Output = Result<(), AppError>> + Send {
@@ -136,6 +146,9 @@ pub async fn save<R: Stored>(user: &CurrentUser, id: &str, form: &R::Form) -> Re
         // Read here, not before the transaction: an attempt that is run again (after a write
         // conflict) must audit what it actually replaced.
         let before = if creating { None } else { Some(record_in::<R>(&tx, change.key).await?) };
+        if let Some(before) = &before {
+            R::check_change(&tx, change, before).await?;
+        }
         store::put(&tx, creating, R::TABLE, change.key, R::stored(change)).await.map_err(unique::<R>)?;
         R::also(&tx, change).await?;
         // The record as stored (names of linked records included), not as the form said it.

@@ -583,3 +583,120 @@ async fn the_printable_report_is_for_staff_and_the_agreements_own_donor_only() {
     let host = app.login_as("host").await;
     assert_eq!(app.post(&host, "/api/funding/report", &[("id", aus.as_str())]).await.status(), StatusCode::FORBIDDEN);
 }
+
+/// An agreement's form with `changes` over what `agreement()` saved as `reference`.
+fn agreement_form<'a>(
+    id: &'a str,
+    donor: &'a str,
+    reference: &'a str,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("id", id),
+        ("donor", donor),
+        ("reference", reference),
+        ("title", "Secondments"),
+        ("currency", "AUD"),
+        ("total", "1,000.00"),
+        ("period_start", "2026-01-01"),
+        ("period_end", "2028-12-31"),
+    ];
+    for (field, value) in changes {
+        form.retain(|(f, _)| f != field);
+        form.push((field, value));
+    }
+    form
+}
+
+/// The fields a refused call names, in order.
+async fn refused_fields(response: reqwest::Response) -> Vec<String> {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = error_json(response).await;
+    error["Invalid"]["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn m1_an_agreements_donor_and_currency_are_fixed_once_money_is_committed() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let australia = key(&app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of Australia'").await;
+    let new_zealand =
+        key(&app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of New Zealand'").await;
+    let id = agreement(&app, &coordinator, "AUS-M1", "1,000.00", &[]).await;
+    let save = |changes: &[(&'static str, &'static str)]| {
+        let form = agreement_form(&id, &australia, "AUS-M1", changes);
+        let (app, coordinator) = (&app, coordinator.clone());
+        let pairs: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post(&coordinator, "/api/agreements/save", &pairs).await
+        }
+    };
+    // Without money on it, an agreement may still change its currency.
+    assert_eq!(save(&[("currency", "NZD")]).await.status(), StatusCode::OK);
+    assert_eq!(save(&[]).await.status(), StatusCode::OK);
+
+    let nurul = open_placement(&app, "Nurul Huda").await;
+    assert_eq!(commit(&app, &coordinator, &id, &nurul, "100.00", "").await.status(), StatusCode::OK);
+    let stored = || {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.rows(&format!(
+                "SELECT record::id(donor) AS donor, currency, total_minor, title FROM ONLY funding_agreement:{id}"
+            ))
+            .await
+        }
+    };
+    let before = stored().await;
+
+    let other_donor = agreement_form(&id, &new_zealand, "AUS-M1", &[]);
+    let response = app.post(&coordinator, "/api/agreements/save", &other_donor).await;
+    let error = error_json(response).await;
+    assert_eq!(error["Invalid"]["errors"][0]["field"], "donor", "{error}");
+    assert!(error.to_string().contains("committed"), "the reason: {error}");
+    // AUD 100.00 would read as JPY 10,000.
+    assert_eq!(refused_fields(save(&[("currency", "JPY"), ("total", "1,000")]).await).await, vec!["currency"]);
+    let both = agreement_form(&id, &new_zealand, "AUS-M1", &[("currency", "NZD")]);
+    assert_eq!(
+        refused_fields(app.post(&coordinator, "/api/agreements/save", &both).await).await,
+        vec!["donor", "currency"]
+    );
+    assert_eq!(stored().await, before, "the agreement is unchanged");
+    let funders = app.rows(&format!("SELECT VALUE funders FROM ONLY placement:{nurul}")).await;
+    let funders = funders.as_array().unwrap();
+    assert!(
+        funders.len() == 1 && funders[0].as_str().unwrap().ends_with(&australia),
+        "only the agreement's donor sees the placement: {funders:?}"
+    );
+
+    // Everything else stays editable.
+    assert_eq!(save(&[("title", "Secondments, renamed"), ("total", "2,000.00")]).await.status(), StatusCode::OK);
+    let after = stored().await;
+    assert_eq!(
+        (&after["donor"], &after["currency"], &after["total_minor"]),
+        (&before["donor"], &before["currency"], &serde_json::json!(200_000))
+    );
+
+    // A change of currency and a first commitment at once: one of them passes, never both.
+    let raced = agreement(&app, &coordinator, "AUS-M1-RACE", "1,000.00", &[]).await;
+    let change = agreement_form(&raced, &australia, "AUS-M1-RACE", &[("currency", "JPY"), ("total", "1,000")]);
+    let first =
+        [("agreement", raced.as_str()), ("placement", nurul.as_str()), ("category", "stipend"), ("amount", "100.00")];
+    let answers = app
+        .race(2, |i| match i {
+            0 => app.posting(&coordinator, "/api/agreements/save", &change),
+            _ => app.posting(&coordinator, "/api/funding/commit", &first),
+        })
+        .await;
+    let passed = answers.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+    assert_eq!(passed, 1, "{answers:?}");
+    let state = app
+        .rows(&format!(
+            "RETURN {{ currency: funding_agreement:{raced}.currency,
+                lines: count(SELECT id FROM commitment WHERE agreement = funding_agreement:{raced}) }}"
+        ))
+        .await;
+    let expected = if answers[0].0 == StatusCode::OK { ("JPY", 0) } else { ("AUD", 1) };
+    assert_eq!((state["currency"].as_str().unwrap(), state["lines"].as_i64().unwrap()), expected, "{answers:?}");
+}
