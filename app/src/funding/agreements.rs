@@ -106,7 +106,8 @@ impl Validate for AgreementForm {
         let reference = errors.take("reference", required_text(&self.reference, 60));
         let title = errors.take("title", required_text(&self.title, 200));
         let currency = errors.take("currency", Currency::parse(&self.currency));
-        let total = currency.and_then(|c| errors.take("total", Money::parse_positive(&self.total, c)));
+        let total = currency
+            .and_then(|c| errors.take("total", Money::parse_positive(&self.total, c).and_then(Money::within_limit)));
         let start = errors.take("period_start", parse_date(&self.period_start));
         let end = errors.take("period_end", parse_date(&self.period_end));
         let period = match (start, end) {

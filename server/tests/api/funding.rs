@@ -700,3 +700,54 @@ async fn m1_an_agreements_donor_and_currency_are_fixed_once_money_is_committed()
     let expected = if answers[0].0 == StatusCode::OK { ("JPY", 0) } else { ("AUD", 1) };
     assert_eq!((state["currency"].as_str().unwrap(), state["lines"].as_i64().unwrap()), expected, "{answers:?}");
 }
+
+#[tokio::test]
+async fn l7_a_huge_commitment_is_refused_at_the_amount_even_with_the_override() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let id = agreement(&app, &coordinator, "AUS-L7", "1,000.00", &[]).await;
+    let nurul = open_placement(&app, "Nurul Huda").await;
+    let reason = "The donor agreed to a top-up in writing.";
+    let commitments = || {
+        let (app, id) = (&app, id.clone());
+        async move {
+            app.rows(&format!("RETURN count(SELECT id FROM commitment WHERE agreement = funding_agreement:{id})")).await
+        }
+    };
+    // 10^15 minor units and more are refused at the form, override or not.
+    for huge in ["10,000,000,000,000.00", "92,233,720,368,547,758.07"] {
+        let error = error_json(commit(&app, &coordinator, &id, &nurul, huge, reason).await).await;
+        assert_eq!(error["Invalid"]["errors"][0]["field"], "amount", "{huge}: {error}");
+        assert!(error.to_string().contains("too large"), "{error}");
+    }
+    assert_eq!(commitments().await, serde_json::json!(0), "nothing stored");
+
+    // A sum past what the figures can hold is refused too, never taken as "past the total". The
+    // kept figure is set near the limit here: reaching it by commitments under the cap would take
+    // thousands of them.
+    app.rows(&format!("UPDATE funding_agreement:{id} SET committed_minor = 9223372036854775000 RETURN NONE")).await;
+    let error = error_json(commit(&app, &coordinator, &id, &nurul, "1,000.00", reason).await).await;
+    assert_eq!(error["Invalid"]["errors"][0]["field"], "amount", "{error}");
+    assert!(error.to_string().contains("too large"), "{error}");
+    assert!(!error.to_string().contains("exceeds the total"), "not an excess to override: {error}");
+    assert_eq!(commitments().await, serde_json::json!(0), "nothing stored");
+    let kept = app.rows(&format!("SELECT VALUE committed_minor FROM ONLY funding_agreement:{id}")).await;
+    assert_eq!(kept, serde_json::json!(9_223_372_036_854_775_000_i64));
+
+    // The same cap on an agreement's total and on what is spent.
+    let donor = key(&app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of Australia'").await;
+    let huge_total = agreement_form("", &donor, "AUS-L7-HUGE", &[("total", "10,000,000,000,000.00")]);
+    assert_eq!(refused_fields(app.post(&coordinator, "/api/agreements/save", &huge_total).await).await, vec!["total"]);
+    let spend_form = [
+        ("agreement", id.as_str()),
+        ("placement", nurul.as_str()),
+        ("category", "stipend"),
+        ("date", "2027-03-12"),
+        ("amount", "1,000,000,000,000,000"),
+        ("currency", "JPY"),
+        ("rate", "0.0103"),
+        ("rate_source", "Bank"),
+        ("evidence", "RCPT-1"),
+    ];
+    assert_eq!(refused_fields(spend(&app, &coordinator, &spend_form).await).await, vec!["amount"]);
+}
