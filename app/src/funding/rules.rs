@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Currency, Money};
 
-/// What commitments are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What commitments are for, in the order they are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Stipend,

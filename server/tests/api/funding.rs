@@ -545,8 +545,11 @@ async fn the_iati_export_has_what_the_standard_requires_and_no_personal_data() {
         assert!(activity.contains(r#"role="1""#), "the donor funds it");
     }
     assert!(activities[0].contains(r#"<transaction-type code="11"/>"#), "the agreement as an incoming commitment");
-    assert!(activities[0].contains(r#"<transaction-type code="4"/>"#), "expenditures by month");
-    assert!(activities[1].contains(r#"<budget type="1" status="2">"#) && activities[1].contains(r#"code="15190""#));
+    assert!(activities[0].contains(r#"<transaction-type code="2"/>"#), "commitments by quarter and category");
+    assert!(
+        activities[1].contains(r#"code="15190""#) && !activities[1].contains("<value"),
+        "no figure of one placement"
+    );
     for (name, attributes) in all.iter().filter(|(name, _)| name == "value") {
         assert!(attributes.contains("value-date=") && attributes.contains("currency="), "<{name} {attributes}>");
     }
@@ -750,4 +753,116 @@ async fn l7_a_huge_commitment_is_refused_at_the_amount_even_with_the_override() 
         ("evidence", "RCPT-1"),
     ];
     assert_eq!(refused_fields(spend(&app, &coordinator, &spend_form).await).await, vec!["amount"]);
+}
+
+/// The `<transaction>` elements of an activity as (type code, narrative, value text).
+fn transactions(activity: &str) -> Vec<(String, String, String)> {
+    let between = |text: &str, start: &str, end: &str| -> String {
+        let from = text.find(start).map(|i| i + start.len()).unwrap_or_else(|| panic!("{start} in {text}"));
+        let to = text[from..].find(end).unwrap() + from;
+        text[from..to].to_string()
+    };
+    activity
+        .split("<transaction>")
+        .skip(1)
+        .map(|t| {
+            let t = t.split("</transaction>").next().unwrap();
+            let value = between(t, "<value ", "</value>");
+            (
+                between(t, "<transaction-type code=\"", "\""),
+                between(t, "<narrative>", "</narrative>"),
+                value.split_once('>').unwrap().1.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn l6_the_iati_file_has_no_per_placement_figure_and_no_figure_resting_on_fewer_than_three_placements() {
+    use app::funding::rules::Category;
+    use chrono::Datelike;
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    // The demo: stipend committed to three placements, travel and accommodation to one each, and
+    // spending on one. One more commitment to a fourth placement, travel, leaves travel at two.
+    let aus = key(&app, "SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = 'AUS-2026-01'").await;
+    let nam = open_placement(&app, "Hoang Van Nam").await;
+    let travel =
+        [("agreement", aus.as_str()), ("placement", nam.as_str()), ("category", "travel"), ("amount", "750.00")];
+    assert_eq!(app.post(&coordinator, "/api/funding/commit", &travel).await.status(), StatusCode::OK);
+    let xml = coordinator.get(app.url(&format!("/export/iati/{aus}.xml"))).send().await.unwrap().text().await.unwrap();
+    let activities: Vec<&str> = xml.split("<iati-activity ").skip(1).collect();
+    assert!(activities.len() > 1);
+    for child in &activities[1..] {
+        for money in ["<value", "<budget", "<transaction>", "<planned-disbursement"] {
+            assert!(!child.contains(money), "no figure of one placement: {money} in {child}");
+        }
+    }
+
+    // A recount from the stored lines: (kind, category label, quarter) → net per placement.
+    let quarter = |day: chrono::NaiveDate| format!("{}-Q{}", day.year(), (day.month() - 1) / 3 + 1);
+    let mut cells: std::collections::BTreeMap<(String, String, String), std::collections::BTreeMap<String, i64>> =
+        Default::default();
+    let committed = app
+        .rows(&format!(
+            "SELECT record::id(placement) AS placement, category, amount_minor AS minor, <string> created_at AS at
+             FROM commitment WHERE agreement = funding_agreement:{aus}"
+        ))
+        .await;
+    let spent = app
+        .rows(&format!(
+            "SELECT record::id(placement) AS placement, category, converted_minor AS minor, date AS at
+             FROM expenditure WHERE agreement = funding_agreement:{aus}"
+        ))
+        .await;
+    for (kind, rows) in [("committed", &committed), ("spent", &spent)] {
+        for row in rows.as_array().unwrap() {
+            let at = row["at"].as_str().unwrap();
+            let day = match kind {
+                "committed" => app.state.clock.office_date(at.parse::<chrono::DateTime<chrono::Utc>>().unwrap()),
+                _ => at.parse().unwrap(),
+            };
+            let category = Category::parse(row["category"].as_str().unwrap()).unwrap().label().to_string();
+            let cell = cells.entry((kind.to_string(), category, quarter(day))).or_default();
+            *cell.entry(row["placement"].as_str().unwrap().to_string()).or_default() += row["minor"].as_i64().unwrap();
+        }
+    }
+    let publishable: Vec<(String, String, String, i64)> = cells
+        .iter()
+        .filter(|(_, by_placement)| by_placement.values().filter(|m| **m != 0).count() >= 3)
+        .map(|((kind, category, quarter), by_placement)| {
+            (kind.clone(), category.clone(), quarter.clone(), by_placement.values().sum())
+        })
+        .collect();
+    assert!(
+        publishable.iter().any(|(kind, category, _, _)| kind == "committed" && category == "Stipend"),
+        "the demo's stipend rests on three placements: {cells:?}"
+    );
+    assert!(cells.len() > publishable.len(), "and some cells rest on fewer: {cells:?}");
+
+    // What the agreement's activity publishes is exactly the cells on three placements or more.
+    let mut published: Vec<(String, String, String, String)> = transactions(activities[0])
+        .into_iter()
+        .filter(|(code, _, _)| code != "11")
+        .map(|(code, narrative, value)| {
+            let kind = match code.as_str() {
+                "2" => "committed",
+                "4" => "spent",
+                other => panic!("transaction type {other}"),
+            };
+            let (category, quarter) = narrative.split_once(&format!(" {kind} in ")).expect("category and quarter");
+            (kind.to_string(), category.to_string(), quarter.to_string(), value)
+        })
+        .collect();
+    published.sort();
+    let aud = app::domain::Currency::parse("AUD").unwrap();
+    let expected: Vec<(String, String, String, String)> = publishable
+        .into_iter()
+        .map(|(kind, category, quarter, minor)| {
+            (kind, category, quarter, app::domain::Money::from_minor(minor, aud).amount_text().replace(',', ""))
+        })
+        .collect();
+    assert_eq!(published, expected);
+    let rule = format!("fewer than {} placements", app::funding::disclosure::MIN_PLACEMENTS);
+    assert!(activities[0].contains(&rule), "the file says what it leaves out");
 }
