@@ -30,6 +30,11 @@ enum Sign {
 }
 
 impl Money {
+    /// What a form takes: amounts under 10^15 minor units (AUD 10 trillion, JPY 1,000 trillion).
+    /// Far above any agreement, and far enough below `i64` that thousands of such lines still add
+    /// up exactly.
+    pub const LIMIT_MINOR: i64 = 1_000_000_000_000_000;
+
     pub fn from_minor(minor: i64, currency: Currency) -> Money {
         Money { minor, currency }
     }
@@ -64,6 +69,19 @@ impl Money {
 
     pub fn minor(&self) -> i64 {
         self.minor
+    }
+
+    /// This amount, if it is under the limit a form takes ([`Money::LIMIT_MINOR`] minor units,
+    /// either way), or the words of the refusal.
+    pub fn within_limit(self) -> Result<Money, String> {
+        if self.minor.unsigned_abs() < Money::LIMIT_MINOR.unsigned_abs() {
+            Ok(self)
+        } else {
+            Err(format!(
+                "That amount is too large: enter less than {}.",
+                Money::from_minor(Money::LIMIT_MINOR, self.currency)
+            ))
+        }
     }
 
     pub fn currency(&self) -> Currency {
@@ -388,6 +406,22 @@ mod tests {
         let min = Money::from_minor(i64::MIN, currency("AUD"));
         assert_eq!(max.checked_add(&a), Err("The total is too large.".to_string()));
         assert_eq!(min.checked_sub(&a), Err("The difference is too large.".to_string()));
+    }
+
+    #[test]
+    fn l7_a_form_takes_amounts_under_ten_to_the_fifteen_minor_units() {
+        let just_under = Money::parse("9,999,999,999,999.99", aud_currency()).unwrap();
+        assert_eq!(just_under.within_limit(), Ok(just_under));
+        let refused = Err("That amount is too large: enter less than AUD 10,000,000,000,000.00.".to_string());
+        assert_eq!(aud("10,000,000,000,000.00").unwrap().within_limit(), refused);
+        assert_eq!(Money::from_minor(i64::MAX, aud_currency()).within_limit(), refused);
+        assert_eq!(Money::from_minor(i64::MIN, aud_currency()).within_limit(), refused, "a negative one too");
+        let jpy = currency("JPY");
+        assert!(Money::parse("999,999,999,999,999", jpy).unwrap().within_limit().is_ok());
+        assert_eq!(
+            Money::parse("1,000,000,000,000,000", jpy).unwrap().within_limit(),
+            Err("That amount is too large: enter less than JPY 1,000,000,000,000,000.".to_string())
+        );
     }
 
     fn rate(text: &str) -> Decimal {

@@ -153,7 +153,8 @@ impl Validate for AgreementForm {
         let reference = errors.take("reference", required_text(&self.reference, 60));
         let title = errors.take("title", required_text(&self.title, 200));
         let currency = errors.take("currency", Currency::parse(&self.currency));
-        let total = currency.and_then(|c| errors.take("total", Money::parse_positive(&self.total, c)));
+        let total = currency
+            .and_then(|c| errors.take("total", Money::parse_positive(&self.total, c).and_then(Money::within_limit)));
         let start = errors.take("period_start", parse_date(&self.period_start));
         let end = errors.take("period_end", parse_date(&self.period_end));
         let period = match (start, end) {
@@ -469,6 +470,30 @@ pub mod service {
         /// The donor must exist.
         async fn prepare(state: &AppState, _: &CurrentUser, _: &str, a: &Valid<Self>) -> Result<(), AppError> {
             chosen(&state.db, "donor", &a.donor, "donor", "Choose a donor from the list.").await.map(|_| ())
+        }
+
+        /// Its donor and currency stay once money is committed or spent under it.
+        async fn check(tx: &Tx, change: &Change<'_, Self>, before: Option<&AgreementView>) -> Result<(), AppError> {
+            let Some(before) = before else { return Ok(()) };
+            let a = change.valid;
+            let after = (a.donor.as_str(), a.total.currency());
+            if after == (before.donor_id.as_str(), before.currency) {
+                return Ok(());
+            }
+            let mut r = tx
+                .run(
+                    "RETURN count(SELECT id FROM commitment WHERE agreement = $agreement LIMIT 1)
+                        + count(SELECT id FROM expenditure WHERE agreement = $agreement LIMIT 1)",
+                    vec![("agreement", v(db::rid(Self::TABLE, change.key)))],
+                )
+                .await?;
+            let lines: Option<i64> = r.take(0).map_err(db::fail("agreement lines"))?;
+            let mut errors = FieldErrors::new();
+            let before = (before.donor_id.as_str(), before.currency);
+            for (field, message) in super::super::rules::fixed_once_funded(lines.unwrap_or(0) > 0, before, after) {
+                errors.add(field, message);
+            }
+            errors.finish(|| ())
         }
 
         /// Back to the agreement, where its commitments are.

@@ -164,7 +164,9 @@ pub mod service {
             if !matches!(placement.state.as_str(), "planned" | "active") {
                 return Err(AppError::field("placement", "This placement has ended; commit money to an open one."));
             }
-            let amount = Money::parse_positive(&parsed.amount_text, agreement.currency).map_err(|m| AppError::field("amount", m))?;
+            let amount = Money::parse_positive(&parsed.amount_text, agreement.currency)
+                .and_then(Money::within_limit)
+                .map_err(|m| AppError::field("amount", m))?;
             let funded = Funded {
                 member: db::key(&placement.member),
                 agency: db::key(&placement.sending_agency),
@@ -172,13 +174,18 @@ pub mod service {
             };
             rules::check_earmarks(&agreement.reference, &agreement.earmarks(), &funded)
                 .map_err(|m| AppError::field("placement", m))?;
-            if let Err(excess) = rules::check_total(agreement.total, agreement.committed, amount) {
-                if parsed.override_reason.is_none() {
+            // Overflow is refused before the total is weighed: no reason overrides it.
+            rules::check_fits(agreement.committed, agreement.spent, amount).map_err(|m| AppError::field("amount", m))?;
+            match rules::check_total(agreement.total, agreement.committed, amount) {
+                Ok(()) => {}
+                Err(past) if past.may_be_overridden() && parsed.override_reason.is_some() => {}
+                Err(past) if past.may_be_overridden() => {
                     return Err(AppError::field(
                         "amount",
-                        format!("{excess} To commit it anyway, give the reason to override."),
+                        format!("{} To commit it anyway, give the reason to override.", past.message()),
                     ));
                 }
+                Err(past) => return Err(AppError::field("amount", past.message())),
             }
             tx.run(
                 "CREATE commitment SET agreement = $agreement, placement = $placement, category = $category,
@@ -318,17 +325,21 @@ pub mod service {
             let first = lines[0];
             let currency =
                 crate::domain::Currency::parse(&first.currency).map_err(|e| AppError::internal("currency", e))?;
+            // At most a few hundred lines of i64 each: their sum fits in i128.
             let stipend: i128 =
                 lines.iter().filter(|c| c.category == "stipend").map(|c| i128::from(c.amount_minor)).sum();
+            // The stipend for `days` of the old length, checked: none when no stipend is committed
+            // or when it would not fit (a note leaves a figure out rather than show a wrong one).
             let pro_rata = |days: i128| {
-                Money::from_minor(i64::try_from(stipend * days / old_days.max(1)).unwrap_or(i64::MAX), currency)
+                (stipend > 0).then_some(())?;
+                let minor = stipend.checked_mul(days)? / old_days.max(1);
+                i64::try_from(minor).ok().map(|minor| Money::from_minor(minor, currency))
             };
             if new_days > old_days {
-                if stipend > 0 {
+                if let Some(needed) = pro_rata(new_days - old_days) {
                     notes.push(format!(
-                        "Agreement {}: the extension needs about {} more stipend.",
-                        first.reference,
-                        pro_rata(new_days - old_days)
+                        "Agreement {}: the extension needs about {needed} more stipend.",
+                        first.reference
                     ));
                 }
                 if after.end().to_string() > first.agreement_end {
@@ -337,12 +348,13 @@ pub mod service {
                         first.reference, first.agreement_end
                     ));
                 }
-            } else if new_days < old_days && stipend > 0 {
-                notes.push(format!(
-                    "Agreement {}: about {} of the stipend committed can be released.",
-                    first.reference,
-                    pro_rata(old_days - new_days)
-                ));
+            } else if new_days < old_days {
+                if let Some(released) = pro_rata(old_days - new_days) {
+                    notes.push(format!(
+                        "Agreement {}: about {released} of the stipend committed can be released.",
+                        first.reference
+                    ));
+                }
             }
         }
         Ok(notes)

@@ -246,7 +246,8 @@ pub mod service {
             errors.take("category", Category::parse(&form.category).ok_or_else(|| "Choose a category.".to_string()));
         let date = errors.take("date", parse_date(&form.date));
         let currency = errors.take("currency", Currency::parse(&form.currency));
-        let amount = currency.and_then(|c| errors.take("amount", Money::parse_positive(&form.amount, c)));
+        let amount = currency
+            .and_then(|c| errors.take("amount", Money::parse_positive(&form.amount, c).and_then(Money::within_limit)));
         let manual_rate = if form.rate.trim().is_empty() { None } else { errors.take("rate", Rate::parse(&form.rate)) };
         let source = form.rate_source.trim().to_string();
         if manual_rate.is_some() && source.is_empty() {
@@ -314,6 +315,14 @@ pub mod service {
                 }
             };
             let converted = rules::converted(amount, rate, agreement.currency).map_err(|m| AppError::field("amount", m))?;
+            if converted.within_limit().is_err() {
+                let limit = Money::from_minor(Money::LIMIT_MINOR, agreement.currency);
+                return Err(AppError::field(
+                    "amount",
+                    format!("That amount is too large: it comes to {converted}, and must come to less than {limit}."),
+                ));
+            }
+            rules::check_fits(agreement.committed, agreement.spent, converted).map_err(|m| AppError::field("amount", m))?;
             let rate_text = rate.map(|r| r.to_string()).unwrap_or_else(|| "1".into());
             tx.run(
                 "CREATE expenditure SET agreement = $agreement, placement = $placement, category = $category, date = $date,
@@ -395,6 +404,10 @@ pub mod service {
                 return Err(AppError::Conflict("This line is a correction or was already corrected.".into()));
             }
             let armed = armed_level(&tx, &line.agreement).await?;
+            let negated = |minor: i64| {
+                minor.checked_neg().ok_or_else(|| AppError::internal("expenditure", "amount cannot be negated"))
+            };
+            let (amount, converted) = (negated(line.amount_minor)?, negated(line.converted_minor)?);
             tx.run(
                 "UPDATE $agreement SET updated_at = $now RETURN NONE;
                  CREATE expenditure SET agreement = $agreement, placement = $placement, category = $category, date = $date,
@@ -406,11 +419,11 @@ pub mod service {
                     ("placement", v(line.placement.clone())),
                     ("category", v(line.category.clone())),
                     ("date", v(line.date.clone())),
-                    ("amount", v(-line.amount_minor)),
+                    ("amount", v(amount)),
                     ("currency", v(line.currency.clone())),
                     ("rate", v(line.rate.clone())),
                     ("source", v(line.rate_source.clone())),
-                    ("converted", v(-line.converted_minor)),
+                    ("converted", v(converted)),
                     ("evidence", v(line.evidence.clone())),
                     ("id", v(id.clone())),
                     ("reason", v(reason.clone())),

@@ -1,16 +1,20 @@
 //! An agreement as IATI activity XML, version 2.03: the agreement is an activity at hierarchy 1,
 //! each placement it funds a child activity at hierarchy 2. The donor is the funding
 //! organisation, the RSO accountable and implementing, the sending and host agencies
-//! implementing. The signed agreement is an incoming commitment (11), expenditures are summed by
-//! month and category as expenditure (4), commitments are budgets with status 2 (committed).
-//! Themes are sectors of vocabulary 99, with DAC 15190. No personal name or e-mail is written.
-//! The writer is plain Rust; `service` gathers its data.
+//! implementing. The signed agreement is an incoming commitment (11). Money set aside and spent
+//! is published on the agreement only, by calendar quarter and cost category, as outgoing
+//! commitments (2) and expenditure (4), and only the sums that rest on enough placements
+//! (`disclosure.rs`): a placement's activity carries no figure, since with its agency and dates
+//! one officer's stipend could be read from it. Themes are sectors of vocabulary 99, with DAC
+//! 15190. No personal name or e-mail is written. The writer is plain Rust; `service` gathers its
+//! data.
 
 use chrono::NaiveDate;
 
+use super::disclosure::{Published, MIN_PLACEMENTS};
 use crate::domain::Money;
 
-/// A placement as IATI sees it: no names of people, only agencies, dates and money.
+/// A placement as IATI sees it: no names of people and no money, only agencies and dates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IatiPlacement {
     pub key: String,
@@ -25,8 +29,6 @@ pub struct IatiPlacement {
     pub actual_end: Option<NaiveDate>,
     /// (theme key, theme name)
     pub themes: Vec<(String, String)>,
-    /// Committed, by category: (category, amount).
-    pub budgets: Vec<(String, Money)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +43,9 @@ pub struct IatiAgreement {
     pub signed: NaiveDate,
     pub today: NaiveDate,
     pub placements: Vec<IatiPlacement>,
-    /// Spent, in the agreement's currency: (first day of the month, category, amount).
-    pub spent_by_month: Vec<(NaiveDate, String, Money)>,
+    /// Committed and spent, in the agreement's currency: the sums that may be published.
+    pub committed: Published,
+    pub spent: Published,
 }
 
 /// Escapes text for XML content and attributes.
@@ -101,6 +104,19 @@ fn narrative(tag: &str, text: &str) -> String {
     format!("<{tag}><narrative>{}</narrative></{tag}>", escape(text))
 }
 
+/// A description of type 4 ("other") saying how the money is published and how many sums were
+/// left out.
+fn withheld_note(withheld: usize) -> String {
+    let left_out = match withheld {
+        0 => "none is left out of this file".to_string(),
+        1 => "1 is left out of this file".to_string(),
+        n => format!("{n} are left out of this file"),
+    };
+    format!(
+        r#"<description type="4"><narrative>Money is published by calendar quarter and cost category, never per placement. A sum that rests on fewer than {MIN_PLACEMENTS} placements is left out, so that no officer's own allowance can be read from it; {left_out}.</narrative></description>"#
+    )
+}
+
 /// The XML document.
 pub fn activities(a: &IatiAgreement, generated: &str) -> String {
     let parent_id = format!("{}-{}", a.org_id, id_part(&a.reference));
@@ -135,6 +151,7 @@ pub fn activities(a: &IatiAgreement, generated: &str) -> String {
             a.donor
         ),
     ));
+    xml.push_str(&withheld_note(a.committed.withheld + a.spent.withheld));
     xml.push_str(&format!(
         r#"<participating-org role="1" type="10"><narrative>{}</narrative></participating-org>"#,
         escape(&a.donor)
@@ -152,13 +169,17 @@ pub fn activities(a: &IatiAgreement, generated: &str) -> String {
         value(&a.total, a.signed),
         escape(&a.donor)
     ));
-    for (month, category, amount) in &a.spent_by_month {
-        xml.push_str(&format!(
-            r#"<transaction><transaction-type code="4"/><transaction-date iso-date="{month}"/>{}<description><narrative>{} spent in {}</narrative></description></transaction>"#,
-            value(amount, *month),
-            escape(category),
-            month.format("%Y-%m")
-        ));
+    for (code, verb, published) in [(2, "committed", &a.committed), (4, "spent", &a.spent)] {
+        for cell in &published.cells {
+            // A quarter not yet over is dated today: a transaction is never dated ahead.
+            let date = cell.quarter.last_day().min(a.today);
+            xml.push_str(&format!(
+                r#"<transaction><transaction-type code="{code}"/><transaction-date iso-date="{date}"/>{}<description><narrative>{} {verb} in {}</narrative></description></transaction>"#,
+                value(&cell.amount, date),
+                cell.category.label(),
+                cell.quarter
+            ));
+        }
     }
     for p in &a.placements {
         xml.push_str(&format!(
@@ -216,14 +237,6 @@ pub fn activities(a: &IatiAgreement, generated: &str) -> String {
                 escape(name)
             ));
         }
-        for (_, amount) in &p.budgets {
-            xml.push_str(&format!(
-                r#"<budget type="1" status="2"><period-start iso-date="{}"/><period-end iso-date="{}"/>{}</budget>"#,
-                p.planned_start,
-                p.actual_end.unwrap_or(p.planned_end),
-                value(amount, p.planned_start)
-            ));
-        }
         xml.push_str(&format!(r#"<related-activity ref="{}" type="1"/>"#, escape(&parent_id)));
         xml.push_str("</iati-activity>");
     }
@@ -236,9 +249,10 @@ pub mod service {
     use axum::extract::{Path, State};
     use axum::http::{header, HeaderMap};
     use axum::response::{IntoResponse, Response};
-    use chrono::Datelike;
     use surrealdb::types::{RecordId, SurrealValue};
 
+    use super::super::disclosure::{publishable, MoneyLine};
+    use super::super::rules::Category;
     use super::*;
     use crate::auth::guard;
     use crate::db::{self, v};
@@ -265,18 +279,14 @@ pub mod service {
         name: String,
     }
 
+    /// A commitment or an expenditure as stored; `date` is an expenditure's, `at` a commitment's.
     #[derive(Debug, SurrealValue)]
-    struct Budget {
+    struct Line {
         placement: RecordId,
         category: String,
-        amount: i64,
-    }
-
-    #[derive(Debug, SurrealValue)]
-    struct Spent {
-        date: String,
-        category: String,
-        converted_minor: i64,
+        minor: i64,
+        date: Option<String>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
     }
 
     async fn build(state: &AppState, key: &str) -> Result<String, AppError> {
@@ -287,9 +297,10 @@ pub mod service {
                 "LET $funded = array::distinct((SELECT VALUE placement FROM commitment WHERE agreement = $agreement));
                  SELECT id, sending_agency.name AS sending, host_agency.name AS host, state, start_date, actual_start,
                     end_date, early_end, (SELECT id, name FROM $parent.themes) AS themes FROM $funded ORDER BY start_date;
-                 SELECT placement, category, math::sum(amount_minor) AS amount FROM commitment WHERE agreement = $agreement
-                    GROUP BY placement, category;
-                 SELECT date, category, converted_minor FROM expenditure WHERE agreement = $agreement;
+                 SELECT placement, category, amount_minor AS minor, NONE AS date, created_at AS at FROM commitment
+                    WHERE agreement = $agreement;
+                 SELECT placement, category, converted_minor AS minor, date, NONE AS at FROM expenditure
+                    WHERE agreement = $agreement;
                  SELECT VALUE created_at FROM ONLY $agreement;",
             )
             .bind(("agreement", v(db::rid("funding_agreement", key))))
@@ -297,21 +308,32 @@ pub mod service {
             .and_then(|r| r.check())
             .map_err(db::fail("iati"))?;
         let placements: Vec<PlacementRow> = r.take(1).map_err(db::fail("iati placements"))?;
-        let budgets: Vec<Budget> = r.take(2).map_err(db::fail("iati budgets"))?;
-        let spent: Vec<Spent> = r.take(3).map_err(db::fail("iati spent"))?;
+        let committed: Vec<Line> = r.take(2).map_err(db::fail("iati committed"))?;
+        let spent: Vec<Line> = r.take(3).map_err(db::fail("iati spent"))?;
         let created: Option<chrono::DateTime<chrono::Utc>> = r.take(4).map_err(db::fail("iati signed"))?;
         let currency: Currency = agreement.currency;
         let date = |t: &str| parse_date(t).map_err(|e| AppError::internal("iati date", e));
-        let mut by_month: Vec<(NaiveDate, String, Money)> = Vec::new();
-        for s in spent {
-            let day = date(&s.date)?;
-            let month = day.with_day(1).unwrap_or(day);
-            match by_month.iter_mut().find(|(m, c, _)| *m == month && *c == s.category) {
-                Some((_, _, total)) => *total = Money::from_minor(total.minor() + s.converted_minor, currency),
-                None => by_month.push((month, s.category, Money::from_minor(s.converted_minor, currency))),
-            }
-        }
-        by_month.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        // A commitment counts on the office day it was made; an expenditure on the day it was spent.
+        let lines = |rows: Vec<Line>| -> Result<Vec<MoneyLine>, AppError> {
+            rows.into_iter()
+                .map(|l| {
+                    let day = match (&l.date, l.at) {
+                        (Some(day), _) => date(day)?,
+                        (None, Some(at)) => state.clock.office_date(at),
+                        (None, None) => return Err(AppError::internal("iati line", "no date")),
+                    };
+                    Ok(MoneyLine {
+                        placement: db::key(&l.placement),
+                        date: day,
+                        category: Category::parse(&l.category)
+                            .ok_or_else(|| AppError::internal("iati category", l.category.clone()))?,
+                        amount: Money::from_minor(l.minor, currency),
+                    })
+                })
+                .collect()
+        };
+        let published = |rows: Vec<Line>| publishable(&lines(rows)?).map_err(|e| AppError::internal("iati sums", e));
+        let (committed, spent) = (published(committed)?, published(spent)?);
         let mut iati_placements = Vec::new();
         for p in placements {
             let finished = matches!(p.state.as_str(), "completed" | "terminated");
@@ -327,11 +349,6 @@ pub mod service {
                 planned_end: date(&p.end_date)?,
                 actual_end: if finished { Some(date(&last)?) } else { None },
                 themes: p.themes.into_iter().map(|t| (db::key(&t.id), t.name)).collect(),
-                budgets: budgets
-                    .iter()
-                    .filter(|b| b.placement == p.id)
-                    .map(|b| (b.category.clone(), Money::from_minor(b.amount, currency)))
-                    .collect(),
             });
         }
         let today = state.clock.today();
@@ -346,7 +363,8 @@ pub mod service {
             signed: created.map(|c| state.clock.office_date(c)).unwrap_or(agreement.period.start()),
             today,
             placements: iati_placements,
-            spent_by_month: by_month,
+            committed,
+            spent,
         };
         Ok(activities(&data, &state.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()))
     }
@@ -378,6 +396,8 @@ pub mod service {
 
 #[cfg(test)]
 mod tests {
+    use super::super::disclosure::{publishable, MoneyLine};
+    use super::super::rules::Category;
     use super::*;
     use crate::domain::Currency;
 
@@ -410,7 +430,12 @@ mod tests {
             planned_end: d("2027-06-30"),
             actual_end: None,
             themes: vec![("t1".into(), "Border".into()), ("t2".into(), "Scams".into()), ("t3".into(), "Sea".into())],
-            budgets: vec![("stipend".into(), Money::from_minor(500_000, aud))],
+        };
+        let spent = |placement: &str, minor: i64| MoneyLine {
+            placement: placement.into(),
+            date: d("2027-02-10"),
+            category: Category::Stipend,
+            amount: Money::from_minor(minor, aud),
         };
         let a = IatiAgreement {
             org_id: "XM-DAC-1".into(),
@@ -423,16 +448,64 @@ mod tests {
             signed: d("2026-12-01"),
             today: d("2027-03-01"),
             placements: vec![placement],
-            spent_by_month: vec![(d("2027-02-01"), "stipend".into(), Money::from_minor(12_345, aud))],
+            committed: Published::default(),
+            spent: publishable(&[spent("abc", 12_000), spent("def", 300), spent("ghi", 45)]).unwrap(),
         };
         let xml = activities(&a, "2027-03-01T00:00:00Z");
         assert!(xml.contains(r#"<iati-identifier>XM-DAC-1-AUS-1-abc</iati-identifier>"#));
         assert!(xml.contains("Department &amp; Co"));
-        assert!(xml.contains(r#"<value currency="AUD" value-date="2027-02-01">123.45</value>"#));
+        // The first quarter's stipend, dated today while the quarter runs.
+        assert!(xml.contains(r#"<value currency="AUD" value-date="2027-03-01">123.45</value>"#));
+        assert!(xml.contains("<narrative>Stipend spent in 2027-Q1</narrative>"));
         assert!(
             xml.contains(r#"percentage="34""#) && xml.matches(r#"percentage="33""#).count() == 2,
             "99: 34 + 33 + 33"
         );
-        assert!(xml.contains(r#"<budget type="1" status="2">"#));
+        let child = xml.split(r#"<iati-activity hierarchy="2""#).nth(1).unwrap();
+        assert!(!child.contains("<value") && !child.contains("<budget"), "no figure of one placement");
+    }
+
+    #[test]
+    fn l6_the_file_says_what_it_leaves_out_and_dates_no_sum_ahead() {
+        let aud = Currency::parse("AUD").unwrap();
+        let line = |placement: &str, date: &str, category: Category| MoneyLine {
+            placement: placement.into(),
+            date: d(date),
+            category,
+            amount: Money::from_minor(10_000, aud),
+        };
+        let committed = publishable(&[
+            line("a", "2026-11-02", Category::Stipend),
+            line("b", "2026-11-02", Category::Stipend),
+            line("c", "2026-12-02", Category::Stipend),
+            line("a", "2027-01-02", Category::Stipend),
+            line("a", "2026-11-02", Category::Travel),
+        ])
+        .unwrap();
+        let a = IatiAgreement {
+            org_id: "XM-DAC-1".into(),
+            reference: "AUS-1".into(),
+            title: "T".into(),
+            donor: "Government of Australia".into(),
+            total: Money::from_minor(1_000_000, aud),
+            period_start: d("2026-10-01"),
+            period_end: d("2027-12-31"),
+            signed: d("2026-10-01"),
+            today: d("2027-01-15"),
+            placements: vec![],
+            committed,
+            spent: Published::default(),
+        };
+        let xml = activities(&a, "2027-01-15T00:00:00Z");
+        assert!(xml.contains(
+            r#"<transaction><transaction-type code="2"/><transaction-date iso-date="2026-12-31"/><value currency="AUD" value-date="2026-12-31">300.00</value><description><narrative>Stipend committed in 2026-Q4</narrative></description></transaction>"#
+        ));
+        assert_eq!(
+            xml.matches(r#"<transaction-type code="2"/>"#).count(),
+            1,
+            "travel and 2027-Q1 rest on one placement"
+        );
+        assert!(xml.contains(r#"<description type="4"><narrative>Money is published by calendar quarter"#));
+        assert!(xml.contains("fewer than 3 placements is left out") && xml.contains("2 are left out of this file"));
     }
 }

@@ -2,10 +2,12 @@
 //! holds the earmark, total, utilisation and alert rules (pure, unit-tested); `agreements.rs`
 //! the agreements (a resource: list, form, CSV); `commitments.rs` committing money to a
 //! placement in one transaction with its checks, mail and alerts; `pages.rs` the agreement's
-//! figures and commitments, and the donor's own view.
+//! figures and commitments, and the donor's own view; `iati.rs` the IATI file, whose sums
+//! `disclosure.rs` chooses.
 
 pub mod agreements;
 pub mod commitments;
+pub mod disclosure;
 pub mod expenditures;
 pub mod iati;
 pub mod pages;

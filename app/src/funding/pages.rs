@@ -309,16 +309,20 @@ pub mod service {
                     ),
                 }
             };
-            let convert = |m: &crate::domain::Money| match rate {
-                Some(rate) => m.convert(rate, to).unwrap_or(crate::domain::Money::zero(to)),
-                None => crate::domain::Money::zero(to),
-            };
-            out.push(Reporting {
-                total: convert(&a.total),
-                committed: convert(&a.committed),
-                spent: convert(&a.spent),
-                basis,
-                available: rate.is_some(),
+            let zero = crate::domain::Money::zero(to);
+            let converted = rate.map(|rate| -> Result<_, String> {
+                Ok((a.total.convert(rate, to)?, a.committed.convert(rate, to)?, a.spent.convert(rate, to)?))
+            });
+            out.push(match converted {
+                Some(Ok((total, committed, spent))) => Reporting { total, committed, spent, basis, available: true },
+                Some(Err(_)) => Reporting {
+                    total: zero,
+                    committed: zero,
+                    spent: zero,
+                    basis: format!("The figures are too large to show in {to}."),
+                    available: false,
+                },
+                None => Reporting { total: zero, committed: zero, spent: zero, basis, available: false },
             });
         }
         Ok(out)

@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Money;
+use crate::domain::{Currency, Money};
 
-/// What commitments are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What commitments are for, in the order they are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Stipend,
@@ -89,16 +89,87 @@ pub fn check_earmarks(reference: &str, earmarks: &Earmarks, placement: &Funded) 
     Ok(())
 }
 
+/// What an agreement's save may not change once money is committed or spent under it
+/// (`has_lines`): its donor, whose users see the placements it funds (each placement keeps its
+/// funders when a commitment is made), and its currency, the unit of every amount stored. The
+/// refusals, as (field, message), from the (donor, currency) before and after.
+pub fn fixed_once_funded(
+    has_lines: bool,
+    before: (&str, Currency),
+    after: (&str, Currency),
+) -> Vec<(&'static str, String)> {
+    let mut refusals = Vec::new();
+    if !has_lines {
+        return refusals;
+    }
+    if before.0 != after.0 {
+        refusals.push((
+            "donor",
+            "The donor cannot change: money is already committed under this agreement, and the placements it \
+             funds are shown to its donor. Make a new agreement for the other donor."
+                .to_string(),
+        ));
+    }
+    if before.1 != after.1 {
+        refusals.push((
+            "currency",
+            format!(
+                "The currency cannot change: money is already committed under this agreement in {}. Make a new \
+                 agreement in {}.",
+                before.1, after.1
+            ),
+        ));
+    }
+    refusals
+}
+
+/// Why an amount does not fit within an agreement's total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PastTotal {
+    /// Past the total by this much: a coordinator may commit it anyway, with a reason.
+    Exceeds(Money),
+    /// The sum does not fit in the figures at all: refused, whatever the reason.
+    TooLarge,
+}
+
+impl PastTotal {
+    pub fn message(&self) -> String {
+        match self {
+            PastTotal::Exceeds(excess) => format!("This commitment exceeds the total by {excess}."),
+            PastTotal::TooLarge => TOO_LARGE.to_string(),
+        }
+    }
+
+    /// Whether a coordinator's reason may override it.
+    pub fn may_be_overridden(&self) -> bool {
+        matches!(self, PastTotal::Exceeds(_))
+    }
+}
+
 /// Whether `amount` more fits in an agreement of `total` with `committed` already, or by how
-/// much it exceeds the total ("exceeds the total by AUD 1,250.00").
-pub fn check_total(total: Money, committed: Money, amount: Money) -> Result<(), String> {
-    let after = committed.checked_add(&amount)?;
-    let excess = after.checked_sub(&total)?;
+/// much it exceeds the total ("exceeds the total by AUD 1,250.00"). A sum that does not fit in
+/// the arithmetic is [`PastTotal::TooLarge`], never an excess.
+pub fn check_total(total: Money, committed: Money, amount: Money) -> Result<(), PastTotal> {
+    let after = committed.checked_add(&amount).map_err(|_| PastTotal::TooLarge)?;
+    let excess = after.checked_sub(&total).map_err(|_| PastTotal::TooLarge)?;
     if excess.minor() > 0 {
-        Err(format!("This commitment exceeds the total by {excess}."))
+        Err(PastTotal::Exceeds(excess))
     } else {
         Ok(())
     }
+}
+
+const TOO_LARGE: &str = "That amount is too large: the agreement's figures cannot hold it.";
+
+/// Whether an agreement's figures can take `amount` more, committed or spent: what is committed
+/// and what is spent must add up, with it, within the integers they are kept in (what the lines
+/// use is never more than the two together). Overflow is a refusal that no reason overrides.
+pub fn check_fits(committed: Money, spent: Money, amount: Money) -> Result<(), String> {
+    committed
+        .checked_add(&spent)
+        .and_then(|both| both.checked_add(&amount))
+        .map(|_| ())
+        .map_err(|_| TOO_LARGE.to_string())
 }
 
 /// One commitment's part of utilisation: what was set aside, and what was spent against it.
@@ -265,6 +336,19 @@ mod tests {
     }
 
     #[test]
+    fn m1_an_agreements_donor_and_currency_are_fixed_once_it_has_lines() {
+        let (aud, jpy) = (cur("AUD"), cur("JPY"));
+        assert!(fixed_once_funded(false, ("aus", aud), ("nzl", jpy)).is_empty(), "nothing on it yet");
+        assert!(fixed_once_funded(true, ("aus", aud), ("aus", aud)).is_empty(), "the rest may change");
+        let fields = |refusals: Vec<(&'static str, String)>| refusals.into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        assert_eq!(fields(fixed_once_funded(true, ("aus", aud), ("nzl", aud))), vec!["donor"]);
+        assert_eq!(fields(fixed_once_funded(true, ("aus", aud), ("aus", jpy))), vec!["currency"]);
+        let both = fixed_once_funded(true, ("aus", aud), ("nzl", jpy));
+        assert_eq!(fields(both.clone()), vec!["donor", "currency"]);
+        assert!(both[1].1.contains("committed under this agreement in AUD"), "{}", both[1].1);
+    }
+
+    #[test]
     fn empty_earmarks_fund_anyone() {
         assert_eq!(check_earmarks("AUS-1", &Earmarks::default(), &officer()), Ok(()));
     }
@@ -297,9 +381,32 @@ mod tests {
     fn a_commitment_past_the_total_says_by_how_much() {
         assert_eq!(check_total(aud("10,000.00"), aud("8,000.00"), aud("2,000.00")), Ok(()), "exactly the total");
         assert_eq!(
-            check_total(aud("10,000.00"), aud("8,000.00"), aud("3,250.00")),
+            check_total(aud("10,000.00"), aud("8,000.00"), aud("3,250.00")).map_err(|past| past.message()),
             Err("This commitment exceeds the total by AUD 1,250.00.".into())
         );
+    }
+
+    #[test]
+    fn l7_a_sum_too_large_to_hold_is_not_an_excess_and_cannot_be_overridden() {
+        let aud_cur = cur("AUD");
+        let near_max = Money::from_minor(i64::MAX - 10, aud_cur);
+        let past = check_total(aud("1,000.00"), near_max, aud("1.00")).unwrap_err();
+        assert_eq!(past, PastTotal::TooLarge);
+        assert!(!past.may_be_overridden());
+        assert!(past.message().contains("too large"), "{}", past.message());
+        let excess = check_total(aud("1,000.00"), aud("900.00"), aud("200.00")).unwrap_err();
+        assert_eq!(excess, PastTotal::Exceeds(aud("100.00")));
+        assert!(excess.may_be_overridden());
+        // The figures: committed and spent together, with the new amount.
+        assert_eq!(check_fits(aud("900.00"), aud("50.00"), aud("200.00")), Ok(()));
+        assert!(check_fits(near_max, Money::zero(aud_cur), aud("1.00")).is_err());
+        assert!(check_fits(
+            Money::from_minor(i64::MAX / 2 + 1, aud_cur),
+            Money::from_minor(i64::MAX / 2, aud_cur),
+            aud("0.01")
+        )
+        .is_err());
+        assert_eq!(check_fits(Money::from_minor(i64::MAX - 1, aud_cur), Money::zero(aud_cur), aud("0.01")), Ok(()));
     }
 
     #[test]

@@ -62,7 +62,9 @@ pub trait Stored: Resource {
     }
 
     /// Checks the change, inside its transaction, against the record before it (none: a new
-    /// record) and what else is stored: a rule about other records (the last administrator).
+    /// record) and what else is stored: a rule about other records (the last administrator), or
+    /// about what the record already carries (an agreement's donor and currency stay once money
+    /// is on it).
     /// An attempt that is run again after a write conflict checks again, on the fresh data.
     fn check(
         _tx: &Tx,

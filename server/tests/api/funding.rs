@@ -547,8 +547,11 @@ async fn the_iati_export_has_what_the_standard_requires_and_no_personal_data() {
         assert!(activity.contains(r#"role="1""#), "the donor funds it");
     }
     assert!(activities[0].contains(r#"<transaction-type code="11"/>"#), "the agreement as an incoming commitment");
-    assert!(activities[0].contains(r#"<transaction-type code="4"/>"#), "expenditures by month");
-    assert!(activities[1].contains(r#"<budget type="1" status="2">"#) && activities[1].contains(r#"code="15190""#));
+    assert!(activities[0].contains(r#"<transaction-type code="2"/>"#), "commitments by quarter and category");
+    assert!(
+        activities[1].contains(r#"code="15190""#) && !activities[1].contains("<value"),
+        "no figure of one placement"
+    );
     for (name, attributes) in all.iter().filter(|(name, _)| name == "value") {
         assert!(attributes.contains("value-date=") && attributes.contains("currency="), "<{name} {attributes}>");
     }
@@ -584,4 +587,284 @@ async fn the_printable_report_is_for_staff_and_the_agreements_own_donor_only() {
     assert_eq!(app.post(&coordinator, "/api/funding/report", &[("id", nz.as_str())]).await.status(), StatusCode::OK);
     let host = app.login_as("host").await;
     assert_eq!(app.post(&host, "/api/funding/report", &[("id", aus.as_str())]).await.status(), StatusCode::FORBIDDEN);
+}
+
+/// An agreement's form with `changes` over what `agreement()` saved as `reference`.
+fn agreement_form<'a>(
+    id: &'a str,
+    donor: &'a str,
+    reference: &'a str,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("id", id),
+        ("donor", donor),
+        ("reference", reference),
+        ("title", "Secondments"),
+        ("currency", "AUD"),
+        ("total", "1,000.00"),
+        ("period_start", "2026-01-01"),
+        ("period_end", "2028-12-31"),
+    ];
+    for (field, value) in changes {
+        form.retain(|(f, _)| f != field);
+        form.push((field, value));
+    }
+    form
+}
+
+/// The fields a refused call names, in order.
+async fn refused_fields(response: reqwest::Response) -> Vec<String> {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = error_json(response).await;
+    error["Invalid"]["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn m1_an_agreements_donor_and_currency_are_fixed_once_money_is_committed() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let australia = key(&app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of Australia'").await;
+    let new_zealand =
+        key(&app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of New Zealand'").await;
+    let id = agreement(&app, &coordinator, "AUS-M1", "1,000.00", &[]).await;
+    let save = |changes: &[(&'static str, &'static str)]| {
+        let form = agreement_form(&id, &australia, "AUS-M1", changes);
+        let (app, coordinator) = (&app, coordinator.clone());
+        let pairs: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post(&coordinator, "/api/agreements/save", &pairs).await
+        }
+    };
+    // Without money on it, an agreement may still change its currency.
+    assert_eq!(save(&[("currency", "NZD")]).await.status(), StatusCode::OK);
+    assert_eq!(save(&[]).await.status(), StatusCode::OK);
+
+    let nurul = open_placement(&app, "Nurul Huda").await;
+    assert_eq!(commit(&app, &coordinator, &id, &nurul, "100.00", "").await.status(), StatusCode::OK);
+    let stored = || {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.rows(&format!(
+                "SELECT record::id(donor) AS donor, currency, total_minor, title FROM ONLY funding_agreement:{id}"
+            ))
+            .await
+        }
+    };
+    let before = stored().await;
+
+    let other_donor = agreement_form(&id, &new_zealand, "AUS-M1", &[]);
+    let response = app.post(&coordinator, "/api/agreements/save", &other_donor).await;
+    let error = error_json(response).await;
+    assert_eq!(error["Invalid"]["errors"][0]["field"], "donor", "{error}");
+    assert!(error.to_string().contains("committed"), "the reason: {error}");
+    // AUD 100.00 would read as JPY 10,000.
+    assert_eq!(refused_fields(save(&[("currency", "JPY"), ("total", "1,000")]).await).await, vec!["currency"]);
+    let both = agreement_form(&id, &new_zealand, "AUS-M1", &[("currency", "NZD")]);
+    assert_eq!(
+        refused_fields(app.post(&coordinator, "/api/agreements/save", &both).await).await,
+        vec!["donor", "currency"]
+    );
+    assert_eq!(stored().await, before, "the agreement is unchanged");
+    let funders = app.rows(&format!("SELECT VALUE funders FROM ONLY placement:{nurul}")).await;
+    let funders = funders.as_array().unwrap();
+    assert!(
+        funders.len() == 1 && funders[0].as_str().unwrap().ends_with(&australia),
+        "only the agreement's donor sees the placement: {funders:?}"
+    );
+
+    // Everything else stays editable.
+    assert_eq!(save(&[("title", "Secondments, renamed"), ("total", "2,000.00")]).await.status(), StatusCode::OK);
+    let after = stored().await;
+    assert_eq!(
+        (&after["donor"], &after["currency"], &after["total_minor"]),
+        (&before["donor"], &before["currency"], &serde_json::json!(200_000))
+    );
+
+    // A change of currency and a first commitment at once: one of them passes, never both.
+    let raced = agreement(&app, &coordinator, "AUS-M1-RACE", "1,000.00", &[]).await;
+    let change = agreement_form(&raced, &australia, "AUS-M1-RACE", &[("currency", "JPY"), ("total", "1,000")]);
+    let first =
+        [("agreement", raced.as_str()), ("placement", nurul.as_str()), ("category", "stipend"), ("amount", "100.00")];
+    let answers = app
+        .race(2, |i| match i {
+            0 => app.posting(&coordinator, "/api/agreements/save", &change),
+            _ => app.posting(&coordinator, "/api/funding/commit", &first),
+        })
+        .await;
+    let passed = answers.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+    assert_eq!(passed, 1, "{answers:?}");
+    let state = app
+        .rows(&format!(
+            "RETURN {{ currency: funding_agreement:{raced}.currency,
+                lines: count(SELECT id FROM commitment WHERE agreement = funding_agreement:{raced}) }}"
+        ))
+        .await;
+    let expected = if answers[0].0 == StatusCode::OK { ("JPY", 0) } else { ("AUD", 1) };
+    assert_eq!((state["currency"].as_str().unwrap(), state["lines"].as_i64().unwrap()), expected, "{answers:?}");
+}
+
+#[tokio::test]
+async fn l7_a_huge_commitment_is_refused_at_the_amount_even_with_the_override() {
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    let id = agreement(&app, &coordinator, "AUS-L7", "1,000.00", &[]).await;
+    let nurul = open_placement(&app, "Nurul Huda").await;
+    let reason = "The donor agreed to a top-up in writing.";
+    let commitments = || {
+        let (app, id) = (&app, id.clone());
+        async move {
+            app.rows(&format!("RETURN count(SELECT id FROM commitment WHERE agreement = funding_agreement:{id})")).await
+        }
+    };
+    // 10^15 minor units and more are refused at the form, override or not.
+    for huge in ["10,000,000,000,000.00", "92,233,720,368,547,758.07"] {
+        let error = error_json(commit(&app, &coordinator, &id, &nurul, huge, reason).await).await;
+        assert_eq!(error["Invalid"]["errors"][0]["field"], "amount", "{huge}: {error}");
+        assert!(error.to_string().contains("too large"), "{error}");
+    }
+    assert_eq!(commitments().await, serde_json::json!(0), "nothing stored");
+
+    // A sum past what the figures can hold is refused too, never taken as "past the total". The
+    // kept figure is set near the limit here: reaching it by commitments under the cap would take
+    // thousands of them.
+    app.rows(&format!("UPDATE funding_agreement:{id} SET committed_minor = 9223372036854775000 RETURN NONE")).await;
+    let error = error_json(commit(&app, &coordinator, &id, &nurul, "1,000.00", reason).await).await;
+    assert_eq!(error["Invalid"]["errors"][0]["field"], "amount", "{error}");
+    assert!(error.to_string().contains("too large"), "{error}");
+    assert!(!error.to_string().contains("exceeds the total"), "not an excess to override: {error}");
+    assert_eq!(commitments().await, serde_json::json!(0), "nothing stored");
+    let kept = app.rows(&format!("SELECT VALUE committed_minor FROM ONLY funding_agreement:{id}")).await;
+    assert_eq!(kept, serde_json::json!(9_223_372_036_854_775_000_i64));
+
+    // The same cap on an agreement's total and on what is spent.
+    let donor = key(&app, "SELECT VALUE record::id(id) FROM donor WHERE name = 'Government of Australia'").await;
+    let huge_total = agreement_form("", &donor, "AUS-L7-HUGE", &[("total", "10,000,000,000,000.00")]);
+    assert_eq!(refused_fields(app.post(&coordinator, "/api/agreements/save", &huge_total).await).await, vec!["total"]);
+    let spend_form = [
+        ("agreement", id.as_str()),
+        ("placement", nurul.as_str()),
+        ("category", "stipend"),
+        ("date", "2027-03-12"),
+        ("amount", "1,000,000,000,000,000"),
+        ("currency", "JPY"),
+        ("rate", "0.0103"),
+        ("rate_source", "Bank"),
+        ("evidence", "RCPT-1"),
+    ];
+    assert_eq!(refused_fields(spend(&app, &coordinator, &spend_form).await).await, vec!["amount"]);
+}
+
+/// The `<transaction>` elements of an activity as (type code, narrative, value text).
+fn transactions(activity: &str) -> Vec<(String, String, String)> {
+    let between = |text: &str, start: &str, end: &str| -> String {
+        let from = text.find(start).map(|i| i + start.len()).unwrap_or_else(|| panic!("{start} in {text}"));
+        let to = text[from..].find(end).unwrap() + from;
+        text[from..to].to_string()
+    };
+    activity
+        .split("<transaction>")
+        .skip(1)
+        .map(|t| {
+            let t = t.split("</transaction>").next().unwrap();
+            let value = between(t, "<value ", "</value>");
+            (
+                between(t, "<transaction-type code=\"", "\""),
+                between(t, "<narrative>", "</narrative>"),
+                value.split_once('>').unwrap().1.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn l6_the_iati_file_has_no_per_placement_figure_and_no_figure_resting_on_fewer_than_three_placements() {
+    use app::funding::rules::Category;
+    use chrono::Datelike;
+    let app = TestApp::start().await;
+    let coordinator = app.login_as("coordinator").await;
+    // The demo: stipend committed to three placements, travel and accommodation to one each, and
+    // spending on one. One more commitment to a fourth placement, travel, leaves travel at two.
+    let aus = key(&app, "SELECT VALUE record::id(id) FROM funding_agreement WHERE reference = 'AUS-2026-01'").await;
+    let nam = open_placement(&app, "Hoang Van Nam").await;
+    let travel =
+        [("agreement", aus.as_str()), ("placement", nam.as_str()), ("category", "travel"), ("amount", "750.00")];
+    assert_eq!(app.post(&coordinator, "/api/funding/commit", &travel).await.status(), StatusCode::OK);
+    let xml = coordinator.get(app.url(&format!("/export/iati/{aus}.xml"))).send().await.unwrap().text().await.unwrap();
+    let activities: Vec<&str> = xml.split("<iati-activity ").skip(1).collect();
+    assert!(activities.len() > 1);
+    for child in &activities[1..] {
+        for money in ["<value", "<budget", "<transaction>", "<planned-disbursement"] {
+            assert!(!child.contains(money), "no figure of one placement: {money} in {child}");
+        }
+    }
+
+    // A recount from the stored lines: (kind, category label, quarter) → net per placement.
+    let quarter = |day: chrono::NaiveDate| format!("{}-Q{}", day.year(), (day.month() - 1) / 3 + 1);
+    let mut cells: std::collections::BTreeMap<(String, String, String), std::collections::BTreeMap<String, i64>> =
+        Default::default();
+    let committed = app
+        .rows(&format!(
+            "SELECT record::id(placement) AS placement, category, amount_minor AS minor, <string> created_at AS at
+             FROM commitment WHERE agreement = funding_agreement:{aus}"
+        ))
+        .await;
+    let spent = app
+        .rows(&format!(
+            "SELECT record::id(placement) AS placement, category, converted_minor AS minor, date AS at
+             FROM expenditure WHERE agreement = funding_agreement:{aus}"
+        ))
+        .await;
+    for (kind, rows) in [("committed", &committed), ("spent", &spent)] {
+        for row in rows.as_array().unwrap() {
+            let at = row["at"].as_str().unwrap();
+            let day = match kind {
+                "committed" => app.state.clock.office_date(at.parse::<chrono::DateTime<chrono::Utc>>().unwrap()),
+                _ => at.parse().unwrap(),
+            };
+            let category = Category::parse(row["category"].as_str().unwrap()).unwrap().label().to_string();
+            let cell = cells.entry((kind.to_string(), category, quarter(day))).or_default();
+            *cell.entry(row["placement"].as_str().unwrap().to_string()).or_default() += row["minor"].as_i64().unwrap();
+        }
+    }
+    let publishable: Vec<(String, String, String, i64)> = cells
+        .iter()
+        .filter(|(_, by_placement)| by_placement.values().filter(|m| **m != 0).count() >= 3)
+        .map(|((kind, category, quarter), by_placement)| {
+            (kind.clone(), category.clone(), quarter.clone(), by_placement.values().sum())
+        })
+        .collect();
+    assert!(
+        publishable.iter().any(|(kind, category, _, _)| kind == "committed" && category == "Stipend"),
+        "the demo's stipend rests on three placements: {cells:?}"
+    );
+    assert!(cells.len() > publishable.len(), "and some cells rest on fewer: {cells:?}");
+
+    // What the agreement's activity publishes is exactly the cells on three placements or more.
+    let mut published: Vec<(String, String, String, String)> = transactions(activities[0])
+        .into_iter()
+        .filter(|(code, _, _)| code != "11")
+        .map(|(code, narrative, value)| {
+            let kind = match code.as_str() {
+                "2" => "committed",
+                "4" => "spent",
+                other => panic!("transaction type {other}"),
+            };
+            let (category, quarter) = narrative.split_once(&format!(" {kind} in ")).expect("category and quarter");
+            (kind.to_string(), category.to_string(), quarter.to_string(), value)
+        })
+        .collect();
+    published.sort();
+    let aud = app::domain::Currency::parse("AUD").unwrap();
+    let expected: Vec<(String, String, String, String)> = publishable
+        .into_iter()
+        .map(|(kind, category, quarter, minor)| {
+            (kind, category, quarter, app::domain::Money::from_minor(minor, aud).amount_text().replace(',', ""))
+        })
+        .collect();
+    assert_eq!(published, expected);
+    let rule = format!("fewer than {} placements", app::funding::disclosure::MIN_PLACEMENTS);
+    assert!(activities[0].contains(&rule), "the file says what it leaves out");
 }
