@@ -166,7 +166,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>
     };
     let must_enrol = role.requires_second_factor()
         && !row.second_factor.unwrap_or(false)
-        && !state.settings.second_factor_exempt.iter().any(|e| *e == row.email);
+        && !state.settings.second_factor_exempt.contains(&row.email);
     Ok(Some(CurrentUser {
         id: db::key(&row.user_id),
         email: row.email,

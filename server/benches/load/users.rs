@@ -50,6 +50,14 @@ fn first_link(html: &str, prefix: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The target of the list's "next" link (`rel="next"`), if the page has one.
+fn next_link(html: &str) -> Option<String> {
+    let tag_start = html.find("rel=\"next\"").and_then(|at| html[..at].rfind('<'))?;
+    let tag = &html[tag_start..];
+    let href = tag[tag.find("href=\"")? + 6..].split('"').next()?;
+    Some(href.replace("&amp;", "&"))
+}
+
 struct Person {
     client: Client,
     base: String,
@@ -204,8 +212,11 @@ async fn person(i: usize, base: String, seconds: f64, password: &'static str) ->
                 }
             }
         }
-        // A second page of the list, as someone looking further back.
-        me.page(&format!("{list}{}page=2", if list.contains('?') { '&' } else { '?' })).await;
+        // The list's second page through its "next" link, as someone looking further back (a
+        // list of one page has no such link: asking for a page past the end is refused).
+        if let Some(next) = next_link(&listed) {
+            me.page(&next).await;
+        }
     }
     (me, sign_in)
 }
@@ -250,5 +261,12 @@ mod tests {
         let html = r#"<a href="/nominations?status=x">all</a><a href="/nominations/abc123?tab=1">one</a>"#;
         assert_eq!(super::first_link(html, "/nominations/").as_deref(), Some("/nominations/abc123"));
         assert_eq!(super::first_link(html, "/reports/"), None);
+    }
+
+    #[test]
+    fn the_next_link_is_followed_only_where_the_list_has_one() {
+        let html = r#"<a href="/x?page=1">1</a> <a href="/x?page=2&amp;at=i3~0" rel="next">Next</a>"#;
+        assert_eq!(super::next_link(html).as_deref(), Some("/x?page=2&at=i3~0"));
+        assert_eq!(super::next_link(r#"<a href="/x?page=1">1</a>"#), None);
     }
 }
