@@ -135,14 +135,6 @@ pub fn mark_error_response(error: &AppError, values: Option<std::collections::BT
 /// Where a staff member without a second factor is sent, whatever page they asked for.
 pub const ENROLMENT_PAGE: &str = "/account/two-factor";
 
-/// Tells the caller of a refused request when to come back (`Retry-After`, in seconds).
-#[cfg(feature = "ssr")]
-pub fn retry_after(seconds: u64) {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
-    }
-}
-
 /// The path of the page that posted, when it is a page of this site; "/" otherwise.
 #[cfg(feature = "ssr")]
 fn referer_path(parts: &http::request::Parts) -> String {

@@ -22,7 +22,7 @@ use crate::notifications::pages::MailLogPage;
 use crate::placements::{PlacementPage, PlacementsPage, TimelinePage};
 use crate::reports::{CyclesPage, ReportPage, ReportsPage};
 use crate::resource::pages;
-use crate::ui::Layout;
+use crate::shell::Layout;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -78,7 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/funding/rates") view=crate::funding::pages::RatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/report/:id") view=crate::funding::pages::AgreementReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/agreements") view={|| pages::list::<Agreements, _, _>(list_agreements)} ssr=SsrMode::Async/>
-                    <Route path=path!("/funding/agreements/:id") view={|| pages::edit::<Agreements, _, _>(get_agreement)} ssr=SsrMode::Async/>
+                    <Route path=path!("/funding/agreements/:id") view={|| pages::edit_with::<Agreements, _, _>(get_agreement, crate::funding::pages::agreement_sections)} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/cycles") view=CyclesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/outcomes") view=crate::reports::outcomes::OutcomesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>

@@ -17,8 +17,10 @@ pub mod listing;
 pub mod nominations;
 pub mod notifications;
 pub mod placements;
+pub mod reference;
 pub mod reports;
 pub mod resource;
+pub mod shell;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -30,11 +32,15 @@ pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod directory;
 #[cfg(feature = "ssr")]
 pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod net;
+#[cfg(feature = "ssr")]
+pub mod signing;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

@@ -114,12 +114,20 @@ impl Limits {
         match self.searches.try_acquire(&user.id) {
             Some(permit) => Ok(Some(permit)),
             None => {
-                crate::api::retry_after(RETRY_AFTER_SECONDS);
+                retry_after(RETRY_AFTER_SECONDS);
                 Err(AppError::TooManyRequests(format!(
                     "You already have {SEARCHES_AT_ONCE} searches running. Wait a moment for them to finish, then try again."
                 )))
             }
         }
+    }
+}
+
+/// Tells the caller of a refused request when to come back (`Retry-After`, in seconds).
+#[cfg(feature = "ssr")]
+pub fn retry_after(seconds: u64) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
     }
 }
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use surrealdb::engine::any::Any;
 use surrealdb::Surreal;
 
-use crate::auth::signing::ServerKey;
 use crate::clock::Clock;
 use crate::net::Cidr;
+use crate::signing::ServerKey;
 
 /// The database handle. It counts the queries sent through it, so that a test can see how
 /// many statements a page costs (and catch a page that starts reading once per row).

@@ -356,7 +356,7 @@ async fn signed_in(base: &str, role: &str) -> Client {
         .post(format!("{base}/api/login"))
         .header(ACCEPT, "application/json")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!("email={role}%40demo.hub&password={}", app::db::seed::DEMO_PASSWORD))
+        .body(format!("email={role}%40demo.hub&password={}", app::demo::seed::DEMO_PASSWORD))
         .send()
         .await
         .expect("sign in");
@@ -514,7 +514,7 @@ async fn many_users(settings: &Settings, dir: &Path, figures: &mut Figures) {
     assert!(copied.success(), "copy the data for the many-users scenario");
     eprintln!("   {people} users for {seconds} s");
     let server = start(settings, &copy, &mut Figures::default(), Duration::from_secs(120)).await;
-    let outcome = users::run(&server.base, people, seconds, app::db::seed::DEMO_PASSWORD).await;
+    let outcome = users::run(&server.base, people, seconds, app::demo::seed::DEMO_PASSWORD).await;
     let rss = peak_rss(server.child.id()) as f64 / 1024.0;
     drop(server);
     let _ = std::fs::rename(copy.join("server.log"), dir.join("users-server.log"));

@@ -1,10 +1,10 @@
 //! `server generate --years N --seed N [--scale F] [--force]`: fills the configured database
-//! with a programme's years of made-up data (see `app::db::generate`), then prints what it
+//! with a programme's years of made-up data (see `app::demo::generate`), then prints what it
 //! wrote, how long it took and the database's size on disk.
 
 use std::time::Instant;
 
-use app::db::generate::{self, Plan};
+use app::demo::generate::{self, Plan};
 
 use crate::Config;
 

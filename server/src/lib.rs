@@ -49,9 +49,10 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
             "HUB_TODAY is set: this demo server's office clock is moved to {today}; dates and reminders follow it"
         );
     }
-    settings.key = app::auth::signing::ServerKey::load_or_create(&db, clock.now()).await?;
+    settings.key = app::auth::key_store::load_or_create(&db, clock.now()).await?;
     if config.demo {
-        settings.second_factor_exempt = app::db::seed::DEMO_LOGINS.iter().map(|(email, _)| email.to_string()).collect();
+        settings.second_factor_exempt =
+            app::demo::seed::DEMO_LOGINS.iter().map(|(email, _)| email.to_string()).collect();
         tracing::warn!(
             "HUB_DEMO=1: the six demo logins may sign in without a second factor; every other administrator and \
              coordinator must set one up"
@@ -72,11 +73,11 @@ const DEMO_SCALE: f64 = 0.02;
 /// unless `years` is 0, that many years of a programme generated around it. A database that
 /// has data is left as it is.
 async fn demo_data(state: &AppState, years: u32) -> Result<(), app::error::AppError> {
-    if years == 0 || !app::db::generate::is_empty(state).await? {
-        return app::db::seed::seed_if_empty(state).await.map(|_| ());
+    if years == 0 || !app::demo::generate::is_empty(state).await? {
+        return app::demo::seed::seed_if_empty(state).await.map(|_| ());
     }
-    let plan = app::db::generate::Plan { years, seed: 1, scale: DEMO_SCALE };
-    let written = app::db::generate::run(state, plan, false, &|step| tracing::info!("demo history: {step}")).await?;
+    let plan = app::demo::generate::Plan { years, seed: 1, scale: DEMO_SCALE };
+    let written = app::demo::generate::run(state, plan, false, &|step| tracing::info!("demo history: {step}")).await?;
     tracing::info!(nominations = written.get("nomination").copied().unwrap_or(0), years, "demo history generated");
     Ok(())
 }

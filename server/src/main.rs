@@ -111,7 +111,7 @@ async fn main() {
     println!("Secondment Hub is running at {}", config.public_url);
     if config.demo {
         println!("Demo logins (password demo-password-1):");
-        for (email, role) in app::db::seed::DEMO_LOGINS {
+        for (email, role) in app::demo::seed::DEMO_LOGINS {
             println!("  {role:<12} {email}");
         }
     }

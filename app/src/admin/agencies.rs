@@ -1,8 +1,8 @@
 //! Agencies of the members: they send officers, host them, or both, and have the notification
 //! contacts that receive the programme's e-mails.
 
-use super::options::{reference_choices, Choices};
 use super::{status_label, status_options};
+use crate::reference::{reference_choices, Choices};
 use crate::resource::fields::{
     checked, email, language, optional_text, required_text, ticked, time_zone, LANGUAGES, TIME_ZONES,
 };
@@ -390,7 +390,7 @@ mod service {
         }
 
         async fn choices() -> Result<Choices, AppError> {
-            crate::admin::options::service::choices().await
+            crate::reference::service::choices().await
         }
 
         /// The member must exist.

@@ -7,7 +7,6 @@
 pub mod agencies;
 pub mod donors;
 pub mod members;
-pub mod options;
 pub mod themes;
 pub mod users;
 

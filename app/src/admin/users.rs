@@ -1,9 +1,9 @@
 //! User accounts: role, binding to an agency or donor, and disabling. Only admins see this area.
 //! Password hashes never leave the server: the views carry only whether a password is set.
 
-use super::options::Choices;
 use crate::auth::password_policy::check_new_password;
 use crate::auth::{NamedRef, Role};
+use crate::reference::Choices;
 use crate::resource::fields::{checked, email, optional_text, required_text, ticked};
 use crate::resource::prelude::*;
 use crate::ui::fields::hidden;
@@ -279,7 +279,7 @@ mod service {
         }
 
         async fn choices() -> Result<Choices, AppError> {
-            crate::admin::options::service::choices().await
+            crate::reference::service::choices().await
         }
 
         /// An admin cannot lock themselves out; a chosen agency or donor must exist; a new
@@ -351,7 +351,7 @@ mod service {
             if !change.creating && (valid.disabled || change.prepared.is_some()) {
                 let sql = format!(
                     "UPDATE $user SET {}; {} {}",
-                    crate::calendar::NEW_ADDRESS,
+                    crate::auth::NEW_CALENDAR_ADDRESS,
                     session::REVOKE_ALL_OF_USER,
                     crate::auth::tokens::VOID_ALL_OF_USER
                 );

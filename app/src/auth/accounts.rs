@@ -264,7 +264,7 @@ pub mod service {
             tx.run(
                 &format!(
                     "UPDATE $user SET password_hash = $hash, {}; {} {}",
-                    crate::calendar::NEW_ADDRESS,
+                    crate::auth::NEW_CALENDAR_ADDRESS,
                     session::REVOKE_ALL_OF_USER,
                     tokens::VOID_ALL_OF_USER
                 ),

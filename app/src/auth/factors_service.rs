@@ -379,7 +379,7 @@ pub async fn second_step(form: &CodeForm) -> Result<(), AppError> {
     let who = signin::Verified {
         user: &pending.user,
         email: &pending.email,
-        next: super::api::safe_next(&pending.next),
+        next: super::next::safe_next(&pending.next),
         known_device: pending.known_device,
     };
     signin::complete(&state, parts.as_ref(), who, factor).await

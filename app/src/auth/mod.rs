@@ -8,9 +8,11 @@ pub mod api;
 pub mod attempts;
 pub mod browser;
 pub mod factors;
+pub mod factors_api;
 #[cfg(feature = "ssr")]
 pub mod factors_service;
 pub mod model;
+pub mod next;
 pub mod pages;
 pub mod passkeys;
 pub mod password_policy;
@@ -20,6 +22,8 @@ pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
+pub mod key_store;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod purge;
@@ -28,10 +32,13 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod signin;
 #[cfg(feature = "ssr")]
-pub mod signing;
-#[cfg(feature = "ssr")]
 pub mod tokens;
 #[cfg(feature = "ssr")]
 pub mod totp;
 
 pub use model::{CurrentUser, NamedRef, Role};
+
+/// The assignment that voids a user's calendar address (`$user`'s row is being updated): part of
+/// every statement that changes what the address was trusted with (a new password, a reset,
+/// disabling the account).
+pub const NEW_CALENDAR_ADDRESS: &str = "calendar_generation = (calendar_generation ?? 0) + 1";

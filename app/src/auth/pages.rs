@@ -12,14 +12,14 @@ use crate::ui::{EnhancedForm, PageHeader};
 pub fn LoginPage() -> impl IntoView {
     let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
     let state = FormState::new("/api/login", page_flash().as_ref(), fields::values([("next", next.clone())]));
-    let passkey_next = super::api::safe_next(&next).to_string();
+    let passkey_next = super::next::safe_next(&next).to_string();
     view! {
         <div class="auth-card">
             <PageHeader title="Sign in" lead="Secondment Hub of the Regional Support Office."/>
             <EnhancedForm>
                 <form method="post" action="/api/login" class="form" novalidate>
                     {form_message(&state)}
-                    {hidden("next", super::api::safe_next(&next).to_string())}
+                    {hidden("next", super::next::safe_next(&next).to_string())}
                     {Input::text("email", "E-mail").kind("email").required().autocomplete("username").max_len(254).render(&state)}
                     {Input::text("password", "Password").kind("password").required().autocomplete("current-password").max_len(1024).render(&state)}
                     <div class="form-actions">

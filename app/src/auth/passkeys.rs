@@ -408,7 +408,7 @@ mod service {
         let who = signin::Verified {
             user: &owner.user,
             email: &owner.email,
-            next: crate::auth::api::safe_next(&form.next),
+            next: crate::auth::next::safe_next(&form.next),
             known_device: attempts::is_known_device(&state, parts.as_ref(), &owner.email),
         };
         signin::complete(&state, parts.as_ref(), who, Factor::Passkey).await

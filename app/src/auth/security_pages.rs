@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::factors::{app_setup, security_overview, show_recovery_codes, waiting_sign_in, SecurityView, SignInView};
+use super::factors::{SecurityView, SignInView};
+use super::factors_api::{app_setup, security_overview, show_recovery_codes, waiting_sign_in};
 use crate::ui::fields::{self, form_message, hidden, FormState, Input};
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::{EnhancedForm, PageHeader};

@@ -240,7 +240,7 @@ pub async fn complete(
     set_cookie(&super::attempts::device_cookie(state, who.email));
     set_cookie(&cookie(pending_cookie_name(secure), "", 0, "Lax", secure));
     let user = session::lookup(state, &token).await?.ok_or(AppError::Unauthenticated)?;
-    let to = if user.must_enrol { crate::api::ENROLMENT_PAGE } else { super::api::safe_next(who.next) };
+    let to = if user.must_enrol { crate::api::ENROLMENT_PAGE } else { super::next::safe_next(who.next) };
     leptos_axum::redirect(to);
     Ok(())
 }

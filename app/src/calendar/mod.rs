@@ -24,11 +24,6 @@ pub async fn renew_calendar_link() -> Result<(), AppError> {
     crate::api::answer(service::renew(&user).await)
 }
 
-/// The assignment that voids a user's calendar address (`$user`'s row is being updated): part of
-/// every statement that changes what the address was trusted with (a new password, a reset,
-/// disabling the account).
-pub const NEW_ADDRESS: &str = "calendar_generation = (calendar_generation ?? 0) + 1";
-
 #[cfg(feature = "ssr")]
 pub mod service {
     use axum::extract::{Path, State};

@@ -1,9 +1,7 @@
-//! The database: connection, migrations, demo data and small helpers for record ids.
-//! Server-only.
+//! The database: connection, migrations, the one retrying transaction path and small helpers
+//! for record ids. Server-only. (The demo data is above the domains, in `crate::demo`.)
 
-pub mod generate;
 pub mod migrations;
-pub mod seed;
 pub mod tally;
 
 use std::sync::Arc;

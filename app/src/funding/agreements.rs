@@ -3,8 +3,8 @@
 //! figures and the commitments (see `commitments.rs`).
 
 use super::rules::percent_text;
-use crate::admin::options::Choices;
 use crate::domain::{parse_date, Currency, Money, Period};
+use crate::reference::Choices;
 use crate::resource::fields::{optional_text, required_text};
 use crate::resource::prelude::*;
 
@@ -227,7 +227,7 @@ impl Resource for Agreements {
     }
 
     async fn filters() -> Vec<SelectFilter> {
-        let choices = crate::admin::options::reference_choices().await.unwrap_or_default();
+        let choices = crate::reference::reference_choices().await.unwrap_or_default();
         vec![("member", "Donor", choices.donors)]
     }
 
@@ -266,13 +266,6 @@ impl Resource for Agreements {
             {Input::text("notes", "Notes").max_len(4000).render(state)}
         }
         .into_any()
-    }
-
-    fn sections(key: &str, editing: &Editing<AgreementView, Choices>) -> AnyView {
-        match &editing.record {
-            Some(agreement) => super::pages::agreement_sections(key, agreement),
-            None => ().into_any(),
-        }
     }
 }
 
@@ -464,7 +457,7 @@ pub mod service {
         }
 
         async fn choices() -> Result<Choices, AppError> {
-            crate::admin::options::service::choices().await
+            crate::reference::service::choices().await
         }
 
         /// The donor must exist.

@@ -8,6 +8,8 @@ use super::agreements::{AgreementView, DonorAgreementView};
 use super::commitments::CommitmentLine;
 use super::rules::{percent_text, Category};
 use crate::error::AppError;
+use crate::reference::Choices;
+use crate::resource::Editing;
 use crate::ui::fields::{form_message, hidden, select, FormState, Input};
 use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};
@@ -486,9 +488,11 @@ pub fn figures(a: &DonorAgreementView) -> AnyView {
 }
 
 /// The agreement page's figures and commitments.
-pub fn agreement_sections(key: &str, agreement: &AgreementView) -> AnyView {
+pub fn agreement_sections(key: &str, editing: &Editing<AgreementView, Choices>) -> AnyView {
+    let Some(agreement) = editing.record.clone() else {
+        return ().into_any();
+    };
     let key = key.to_string();
-    let agreement = agreement.clone();
     // The figures as the donor sees them.
     let shown = DonorAgreementView::from(agreement.clone());
     view! {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{get_nomination, list_nominations, Action, NominationPage, NominationState, NominationView};
-use crate::admin::options::reference_choices;
 use crate::domain::{countries, languages};
+use crate::reference::reference_choices;
 use crate::ui::fields::{
     self, file_actions, form_message, grouped_select, hidden, multi_select, select, FormState, Input,
 };

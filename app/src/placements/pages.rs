@@ -8,7 +8,7 @@ use super::{
     get_placement, list_placements, placement_overview, placement_timeline, DonorPlacementView, PlacementDetail,
     PlacementState, PlacementSummary, PlacementView,
 };
-use crate::admin::options::reference_choices;
+use crate::reference::reference_choices;
 use crate::ui::fields::{form_message, hidden, FormState, Input};
 use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};

@@ -204,7 +204,7 @@ pub fn OutcomesPage() -> impl IntoView {
                     Ok(data) => {
                         let mut selects = Vec::new();
                         if data.staff {
-                            let choices = crate::admin::options::reference_choices().await.unwrap_or_default();
+                            let choices = crate::reference::reference_choices().await.unwrap_or_default();
                             selects.push(("member", "Member", choices.members.clone()));
                             selects.push(("agency", "Sending agency", choices.agencies.clone()));
                         }

@@ -9,7 +9,7 @@ use super::cycles::{Author, ReportKind};
 use super::{
     get_report, list_reports, DonorReportView, ReportContent, ReportDetail, ReportState, ReportSummary, ReportView,
 };
-use crate::admin::options::reference_choices;
+use crate::reference::reference_choices;
 use crate::ui::fields::{file_actions, form_message, hidden, FormState, Input};
 use crate::ui::format;
 use crate::ui::layout::{error_view, page_flash};

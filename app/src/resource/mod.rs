@@ -166,7 +166,8 @@ pub trait Resource: Send + Sync + Sized + 'static {
     /// The form's fields (the generic page adds the message, the `id` and the save button).
     fn fields(form: &FormState, editing: &Editing<Self::View, Self::Choices>) -> AnyView;
 
-    /// What the edit page shows between the form and the record's history.
+    /// What the edit page shows between the form and the record's history. (Sections written
+    /// in a domain's own pages are given to [`pages::edit_with`] instead.)
     fn sections(_key: &str, _editing: &Editing<Self::View, Self::Choices>) -> AnyView {
         ().into_any()
     }

@@ -90,6 +90,21 @@ where
     F: FnOnce(String) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Editing<R::View, R::Choices>, AppError>> + Send + 'static,
 {
+    edit_with::<R, F, Fut>(load, R::sections)
+}
+
+/// What a resource's edit page shows between the form and the record's history, given the
+/// record's key and what the page was given.
+pub type Sections<R> = fn(&str, &Editing<<R as Resource>::View, <R as Resource>::Choices>) -> AnyView;
+
+/// [`edit`] with sections of the resource's own (an agreement's money, say), written in its
+/// domain's pages so that the generic page needs to know nothing of them.
+pub fn edit_with<R, F, Fut>(load: F, sections: Sections<R>) -> impl IntoView
+where
+    R: Resource,
+    F: FnOnce(String) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Editing<R::View, R::Choices>, AppError>> + Send + 'static,
+{
     let key = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let key = if key == "new" { String::new() } else { key };
     view! {
@@ -97,21 +112,21 @@ where
             {Suspend::new(async move {
                 match load(key.clone()).await {
                     Err(e) => error_view(e),
-                    Ok(data) => form::<R>(key, data),
+                    Ok(data) => form::<R>(key, data, sections),
                 }
             })}
         </Suspense>
     }
 }
 
-fn form<R: Resource>(key: String, data: Editing<R::View, R::Choices>) -> AnyView {
+fn form<R: Resource>(key: String, data: Editing<R::View, R::Choices>, sections: Sections<R>) -> AnyView {
     let names = R::NAMES;
     let record = data.record.as_ref();
     let title = record.map(R::COLUMNS[0].cell).unwrap_or_else(|| format!("New {}", names.one));
     let action = names.save_action();
     let state = FormState::new(&action, page_flash().as_ref(), R::defaults(record));
     let fields = data.can_edit.then(|| R::fields(&state, &data));
-    let sections = R::sections(&key, &data);
+    let sections = sections(&key, &data);
     let history = (!key.is_empty()).then(|| view! { <RecordHistory table=R::TABLE key=key.clone()/> });
     view! {
         <PageHeader title=title>

@@ -162,7 +162,7 @@ pub async fn save<R: Stored>(user: &CurrentUser, id: &str, form: &R::Form) -> Re
     })
     .await?;
     crate::directory::saved(R::TABLE);
-    crate::admin::options::saved(R::TABLE);
+    crate::reference::saved(R::TABLE);
     let (notice, to) = R::saved(change, &after);
     crate::api::done(&notice, &to);
     Ok(())

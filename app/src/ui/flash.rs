@@ -146,7 +146,7 @@ fn with_attributes(value: &str, max_age: u32, secure: bool) -> String {
 
 /// The flash in a cookie value, if the server signed it.
 #[cfg(feature = "ssr")]
-pub fn read(raw: &str, key: &crate::auth::signing::ServerKey) -> Option<Flash> {
+pub fn read(raw: &str, key: &crate::signing::ServerKey) -> Option<Flash> {
     Flash::decode(key.verify(PURPOSE, raw)?)
 }
 
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(read(value, key), Some(flash.clone()));
         // Planted by someone without the key: unsigned, or signed with another key.
         assert_eq!(read(&flash.encode(), key), None);
-        assert_eq!(read(value, &crate::auth::signing::ServerKey::random()), None);
+        assert_eq!(read(value, &crate::signing::ServerKey::random()), None);
     }
 
     #[cfg(feature = "ssr")]

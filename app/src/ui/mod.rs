@@ -10,4 +10,4 @@ pub mod lists;
 
 pub use enhanced_form::EnhancedForm;
 pub use fields::FormState;
-pub use layout::{Layout, PageHeader};
+pub use layout::PageHeader;

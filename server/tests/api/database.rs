@@ -157,7 +157,7 @@ async fn an_upgraded_database_reads_its_lists_in_order_through_the_list_indexes(
 #[tokio::test]
 async fn demo_data_is_seeded_once() {
     let app = TestApp::start().await;
-    assert!(!db::seed::seed_if_empty(&app.state).await.unwrap());
+    assert!(!app::demo::seed::seed_if_empty(&app.state).await.unwrap());
     assert_eq!(app.count("user").await, 6);
     let roles = app.rows("SELECT VALUE role FROM user ORDER BY role").await;
     assert_eq!(roles, serde_json::json!(["admin", "coordinator", "donor", "host", "nominator", "secondee"]));

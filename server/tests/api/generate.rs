@@ -2,7 +2,7 @@
 //! disk, and the kept counts matching the rows; a database with users is refused without
 //! `--force`; the same seed gives the same data.
 
-use app::db::generate::{run, Plan};
+use app::demo::generate::{run, Plan};
 
 use crate::common::TestApp;
 

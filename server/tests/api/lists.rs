@@ -171,8 +171,8 @@ const COUNTED_PAGES: &[(&str, &str)] = &[
 
 /// How many queries each page sends, after generating a programme of `scale`.
 async fn queries_per_page(app: &TestApp, scale: f64) -> Vec<u64> {
-    let plan = app::db::generate::Plan { years: 2, seed: 7, scale };
-    app::db::generate::run(&app.state, plan, true, &|_| {}).await.unwrap();
+    let plan = app::demo::generate::Plan { years: 2, seed: 7, scale };
+    app::demo::generate::run(&app.state, plan, true, &|_| {}).await.unwrap();
     let mut counts = Vec::new();
     let mut clients = std::collections::BTreeMap::new();
     for (role, path) in COUNTED_PAGES {

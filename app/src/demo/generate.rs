@@ -18,7 +18,7 @@ use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 use surrealdb::types::{RecordId, SurrealValue, Value};
 
-use super::{rid, v};
+use crate::db::{rid, v};
 use crate::domain::Period;
 use crate::error::AppError;
 use crate::notifications::outbox::notification_key;
@@ -114,7 +114,7 @@ pub async fn run(state: &AppState, plan: Plan, force: bool, progress: &dyn Fn(&s
         progress("emptying the database");
         empty_all(state).await?;
     }
-    super::seed::seed_if_empty(state).await?;
+    crate::demo::seed::seed_if_empty(state).await?;
     let mut g = Generator::new(state, plan).await?;
     g.reference_data(progress).await?;
     g.rates().await?;
@@ -128,8 +128,8 @@ pub async fn run(state: &AppState, plan: Plan, force: bool, progress: &dyn Fn(&s
 /// Whether the database has no data yet (no user).
 pub async fn is_empty(state: &AppState) -> Result<bool, AppError> {
     let mut r =
-        state.db.query("RETURN count(SELECT id FROM user LIMIT 1)").await.map_err(super::fail("generate check"))?;
-    let n: Option<i64> = r.take(0).map_err(super::fail("generate check decode"))?;
+        state.db.query("RETURN count(SELECT id FROM user LIMIT 1)").await.map_err(crate::db::fail("generate check"))?;
+    let n: Option<i64> = r.take(0).map_err(crate::db::fail("generate check decode"))?;
     Ok(n.unwrap_or(0) == 0)
 }
 
@@ -171,14 +171,14 @@ async fn empty_all(state: &AppState) -> Result<(), AppError> {
             .query(format!("DELETE {table}"))
             .await
             .and_then(|r| r.check())
-            .map_err(super::fail("generate empty"))?;
+            .map_err(crate::db::fail("generate empty"))?;
     }
     state
         .db
         .query("DELETE report_cycle WHERE placement != NONE OR agreement != NONE")
         .await
         .and_then(|r| r.check())
-        .map_err(super::fail("generate empty"))?;
+        .map_err(crate::db::fail("generate empty"))?;
     Ok(())
 }
 
@@ -219,8 +219,11 @@ impl<'a> Sink<'a> {
         let verb = if table == "notification" { "INSERT IGNORE INTO" } else { "INSERT INTO" };
         let sql = format!("{verb} {table} $rows RETURN NONE");
         let (sql, rows) = (&sql, &rows);
-        super::transact(self.state, |tx| async move { tx.run(sql, vec![("rows", v(rows.clone()))]).await.map(|_| ()) })
-            .await?;
+        crate::db::transact(
+            self.state,
+            |tx| async move { tx.run(sql, vec![("rows", v(rows.clone()))]).await.map(|_| ()) },
+        )
+        .await?;
         *self.written.entry(table).or_default() += n;
         Ok(())
     }
@@ -279,10 +282,10 @@ impl<'a> Generator<'a> {
             )
             .await
             .and_then(|r| r.check())
-            .map_err(super::fail("generate read"))?;
-        let themes: Vec<RecordId> = r.take(0).map_err(super::fail("generate decode"))?;
-        let donors: Vec<RecordId> = r.take(1).map_err(super::fail("generate decode"))?;
-        let coordinators: Vec<Person> = r.take(2).map_err(super::fail("generate decode"))?;
+            .map_err(crate::db::fail("generate read"))?;
+        let themes: Vec<RecordId> = r.take(0).map_err(crate::db::fail("generate decode"))?;
+        let donors: Vec<RecordId> = r.take(1).map_err(crate::db::fail("generate decode"))?;
+        let coordinators: Vec<Person> = r.take(2).map_err(crate::db::fail("generate decode"))?;
         Ok(Generator {
             sink: Sink { state, pending: BTreeMap::new(), written: Written::new() },
             rng: StdRng::seed_from_u64(plan.seed),
@@ -438,9 +441,9 @@ impl<'a> Generator<'a> {
             )
             .await
             .and_then(|r| r.check())
-            .map_err(super::fail("generate read"))?;
-        let existing: Vec<ExistingAgency> = r.take(0).map_err(super::fail("generate decode"))?;
-        let mut members: Vec<RecordId> = r.take(1).map_err(super::fail("generate decode"))?;
+            .map_err(crate::db::fail("generate read"))?;
+        let existing: Vec<ExistingAgency> = r.take(0).map_err(crate::db::fail("generate decode"))?;
+        let mut members: Vec<RecordId> = r.take(1).map_err(crate::db::fail("generate decode"))?;
         let admin = self.coordinators.first().cloned().ok_or(AppError::NotFound)?;
         for n in members.len()..self.size(MEMBERS, members.len()) {
             let id = self.id("member");
@@ -1240,12 +1243,12 @@ impl<'a> Generator<'a> {
 
     /// The kept counts, from the rows as written (see `db::tally`).
     async fn tallies(&mut self) -> Result<(), AppError> {
-        let sql = include_str!("migrations/0011_lists_at_size.surql");
+        let sql = include_str!("../db/migrations/0011_lists_at_size.surql");
         let recount =
             sql.split_once("DEFINE FIELD n ON tally TYPE int DEFAULT 0;").map(|(_, rest)| rest).unwrap_or_default();
         let recount = format!("DELETE tally; {recount}");
         let recount = &recount;
-        super::transact(self.sink.state, |tx| async move { tx.run(recount, vec![]).await.map(|_| ()) }).await
+        crate::db::transact(self.sink.state, |tx| async move { tx.run(recount, vec![]).await.map(|_| ()) }).await
     }
 }
 

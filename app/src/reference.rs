@@ -1,4 +1,5 @@
-//! Choices for the admin forms' selects: members, agencies and donors as (id, name).
+//! The reference data every form and filter chooses from: members, agencies, donors and themes
+//! as (id, name). Below the domains: any of them may offer these choices.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -8,9 +8,6 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use surrealdb::types::SurrealValue;
-
-use crate::state::Db;
 
 #[derive(Clone)]
 pub struct ServerKey([u8; 32]);
@@ -21,43 +18,23 @@ impl std::fmt::Debug for ServerKey {
     }
 }
 
-#[derive(SurrealValue)]
-struct KeyRow {
-    key: String,
-}
-
 impl ServerKey {
     /// A key for tests and tools that have no database.
     pub fn random() -> ServerKey {
         ServerKey(rand::random())
     }
 
-    /// Reads the database's key, creating it on first start. Two servers starting at once
-    /// both end up with the one key that was stored first.
-    pub async fn load_or_create(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<ServerKey, String> {
-        for _ in 0..3 {
-            let mut r = db
-                .query("SELECT key FROM ONLY server_key:main")
-                .await
-                .and_then(|r| r.check())
-                .map_err(|e| format!("server key: {e}"))?;
-            let row: Option<KeyRow> = r.take(0).map_err(|e| format!("server key: {e}"))?;
-            if let Some(bytes) = row.and_then(|row| hex::decode(row.key).ok()) {
-                if let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice()) {
-                    return Ok(ServerKey(key));
-                }
-                return Err("server key: the stored key is not 32 bytes".into());
-            }
-            let fresh = ServerKey::random();
-            // Losing a race with another server is fine: the loop reads its key.
-            let _ = db
-                .query("CREATE server_key:main SET key = $key, created_at = $now")
-                .bind(("key", hex::encode(fresh.0)))
-                .bind(("now", now))
-                .await
-                .and_then(|r| r.check());
-        }
-        Err("server key: could not be created".into())
+    /// The key as it is stored (hex).
+    pub(crate) fn to_stored(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// The key from its stored form.
+    pub(crate) fn from_stored(stored: &str) -> Result<ServerKey, String> {
+        let bytes = hex::decode(stored).map_err(|_| "server key: the stored key is not hex".to_string())?;
+        <[u8; 32]>::try_from(bytes.as_slice())
+            .map(ServerKey)
+            .map_err(|_| "server key: the stored key is not 32 bytes".into())
     }
 
     fn mac(&self, purpose: &str, message: &str) -> Hmac<Sha256> {
