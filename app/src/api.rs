@@ -161,11 +161,47 @@ fn referer_path(parts: &http::request::Parts) -> String {
     }
 }
 
-/// After a successful change: a notice for the next page, then a redirect to it.
+/// What a successful change did, as a service reports it: the notice for the next page and
+/// the page to go to. Only a server function turns it into a flash and a redirect
+/// ([`respond`]), so a service can be called (and tested) without a request around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    pub notice: String,
+    pub to: String,
+}
+
+impl Done {
+    pub fn new(notice: impl Into<String>, to: impl Into<String>) -> Done {
+        Done { notice: notice.into(), to: to.into() }
+    }
+}
+
+/// Ends a server function whose service changed something: on success, the notice goes to the
+/// next page and the browser is sent there; on error, as [`finish`].
 #[cfg(feature = "ssr")]
-pub fn done(notice: &str, to: &str) {
-    crate::ui::flash::set(crate::ui::flash::Flash::notice(notice));
-    leptos_axum::redirect(to);
+pub fn respond(result: AppResult<Done>, form: &impl Serialize) -> AppResult<()> {
+    let done = finish(result, form)?;
+    crate::ui::flash::set(crate::ui::flash::Flash::notice(&done.notice));
+    leptos_axum::redirect(&done.to);
+    Ok(())
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn respond(result: AppResult<Done>, _form: &impl Serialize) -> AppResult<()> {
+    result.map(|_| ())
+}
+
+/// [`respond`] for a server function that takes no form.
+pub fn respond_without_form(result: AppResult<Done>) -> AppResult<()> {
+    let done = answer(result)?;
+    #[cfg(feature = "ssr")]
+    {
+        crate::ui::flash::set(crate::ui::flash::Flash::notice(&done.notice));
+        leptos_axum::redirect(&done.to);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = done;
+    Ok(())
 }
 
 /// The Content-Security-Policy: scripts only from this site, plus, on a page, the inline

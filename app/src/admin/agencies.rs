@@ -277,21 +277,21 @@ pub async fn get_agency(#[server(default)] id: String) -> Result<Editing<AgencyV
 #[server(endpoint = "agencies/save")]
 pub async fn save_agency(#[server(flatten)] form: AgencyForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::finish(crate::resource::save::<Agencies>(&user, &form.id, &form).await, &form)
+    crate::api::respond(crate::resource::save::<Agencies>(&user, &form.id, &form).await, &form)
 }
 
 #[server(endpoint = "agencies/contacts/add")]
 pub async fn add_contact(#[server(flatten)] form: ContactForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
     let result = service::add_contact(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "agencies/contacts/remove")]
 pub async fn remove_contact(#[server(flatten)] form: RemoveContactForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
     let result = service::remove_contact(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[cfg(feature = "ssr")]
@@ -442,7 +442,7 @@ mod service {
         Ok(contact_key)
     }
 
-    pub async fn add_contact(user: &CurrentUser, form: &ContactForm) -> Result<(), AppError> {
+    pub async fn add_contact(user: &CurrentUser, form: &ContactForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let mut errors = FieldErrors::new();
         let contact =
@@ -460,11 +460,10 @@ mod service {
             audit::record(&tx, &Actor::user(user), "created", "contact", &contact_key, None, Some(&after)).await
         })
         .await?;
-        crate::api::done(&format!("Contact added to {}.", agency.name), &format!("/admin/agencies/{key}"));
-        Ok(())
+        Ok(crate::api::Done::new(&format!("Contact added to {}.", agency.name), &format!("/admin/agencies/{key}")))
     }
 
-    pub async fn remove_contact(user: &CurrentUser, form: &RemoveContactForm) -> Result<(), AppError> {
+    pub async fn remove_contact(user: &CurrentUser, form: &RemoveContactForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.agency)?;
         let contact_key = crate::api::parse_key(&form.contact)?;
@@ -478,8 +477,7 @@ mod service {
             audit::record(&tx, &Actor::user(user), "deleted", "contact", contact_key, Some(&before), None).await
         })
         .await?;
-        crate::api::done(&format!("Contact {} removed.", contact.name), &format!("/admin/agencies/{key}"));
-        Ok(())
+        Ok(crate::api::Done::new(&format!("Contact {} removed.", contact.name), &format!("/admin/agencies/{key}")))
     }
 }
 

@@ -105,7 +105,7 @@ pub async fn get_donor(#[server(default)] id: String) -> Result<Editing<DonorVie
 #[server(endpoint = "donors/save")]
 pub async fn save_donor(#[server(flatten)] form: DonorForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::finish(crate::resource::save::<Donors>(&user, &form.id, &form).await, &form)
+    crate::api::respond(crate::resource::save::<Donors>(&user, &form.id, &form).await, &form)
 }
 
 #[cfg(feature = "ssr")]

@@ -156,7 +156,7 @@ pub async fn get_member(#[server(default)] id: String) -> Result<Editing<MemberV
 #[server(endpoint = "members/save")]
 pub async fn save_member(#[server(flatten)] form: MemberForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::finish(crate::resource::save::<Members>(&user, &form.id, &form).await, &form)
+    crate::api::respond(crate::resource::save::<Members>(&user, &form.id, &form).await, &form)
 }
 
 #[cfg(feature = "ssr")]

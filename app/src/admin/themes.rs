@@ -90,7 +90,7 @@ pub async fn get_theme(#[server(default)] id: String) -> Result<Editing<ThemeVie
 #[server(endpoint = "themes/save")]
 pub async fn save_theme(#[server(flatten)] form: ThemeForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::finish(crate::resource::save::<Themes>(&user, &form.id, &form).await, &form)
+    crate::api::respond(crate::resource::save::<Themes>(&user, &form.id, &form).await, &form)
 }
 
 #[cfg(feature = "ssr")]

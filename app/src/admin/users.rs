@@ -201,7 +201,7 @@ pub async fn get_user(#[server(default)] id: String) -> Result<Editing<UserView,
 #[server(endpoint = "users/save")]
 pub async fn save_user(#[server(flatten)] form: UserForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::finish(crate::resource::save::<Users>(&user, &form.id, &form).await, &form)
+    crate::api::respond(crate::resource::save::<Users>(&user, &form.id, &form).await, &form)
 }
 
 #[cfg(feature = "ssr")]

@@ -35,7 +35,7 @@ pub const FORGOT_ANSWER: &str =
 pub async fn forgot_password(#[server(flatten)] form: ForgotForm) -> Result<(), AppError> {
     super::guard::public();
     let result = service::forgot(&form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// Public: the token in the form is the credential.
@@ -58,7 +58,7 @@ pub async fn accept_invitation(#[server(flatten)] form: NewPasswordForm) -> Resu
 pub async fn invite_user(#[server(flatten)] form: InviteForm) -> Result<(), AppError> {
     let admin = super::guard::require(super::guard::ADMIN).await?;
     let result = service::invite(&admin, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[cfg(feature = "ssr")]
@@ -142,7 +142,7 @@ pub mod service {
     }
 
     #[tracing::instrument(skip_all, fields(admin = %admin.id, user = %form.id))]
-    pub async fn invite(admin: &CurrentUser, form: &InviteForm) -> Result<(), AppError> {
+    pub async fn invite(admin: &CurrentUser, form: &InviteForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.id)?;
         let account = account_by(&state, "id = $needle", v(db::rid("user", &key))).await?.ok_or(AppError::NotFound)?;
@@ -157,12 +157,11 @@ pub mod service {
         })
         .await?;
         state.wake_mailer();
-        crate::api::done(&format!("Invitation sent to {}.", account.email), &format!("/admin/users/{key}"));
-        Ok(())
+        Ok(crate::api::Done::new(&format!("Invitation sent to {}.", account.email), &format!("/admin/users/{key}")))
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn forgot(form: &ForgotForm) -> Result<(), AppError> {
+    pub async fn forgot(form: &ForgotForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let email = form.email.trim().to_lowercase();
         if email.is_empty() || email.len() > 254 {
@@ -188,8 +187,7 @@ pub mod service {
             }
             Err(_) => tracing::warn!("too many password reset requests at once; this one is dropped"),
         }
-        crate::api::done(FORGOT_ANSWER, "/login");
-        Ok(())
+        Ok(crate::api::Done::new(FORGOT_ANSWER, "/login"))
     }
 
     /// Queues a reset link for the account with this address, if there is an enabled one that

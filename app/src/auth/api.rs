@@ -49,7 +49,7 @@ pub async fn login(#[server(flatten)] form: LoginForm) -> Result<SignInStep, App
 pub async fn logout(#[server(flatten)] form: NoInput) -> Result<(), AppError> {
     let user = super::guard::require(super::guard::Access::Enrolling).await?;
     let result = service::logout(&user).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// Public: answers `None` to an anonymous caller, and never more than the caller's own profile.
@@ -63,7 +63,7 @@ pub async fn me() -> Result<Option<CurrentUser>, AppError> {
 pub async fn change_password(#[server(flatten)] form: PasswordForm) -> Result<(), AppError> {
     let user = super::guard::require(super::guard::Access::SignedIn).await?;
     let result = service::change_password(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[cfg(feature = "ssr")]
@@ -140,7 +140,7 @@ mod service {
     }
 
     #[tracing::instrument(skip_all, fields(user = %user.id))]
-    pub async fn logout(user: &CurrentUser) -> Result<(), AppError> {
+    pub async fn logout(user: &CurrentUser) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let session_cookie = session::cookie_name(state.settings.secure_cookies);
         if let Some(parts) = use_context::<http::request::Parts>() {
@@ -150,12 +150,11 @@ mod service {
         }
         tracing::info!(user = %user.id, "signed out");
         signin::set_cookie(&session::clear_cookie(state.settings.secure_cookies));
-        crate::api::done("You are signed out.", "/login");
-        Ok(())
+        Ok(crate::api::Done::new("You are signed out.", "/login"))
     }
 
     #[tracing::instrument(skip_all, fields(user = %user.id))]
-    pub async fn change_password(user: &CurrentUser, form: &PasswordForm) -> Result<(), AppError> {
+    pub async fn change_password(user: &CurrentUser, form: &PasswordForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let mut errors = FieldErrors::new();
         if form.current_password.is_empty() {
@@ -210,10 +209,9 @@ mod service {
             audit::record(&tx, &Actor::user(user), "password_changed", "user", &user.id, None, None).await
         })
         .await?;
-        crate::api::done(
+        Ok(crate::api::Done::new(
             "Your password was changed. Other sessions were signed out, and your calendar address was renewed.",
             "/account",
-        );
-        Ok(())
+        ))
     }
 }

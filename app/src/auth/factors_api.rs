@@ -25,7 +25,7 @@ pub async fn app_setup() -> Result<AppSetupView, AppError> {
 pub async fn confirm_app(#[server(flatten)] form: CodeForm) -> Result<(), AppError> {
     let user = super::guard::require(super::guard::Access::Enrolling).await?;
     let result = super::factors_service::confirm_app(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// Switches the app off (with one of its codes), where the role allows it.
@@ -33,7 +33,7 @@ pub async fn confirm_app(#[server(flatten)] form: CodeForm) -> Result<(), AppErr
 pub async fn remove_app(#[server(flatten)] form: CodeForm) -> Result<(), AppError> {
     let user = super::guard::require(super::guard::Access::SignedIn).await?;
     let result = super::factors_service::remove_app(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// A new set of recovery codes; the old set stops working.
@@ -41,7 +41,7 @@ pub async fn remove_app(#[server(flatten)] form: CodeForm) -> Result<(), AppErro
 pub async fn renew_recovery_codes(#[server(flatten)] form: NoInput) -> Result<(), AppError> {
     let user = super::guard::require(super::guard::Access::SignedIn).await?;
     let result = super::factors_service::renew_recovery(&user).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// The new recovery codes, shown once: a second call answers `None`.
@@ -74,5 +74,5 @@ pub async fn waiting_sign_in() -> Result<Option<WaitingView>, AppError> {
 pub async fn reset_second_factor(#[server(flatten)] form: ResetForm) -> Result<(), AppError> {
     let admin = super::guard::require(super::guard::ADMIN).await?;
     let result = super::factors_service::reset(&admin, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }

@@ -178,7 +178,7 @@ async fn new_recovery_set(tx: &Tx, state: &AppState, user: &RecordId) -> Result<
 pub const KEEP_SECOND_FACTOR: &str =
     "UPDATE $user SET second_factor = (totp_secret != NONE OR count(SELECT id FROM passkey WHERE user = $user) > 0);";
 
-pub async fn confirm_app(user: &CurrentUser, form: &CodeForm) -> Result<(), AppError> {
+pub async fn confirm_app(user: &CurrentUser, form: &CodeForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let id = db::rid("user", &user.id);
     let (state_ref, id_ref) = (&state, &id);
@@ -204,11 +204,10 @@ pub async fn confirm_app(user: &CurrentUser, form: &CodeForm) -> Result<(), AppE
         audit::record(&tx, &Actor::user(user), "second_factor_added", "user", &user.id, None, Some(&after)).await
     })
     .await?;
-    crate::api::done(
+    Ok(crate::api::Done::new(
         "Two-step verification is on. Keep the recovery codes below somewhere safe.",
         "/account/recovery-codes",
-    );
-    Ok(())
+    ))
 }
 
 #[derive(Debug, SurrealValue)]
@@ -254,7 +253,7 @@ async fn use_code(tx: &Tx, state: &AppState, user: &RecordId, typed: &str) -> Re
     Ok(Factor::PasswordAndCode)
 }
 
-pub async fn remove_app(user: &CurrentUser, form: &CodeForm) -> Result<(), AppError> {
+pub async fn remove_app(user: &CurrentUser, form: &CodeForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let id = db::rid("user", &user.id);
     let (state_ref, id_ref) = (&state, &id);
@@ -281,11 +280,13 @@ pub async fn remove_app(user: &CurrentUser, form: &CodeForm) -> Result<(), AppEr
         audit::record(&tx, &Actor::user(user), "second_factor_removed", "user", &user.id, Some(&before), None).await
     })
     .await?;
-    crate::api::done("The authenticator app was removed from your account, with its recovery codes.", "/account");
-    Ok(())
+    Ok(crate::api::Done::new(
+        "The authenticator app was removed from your account, with its recovery codes.",
+        "/account",
+    ))
 }
 
-pub async fn renew_recovery(user: &CurrentUser) -> Result<(), AppError> {
+pub async fn renew_recovery(user: &CurrentUser) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let id = db::rid("user", &user.id);
     let (state_ref, id_ref) = (&state, &id);
@@ -300,8 +301,10 @@ pub async fn renew_recovery(user: &CurrentUser) -> Result<(), AppError> {
         audit::record(&tx, &Actor::user(user), "recovery_codes_renewed", "user", &user.id, None, None).await
     })
     .await?;
-    crate::api::done("A new set of recovery codes was made. The old codes no longer work.", "/account/recovery-codes");
-    Ok(())
+    Ok(crate::api::Done::new(
+        "A new set of recovery codes was made. The old codes no longer work.",
+        "/account/recovery-codes",
+    ))
 }
 
 #[derive(Debug, SurrealValue)]
@@ -395,7 +398,7 @@ struct Target {
 }
 
 #[tracing::instrument(skip_all, fields(admin = %admin.id, user = %form.id))]
-pub async fn reset(admin: &CurrentUser, form: &ResetForm) -> Result<(), AppError> {
+pub async fn reset(admin: &CurrentUser, form: &ResetForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let key = crate::api::parse_key(&form.id)?;
     let reason = form.reason.trim().to_string();
@@ -472,9 +475,8 @@ pub async fn reset(admin: &CurrentUser, form: &ResetForm) -> Result<(), AppError
     })
     .await?;
     state.wake_mailer();
-    crate::api::done(
+    Ok(crate::api::Done::new(
         "Two-step verification was reset. The person was signed out, e-mailed, and will set up a new one at their next sign-in.",
         &format!("/admin/users/{key}"),
-    );
-    Ok(())
+    ))
 }

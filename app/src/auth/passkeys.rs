@@ -71,14 +71,14 @@ pub async fn passkey_options(#[server(flatten)] form: NoInput) -> Result<Passkey
 pub async fn add_passkey(#[server(flatten)] form: AddPasskeyForm) -> Result<(), AppError> {
     let user = super::guard::require(super::guard::Access::Enrolling).await?;
     let result = service::register(&user, &form).await;
-    crate::api::finish(result, &NoInput {})
+    crate::api::respond(result, &NoInput {})
 }
 
 #[server(endpoint = "account/passkeys/remove")]
 pub async fn remove_passkey(#[server(flatten)] form: RemovePasskeyForm) -> Result<(), AppError> {
     let user = super::guard::require(super::guard::Access::SignedIn).await?;
     let result = service::remove(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// Public: a sign-in ceremony for whichever passkey the browser offers.
@@ -253,7 +253,7 @@ mod service {
         Ok(PasskeyChallenge { ceremony, options: options.to_string() })
     }
 
-    pub async fn register(user: &CurrentUser, form: &AddPasskeyForm) -> Result<(), AppError> {
+    pub async fn register(user: &CurrentUser, form: &AddPasskeyForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let name = form.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 60 {
@@ -297,8 +297,7 @@ mod service {
             audit::record(&tx, &Actor::user(user), "second_factor_added", "user", &user.id, None, Some(&after)).await
         })
         .await?;
-        crate::api::done(&format!("The passkey \"{name}\" was added. You can sign in with it."), "/account");
-        Ok(())
+        Ok(crate::api::Done::new(&format!("The passkey \"{name}\" was added. You can sign in with it."), "/account"))
     }
 
     #[derive(Debug, SurrealValue)]
@@ -308,7 +307,7 @@ mod service {
         app: bool,
     }
 
-    pub async fn remove(user: &CurrentUser, form: &RemovePasskeyForm) -> Result<(), AppError> {
+    pub async fn remove(user: &CurrentUser, form: &RemovePasskeyForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.id)?;
         let (id, passkey) = (db::rid("user", &user.id), db::rid("passkey", &key));
@@ -341,8 +340,7 @@ mod service {
             Ok(owned.name)
         })
         .await?;
-        crate::api::done(&format!("The passkey \"{name}\" was removed."), "/account");
-        Ok(())
+        Ok(crate::api::Done::new(&format!("The passkey \"{name}\" was removed."), "/account"))
     }
 
     pub async fn sign_in_options() -> Result<PasskeyChallenge, AppError> {

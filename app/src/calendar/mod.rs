@@ -21,7 +21,7 @@ pub async fn calendar_link() -> Result<String, AppError> {
 #[server(endpoint = "calendar/renew")]
 pub async fn renew_calendar_link() -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::Access::SignedIn).await?;
-    crate::api::answer(service::renew(&user).await)
+    crate::api::respond_without_form(service::renew(&user).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -82,7 +82,7 @@ pub mod service {
         Ok(address(&state, &user.id, account.calendar_generation.unwrap_or(0)))
     }
 
-    pub async fn renew(user: &CurrentUser) -> Result<(), AppError> {
+    pub async fn renew(user: &CurrentUser) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let id = db::rid("user", &user.id);
         let id = &id;
@@ -92,8 +92,7 @@ pub mod service {
             audit::record(&tx, &Actor::user(user), "calendar_link_renewed", "user", &db::key(id), None, None).await
         })
         .await?;
-        crate::api::done("A new calendar link was made. The old one no longer works.", "/account");
-        Ok(())
+        Ok(crate::api::Done::new("A new calendar link was made. The old one no longer works.", "/account"))
     }
 
     /// The user a feed address belongs to, if its signature holds, its generation is current

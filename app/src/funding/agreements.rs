@@ -313,7 +313,7 @@ pub async fn get_agreement(#[server(default)] id: String) -> Result<Editing<Agre
 pub async fn save_agreement(#[server(flatten)] form: AgreementForm) -> Result<(), AppError> {
     use crate::auth::Role;
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
-    crate::api::finish(crate::resource::save::<Agreements>(&user, &form.id, &form).await, &form)
+    crate::api::respond(crate::resource::save::<Agreements>(&user, &form.id, &form).await, &form)
 }
 
 #[cfg(feature = "ssr")]

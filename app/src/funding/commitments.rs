@@ -47,7 +47,7 @@ pub async fn commit(#[server(flatten)] form: CommitmentForm) -> Result<(), AppEr
     use crate::auth::Role;
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
     let result = service::commit(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[cfg(feature = "ssr")]
@@ -128,7 +128,7 @@ pub mod service {
     }
 
     #[tracing::instrument(skip_all, fields(user = %user.id, agreement = %form.agreement))]
-    pub async fn commit(user: &CurrentUser, form: &CommitmentForm) -> Result<(), AppError> {
+    pub async fn commit(user: &CurrentUser, form: &CommitmentForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let parsed = parse(form)?;
         let (parsed, state_ref) = (&parsed, &state);
@@ -232,8 +232,7 @@ pub mod service {
         })
         .await?;
         state.wake_mailer();
-        crate::api::done(&notice, &format!("/funding/agreements/{}", parsed.agreement));
-        Ok(())
+        Ok(crate::api::Done::new(&notice, &format!("/funding/agreements/{}", parsed.agreement)))
     }
 
     /// After a money line: utilisation from the stored lines, read again; the alert levels it

@@ -83,7 +83,7 @@ pub async fn record_expenditure(#[server(flatten)] form: ExpenditureForm) -> Res
     use crate::auth::Role;
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
     let result = service::record(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "funding/reverse")]
@@ -91,21 +91,21 @@ pub async fn reverse_expenditure(#[server(flatten)] form: ReverseForm) -> Result
     use crate::auth::Role;
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
     let result = service::reverse(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "funding/rates/add")]
 pub async fn add_rate(#[server(flatten)] form: RateForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     let result = service::add_rate(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "funding/rates/import")]
 pub async fn import_rates(#[server(flatten)] form: RatesImportForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     let result = service::import(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "funding/rates")]
@@ -236,7 +236,7 @@ pub mod service {
     }
 
     #[tracing::instrument(skip_all, fields(user = %user.id, agreement = %form.agreement))]
-    pub async fn record(user: &CurrentUser, form: &ExpenditureForm) -> Result<(), AppError> {
+    pub async fn record(user: &CurrentUser, form: &ExpenditureForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let agreement_key = crate::api::parse_key(&form.agreement).map_err(|_| AppError::BadRequest)?;
         let mut errors = FieldErrors::new();
@@ -357,8 +357,7 @@ pub mod service {
         })
         .await?;
         state.wake_mailer();
-        crate::api::done(&notice, &format!("/funding/agreements/{}", form.agreement.trim()));
-        Ok(())
+        Ok(crate::api::Done::new(&notice, &format!("/funding/agreements/{}", form.agreement.trim())))
     }
 
     /// An expenditure line as stored, for its correction and for the agreement's page.
@@ -387,7 +386,7 @@ pub mod service {
 
     /// A reversing line: the same amounts negated, naming the line and the reason.
     #[tracing::instrument(skip_all, fields(user = %user.id, expenditure = %form.expenditure))]
-    pub async fn reverse(user: &CurrentUser, form: &ReverseForm) -> Result<(), AppError> {
+    pub async fn reverse(user: &CurrentUser, form: &ReverseForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.expenditure)?;
         let reason = form.reason.trim().to_string();
@@ -443,8 +442,10 @@ pub mod service {
         })
         .await?;
         state.wake_mailer();
-        crate::api::done("Correction recorded: the line is reversed.", &format!("/funding/agreements/{agreement}"));
-        Ok(())
+        Ok(crate::api::Done::new(
+            "Correction recorded: the line is reversed.",
+            &format!("/funding/agreements/{agreement}"),
+        ))
     }
 
     /// The expenditure lines of an agreement, newest first.
@@ -504,7 +505,7 @@ pub mod service {
         audit::record(tx, &Actor::user(user), "rates_added", "exchange_rate", "table", None, Some(&after)).await
     }
 
-    pub async fn add_rate(user: &CurrentUser, form: &RateForm) -> Result<(), AppError> {
+    pub async fn add_rate(user: &CurrentUser, form: &RateForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let rate = parse_rate(form).map_err(|errors| {
             let mut all = FieldErrors::new();
@@ -516,17 +517,15 @@ pub mod service {
         let rates = [rate];
         let rates = &rates;
         db::transact(&state, |tx| async move { insert_rates(&tx, user, rates).await }).await?;
-        crate::api::done("Rate added.", "/funding/rates");
-        Ok(())
+        Ok(crate::api::Done::new("Rate added.", "/funding/rates"))
     }
 
-    pub async fn import(user: &CurrentUser, form: &RatesImportForm) -> Result<(), AppError> {
+    pub async fn import(user: &CurrentUser, form: &RatesImportForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let rates = parse_rates_csv(&form.csv).map_err(|m| AppError::field("csv", m))?;
         let rates = &rates;
         db::transact(&state, |tx| async move { insert_rates(&tx, user, rates).await }).await?;
-        crate::api::done(&format!("{} rates imported.", rates.len()), "/funding/rates");
-        Ok(())
+        Ok(crate::api::Done::new(&format!("{} rates imported.", rates.len()), "/funding/rates"))
     }
 
     pub async fn rates() -> Result<Vec<RateLine>, AppError> {

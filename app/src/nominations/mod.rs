@@ -287,21 +287,21 @@ pub async fn start_from_nomination(#[server(default)] id: String) -> Result<Nomi
 pub async fn save_nomination(#[server(flatten)] form: NominationForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(service_access::NOMINATORS).await?;
     let result = service::save(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "nominations/act")]
 pub async fn act_on_nomination(#[server(flatten)] form: ActionForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(service_access::ACTORS).await?;
     let result = service::act(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "nominations/comment")]
 pub async fn comment_on_nomination(#[server(flatten)] form: ActionForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(service_access::ACTORS).await?;
     let result = service::comment(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// Who reaches the nomination functions at all; each function narrows further by record.

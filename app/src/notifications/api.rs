@@ -46,7 +46,7 @@ pub async fn list_mail(#[server(flatten)] query: ListQuery) -> Result<MailLog, A
 pub async fn resend_mail(#[server(flatten)] form: ResendForm) -> Result<(), AppError> {
     let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
     let result = service::resend(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[cfg(feature = "ssr")]
@@ -159,7 +159,7 @@ pub mod service {
     /// account link (an invitation, a password reset) gave up its link's token when it failed,
     /// so it goes again with a new link, which voids the account's earlier ones of that kind.
     #[tracing::instrument(skip_all, fields(user = %user.id, mail = %form.id))]
-    pub async fn resend(user: &CurrentUser, form: &ResendForm) -> Result<(), AppError> {
+    pub async fn resend(user: &CurrentUser, form: &ResendForm) -> Result<crate::api::Done, AppError> {
         let state = AppState::current()?;
         let key = crate::api::parse_key(&form.id)?;
         let id = db::rid("notification", &key);
@@ -199,8 +199,7 @@ pub mod service {
         } else {
             "The e-mail is queued again."
         };
-        crate::api::done(notice, "/mail");
-        Ok(())
+        Ok(crate::api::Done::new(notice, "/mail"))
     }
 
     /// The table of the records that mails with an account link are about.

@@ -258,7 +258,7 @@ async fn coordinator_move(action: &str, mut form: PlacementActionForm) -> Result
     let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
     form.action = action.to_string();
     let result = service::act(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "placements/extend")]
@@ -276,7 +276,7 @@ pub async fn invite_secondee(#[server(flatten)] form: PlacementActionForm) -> Re
     use crate::auth::{guard, Role};
     let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
     let result = service::invite_secondee(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "placements/cancel")]

@@ -198,7 +198,7 @@ pub async fn save_cycle(#[server(flatten)] form: cycles::CycleForm) -> Result<()
     use crate::auth::Role;
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
     let result = service::save_cycle(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// The programme's default cycles, for the cycles page (RSO staff).
@@ -245,7 +245,7 @@ pub async fn save_report(#[server(flatten)] form: ReportForm) -> Result<(), AppE
     let roles = &[Role::Secondee, Role::Host, Role::Coordinator];
     let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(roles)).await?;
     let result = service::save(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 /// A coordinator's step: each form has its own endpoint, so its errors show at its own fields.
@@ -255,7 +255,7 @@ async fn coordinator_step(action: &str, mut form: ReviewForm) -> Result<(), AppE
     let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
     form.action = action.to_string();
     let result = service::review(&user, &form).await;
-    crate::api::finish(result, &form)
+    crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "reports/accept")]

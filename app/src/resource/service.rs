@@ -138,7 +138,7 @@ pub async fn get<R: Stored>(user: &CurrentUser, id: &str) -> Result<Editing<R::V
 /// the change written and audited in one transaction; an attempt that is run again reads again.
 /// On success the next page gets a notice.
 #[tracing::instrument(skip_all, fields(table = R::TABLE, user = %user.id))]
-pub async fn save<R: Stored>(user: &CurrentUser, id: &str, form: &R::Form) -> Result<(), AppError> {
+pub async fn save<R: Stored>(user: &CurrentUser, id: &str, form: &R::Form) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let valid = form.validate()?;
     let creating = id.trim().is_empty();
@@ -164,8 +164,7 @@ pub async fn save<R: Stored>(user: &CurrentUser, id: &str, form: &R::Form) -> Re
     crate::directory::saved(R::TABLE);
     crate::reference::saved(R::TABLE);
     let (notice, to) = R::saved(change, &after);
-    crate::api::done(&notice, &to);
-    Ok(())
+    Ok(crate::api::Done::new(&notice, &to))
 }
 
 async fn record_in<R: Stored>(tx: &Tx, key: &str) -> Result<R::View, AppError> {

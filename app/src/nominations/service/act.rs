@@ -76,7 +76,7 @@ fn step_message(form: &ActionForm, action: Action) -> Result<Option<String>, App
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.id, nomination = %form.id, action = %form.action))]
-pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> {
+pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let action = Action::parse(form.action.trim()).ok_or(AppError::BadRequest)?;
     // Approval confirms a host agency from those that may be chosen.
@@ -125,8 +125,7 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> 
     })
     .await?;
     state.wake_mailer();
-    crate::api::done(rules::notice(action), &format!("/nominations/{key}"));
-    Ok(())
+    Ok(crate::api::Done::new(rules::notice(action), &format!("/nominations/{key}")))
 }
 
 /// Moves the nomination from its state to `to` (only if nobody moved it meanwhile) and writes
@@ -276,7 +275,7 @@ async fn queue_mails(
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.id, nomination = %form.id))]
-pub async fn comment(user: &CurrentUser, form: &ActionForm) -> Result<(), AppError> {
+pub async fn comment(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let message =
         crate::nominations::long_text(&form.message, 4000, true).map_err(|m| AppError::field("message", m))?;
@@ -301,6 +300,5 @@ pub async fn comment(user: &CurrentUser, form: &ActionForm) -> Result<(), AppErr
         Ok(n.id.clone())
     })
     .await?;
-    crate::api::done("Comment added.", &format!("/nominations/{key}"));
-    Ok(())
+    Ok(crate::api::Done::new("Comment added.", &format!("/nominations/{key}")))
 }

@@ -17,7 +17,7 @@ fn new_reference(year: i32) -> String {
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.id, nomination = %form.id))]
-pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<(), AppError> {
+pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let agency = scope(user)?.ok_or(AppError::Forbidden)?;
     let (hosts, themes) = choices(&state).await?;
@@ -94,8 +94,7 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<(), AppEr
         audit::record(&tx, &Actor::user(user), if creating { "created" } else { "updated" }, "nomination", key, before.as_ref(), Some(&after)).await
     })
     .await?;
-    crate::api::done("Nomination saved as a draft.", &format!("/nominations/{key}"));
-    Ok(())
+    Ok(crate::api::Done::new("Nomination saved as a draft.", &format!("/nominations/{key}")))
 }
 
 fn not_editable(state: NominationState) -> AppError {

@@ -55,7 +55,7 @@ impl By<'_> {
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.id, placement = %form.id, action = %form.action))]
-pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), AppError> {
+pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let action = parse_move(form)?;
     let today = state.clock.today();
@@ -74,8 +74,7 @@ pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), A
         Move::Cancel { .. } => "Placement cancelled. Both agencies have been told.",
         Move::Start | Move::Finish => "Done.",
     };
-    crate::api::done(format!("{notice} {}", carried.describe()).trim_end(), &format!("/placements/{key}"));
-    Ok(())
+    Ok(crate::api::Done::new(format!("{notice} {}", carried.describe()).trim_end(), &format!("/placements/{key}")))
 }
 
 /// Applies `action` to the placement `row` (read in `tx`): the rule, the dates, the history, the

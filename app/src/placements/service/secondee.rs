@@ -93,7 +93,7 @@ pub async fn link_secondee(
 
 /// A coordinator's "invite secondee": makes or links the account and (re-)sends the invitation.
 #[tracing::instrument(skip_all, fields(user = %user.id, placement = %form.id))]
-pub async fn invite_secondee(user: &CurrentUser, form: &PlacementActionForm) -> Result<(), AppError> {
+pub async fn invite_secondee(user: &CurrentUser, form: &PlacementActionForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let state_ref = &state;
     let (key, email, link) = db::transact(&state, |tx| async move {
@@ -107,8 +107,7 @@ pub async fn invite_secondee(user: &CurrentUser, form: &PlacementActionForm) -> 
     })
     .await?;
     state.wake_mailer();
-    crate::api::done(&link.notice(&email), &format!("/placements/{key}"));
-    Ok(())
+    Ok(crate::api::Done::new(&link.notice(&email), &format!("/placements/{key}")))
 }
 
 #[derive(Debug, SurrealValue)]

@@ -37,7 +37,7 @@ pub(super) fn content(
 
 /// The author saves the draft, or submits it: a new version, kept as sent.
 #[tracing::instrument(skip_all, fields(user = %user.id, report = %form.id))]
-pub async fn save(user: &CurrentUser, form: &ReportForm) -> Result<(), AppError> {
+pub async fn save(user: &CurrentUser, form: &ReportForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let submitting = form.intent == "submit";
     let known: Vec<String> = {
@@ -114,8 +114,7 @@ pub async fn save(user: &CurrentUser, form: &ReportForm) -> Result<(), AppError>
     .await?;
     let notice =
         if submitting { "Report submitted. The Regional Support Office will review it." } else { "Draft saved." };
-    crate::api::done(notice, &format!("/reports/{key}"));
-    Ok(())
+    Ok(crate::api::Done::new(notice, &format!("/reports/{key}")))
 }
 
 pub(super) fn refusal((field, message): rules::Refusal) -> AppError {
@@ -161,7 +160,7 @@ pub(super) fn parse_step(form: &ReviewForm) -> Result<Step, AppError> {
 }
 
 #[tracing::instrument(skip_all, fields(user = %user.id, report = %form.id, action = %form.action))]
-pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<(), AppError> {
+pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let step = parse_step(form)?;
     let today = state.clock.today();
@@ -277,6 +276,5 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<(), AppErro
     })
     .await?;
     state.wake_mailer();
-    crate::api::done(notice, &format!("/reports/{key}"));
-    Ok(())
+    Ok(crate::api::Done::new(notice, &format!("/reports/{key}")))
 }

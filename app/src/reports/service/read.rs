@@ -11,7 +11,10 @@ pub async fn default_cycles(_user: &CurrentUser) -> Result<Vec<crate::reports::C
 
 /// A coordinator saves a cycle's settings (its kind never changes).
 #[tracing::instrument(skip_all, fields(user = %user.id, cycle = %form.id))]
-pub async fn save_cycle(user: &CurrentUser, form: &crate::reports::cycles::CycleForm) -> Result<(), AppError> {
+pub async fn save_cycle(
+    user: &CurrentUser,
+    form: &crate::reports::cycles::CycleForm,
+) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
     let key = crate::api::parse_key(&form.id)?;
     let id = db::rid("report_cycle", &key);
@@ -30,17 +33,16 @@ pub async fn save_cycle(user: &CurrentUser, form: &crate::reports::cycles::Cycle
         Ok(placement)
     })
     .await?;
-    match placement {
-        Some(p) => crate::api::done(
-            &format!("{} cycle saved; its reports were planned again.", cycle.kind.label()),
-            &format!("/placements/{}", db::key(&p)),
+    Ok(match placement {
+        Some(p) => crate::api::Done::new(
+            format!("{} cycle saved; its reports were planned again.", cycle.kind.label()),
+            format!("/placements/{}", db::key(&p)),
         ),
-        None => crate::api::done(
-            &format!("{} cycle saved. Placements approved from now on get it.", cycle.kind.label()),
+        None => crate::api::Done::new(
+            format!("{} cycle saved. Placements approved from now on get it.", cycle.kind.label()),
             "/reports/cycles",
         ),
-    }
-    Ok(())
+    })
 }
 
 /// The reports of one placement that `user` may read (a donor: those shared with it), by due
