@@ -162,6 +162,18 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0023_serial_rows.surql"),
         bindings: None,
     },
+    Migration {
+        version: 24,
+        name: "report lists open on what needs attention",
+        script: include_str!("migrations/0024_report_attention.surql"),
+        bindings: None,
+    },
+    Migration {
+        version: 25,
+        name: "the attention order through an index",
+        script: include_str!("migrations/0025_report_attention_index.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -135,12 +135,22 @@ pub struct PlacementEvent {
     pub reason: Option<String>,
 }
 
-/// A coordinator's move, as posted: `extend` (new_end), `end_early` (last_day) or `cancel`.
+/// Which move a coordinator's form asks for: each has an endpoint of its own, so the move is
+/// known from the endpoint, never read from what was posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoordinatorMove {
+    /// To `new_end`.
+    Extend,
+    /// With `last_day` as the last day.
+    EndEarly,
+    Cancel,
+}
+
+/// A coordinator's move, as posted: the fields that its [`CoordinatorMove`] reads.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PlacementActionForm {
     pub id: String,
-    pub action: String,
     pub new_end: String,
     pub last_day: String,
     pub reason: String,
@@ -253,22 +263,21 @@ pub async fn get_placement(#[server(default)] id: String) -> Result<PlacementDet
 
 /// A coordinator's move: each form has its own endpoint, so its errors show at its own fields.
 #[cfg(feature = "ssr")]
-async fn coordinator_move(action: &str, mut form: PlacementActionForm) -> Result<(), AppError> {
+async fn coordinator_move(which: CoordinatorMove, form: PlacementActionForm) -> Result<(), AppError> {
     use crate::auth::{guard, Role};
     let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
-    form.action = action.to_string();
-    let result = service::act(&user, &form).await;
+    let result = service::act(&user, which, &form).await;
     crate::api::respond(result, &form)
 }
 
 #[server(endpoint = "placements/extend")]
 pub async fn extend_placement(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
-    coordinator_move("extend", form).await
+    coordinator_move(CoordinatorMove::Extend, form).await
 }
 
 #[server(endpoint = "placements/end-early")]
 pub async fn end_placement_early(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
-    coordinator_move("end_early", form).await
+    coordinator_move(CoordinatorMove::EndEarly, form).await
 }
 
 #[server(endpoint = "placements/invite-secondee")]
@@ -281,5 +290,5 @@ pub async fn invite_secondee(#[server(flatten)] form: PlacementActionForm) -> Re
 
 #[server(endpoint = "placements/cancel")]
 pub async fn cancel_placement(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
-    coordinator_move("cancel", form).await
+    coordinator_move(CoordinatorMove::Cancel, form).await
 }

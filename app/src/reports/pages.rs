@@ -88,6 +88,12 @@ async fn filters(staff: bool) -> Vec<SelectFilter> {
     selects
 }
 
+/// Whether the list is in the order it opens on (see the reports service's sorts).
+fn opens_on_attention(query: &crate::listing::ListQuery) -> bool {
+    let owed = matches!(query.status.as_str(), "owed" | "overdue");
+    !owed && (query.sort.is_empty() || query.sort == "attention")
+}
+
 /// The reports the caller may see, filtered, sorted and paged.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -109,6 +115,9 @@ pub fn ReportsPage() -> impl IntoView {
                                 })}
                             </PageHeader>
                             {filter_form(BASE, "/export/reports.csv", &query, selects, Some(("Due on or after", "Due on or before")))}
+                            {opens_on_attention(&query).then(|| view! {
+                                <p class="muted list-order">"In order of what needs attention: overdue, then due, then waiting for review, then not yet due, then the newest. Choose a column to sort by it."</p>
+                            })}
                             <div class="table-wrap">
                                 <table class="data-table">
                                     <thead>

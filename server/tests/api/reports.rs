@@ -679,3 +679,60 @@ async fn l2_a_reports_draft_goes_to_its_author_alone() {
         assert_eq!(read["versions"].as_array().unwrap().len(), 1, "{role} reads the version submitted");
     }
 }
+
+/// Where a report stands in the order a list opens on: owed now (due or returned), waiting for
+/// review, not yet due, the rest.
+fn attention_rank(state: &str) -> u8 {
+    match state {
+        "due" | "returned" => 1,
+        "submitted" => 2,
+        "upcoming" => 3,
+        _ => 4,
+    }
+}
+
+#[tokio::test]
+async fn a_report_list_opens_on_what_needs_attention() {
+    let app = start().await;
+    let key = placement_with_reports(&app, "2027-03-15", "2027-12-14").await;
+    app.state.clock.set_today(day("2027-07-10"));
+    scheduler::run(&app.state).await.unwrap();
+    // One waits for review, one was accepted: the rest of the months are due or not yet due.
+    let april = report_key(&app, &key, "secondee_monthly", "2027-04-01").await;
+    let march = report_key(&app, &key, "secondee_monthly", "2027-03-15").await;
+    app.rows(&format!("UPDATE report:{april} SET state = 'submitted', submitted_at = time::now()")).await;
+    app.rows(&format!("UPDATE report:{march} SET state = 'accepted'")).await;
+
+    let coordinator = app.login_as("coordinator").await;
+    let list: serde_json::Value =
+        app.post(&coordinator, "/api/reports/list", &[]).await.json().await.expect("the list answers");
+    let rows: Vec<(u8, String, String)> = list["page"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let state = r["state"].as_str().unwrap().to_string();
+            (attention_rank(&state), r["due_date"].as_str().unwrap().to_string(), state)
+        })
+        .collect();
+    let ranks: Vec<u8> = rows.iter().map(|r| r.0).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "owed, waiting, not yet due, the rest: {rows:?}");
+    for rank in [1, 2, 3] {
+        assert!(ranks.contains(&rank), "the first page shows rank {rank}: {rows:?}");
+    }
+    assert_eq!(list["page"]["items"][0]["overdue"], true, "the overdue come first: {rows:?}");
+    let owed: Vec<&String> = rows.iter().filter(|r| r.2 == "due").map(|r| &r.1).collect();
+    assert!(owed.windows(2).all(|w| w[0] <= w[1]), "owed by date, oldest first: {owed:?}");
+
+    // A list of what is owed still opens on the date each is owed by; a chosen sort still holds.
+    let owed: serde_json::Value =
+        app.post(&coordinator, "/api/reports/list", &[("status", "owed")]).await.json().await.unwrap();
+    let dues: Vec<&str> =
+        owed["page"]["items"].as_array().unwrap().iter().map(|r| r["due_date"].as_str().unwrap()).collect();
+    assert!(!dues.is_empty() && dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
+    let by_due: serde_json::Value =
+        app.post(&coordinator, "/api/reports/list", &[("sort", "due"), ("dir", "desc")]).await.json().await.unwrap();
+    let dues: Vec<&str> =
+        by_due["page"]["items"].as_array().unwrap().iter().map(|r| r["due_date"].as_str().unwrap()).collect();
+    assert!(dues.windows(2).all(|w| w[0] >= w[1]), "{dues:?}");
+}

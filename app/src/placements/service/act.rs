@@ -4,7 +4,7 @@
 use super::*;
 
 /// A coordinator's move parsed from the form, with the message at the field for bad input.
-pub(super) fn parse_move(form: &PlacementActionForm) -> Result<Move, AppError> {
+pub(super) fn parse_move(which: CoordinatorMove, form: &PlacementActionForm) -> Result<Move, AppError> {
     let mut errors = FieldErrors::new();
     let reason = form.reason.trim().to_string();
     if reason.is_empty() {
@@ -12,15 +12,14 @@ pub(super) fn parse_move(form: &PlacementActionForm) -> Result<Move, AppError> {
     } else if reason.chars().count() > 2000 {
         errors.add("reason", "Use at most 2000 characters.");
     }
-    let action = match form.action.trim() {
-        "extend" => errors
+    let action = match which {
+        CoordinatorMove::Extend => errors
             .take("new_end", crate::domain::parse_date(&form.new_end))
             .map(|new_end| Move::Extend { new_end, reason: reason.clone() }),
-        "end_early" => errors
+        CoordinatorMove::EndEarly => errors
             .take("last_day", crate::domain::parse_date(&form.last_day))
             .map(|last_day| Move::EndEarly { last_day, reason: reason.clone() }),
-        "cancel" => Some(Move::Cancel { reason: reason.clone() }),
-        _ => return Err(AppError::BadRequest),
+        CoordinatorMove::Cancel => Some(Move::Cancel { reason: reason.clone() }),
     };
     errors.finish(|| action)?.ok_or(AppError::BadRequest)
 }
@@ -54,10 +53,14 @@ impl By<'_> {
     }
 }
 
-#[tracing::instrument(skip_all, fields(user = %user.id, placement = %form.id, action = %form.action))]
-pub async fn act(user: &CurrentUser, form: &PlacementActionForm) -> Result<crate::api::Done, AppError> {
+#[tracing::instrument(skip_all, fields(user = %user.id, placement = %form.id, action = ?which))]
+pub async fn act(
+    user: &CurrentUser,
+    which: CoordinatorMove,
+    form: &PlacementActionForm,
+) -> Result<crate::api::Done, AppError> {
     let state = AppState::current()?;
-    let action = parse_move(form)?;
+    let action = parse_move(which, form)?;
     let today = state.clock.today();
     let (action, state_ref) = (&action, &state);
     let key = db::transact(&state, |tx| async move {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::rules::{self, Dates, Move, PlacementState};
-use super::{DonorPlacementView, PlacementActionForm, PlacementDetail, PlacementEvent, PlacementView};
+use super::{CoordinatorMove, DonorPlacementView, PlacementActionForm, PlacementDetail, PlacementEvent, PlacementView};
 use crate::audit::{self, Actor};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};

@@ -12,8 +12,11 @@ pub(super) fn list_query(
 ) -> Result<(ListSql, ListQuery), AppError> {
     query.check()?;
     let mut query = query.clone();
+    let owed = matches!(query.status.as_str(), "owed" | "overdue");
     if query.sort.is_empty() {
-        query.sort = "due".into();
+        // A list of what is owed opens on the date each is owed by; any other on what needs
+        // attention first.
+        query.sort = if owed { "due" } else { "attention" }.into();
         query.dir = "asc".into();
     }
     let key = |text: &str| crate::api::parse_key(text).ok();
@@ -22,7 +25,6 @@ pub(super) fn list_query(
     let author = crate::reports::cycles::Author::parse(&query.role).map(|a| a.as_str().to_string());
     let (sending, host, placement) = (key(&query.agency), key(&query.host), key(&query.key));
     let (from, to) = query.date_range();
-    let owed = matches!(query.status.as_str(), "owed" | "overdue");
     let sql = scoped(user, fields)?
         .sorted_by(if owed { OWED_SORTS } else { SORTS })
         .filter_if(state.is_some(), "state = $state", "state", v(state))

@@ -41,8 +41,15 @@ pub(crate) const SUMMARY_FIELDS: &str =
     host_agency.name AS host_agency, host_agency.time_zone AS host_zone, sending_agency.time_zone AS sending_zone,
     author_role, period_start, period_end, due_date, state, resubmit_by, reason, submitted_at, shared_with_donor,
     officer_key, placement.nomination.reference ?? '' AS reference";
-const SORTS: &[(&str, &str)] =
-    &[("due", "due_date"), ("period", "period_start"), ("state", "state"), ("officer", "officer_key")];
+/// The sorts of a report list; the first, "attention", is the order a list opens on (see
+/// migration 24): overdue, then due, then waiting for review, then not yet due, then the newest.
+const SORTS: &[(&str, &str)] = &[
+    ("attention", "attention"),
+    ("due", "due_date"),
+    ("period", "period_start"),
+    ("state", "state"),
+    ("officer", "officer_key"),
+];
 /// The sorts of a list of owed reports: "due" is the date each is owed by (a returned report's
 /// resubmit-by date), which the `report_owed` index keeps in order.
 const OWED_SORTS: &[(&str, &str)] =
@@ -237,8 +244,13 @@ pub(crate) fn is_author(user: &CurrentUser, row: &Row) -> bool {
 
 /// The report scope of `user` as a list query.
 fn scoped(user: &CurrentUser, fields: &'static str) -> Result<ListSql, AppError> {
-    let all =
-        ListSql::new("report", fields, SORTS).with_listed_order(&["due_date", "officer_key", "period_start", "state"]);
+    let all = ListSql::new("report", fields, SORTS).with_listed_order(&[
+        "attention",
+        "due_date",
+        "officer_key",
+        "period_start",
+        "state",
+    ]);
     Ok(match user.role {
         Role::Admin | Role::Coordinator => all,
         Role::Nominator => {
