@@ -268,6 +268,10 @@ struct Generator<'a> {
     coordinators: Vec<(RecordId, String)>,
     agreements: Vec<Agreement>,
     officers: Vec<(String, String)>,
+    /// The nomination whose history is being written, as its mails name it: (reference,
+    /// officer). Its placement and reports are written within it, so every mail of one
+    /// officer's programme reads as the live mail would.
+    writing: (String, String),
     files_dir: std::path::PathBuf,
 }
 
@@ -298,6 +302,7 @@ impl<'a> Generator<'a> {
             coordinators: coordinators.into_iter().map(|c| (c.id, c.name)).collect(),
             agreements: Vec::new(),
             officers: Vec::new(),
+            writing: Default::default(),
             files_dir: state.settings.files_dir.clone(),
         })
     }
@@ -393,7 +398,7 @@ impl<'a> Generator<'a> {
         } else {
             "sent"
         };
-        let subject = format!("{} — {}", event.label(), key);
+        let subject = crate::notifications::templates::workflow_subject(event, &self.writing.0, &self.writing.1);
         self.sink
             .put(
                 "notification",
@@ -654,7 +659,12 @@ impl<'a> Generator<'a> {
             let created = Self::at(self.first_day(), span * i as i64 / n as i64)
                 + Duration::milliseconds(self.rng.random_range(0..1000));
             let sending = self.pick(&senders);
-            let host = self.pick(&hosts);
+            // An officer is seconded to another agency, never to their own.
+            let elsewhere: Vec<Agency> = hosts.iter().filter(|h| h.id != sending.id).cloned().collect();
+            if elsewhere.is_empty() {
+                continue;
+            }
+            let host = self.pick(&elsewhere);
             self.nomination(i, created, &sending, &host).await?;
         }
         Ok(())
@@ -690,6 +700,8 @@ impl<'a> Generator<'a> {
             (name, email)
         };
         self.officers.push((officer_name.clone(), work_email.clone()));
+        let reference = format!("NOM-{}-{:06}", created.year(), i + 1);
+        self.writing = (reference.clone(), officer_name.clone());
         let start = created.date_naive() + Duration::days(self.rng.random_range(60..150));
         let end = crate::domain::add_months(start, self.rng.random_range(6..19)) - Duration::days(1);
         let id = self.id("nomination");
@@ -764,7 +776,7 @@ impl<'a> Generator<'a> {
                 "nomination",
                 NewNomination {
                     id: id.clone(),
-                    reference: format!("NOM-{}-{:06}", created.year(), i + 1),
+                    reference,
                     state: state.into(),
                     sending_agency: sending.id.clone(),
                     host_agency: host.id.clone(),

@@ -78,29 +78,36 @@ pub struct NominationMail {
     pub link: String,
 }
 
+/// The subject of a mail about a step of a nomination, a placement or a report: what happened,
+/// the nomination's reference and the officer. (The data generator writes its mails' subjects
+/// with it too, so that they read as the live ones.)
+pub fn workflow_subject(event: EventKind, reference: &str, officer: &str) -> String {
+    let what = match event {
+        EventKind::NominationSubmitted => "New nomination to review",
+        EventKind::NominationReceipt => "Nomination received",
+        EventKind::ChangesRequested => "Changes requested to nomination",
+        EventKind::NominationApproved => "Nomination approved",
+        EventKind::NominationRejected => "Nomination not approved",
+        EventKind::PlacementExtended => "Placement extended",
+        EventKind::PlacementEndedEarly => "Placement ending early",
+        EventKind::PlacementCancelled => "Placement cancelled",
+        EventKind::PlacementStartsSoon => "Placement starts soon",
+        EventKind::PlacementEndsSoon => "Placement ends soon",
+        EventKind::ReportDueSoon => "Report due soon:",
+        EventKind::ReportOverdue => "Report overdue:",
+        EventKind::ReportEscalated => "Report still missing:",
+        EventKind::ReportReturned => "Report returned:",
+        EventKind::ReportAccepted => "Report accepted:",
+        EventKind::PlacementConfirmed => "Placement confirmed",
+        EventKind::FundingAlert => "Funding alert",
+        _ => "Nomination update",
+    };
+    header_text(&format!("{what} {reference} – {officer}"), 200)
+}
+
 impl NominationMail {
     fn subject(&self) -> String {
-        let what = match self.event {
-            EventKind::NominationSubmitted => "New nomination to review",
-            EventKind::NominationReceipt => "Nomination received",
-            EventKind::ChangesRequested => "Changes requested to nomination",
-            EventKind::NominationApproved => "Nomination approved",
-            EventKind::NominationRejected => "Nomination not approved",
-            EventKind::PlacementExtended => "Placement extended",
-            EventKind::PlacementEndedEarly => "Placement ending early",
-            EventKind::PlacementCancelled => "Placement cancelled",
-            EventKind::PlacementStartsSoon => "Placement starts soon",
-            EventKind::PlacementEndsSoon => "Placement ends soon",
-            EventKind::ReportDueSoon => "Report due soon:",
-            EventKind::ReportOverdue => "Report overdue:",
-            EventKind::ReportEscalated => "Report still missing:",
-            EventKind::ReportReturned => "Report returned:",
-            EventKind::ReportAccepted => "Report accepted:",
-            EventKind::PlacementConfirmed => "Placement confirmed",
-            EventKind::FundingAlert => "Funding alert",
-            _ => "Nomination update",
-        };
-        header_text(&format!("{what} {} – {}", self.reference, self.officer), 200)
+        workflow_subject(self.event, &self.reference, &self.officer)
     }
 
     fn intro(&self) -> String {

@@ -36,6 +36,25 @@ async fn a_generated_programme_has_every_state_its_files_and_counts_that_match()
     let overdue = app.rows("RETURN count(SELECT id FROM report WHERE state = 'due' AND due_date < '2026-11-01')").await;
     assert!(overdue.as_i64().unwrap() > 0, "some reports are overdue");
 
+    // Plausible to a reader: no officer is seconded to their own agency, and every mail's
+    // subject is the live one's (what happened, the nomination's reference, the officer).
+    let own = app.rows("RETURN count(SELECT id FROM nomination WHERE sending_agency = host_agency)").await;
+    assert_eq!(own.as_i64(), Some(0), "no self-secondment");
+    let subjects = app
+        .rows("SELECT VALUE subject FROM notification WHERE record_table IN ['nomination', 'placement', 'report']")
+        .await;
+    let subjects = subjects.as_array().unwrap();
+    assert!(subjects.len() > 100, "{}", subjects.len());
+    for subject in subjects {
+        let subject = subject.as_str().unwrap();
+        assert!(subject.contains(" NOM-") && subject.contains(" – "), "{subject}");
+        assert!(!subject.contains("update"), "a subject of its own: {subject}");
+    }
+    let report_mail = app
+        .rows("SELECT VALUE subject FROM notification WHERE record_table = 'report' AND event = 'report_accepted' LIMIT 1")
+        .await;
+    assert!(report_mail[0].as_str().unwrap().starts_with("Report accepted: NOM-"), "{report_mail}");
+
     // Its history says what the daily run has done: a server started on it has no report
     // notice to catch up on beyond the demo's own.
     let work = app::placements::scheduler::run(&app.state).await.unwrap().reports;
