@@ -24,6 +24,8 @@ pub mod shell;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod attachments;
+#[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod clock;

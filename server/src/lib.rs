@@ -8,7 +8,10 @@ pub mod middleware;
 
 use std::sync::Arc;
 
+use app::attachments;
 use app::clock::Clock;
+use app::nominations::documents::NominationDocuments;
+use app::reports::documents::ReportFiles;
 use app::state::{AppState, Settings};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -165,10 +168,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/export/{file}", get(export))
         .route("/export/iati/{file}", get(app::funding::iati::service::handler))
         .route("/calendar/{file}", get(app::calendar::service::handler))
-        .route("/documents/{id}", get(download))
-        .route("/nominations/{id}/documents/{doc}/remove", axum::routing::post(app::nominations::documents::remove))
-        .route("/reports/documents/{id}", get(app::reports::documents::download))
-        .route("/reports/{id}/documents/{doc}/remove", axum::routing::post(app::reports::documents::remove))
+        .route("/documents/{id}", get(attachments::download::<NominationDocuments>))
+        .route(
+            "/nominations/{id}/documents/{doc}/remove",
+            axum::routing::post(attachments::remove::<NominationDocuments>),
+        )
+        .route("/reports/documents/{id}", get(attachments::download::<ReportFiles>))
+        .route("/reports/{id}/documents/{doc}/remove", axum::routing::post(attachments::remove::<ReportFiles>))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         // Built assets: a missing file is a plain 404, never a page.
@@ -185,10 +191,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(middleware::MAX_BODY_BYTES));
     // Uploads have their own, larger limit; the handler also stops reading past 10 MB.
     let uploads = Router::<ServerState>::new()
-        .route("/nominations/{id}/documents", axum::routing::post(upload))
-        .route("/nominations/{id}/documents/{doc}", axum::routing::post(app::nominations::documents::replace))
-        .route("/reports/{id}/documents", axum::routing::post(app::reports::documents::upload))
-        .route("/reports/{id}/documents/{doc}", axum::routing::post(app::reports::documents::replace))
+        .route("/nominations/{id}/documents", axum::routing::post(attachments::upload::<NominationDocuments>))
+        .route("/nominations/{id}/documents/{doc}", axum::routing::post(attachments::replace::<NominationDocuments>))
+        .route("/reports/{id}/documents", axum::routing::post(attachments::upload::<ReportFiles>))
+        .route("/reports/{id}/documents/{doc}", axum::routing::post(attachments::replace::<ReportFiles>))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES));
     middleware::wrap(leptos.merge(uploads).with_state(server_state), site, db)
@@ -197,23 +203,6 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
 /// The hard cap of an upload request. The handler itself stops reading a file past 10 MB and
 /// answers with a message at the field; this cap only stops absurd requests.
 const UPLOAD_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-async fn upload(
-    State(state): State<AppState>,
-    path: axum::extract::Path<String>,
-    headers: axum::http::HeaderMap,
-    multipart: axum::extract::Multipart,
-) -> axum::response::Response {
-    app::nominations::documents::upload(State(state), path, headers, multipart).await
-}
-
-async fn download(
-    State(state): State<AppState>,
-    path: axum::extract::Path<String>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
-    app::nominations::documents::download(State(state), path, headers).await
-}
 
 async fn export(
     State(state): State<AppState>,

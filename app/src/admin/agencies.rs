@@ -262,22 +262,10 @@ impl Resource for Agencies {
     }
 }
 
-#[server(endpoint = "agencies/list")]
-pub async fn list_agencies(#[server(flatten)] query: ListQuery) -> Result<Listing<AgencyView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::list::<Agencies>(&user, &query).await)
-}
-
-#[server(endpoint = "agencies/get")]
-pub async fn get_agency(#[server(default)] id: String) -> Result<Editing<AgencyView, Choices>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::get::<Agencies>(&user, &id).await)
-}
-
-#[server(endpoint = "agencies/save")]
-pub async fn save_agency(#[server(flatten)] form: AgencyForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::respond(crate::resource::save::<Agencies>(&user, &form.id, &form).await, &form)
+crate::resource::endpoints::resource_endpoints! {
+    resource: Agencies, view: AgencyView, choices: Choices, form: AgencyForm,
+    list: list_agencies = "agencies/list", get: get_agency = "agencies/get", read: crate::auth::guard::STAFF,
+    save: save_agency = "agencies/save", write: crate::auth::guard::ADMIN,
 }
 
 #[server(endpoint = "agencies/contacts/add")]

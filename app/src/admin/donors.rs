@@ -90,22 +90,10 @@ impl Resource for Donors {
     }
 }
 
-#[server(endpoint = "donors/list")]
-pub async fn list_donors(#[server(flatten)] query: ListQuery) -> Result<Listing<DonorView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::list::<Donors>(&user, &query).await)
-}
-
-#[server(endpoint = "donors/get")]
-pub async fn get_donor(#[server(default)] id: String) -> Result<Editing<DonorView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::get::<Donors>(&user, &id).await)
-}
-
-#[server(endpoint = "donors/save")]
-pub async fn save_donor(#[server(flatten)] form: DonorForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::respond(crate::resource::save::<Donors>(&user, &form.id, &form).await, &form)
+crate::resource::endpoints::resource_endpoints! {
+    resource: Donors, view: DonorView, choices: (), form: DonorForm,
+    list: list_donors = "donors/list", get: get_donor = "donors/get", read: crate::auth::guard::STAFF,
+    save: save_donor = "donors/save", write: crate::auth::guard::ADMIN,
 }
 
 #[cfg(feature = "ssr")]

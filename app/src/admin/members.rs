@@ -141,22 +141,10 @@ impl Resource for Members {
     }
 }
 
-#[server(endpoint = "members/list")]
-pub async fn list_members(#[server(flatten)] query: ListQuery) -> Result<Listing<MemberView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::list::<Members>(&user, &query).await)
-}
-
-#[server(endpoint = "members/get")]
-pub async fn get_member(#[server(default)] id: String) -> Result<Editing<MemberView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::get::<Members>(&user, &id).await)
-}
-
-#[server(endpoint = "members/save")]
-pub async fn save_member(#[server(flatten)] form: MemberForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::respond(crate::resource::save::<Members>(&user, &form.id, &form).await, &form)
+crate::resource::endpoints::resource_endpoints! {
+    resource: Members, view: MemberView, choices: (), form: MemberForm,
+    list: list_members = "members/list", get: get_member = "members/get", read: crate::auth::guard::STAFF,
+    save: save_member = "members/save", write: crate::auth::guard::ADMIN,
 }
 
 #[cfg(feature = "ssr")]

@@ -75,22 +75,10 @@ impl Resource for Themes {
     }
 }
 
-#[server(endpoint = "themes/list")]
-pub async fn list_themes(#[server(flatten)] query: ListQuery) -> Result<Listing<ThemeView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::list::<Themes>(&user, &query).await)
-}
-
-#[server(endpoint = "themes/get")]
-pub async fn get_theme(#[server(default)] id: String) -> Result<Editing<ThemeView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::get::<Themes>(&user, &id).await)
-}
-
-#[server(endpoint = "themes/save")]
-pub async fn save_theme(#[server(flatten)] form: ThemeForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::respond(crate::resource::save::<Themes>(&user, &form.id, &form).await, &form)
+crate::resource::endpoints::resource_endpoints! {
+    resource: Themes, view: ThemeView, choices: (), form: ThemeForm,
+    list: list_themes = "themes/list", get: get_theme = "themes/get", read: crate::auth::guard::STAFF,
+    save: save_theme = "themes/save", write: crate::auth::guard::ADMIN,
 }
 
 #[cfg(feature = "ssr")]

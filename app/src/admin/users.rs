@@ -186,22 +186,10 @@ impl Resource for Users {
     }
 }
 
-#[server(endpoint = "users/list")]
-pub async fn list_users(#[server(flatten)] query: ListQuery) -> Result<Listing<UserView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::answer(crate::resource::list::<Users>(&user, &query).await)
-}
-
-#[server(endpoint = "users/get")]
-pub async fn get_user(#[server(default)] id: String) -> Result<Editing<UserView, Choices>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::answer(crate::resource::get::<Users>(&user, &id).await)
-}
-
-#[server(endpoint = "users/save")]
-pub async fn save_user(#[server(flatten)] form: UserForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    crate::api::respond(crate::resource::save::<Users>(&user, &form.id, &form).await, &form)
+crate::resource::endpoints::resource_endpoints! {
+    resource: Users, view: UserView, choices: Choices, form: UserForm,
+    list: list_users = "users/list", get: get_user = "users/get", read: crate::auth::guard::ADMIN,
+    save: save_user = "users/save", write: crate::auth::guard::ADMIN,
 }
 
 #[cfg(feature = "ssr")]

@@ -297,23 +297,10 @@ fn checkboxes(
     .into_any()
 }
 
-#[server(endpoint = "agreements/list")]
-pub async fn list_agreements(#[server(flatten)] query: ListQuery) -> Result<Listing<AgreementView>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::list::<Agreements>(&user, &query).await)
-}
-
-#[server(endpoint = "agreements/get")]
-pub async fn get_agreement(#[server(default)] id: String) -> Result<Editing<AgreementView, Choices>, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(crate::resource::get::<Agreements>(&user, &id).await)
-}
-
-#[server(endpoint = "agreements/save")]
-pub async fn save_agreement(#[server(flatten)] form: AgreementForm) -> Result<(), AppError> {
-    use crate::auth::Role;
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
-    crate::api::respond(crate::resource::save::<Agreements>(&user, &form.id, &form).await, &form)
+crate::resource::endpoints::resource_endpoints! {
+    resource: Agreements, view: AgreementView, choices: Choices, form: AgreementForm,
+    list: list_agreements = "agreements/list", get: get_agreement = "agreements/get", read: crate::auth::guard::STAFF,
+    save: save_agreement = "agreements/save", write: crate::auth::guard::Access::Roles(&[crate::auth::Role::Coordinator]),
 }
 
 #[cfg(feature = "ssr")]

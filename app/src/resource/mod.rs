@@ -17,6 +17,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod csv;
+pub mod endpoints;
 pub mod fields;
 pub mod pages;
 #[cfg(feature = "ssr")]

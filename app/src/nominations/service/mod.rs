@@ -8,5 +8,5 @@ mod read;
 mod save;
 
 pub use act::{act, comment};
-pub use read::{ages, csv, get, list, load, start_from};
+pub use read::{ages, csv, get, list, load, load_in, start_from};
 pub use save::save;
