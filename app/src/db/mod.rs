@@ -2,6 +2,7 @@
 //! for record ids. Server-only. (The demo data is above the domains, in `crate::demo`.)
 
 pub mod migrations;
+pub mod stored;
 pub mod tally;
 
 use std::sync::Arc;

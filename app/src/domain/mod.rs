@@ -65,6 +65,7 @@ mod number;
 pub mod period;
 pub mod rate;
 pub mod record_key;
+pub mod stored_enum;
 
 pub use currency::Currency;
 pub use email::Email;

@@ -7,59 +7,22 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::stored_enum::stored_enum;
 use crate::notifications::EventKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NominationState {
-    Draft,
-    Submitted,
-    UnderReview,
-    ChangesRequested,
-    Approved,
-    Rejected,
-    Withdrawn,
+stored_enum! {
+    pub enum NominationState ("nomination state") {
+        Draft = "draft", "Draft";
+        Submitted = "submitted", "Submitted";
+        UnderReview = "under_review", "Under review";
+        ChangesRequested = "changes_requested", "Changes requested";
+        Approved = "approved", "Approved";
+        Rejected = "rejected", "Rejected";
+        Withdrawn = "withdrawn", "Withdrawn";
+    }
 }
 
 impl NominationState {
-    pub const ALL: [NominationState; 7] = [
-        NominationState::Draft,
-        NominationState::Submitted,
-        NominationState::UnderReview,
-        NominationState::ChangesRequested,
-        NominationState::Approved,
-        NominationState::Rejected,
-        NominationState::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NominationState::Draft => "draft",
-            NominationState::Submitted => "submitted",
-            NominationState::UnderReview => "under_review",
-            NominationState::ChangesRequested => "changes_requested",
-            NominationState::Approved => "approved",
-            NominationState::Rejected => "rejected",
-            NominationState::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            NominationState::Draft => "Draft",
-            NominationState::Submitted => "Submitted",
-            NominationState::UnderReview => "Under review",
-            NominationState::ChangesRequested => "Changes requested",
-            NominationState::Approved => "Approved",
-            NominationState::Rejected => "Rejected",
-            NominationState::Withdrawn => "Withdrawn",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<NominationState> {
-        NominationState::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// Whether the nominator may still edit the content.
     pub fn editable(self) -> bool {
         matches!(self, NominationState::Draft | NominationState::ChangesRequested)

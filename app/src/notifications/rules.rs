@@ -1,116 +1,35 @@
 //! The plain rules of delivery: event kinds, states, retry back-off, when to give up, and the
 //! idempotency key. No IO.
 
+use crate::domain::stored_enum::stored_enum;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// What an e-mail is about. Each kind has its templates (see `templates.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    Invitation,
-    PasswordReset,
-    NominationSubmitted,
-    NominationReceipt,
-    ChangesRequested,
-    NominationApproved,
-    NominationRejected,
-    PlacementExtended,
-    PlacementEndedEarly,
-    PlacementCancelled,
-    PlacementStartsSoon,
-    PlacementEndsSoon,
-    ReportDueSoon,
-    ReportOverdue,
-    ReportEscalated,
-    ReportReturned,
-    ReportAccepted,
-    PlacementConfirmed,
-    FundingAlert,
-    NewSignIn,
-    SecondFactorReset,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 21] = [
-        EventKind::Invitation,
-        EventKind::PasswordReset,
-        EventKind::NominationSubmitted,
-        EventKind::NominationReceipt,
-        EventKind::ChangesRequested,
-        EventKind::NominationApproved,
-        EventKind::NominationRejected,
-        EventKind::PlacementExtended,
-        EventKind::PlacementEndedEarly,
-        EventKind::PlacementCancelled,
-        EventKind::PlacementStartsSoon,
-        EventKind::PlacementEndsSoon,
-        EventKind::ReportDueSoon,
-        EventKind::ReportOverdue,
-        EventKind::ReportEscalated,
-        EventKind::ReportReturned,
-        EventKind::ReportAccepted,
-        EventKind::PlacementConfirmed,
-        EventKind::FundingAlert,
-        EventKind::NewSignIn,
-        EventKind::SecondFactorReset,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Invitation => "invitation",
-            EventKind::PasswordReset => "password_reset",
-            EventKind::NominationSubmitted => "nomination_submitted",
-            EventKind::NominationReceipt => "nomination_receipt",
-            EventKind::ChangesRequested => "changes_requested",
-            EventKind::NominationApproved => "nomination_approved",
-            EventKind::NominationRejected => "nomination_rejected",
-            EventKind::PlacementExtended => "placement_extended",
-            EventKind::PlacementEndedEarly => "placement_ended_early",
-            EventKind::PlacementCancelled => "placement_cancelled",
-            EventKind::PlacementStartsSoon => "placement_starts_soon",
-            EventKind::PlacementEndsSoon => "placement_ends_soon",
-            EventKind::ReportDueSoon => "report_due_soon",
-            EventKind::ReportOverdue => "report_overdue",
-            EventKind::ReportEscalated => "report_escalated",
-            EventKind::ReportReturned => "report_returned",
-            EventKind::ReportAccepted => "report_accepted",
-            EventKind::PlacementConfirmed => "placement_confirmed",
-            EventKind::FundingAlert => "funding_alert",
-            EventKind::NewSignIn => "new_sign_in",
-            EventKind::SecondFactorReset => "second_factor_reset",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EventKind::Invitation => "Invitation",
-            EventKind::PasswordReset => "Password reset",
-            EventKind::NominationSubmitted => "Nomination submitted",
-            EventKind::NominationReceipt => "Nomination receipt",
-            EventKind::ChangesRequested => "Changes requested",
-            EventKind::NominationApproved => "Nomination approved",
-            EventKind::NominationRejected => "Nomination rejected",
-            EventKind::PlacementExtended => "Placement extended",
-            EventKind::PlacementEndedEarly => "Placement ended early",
-            EventKind::PlacementCancelled => "Placement cancelled",
-            EventKind::PlacementStartsSoon => "Placement starts soon",
-            EventKind::PlacementEndsSoon => "Placement ends soon",
-            EventKind::ReportDueSoon => "Report due soon",
-            EventKind::ReportOverdue => "Report overdue",
-            EventKind::ReportEscalated => "Report overdue (coordinators)",
-            EventKind::ReportReturned => "Report returned",
-            EventKind::ReportAccepted => "Report accepted",
-            EventKind::PlacementConfirmed => "Placement confirmed",
-            EventKind::FundingAlert => "Funding alert",
-            EventKind::NewSignIn => "Sign-in from a new browser",
-            EventKind::SecondFactorReset => "Two-step verification reset",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|e| e.as_str() == text)
+stored_enum! {
+    /// What an e-mail is about. Each kind has its templates (see `templates.rs`).
+    pub enum EventKind ("event kind") {
+        Invitation = "invitation", "Invitation";
+        PasswordReset = "password_reset", "Password reset";
+        NominationSubmitted = "nomination_submitted", "Nomination submitted";
+        NominationReceipt = "nomination_receipt", "Nomination receipt";
+        ChangesRequested = "changes_requested", "Changes requested";
+        NominationApproved = "nomination_approved", "Nomination approved";
+        NominationRejected = "nomination_rejected", "Nomination rejected";
+        PlacementExtended = "placement_extended", "Placement extended";
+        PlacementEndedEarly = "placement_ended_early", "Placement ended early";
+        PlacementCancelled = "placement_cancelled", "Placement cancelled";
+        PlacementStartsSoon = "placement_starts_soon", "Placement starts soon";
+        PlacementEndsSoon = "placement_ends_soon", "Placement ends soon";
+        ReportDueSoon = "report_due_soon", "Report due soon";
+        ReportOverdue = "report_overdue", "Report overdue";
+        ReportEscalated = "report_escalated", "Report overdue (coordinators)";
+        ReportReturned = "report_returned", "Report returned";
+        ReportAccepted = "report_accepted", "Report accepted";
+        PlacementConfirmed = "placement_confirmed", "Placement confirmed";
+        FundingAlert = "funding_alert", "Funding alert";
+        NewSignIn = "new_sign_in", "Sign-in from a new browser";
+        SecondFactorReset = "second_factor_reset", "Two-step verification reset";
     }
 }
 

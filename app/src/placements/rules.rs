@@ -8,42 +8,15 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::stored_enum::stored_enum;
 use crate::domain::Period;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlacementState {
-    Planned,
-    Active,
-    Completed,
-    Terminated,
-}
-
-impl PlacementState {
-    pub const ALL: [PlacementState; 4] =
-        [PlacementState::Planned, PlacementState::Active, PlacementState::Completed, PlacementState::Terminated];
-
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlacementState::Planned => "planned",
-            PlacementState::Active => "active",
-            PlacementState::Completed => "completed",
-            PlacementState::Terminated => "terminated",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            PlacementState::Planned => "Planned",
-            PlacementState::Active => "Active",
-            PlacementState::Completed => "Completed",
-            PlacementState::Terminated => "Terminated",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PlacementState> {
-        PlacementState::ALL.into_iter().find(|s| s.as_str() == text)
+stored_enum! {
+    pub enum PlacementState ("placement state") {
+        Planned = "planned", "Planned";
+        Active = "active", "Active";
+        Completed = "completed", "Completed";
+        Terminated = "terminated", "Terminated";
     }
 }
 

@@ -5,47 +5,19 @@
 use serde::{Deserialize, Serialize};
 
 use super::plan::{Alignment, Frequency, Schedule};
+use crate::domain::stored_enum::stored_enum;
 use crate::error::{AppError, FieldErrors};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportKind {
-    SecondeeMonthly,
-    SupervisorQuarterly,
-    EndOfPlacement,
-    DonorProgress,
+stored_enum! {
+    pub enum ReportKind ("report kind") {
+        SecondeeMonthly = "secondee_monthly", "Secondee monthly report";
+        SupervisorQuarterly = "supervisor_quarterly", "Supervisor quarterly assessment";
+        EndOfPlacement = "end_of_placement", "End-of-placement report";
+        DonorProgress = "donor_progress", "Donor progress report";
+    }
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 4] = [
-        ReportKind::SecondeeMonthly,
-        ReportKind::SupervisorQuarterly,
-        ReportKind::EndOfPlacement,
-        ReportKind::DonorProgress,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportKind::SecondeeMonthly => "secondee_monthly",
-            ReportKind::SupervisorQuarterly => "supervisor_quarterly",
-            ReportKind::EndOfPlacement => "end_of_placement",
-            ReportKind::DonorProgress => "donor_progress",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ReportKind::SecondeeMonthly => "Secondee monthly report",
-            ReportKind::SupervisorQuarterly => "Supervisor quarterly assessment",
-            ReportKind::EndOfPlacement => "End-of-placement report",
-            ReportKind::DonorProgress => "Donor progress report",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ReportKind> {
-        ReportKind::ALL.into_iter().find(|k| k.as_str() == text.trim())
-    }
-
     /// Who writes reports of this kind.
     pub fn author(self) -> Author {
         match self {

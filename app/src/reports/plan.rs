@@ -6,42 +6,20 @@
 //! date is the period's end plus the cycle's offset.
 
 use chrono::{Datelike, Days, NaiveDate};
-use serde::{Deserialize, Serialize};
 
+use crate::domain::stored_enum::stored_enum;
 use crate::domain::{add_months, Period};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Frequency {
-    Monthly,
-    Quarterly,
-    /// One report for the whole placement (the end-of-placement report).
-    Once,
+stored_enum! {
+    pub enum Frequency ("frequency") {
+        Monthly = "monthly", "Monthly";
+        Quarterly = "quarterly", "Quarterly";
+        /// One report for the whole placement (the end-of-placement report).
+        Once = "once", "Once, for the whole placement";
+    }
 }
 
 impl Frequency {
-    pub const ALL: [Frequency; 3] = [Frequency::Monthly, Frequency::Quarterly, Frequency::Once];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Frequency::Monthly => "monthly",
-            Frequency::Quarterly => "quarterly",
-            Frequency::Once => "once",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Frequency::Monthly => "Monthly",
-            Frequency::Quarterly => "Quarterly",
-            Frequency::Once => "Once, for the whole placement",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Frequency> {
-        Frequency::ALL.into_iter().find(|f| f.as_str() == text.trim())
-    }
-
     fn months(self) -> Option<u32> {
         match self {
             Frequency::Monthly => Some(1),
@@ -51,34 +29,12 @@ impl Frequency {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Alignment {
-    /// Calendar months and quarters (Jan–Mar, Apr–Jun, …).
-    Calendar,
-    /// Counted from the placement's start: 15 Mar–14 Apr, 15 Apr–14 May, …
-    Anniversary,
-}
-
-impl Alignment {
-    pub const ALL: [Alignment; 2] = [Alignment::Calendar, Alignment::Anniversary];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Alignment::Calendar => "calendar",
-            Alignment::Anniversary => "anniversary",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Alignment::Calendar => "Calendar months and quarters",
-            Alignment::Anniversary => "From the start of the placement",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Alignment> {
-        Alignment::ALL.into_iter().find(|a| a.as_str() == text.trim())
+stored_enum! {
+    pub enum Alignment ("alignment") {
+        /// Calendar months and quarters (Jan–Mar, Apr–Jun, …).
+        Calendar = "calendar", "Calendar months and quarters";
+        /// Counted from the placement's start: 15 Mar–14 Apr, 15 Apr–14 May, …
+        Anniversary = "anniversary", "From the start of the placement";
     }
 }
 

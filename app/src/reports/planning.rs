@@ -194,10 +194,6 @@ struct ReportRow {
     state: String,
 }
 
-fn stored_date(text: &str) -> Result<NaiveDate, AppError> {
-    crate::domain::parse_date(text).map_err(|_| AppError::internal("report date", format!("bad date '{text}'")))
-}
-
 /// Re-plans every cycle of `placement` for its new `days`, in `tx`. `cancelled` (a placement
 /// cancelled before its start) cancels every report not yet submitted.
 pub async fn replan(
@@ -225,7 +221,7 @@ pub async fn replan(
         for report in reports.iter().filter(|r| r.cycle == cycle_row.id) {
             let state = ReportState::parse(&report.state)
                 .ok_or_else(|| AppError::internal("report state", format!("unknown '{}'", report.state)))?;
-            let period = Period::new(stored_date(&report.period_start)?, stored_date(&report.period_end)?)
+            let period = Period::new(db::stored::date(&report.period_start)?, db::stored::date(&report.period_end)?)
                 .map_err(|e| AppError::internal("report period", e))?;
             existing.push(Existing {
                 id: db::key(&report.id),
@@ -376,7 +372,7 @@ pub async fn change_cycle(
         }
         let days: Option<Days> = r.take(2).map_err(db::fail("placement days decode"))?;
         let days = days.ok_or(AppError::NotFound)?;
-        let days = Period::new(stored_date(&days.start)?, stored_date(&days.end)?)
+        let days = Period::new(db::stored::date(&days.start)?, db::stored::date(&days.end)?)
             .map_err(|e| AppError::internal("placement days", e))?;
         tx.run("DELETE report WHERE cycle = $id", vec![("id", v(id.clone()))]).await?;
         create_reports(tx, placement, (id, cycle.kind), &cycle.schedule().plan(days), today).await?;

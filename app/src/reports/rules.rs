@@ -5,60 +5,22 @@
 //! `returned → submitted` again. A coordinator may cancel or waive an unsubmitted report (with
 //! a reason, both kept) and reopen an accepted one (with a reason), which puts it back to review.
 
+use crate::domain::stored_enum::stored_enum;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportState {
-    Upcoming,
-    Due,
-    Submitted,
-    Accepted,
-    Returned,
-    Cancelled,
-    Waived,
+stored_enum! {
+    pub enum ReportState ("report state") {
+        Upcoming = "upcoming", "Upcoming";
+        Due = "due", "Due";
+        Submitted = "submitted", "Submitted";
+        Accepted = "accepted", "Accepted";
+        Returned = "returned", "Returned";
+        Cancelled = "cancelled", "Cancelled";
+        Waived = "waived", "Waived";
+    }
 }
 
 impl ReportState {
-    pub const ALL: [ReportState; 7] = [
-        ReportState::Upcoming,
-        ReportState::Due,
-        ReportState::Submitted,
-        ReportState::Accepted,
-        ReportState::Returned,
-        ReportState::Cancelled,
-        ReportState::Waived,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportState::Upcoming => "upcoming",
-            ReportState::Due => "due",
-            ReportState::Submitted => "submitted",
-            ReportState::Accepted => "accepted",
-            ReportState::Returned => "returned",
-            ReportState::Cancelled => "cancelled",
-            ReportState::Waived => "waived",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ReportState::Upcoming => "Upcoming",
-            ReportState::Due => "Due",
-            ReportState::Submitted => "Submitted",
-            ReportState::Accepted => "Accepted",
-            ReportState::Returned => "Returned",
-            ReportState::Cancelled => "Cancelled",
-            ReportState::Waived => "Waived",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ReportState> {
-        ReportState::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// Written and sent in: its period never changes again.
     pub fn is_submitted(self) -> bool {
         matches!(self, ReportState::Submitted | ReportState::Accepted | ReportState::Returned)

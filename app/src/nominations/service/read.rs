@@ -1,7 +1,7 @@
 //! Reading nominations: the queue, its CSV, one nomination, and what the caller may do with it.
 //! A nominator reads only their own agency's nominations; anything else is "not found".
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::super::rules::{self, transition, Action, NominationState};
@@ -48,11 +48,6 @@ fn state_of(text: &str) -> Result<NominationState, AppError> {
     NominationState::parse(text).ok_or_else(|| AppError::internal("nomination state", format!("unknown '{text}'")))
 }
 
-/// A stored calendar date (ISO text in the database).
-fn stored_date(text: &str) -> Result<NaiveDate, AppError> {
-    crate::domain::parse_date(text).map_err(|_| AppError::internal("nomination date", format!("bad date '{text}'")))
-}
-
 impl SummaryRow {
     fn summary(self, names: &Directory) -> Result<NominationSummary, AppError> {
         let r = self;
@@ -64,8 +59,8 @@ impl SummaryRow {
             sending_agency: names.name(&r.sending_agency_id),
             sending_member: names.name_of(r.sending_member_id.as_ref()),
             host_agency: names.name(&r.host_agency_id),
-            start_date: stored_date(&r.start_date)?,
-            end_date: stored_date(&r.end_date)?,
+            start_date: db::stored::date(&r.start_date)?,
+            end_date: db::stored::date(&r.end_date)?,
             updated_at: r.updated_at,
         })
     }
@@ -299,8 +294,8 @@ pub async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Nominatio
         languages_as_written: row.languages_as_written,
         expertise: row.expertise,
         themes: row.theme_ids.iter().map(db::key).zip(row.theme_names).collect(),
-        start_date: stored_date(&row.start_date)?,
-        end_date: stored_date(&row.end_date)?,
+        start_date: db::stored::date(&row.start_date)?,
+        end_date: db::stored::date(&row.end_date)?,
         objectives: row.objectives,
         justification: row.justification,
         documents: documents

@@ -91,7 +91,7 @@ pub async fn apply(
     today: NaiveDate,
     by: By<'_>,
 ) -> Result<(PlacementState, Carried), AppError> {
-    let from = stored_state(&row.state)?;
+    let from = db::stored::value::<PlacementState>(&row.state)?;
     let dates = row.dates()?;
     let after = rules::decide(from, dates, action, today).map_err(|(field, message)| {
         if field.is_empty() {

@@ -44,7 +44,7 @@ impl SummaryRow {
             officer_name: r.officer_name,
             sending_agency: names.name(&r.sending_agency_id),
             host_agency: names.name(&r.host_agency_id),
-            state: stored_state(&r.state)?,
+            state: db::stored::value::<PlacementState>(&r.state)?,
             dates: stored_dates(
                 &r.start_date,
                 &r.end_date,

@@ -83,14 +83,6 @@ struct EventRow {
     reason: Option<String>,
 }
 
-fn stored_date(text: &str) -> Result<NaiveDate, AppError> {
-    crate::domain::parse_date(text).map_err(|_| AppError::internal("placement date", format!("bad date '{text}'")))
-}
-
-fn stored_state(text: &str) -> Result<PlacementState, AppError> {
-    PlacementState::parse(text).ok_or_else(|| AppError::internal("placement state", format!("unknown '{text}'")))
-}
-
 /// A placement's dates from their stored text (`end_date` is the current end; rows made before
 /// extensions existed have no `original_end`, which is then the current end).
 fn stored_dates(
@@ -101,11 +93,11 @@ fn stored_dates(
     early_end: Option<&str>,
 ) -> Result<Dates, AppError> {
     Ok(Dates {
-        planned_start: stored_date(start_date)?,
-        actual_start: actual_start.map(stored_date).transpose()?,
-        original_end: stored_date(original_end.unwrap_or(end_date))?,
-        current_end: stored_date(end_date)?,
-        early_end: early_end.map(stored_date).transpose()?,
+        planned_start: db::stored::date(start_date)?,
+        actual_start: actual_start.map(db::stored::date).transpose()?,
+        original_end: db::stored::date(original_end.unwrap_or(end_date))?,
+        current_end: db::stored::date(end_date)?,
+        early_end: early_end.map(db::stored::date).transpose()?,
     })
 }
 
@@ -125,14 +117,14 @@ impl Row {
     }
 
     pub fn state(&self) -> Result<PlacementState, AppError> {
-        stored_state(&self.state)
+        db::stored::value::<PlacementState>(&self.state)
     }
 
     /// The office date on which the dates were last set: a reminder window open before it
     /// sends nothing. Placements made before this was kept count from their creation.
     pub fn reminders_from(&self, clock: &crate::clock::Clock) -> Result<NaiveDate, AppError> {
         match (&self.reminders_from, self.created_at) {
-            (Some(text), _) => stored_date(text),
+            (Some(text), _) => db::stored::date(text),
             (None, Some(at)) => Ok(clock.office_date(at)),
             (None, None) => Ok(NaiveDate::MIN),
         }

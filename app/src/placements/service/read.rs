@@ -60,9 +60,9 @@ pub(super) fn view(
         Vec<crate::funding::commitments::FundingLine>,
     ),
 ) -> Result<PlacementView, AppError> {
-    let state = stored_state(&row.state)?;
+    let state = db::stored::value::<PlacementState>(&row.state)?;
     let dates = row.dates()?;
-    let optional = |d: Option<String>| d.as_deref().map(stored_date).transpose();
+    let optional = |d: Option<String>| d.as_deref().map(db::stored::date).transpose();
     let history = events
         .into_iter()
         .map(|e| {

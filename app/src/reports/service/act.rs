@@ -248,7 +248,7 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
                 if !from.is_owed() {
                     return Err(AppError::Conflict("This report is in; its due date no longer moves.".into()));
                 }
-                let period_end = date(&row.period_end)?;
+                let period_end = db::stored::date(&row.period_end)?;
                 if *to <= period_end {
                     return Err(AppError::field("due_date", format!("Choose a day after the period's end, {period_end}.")));
                 }

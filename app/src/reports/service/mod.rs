@@ -81,19 +81,6 @@ pub(crate) struct Row {
     pub reference: String,
 }
 
-fn date(text: &str) -> Result<NaiveDate, AppError> {
-    crate::domain::parse_date(text).map_err(|_| AppError::internal("report date", format!("bad date '{text}'")))
-}
-
-/// A stored state; an unknown one is a fault of the data.
-fn stored_state(text: &str) -> Result<ReportState, AppError> {
-    ReportState::parse(text).ok_or_else(|| AppError::internal("report state", format!("unknown '{text}'")))
-}
-
-fn stored_kind(text: &str) -> Result<ReportKind, AppError> {
-    ReportKind::parse(text).ok_or_else(|| AppError::internal("report kind", format!("unknown '{text}'")))
-}
-
 /// The dates the lifecycle rules read, from the stored fields.
 fn stored_dates(
     kind: ReportKind,
@@ -102,20 +89,20 @@ fn stored_dates(
     resubmit_by: Option<&str>,
 ) -> Result<ReportDates, AppError> {
     Ok(ReportDates {
-        period_end: date(period_end)?,
-        due: date(due)?,
-        resubmit_by: resubmit_by.map(date).transpose()?,
+        period_end: db::stored::date(period_end)?,
+        due: db::stored::date(due)?,
+        resubmit_by: resubmit_by.map(db::stored::date).transpose()?,
         early_submission_allowed: kind == ReportKind::EndOfPlacement,
     })
 }
 
 impl Row {
     pub fn state(&self) -> Result<ReportState, AppError> {
-        stored_state(&self.state)
+        db::stored::value::<ReportState>(&self.state)
     }
 
     pub fn kind(&self) -> Result<ReportKind, AppError> {
-        stored_kind(&self.kind)
+        db::stored::value::<ReportKind>(&self.kind)
     }
 
     pub fn dates(&self) -> Result<ReportDates, AppError> {
@@ -196,7 +183,8 @@ impl ListRow {
         sending_agency: String,
         host_agency: String,
     ) -> Result<ReportSummary, AppError> {
-        let (state, kind) = (stored_state(&self.state)?, stored_kind(&self.kind)?);
+        let (state, kind) =
+            (db::stored::value::<ReportState>(&self.state)?, db::stored::value::<ReportKind>(&self.kind)?);
         let dates = stored_dates(kind, &self.period_end, &self.due_date, self.resubmit_by.as_deref())?;
         Ok(ReportSummary {
             id: db::key(&self.id),
@@ -205,7 +193,7 @@ impl ListRow {
             officer_name: self.officer_name,
             sending_agency,
             host_agency,
-            period_start: date(&self.period_start)?,
+            period_start: db::stored::date(&self.period_start)?,
             period_end: dates.period_end,
             due_date: dates.due,
             state,

@@ -210,7 +210,7 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportDetail, AppError>
     let state_now = summary.state;
     Ok(ReportDetail::Full(ReportView {
         author_label: author_label(&row),
-        resubmit_by: row.resubmit_by.as_deref().map(date).transpose()?,
+        resubmit_by: row.resubmit_by.as_deref().map(db::stored::date).transpose()?,
         reason: row.reason.clone(),
         draft: author.then(|| ReportContent {
             activities: content.activities,

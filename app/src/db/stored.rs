@@ -1,0 +1,41 @@
+//! Reading stored text back into values: a calendar date (ISO text) and a stored enum
+//! (`domain::stored_enum`). What the database holds was written by the app, so a value that
+//! does not read is a fault of the data, logged with what it is and answered as an internal error.
+
+use chrono::NaiveDate;
+
+use crate::domain::stored_enum::StoredEnum;
+use crate::error::AppError;
+
+/// A stored calendar date.
+pub fn date(text: &str) -> Result<NaiveDate, AppError> {
+    crate::domain::parse_date(text).map_err(|_| AppError::internal("stored date", format!("bad date '{text}'")))
+}
+
+/// A stored state, kind or category.
+pub fn value<T: StoredEnum>(text: &str) -> Result<T, AppError> {
+    T::parse(text).ok_or_else(|| AppError::internal(T::WHAT, format!("unknown '{text}'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::stored_enum::stored_enum;
+
+    stored_enum! {
+        pub enum ReportState ("report state") {
+            Due = "due", "Due";
+            Accepted = "accepted", "Accepted";
+        }
+    }
+
+    #[test]
+    fn stored_text_reads_back_or_is_a_fault_that_names_it() {
+        assert_eq!(date("2027-03-15").unwrap(), NaiveDate::from_ymd_opt(2027, 3, 15).unwrap());
+        assert!(date("15/03/2027").is_err());
+        assert_eq!(value::<ReportState>("due").unwrap(), ReportState::Due);
+        // A fault of the data, logged with what it is, and never shown to the user as more.
+        assert!(matches!(value::<ReportState>("lost"), Err(AppError::Internal)));
+        assert!(matches!(value::<ReportState>("Due"), Err(AppError::Internal)), "the stored text, exactly");
+    }
+}
