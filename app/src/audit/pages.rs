@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::api::list_audit;
 use super::{changed_fields, AuditEntry};
 use crate::listing::ListQuery;
-use crate::ui::layout::error_view;
+use crate::ui::layout::loaded;
 use crate::ui::lists::{current_query, filter_bar, pager};
 use crate::ui::PageHeader;
 
@@ -99,20 +99,13 @@ pub fn AuditPage() -> impl IntoView {
         .map(|t| (t.to_string(), t.to_string()))
         .collect();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                match list_audit(query.clone()).await {
-                    Err(e) => error_view(e),
-                    Ok(page) => view! {
-                        <PageHeader title="Audit trail" lead="Every change: who made it, when, and the values before and after."/>
-                        {filter_bar(BASE, "/export/audit.csv", &query, vec![("table", "Record type", tables), ("kind", "Action", actions)])}
-                        {entries_table(&page.items, true)}
-                        {page.items.is_empty().then(|| view! { <p class="empty">"No entries match."</p> })}
-                        {pager(BASE, &query, &page)}
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(list_audit(query.clone()), move |page| view! {
+            <PageHeader title="Audit trail" lead="Every change: who made it, when, and the values before and after."/>
+            {filter_bar(BASE, "/export/audit.csv", &query, vec![("table", "Record type", tables), ("kind", "Action", actions)])}
+            {entries_table(&page.items, true)}
+            {page.items.is_empty().then(|| view! { <p class="empty">"No entries match."</p> })}
+            {pager(BASE, &query, &page)}
+        }
+        .into_any())}
     }
 }

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::me;
 use crate::ui::fields::{self, form_message, hidden, FormState, Input};
+use crate::ui::layout::loaded_quietly;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::{EnhancedForm, PageHeader};
 
@@ -139,23 +140,16 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn CalendarSection() -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match crate::calendar::calendar_link().await {
-                    Err(e) => error_view(e),
-                    Ok(link) => view! {
-                        <section class="section" aria-labelledby="calendar-heading">
-                            <h2 id="calendar-heading">"Calendar"</h2>
-                            <p class="muted">"Add this private address to your calendar app (as a subscription) to see your report due dates and placement starts and ends. Keep it to yourself: anyone with it can read these dates."</p>
-                            <p><a class="calendar-link" data-testid="calendar-link" href=link.clone()>{link.clone()}</a></p>
-                            <form method="post" action="/api/calendar/renew" class="inline-form">
-                                <button type="submit" class="button-secondary">"Make a new address"</button>
-                            </form>
-                        </section>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(crate::calendar::calendar_link(), move |link| view! {
+            <section class="section" aria-labelledby="calendar-heading">
+                <h2 id="calendar-heading">"Calendar"</h2>
+                <p class="muted">"Add this private address to your calendar app (as a subscription) to see your report due dates and placement starts and ends. Keep it to yourself: anyone with it can read these dates."</p>
+                <p><a class="calendar-link" data-testid="calendar-link" href=link.clone()>{link.clone()}</a></p>
+                <form method="post" action="/api/calendar/renew" class="inline-form">
+                    <button type="submit" class="button-secondary">"Make a new address"</button>
+                </form>
+            </section>
+        }
+        .into_any())}
     }
 }

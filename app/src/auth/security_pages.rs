@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::factors::{SecurityView, SignInView};
 use super::factors_api::{app_setup, security_overview, show_recovery_codes, waiting_sign_in};
 use crate::ui::fields::{self, form_message, hidden, FormState, Input};
+use crate::ui::layout::loaded_quietly;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::{EnhancedForm, PageHeader};
 
@@ -174,14 +175,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
 #[component]
 pub fn AccountSecurity() -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match security_overview().await {
-                    Err(e) => error_view(e),
-                    Ok(overview) => security_sections(overview).into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(security_overview(), move |overview| security_sections(overview).into_any())}
     }
 }
 

@@ -34,6 +34,7 @@ mod tests {
         assert_eq!(date("2027-03-15").unwrap(), NaiveDate::from_ymd_opt(2027, 3, 15).unwrap());
         assert!(date("15/03/2027").is_err());
         assert_eq!(value::<ReportState>("due").unwrap(), ReportState::Due);
+        assert_eq!(ReportState::ALL.map(ReportState::label), ["Due", "Accepted"]);
         // A fault of the data, logged with what it is, and never shown to the user as more.
         assert!(matches!(value::<ReportState>("lost"), Err(AppError::Internal)));
         assert!(matches!(value::<ReportState>("Due"), Err(AppError::Internal)), "the stored text, exactly");

@@ -12,7 +12,8 @@ use crate::reference::Choices;
 use crate::resource::Editing;
 use crate::ui::fields::{form_message, hidden, select, FormState, Input};
 use crate::ui::format;
-use crate::ui::layout::{error_view, page_flash};
+use crate::ui::layout::page_flash;
+use crate::ui::layout::{loaded, loaded_quietly};
 use crate::ui::{EnhancedForm, PageHeader};
 
 /// An agreement's figures in the reporting currency, at the rate of a stated date.
@@ -502,19 +503,12 @@ pub fn agreement_sections(key: &str, editing: &Editing<AgreementView, Choices>) 
             {spend_chart(&shown)}
             <p><a href=format!("/funding/report/{}", agreement.id)>"Printable report"</a>" · "<a href=format!("/export/iati/{}.xml", agreement.id)>"IATI activity XML"</a></p>
         </section>
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match agreement_commitments(key.clone()).await {
-                    Err(e) => error_view(e),
-                    Ok(data) => view! {
-                        {reporting_figures(&data.reporting)}
-                        {commitments_section(&key, &agreement, data.clone())}
-                        {expenditures_section(&key, &agreement, data)}
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(agreement_commitments(key.clone()), move |data| view! {
+            {reporting_figures(&data.reporting)}
+            {commitments_section(&key, &agreement, data.clone())}
+            {expenditures_section(&key, &agreement, data)}
+        }
+        .into_any())}
     }
     .into_any()
 }
@@ -570,18 +564,11 @@ fn commitments_section(key: &str, agreement: &AgreementView, data: Commitments) 
 #[component]
 pub fn DonorFundingPage() -> impl IntoView {
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                match donor_funding().await {
-                    Err(e) => error_view(e),
-                    Ok(data) => view! {
-                        <PageHeader title="Your funding" lead="Your agreements, the placements they fund, and the reports shared with you."/>
-                        {donor_blocks(data)}
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(donor_funding(), move |data| view! {
+            <PageHeader title="Your funding" lead="Your agreements, the placements they fund, and the reports shared with you."/>
+            {donor_blocks(data)}
+        }
+        .into_any())}
     }
 }
 
@@ -748,62 +735,55 @@ fn expenditures_section(key: &str, agreement: &AgreementView, data: Commitments)
 #[component]
 pub fn RatesPage() -> impl IntoView {
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                match super::expenditures::list_rates().await {
-                    Err(e) => error_view(e),
-                    Ok(rates) => {
-                        let flash = page_flash();
-                        let add = FormState::new("/api/funding/rates/add", flash.as_ref(), Default::default()).with_ids("rate");
-                        let import = FormState::new("/api/funding/rates/import", flash.as_ref(), Default::default());
-                        view! {
-                            <PageHeader title="Exchange rates" lead="Dated rates: an expenditure in another currency takes the latest one on or before its date."/>
-                            <div class="table-wrap">
-                                <table class="data-table" data-testid="rates">
-                                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Pair"</th><th scope="col">"Rate"</th><th scope="col">"Source"</th></tr></thead>
-                                    <tbody>
-                                        {rates.iter().map(|r| view! {
-                                            <tr><td class="nowrap">{format::date(r.date)}</td><td>{format!("{} → {}", r.from, r.to)}</td><td>{r.rate.clone()}</td><td>{r.source.clone()}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+        {loaded(super::expenditures::list_rates(), move |rates| {
+            let flash = page_flash();
+            let add = FormState::new("/api/funding/rates/add", flash.as_ref(), Default::default()).with_ids("rate");
+            let import = FormState::new("/api/funding/rates/import", flash.as_ref(), Default::default());
+            view! {
+                <PageHeader title="Exchange rates" lead="Dated rates: an expenditure in another currency takes the latest one on or before its date."/>
+                <div class="table-wrap">
+                    <table class="data-table" data-testid="rates">
+                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Pair"</th><th scope="col">"Rate"</th><th scope="col">"Source"</th></tr></thead>
+                        <tbody>
+                            {rates.iter().map(|r| view! {
+                                <tr><td class="nowrap">{format::date(r.date)}</td><td>{format!("{} → {}", r.from, r.to)}</td><td>{r.rate.clone()}</td><td>{r.source.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {rates.is_empty().then(|| view! { <p class="empty">"No rates yet."</p> })}
+                <section class="section" aria-labelledby="add-rate-heading">
+                    <h2 id="add-rate-heading">"Add a rate"</h2>
+                    <EnhancedForm>
+                        <form method="post" action="/api/funding/rates/add" class="form form-inline" novalidate>
+                            {form_message(&add)}
+                            {Input::text("date", "Date").kind("date").required().render(&add)}
+                            {Input::text("from", "From").required().max_len(3).hint("THB").render(&add)}
+                            {Input::text("to", "To").required().max_len(3).hint("AUD").render(&add)}
+                            {Input::text("rate", "Rate").required().hint("1 From buys this many To.").render(&add)}
+                            {Input::text("source", "Source").required().max_len(200).render(&add)}
+                            <div class="form-actions"><button type="submit" class="button-secondary">"Add"</button></div>
+                        </form>
+                    </EnhancedForm>
+                </section>
+                <section class="section" aria-labelledby="import-heading">
+                    <h2 id="import-heading">"Import rates"</h2>
+                    <EnhancedForm>
+                        <form method="post" action="/api/funding/rates/import" class="form form-wide" novalidate>
+                            {form_message(&import)}
+                            <div class="field">
+                                <label for="f-csv">"Rates as CSV"</label>
+                                <p class="field-hint">"One rate a line: date,from,to,rate,source. All are imported, or none."</p>
+                                <textarea id="f-csv" name="csv" rows="8">{import.value("csv")}</textarea>
+                                <p class="field-error" data-error-for="csv" role="alert">{import.error("csv")}</p>
                             </div>
-                            {rates.is_empty().then(|| view! { <p class="empty">"No rates yet."</p> })}
-                            <section class="section" aria-labelledby="add-rate-heading">
-                                <h2 id="add-rate-heading">"Add a rate"</h2>
-                                <EnhancedForm>
-                                    <form method="post" action="/api/funding/rates/add" class="form form-inline" novalidate>
-                                        {form_message(&add)}
-                                        {Input::text("date", "Date").kind("date").required().render(&add)}
-                                        {Input::text("from", "From").required().max_len(3).hint("THB").render(&add)}
-                                        {Input::text("to", "To").required().max_len(3).hint("AUD").render(&add)}
-                                        {Input::text("rate", "Rate").required().hint("1 From buys this many To.").render(&add)}
-                                        {Input::text("source", "Source").required().max_len(200).render(&add)}
-                                        <div class="form-actions"><button type="submit" class="button-secondary">"Add"</button></div>
-                                    </form>
-                                </EnhancedForm>
-                            </section>
-                            <section class="section" aria-labelledby="import-heading">
-                                <h2 id="import-heading">"Import rates"</h2>
-                                <EnhancedForm>
-                                    <form method="post" action="/api/funding/rates/import" class="form form-wide" novalidate>
-                                        {form_message(&import)}
-                                        <div class="field">
-                                            <label for="f-csv">"Rates as CSV"</label>
-                                            <p class="field-hint">"One rate a line: date,from,to,rate,source. All are imported, or none."</p>
-                                            <textarea id="f-csv" name="csv" rows="8">{import.value("csv")}</textarea>
-                                            <p class="field-error" data-error-for="csv" role="alert">{import.error("csv")}</p>
-                                        </div>
-                                        <div class="form-actions"><button type="submit" class="button-secondary">"Import"</button></div>
-                                    </form>
-                                </EnhancedForm>
-                            </section>
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                            <div class="form-actions"><button type="submit" class="button-secondary">"Import"</button></div>
+                        </form>
+                    </EnhancedForm>
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -813,42 +793,35 @@ pub fn RatesPage() -> impl IntoView {
 pub fn AgreementReportPage() -> impl IntoView {
     let id = leptos_router::hooks::use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                match agreement_report(id.clone()).await {
-                    Err(e) => error_view(e),
-                    Ok(r) => {
-                        let a = &r.agreement;
-                        view! {
-                            <article class="printable">
-                                <header class="print-cover">
-                                    <p class="muted">"Regional Support Office · Secondment programme"</p>
-                                    <h1>{format!("{} — {}", a.reference, a.title)}</h1>
-                                    <p class="lead">{format!("{} · {} · {}", a.donor, a.currency.code(), format::period(a.period.start(), a.period.end()))}</p>
-                                    <p class="muted">{format!("Report of {}", format::date(r.printed_on))}</p>
-                                </header>
-                                <section class="section"><h2>"Figures"</h2>{figures(a)}{reporting_figures(&r.reporting)}{spend_chart(a)}</section>
-                                <section class="section">
-                                    <h2>"Placements funded"</h2>
-                                    <table class="data-table" data-testid="report-placements">
-                                        <thead><tr><th scope="col">"Officer"</th><th scope="col">"Sending agency"</th><th scope="col">"Host agency"</th><th scope="col">"Period"</th><th scope="col">"State"</th></tr></thead>
-                                        <tbody>{r.placements.iter().map(|(officer, sending, host, period, state)| view! {
-                                            <tr><td>{officer.clone()}</td><td>{sending.clone()}</td><td>{host.clone()}</td><td class="nowrap">{period.clone()}</td><td>{state.clone()}</td></tr>
-                                        }).collect_view()}</tbody>
-                                    </table>
-                                </section>
-                                <section class="section">
-                                    <h2>"Outcomes by theme"</h2>
-                                    {r.outcomes.is_empty().then(|| view! { <p class="empty">"No shared report names a theme yet."</p> })}
-                                    <ul>{r.outcomes.iter().map(|(theme, n)| view! { <li>{format!("{theme}: {n} report{}", if *n == 1 { "" } else { "s" })}</li> }).collect_view()}</ul>
-                                </section>
-                            </article>
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {loaded(agreement_report(id.clone()), move |r| {
+            let a = &r.agreement;
+            view! {
+                <article class="printable">
+                    <header class="print-cover">
+                        <p class="muted">"Regional Support Office · Secondment programme"</p>
+                        <h1>{format!("{} — {}", a.reference, a.title)}</h1>
+                        <p class="lead">{format!("{} · {} · {}", a.donor, a.currency.code(), format::period(a.period.start(), a.period.end()))}</p>
+                        <p class="muted">{format!("Report of {}", format::date(r.printed_on))}</p>
+                    </header>
+                    <section class="section"><h2>"Figures"</h2>{figures(a)}{reporting_figures(&r.reporting)}{spend_chart(a)}</section>
+                    <section class="section">
+                        <h2>"Placements funded"</h2>
+                        <table class="data-table" data-testid="report-placements">
+                            <thead><tr><th scope="col">"Officer"</th><th scope="col">"Sending agency"</th><th scope="col">"Host agency"</th><th scope="col">"Period"</th><th scope="col">"State"</th></tr></thead>
+                            <tbody>{r.placements.iter().map(|(officer, sending, host, period, state)| view! {
+                                <tr><td>{officer.clone()}</td><td>{sending.clone()}</td><td>{host.clone()}</td><td class="nowrap">{period.clone()}</td><td>{state.clone()}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                    </section>
+                    <section class="section">
+                        <h2>"Outcomes by theme"</h2>
+                        {r.outcomes.is_empty().then(|| view! { <p class="empty">"No shared report names a theme yet."</p> })}
+                        <ul>{r.outcomes.iter().map(|(theme, n)| view! { <li>{format!("{theme}: {n} report{}", if *n == 1 { "" } else { "s" })}</li> }).collect_view()}</ul>
+                    </section>
+                </article>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -856,14 +829,7 @@ pub fn AgreementReportPage() -> impl IntoView {
 #[component]
 pub fn UtilisationChart() -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match utilisation().await {
-                    Err(e) => error_view(e),
-                    Ok(agreements) => utilisation_chart(&agreements),
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(utilisation(), move |agreements: Vec<AgreementView>| utilisation_chart(&agreements))}
     }
 }
 

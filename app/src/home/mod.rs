@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::ui::layout::error_view;
+use crate::ui::layout::{loaded, loaded_quietly};
 use crate::ui::PageHeader;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,46 +126,39 @@ fn role_intro(user: &CurrentUser) -> (String, String) {
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                match home_data().await {
-                    Err(e) => error_view(e),
-                    Ok(data) => {
-                        let (title, lead) = role_intro(&data.user);
-                        view! {
-                            <PageHeader title=title lead=lead/>
-                            {(data.failed_mail > 0).then(|| view! {
-                                <div class="notice notice-error" role="alert">
-                                    {format!("{} e-mail{} could not be delivered. ", data.failed_mail, if data.failed_mail == 1 { "" } else { "s" })}
-                                    <a href="/mail?status=failed">"Review and send again"</a>
-                                </div>
-                            })}
-                            <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
-                            {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role today=data.today/> })}
-                            {(data.user.role != Role::Donor).then(|| view! { <crate::reports::pages::ReportsAtGlance/> })}
-                            {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
-                            {(data.user.role == Role::Coordinator).then(|| view! {
-                                <crate::funding::pages::UtilisationChart/>
-                                <crate::placements::pages::UnderWayByMemberAndTheme/>
-                                <crate::placements::pages::TimelineAhead today=data.today/>
-                            })}
-                            {(!data.counts.is_empty()).then(|| view! {
-                                <section class="section" aria-labelledby="ref-heading">
-                                    <h2 id="ref-heading">"Reference data"</h2>
-                                    <ul class="stat-grid">
-                                        {data.counts.iter().map(|(label, n, href)| view! {
-                                            <li class="stat"><a href=href.clone()><span class="stat-number">{*n}</span><span class="stat-label">{label.clone()}</span></a></li>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                            })}
-                            {(data.user.role == Role::Donor).then(|| view! { <DonorHome/> })}
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {loaded(home_data(), move |data| {
+            let (title, lead) = role_intro(&data.user);
+            view! {
+                <PageHeader title=title lead=lead/>
+                {(data.failed_mail > 0).then(|| view! {
+                    <div class="notice notice-error" role="alert">
+                        {format!("{} e-mail{} could not be delivered. ", data.failed_mail, if data.failed_mail == 1 { "" } else { "s" })}
+                        <a href="/mail?status=failed">"Review and send again"</a>
+                    </div>
+                })}
+                <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
+                {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role today=data.today/> })}
+                {(data.user.role != Role::Donor).then(|| view! { <crate::reports::pages::ReportsAtGlance/> })}
+                {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
+                {(data.user.role == Role::Coordinator).then(|| view! {
+                    <crate::funding::pages::UtilisationChart/>
+                    <crate::placements::pages::UnderWayByMemberAndTheme/>
+                    <crate::placements::pages::TimelineAhead today=data.today/>
+                })}
+                {(!data.counts.is_empty()).then(|| view! {
+                    <section class="section" aria-labelledby="ref-heading">
+                        <h2 id="ref-heading">"Reference data"</h2>
+                        <ul class="stat-grid">
+                            {data.counts.iter().map(|(label, n, href)| view! {
+                                <li class="stat"><a href=href.clone()><span class="stat-number">{*n}</span><span class="stat-label">{label.clone()}</span></a></li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {(data.user.role == Role::Donor).then(|| view! { <DonorHome/> })}
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -218,13 +212,6 @@ fn NominationOverview(role: Role, today: chrono::NaiveDate) -> impl IntoView {
 #[component]
 fn DonorHome() -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match crate::funding::pages::donor_funding().await {
-                    Err(e) => error_view(e),
-                    Ok(data) => crate::funding::pages::donor_blocks(data),
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(crate::funding::pages::donor_funding(), move |data| crate::funding::pages::donor_blocks(data))}
     }
 }

@@ -11,6 +11,7 @@ use crate::ui::fields::{
     self, file_actions, form_message, grouped_select, hidden, multi_select, select, FormState, Input,
 };
 use crate::ui::format;
+use crate::ui::layout::loaded;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_form, pager, sort_header};
 use crate::ui::{EnhancedForm, PageHeader};
@@ -293,17 +294,10 @@ fn action_label(action: Action) -> &'static str {
 pub fn NominationDetailPage() -> impl IntoView {
     let id = key_param();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                match get_nomination(id.clone()).await {
-                    Err(e) => error_view(e),
-                    Ok(page) => match page.nomination.clone() {
-                        None => error_view(crate::error::AppError::NotFound),
-                        Some(n) => detail(n, page),
-                    },
-                }
-            })}
-        </Suspense>
+        {loaded(get_nomination(id.clone()), move |page| match page.nomination.clone() {
+            None => error_view(crate::error::AppError::NotFound),
+            Some(n) => detail(n, page),
+        })}
     }
 }
 

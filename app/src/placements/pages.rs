@@ -11,6 +11,7 @@ use super::{
 use crate::reference::reference_choices;
 use crate::ui::fields::{form_message, hidden, FormState, Input};
 use crate::ui::format;
+use crate::ui::layout::loaded_quietly;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_form, pager, sort_header};
 use crate::ui::{EnhancedForm, PageHeader};
@@ -63,37 +64,30 @@ fn short_list(
 #[component]
 pub fn PlacementsAtGlance(secondee: bool) -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match placement_overview().await {
-                    Err(e) => error_view(e),
-                    Ok(data) => {
-                        let heading = if secondee { "Your placement" } else { "Placements" };
-                        view! {
-                            <section class="section" aria-labelledby="placements-heading">
-                                <h2 id="placements-heading">{heading}</h2>
-                                {(!data.counts.is_empty()).then(|| view! {
-                                    <ul class="stat-grid" data-testid="placement-counts">
-                                        {data.counts.iter().map(|(s, n)| view! {
-                                            <li class="stat"><a href=format!("/placements?status={}", s.as_str())><span class="stat-number">{*n}</span><span class="stat-label">{s.label()}</span></a></li>
-                                        }).collect_view()}
-                                    </ul>
-                                })}
-                                {(!data.counts.is_empty()).then(|| view! {
-                                    {short_list("overlaps", "Overlapping dates", "No open placement overlaps another.", &data.overlaps, None)}
-                                    <p class="see-all"><a href="/placements?kind=overlap">"See all overlapping placements"</a></p>
-                                })}
-                                {short_list("under-way", if secondee { "Planned and under way" } else { "Under way and planned" }, "No placement is planned or under way.", &data.current, None)}
-                                {short_list("starting-soon", "Starting within 30 days", "Nothing starts within 30 days.", &data.starting, Some("starts"))}
-                                {short_list("ending-soon", "Ending within 30 days", "Nothing ends within 30 days.", &data.ending, Some("ends"))}
-                                <p><a href="/placements">"All placements"</a>" · "<a href="/placements/timeline">"Timeline"</a></p>
-                            </section>
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(placement_overview(), move |data| {
+            let heading = if secondee { "Your placement" } else { "Placements" };
+            view! {
+                <section class="section" aria-labelledby="placements-heading">
+                    <h2 id="placements-heading">{heading}</h2>
+                    {(!data.counts.is_empty()).then(|| view! {
+                        <ul class="stat-grid" data-testid="placement-counts">
+                            {data.counts.iter().map(|(s, n)| view! {
+                                <li class="stat"><a href=format!("/placements?status={}", s.as_str())><span class="stat-number">{*n}</span><span class="stat-label">{s.label()}</span></a></li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    {(!data.counts.is_empty()).then(|| view! {
+                        {short_list("overlaps", "Overlapping dates", "No open placement overlaps another.", &data.overlaps, None)}
+                        <p class="see-all"><a href="/placements?kind=overlap">"See all overlapping placements"</a></p>
+                    })}
+                    {short_list("under-way", if secondee { "Planned and under way" } else { "Under way and planned" }, "No placement is planned or under way.", &data.current, None)}
+                    {short_list("starting-soon", "Starting within 30 days", "Nothing starts within 30 days.", &data.starting, Some("starts"))}
+                    {short_list("ending-soon", "Ending within 30 days", "Nothing ends within 30 days.", &data.ending, Some("ends"))}
+                    <p><a href="/placements">"All placements"</a>" · "<a href="/placements/timeline">"Timeline"</a></p>
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -153,25 +147,18 @@ pub fn TimelineAhead(today: chrono::NaiveDate) -> impl IntoView {
     let query = crate::listing::ListQuery { from: today.to_string(), to: until.to_string(), ..Default::default() };
     let href = query.href("/placements/timeline");
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match super::placements_ahead(query.clone()).await {
-                    Err(e) => error_view(e),
-                    Ok(data) => view! {
-                        <section class="section" aria-labelledby="ahead-heading">
-                            <h2 id="ahead-heading">"The next six months"</h2>
-                            {timeline_svg(&data)}
-                            <p><a href=href.clone()>{if data.truncated {
-                                format!("The first {} by start are drawn here: see every placement of these months, in a table, with filters", data.rows.len())
-                            } else {
-                                format!("The {} placements in a table, with filters", data.rows.len())
-                            }}</a></p>
-                        </section>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(super::placements_ahead(query.clone()), move |data| view! {
+            <section class="section" aria-labelledby="ahead-heading">
+                <h2 id="ahead-heading">"The next six months"</h2>
+                {timeline_svg(&data)}
+                <p><a href=href.clone()>{if data.truncated {
+                    format!("The first {} by start are drawn here: see every placement of these months, in a table, with filters", data.rows.len())
+                } else {
+                    format!("The {} placements in a table, with filters", data.rows.len())
+                }}</a></p>
+            </section>
+        }
+        .into_any())}
     }
 }
 
@@ -597,21 +584,14 @@ pub fn UnderWayByMemberAndTheme() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match super::under_way_counts().await {
-                    Err(e) => error_view(e),
-                    Ok(counts) => view! {
-                        <section class="section" aria-labelledby="by-member-heading">
-                            <h2 id="by-member-heading">"Placements under way by member"</h2>
-                            <ul class="stat-grid" data-testid="by-member">{list(counts.by_member, "member")}</ul>
-                            <h2>"…and by theme"</h2>
-                            <ul class="stat-grid" data-testid="by-theme">{list(counts.by_theme, "theme")}</ul>
-                        </section>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded_quietly(super::under_way_counts(), move |counts| view! {
+            <section class="section" aria-labelledby="by-member-heading">
+                <h2 id="by-member-heading">"Placements under way by member"</h2>
+                <ul class="stat-grid" data-testid="by-member">{list(counts.by_member, "member")}</ul>
+                <h2>"…and by theme"</h2>
+                <ul class="stat-grid" data-testid="by-theme">{list(counts.by_theme, "theme")}</ul>
+            </section>
+        }
+        .into_any())}
     }
 }

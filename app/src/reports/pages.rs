@@ -12,6 +12,7 @@ use super::{
 use crate::reference::reference_choices;
 use crate::ui::fields::{file_actions, form_message, hidden, FormState, Input};
 use crate::ui::format;
+use crate::ui::layout::loaded_quietly;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_form, pager, sort_header, SelectFilter};
 use crate::ui::{EnhancedForm, PageHeader};
@@ -39,34 +40,27 @@ pub fn report_line(r: &ReportSummary) -> AnyView {
 #[component]
 pub fn ReportsAtGlance() -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match super::reports_overview().await {
-                    Err(e) => error_view(e),
-                    Ok(sections) => view! {
-                        <section class="section" aria-labelledby="reports-glance-heading">
-                            <h2 id="reports-glance-heading">"Reports"</h2>
-                            {sections.into_iter().map(|s| {
-                                let heading_id = format!("{}-heading", s.id);
-                                view! {
-                                    <h3 id=heading_id.clone()>{s.heading.clone()}</h3>
-                                    {if s.reports.is_empty() {
-                                        view! { <p class="empty">{s.empty.clone()}</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <ul class="waiting" aria-labelledby=heading_id data-testid=s.id.clone()>{s.reports.iter().map(report_line).collect_view()}</ul>
-                                            <p class="see-all"><a href=s.list.clone()>{format!("See all: {}", s.heading.to_lowercase())}</a></p>
-                                        }.into_any()
-                                    }}
-                                }
-                            }).collect_view()}
-                            <p><a href="/reports">"All reports"</a></p>
-                        </section>
+        {loaded_quietly(super::reports_overview(), move |sections| view! {
+            <section class="section" aria-labelledby="reports-glance-heading">
+                <h2 id="reports-glance-heading">"Reports"</h2>
+                {sections.into_iter().map(|s| {
+                    let heading_id = format!("{}-heading", s.id);
+                    view! {
+                        <h3 id=heading_id.clone()>{s.heading.clone()}</h3>
+                        {if s.reports.is_empty() {
+                            view! { <p class="empty">{s.empty.clone()}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="waiting" aria-labelledby=heading_id data-testid=s.id.clone()>{s.reports.iter().map(report_line).collect_view()}</ul>
+                                <p class="see-all"><a href=s.list.clone()>{format!("See all: {}", s.heading.to_lowercase())}</a></p>
+                            }.into_any()
+                        }}
                     }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+                }).collect_view()}
+                <p><a href="/reports">"All reports"</a></p>
+            </section>
+        }
+        .into_any())}
     }
 }
 

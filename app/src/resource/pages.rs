@@ -11,6 +11,7 @@ use crate::audit::pages::RecordHistory;
 use crate::error::AppError;
 use crate::listing::ListQuery;
 use crate::ui::fields::{form_message, hidden, FormState};
+use crate::ui::layout::loaded;
 use crate::ui::layout::{error_view, page_flash};
 use crate::ui::lists::{current_query, filter_bar, pager, sort_header, SelectFilter};
 use crate::ui::{EnhancedForm, PageHeader};
@@ -108,14 +109,7 @@ where
     let key = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let key = if key == "new" { String::new() } else { key };
     view! {
-        <Suspense fallback=loading>
-            {Suspend::new(async move {
-                match load(key.clone()).await {
-                    Err(e) => error_view(e),
-                    Ok(data) => form::<R>(key, data, sections),
-                }
-            })}
-        </Suspense>
+        {loaded(load(key.clone()), move |data| form::<R>(key, data, sections))}
     }
 }
 

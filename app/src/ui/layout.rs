@@ -46,3 +46,44 @@ pub fn error_view(error: crate::error::AppError) -> AnyView {
     }
     .into_any()
 }
+
+/// A page's data, then its view: "Loading…" while it comes, [`error_view`] if it is refused.
+/// The one shape of every page that reads before it draws.
+pub fn loaded<T, V>(
+    data: impl std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+    show: impl FnOnce(T) -> V + Send + 'static,
+) -> impl IntoView
+where
+    T: Send + 'static,
+    V: IntoView + 'static,
+{
+    view! { <Suspense fallback=|| view! { <p>"Loading…"</p> }>{drawn(data, show)}</Suspense> }
+}
+
+/// [`loaded`] for a section of a page that the page draws around: nothing while it comes.
+pub fn loaded_quietly<T, V>(
+    data: impl std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+    show: impl FnOnce(T) -> V + Send + 'static,
+) -> impl IntoView
+where
+    T: Send + 'static,
+    V: IntoView + 'static,
+{
+    view! { <Suspense fallback=|| ()>{drawn(data, show)}</Suspense> }
+}
+
+fn drawn<T, V>(
+    data: impl std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+    show: impl FnOnce(T) -> V + Send + 'static,
+) -> impl IntoView
+where
+    T: Send + 'static,
+    V: IntoView + 'static,
+{
+    Suspend::new(async move {
+        match data.await {
+            Err(e) => error_view(e),
+            Ok(data) => show(data).into_any(),
+        }
+    })
+}
