@@ -96,8 +96,10 @@ async fn export(
         "agreements.csv" => {
             resource::csv::<crate::funding::agreements::Agreements>(state, &user, query).await.map(CsvExport::into_body)
         }
-        "funding.csv" => crate::funding::pages::service::figures_csv(state, &user).await.map(Body::from),
-        "funded-placements.csv" => crate::funding::pages::service::placements_csv(state, &user).await.map(Body::from),
+        "funding.csv" => crate::funding::service::reporting::figures_csv(state, &user).await.map(Body::from),
+        "funded-placements.csv" => {
+            crate::funding::service::reporting::placements_csv(state, &user).await.map(Body::from)
+        }
         _ => Err(AppError::NotFound),
     }?;
     Ok((body, place))

@@ -141,7 +141,7 @@ pub fn HomePage() -> impl IntoView {
                 {(data.user.role != Role::Donor).then(|| view! { <crate::reports::pages::ReportsAtGlance/> })}
                 {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}
                 {(data.user.role == Role::Coordinator).then(|| view! {
-                    <crate::funding::pages::UtilisationChart/>
+                    <crate::funding::charts::UtilisationChart/>
                     <crate::placements::pages::UnderWayByMemberAndTheme/>
                     <crate::placements::pages::TimelineAhead today=data.today/>
                 })}
@@ -212,6 +212,6 @@ fn NominationOverview(role: Role, today: chrono::NaiveDate) -> impl IntoView {
 #[component]
 fn DonorHome() -> impl IntoView {
     view! {
-        {loaded_quietly(crate::funding::pages::donor_funding(), move |data| crate::funding::pages::donor_blocks(data))}
+        {loaded_quietly(crate::funding::api::donor_funding(), move |data| crate::funding::pages::donor_blocks(data))}
     }
 }
