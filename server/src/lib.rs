@@ -166,7 +166,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             move || app::shell(shell_options.clone()),
         )
         .route("/export/{file}", get(export))
-        .route("/export/iati/{file}", get(app::funding::iati::service::handler))
+        .route("/export/iati/{file}", get(app::funding::service::iati::handler))
         .route("/calendar/{file}", get(app::calendar::service::handler))
         .route("/documents/{id}", get(attachments::download::<NominationDocuments>))
         .route(

@@ -21,7 +21,7 @@ pub async fn commitments(user: &CurrentUser, id: &str) -> Result<Commitments, Ap
     let state = AppState::current()?;
     let key = crate::api::parse_key(id)?;
     let agreement = crate::resource::record::<crate::funding::agreements::Agreements>(&state.db, &key).await?;
-    let lines = crate::funding::commitments::service::lines(
+    let lines = crate::funding::service::commitments::lines(
         &state,
         "agreement",
         db::rid("funding_agreement", &key),
@@ -38,7 +38,7 @@ pub async fn commitments(user: &CurrentUser, id: &str) -> Result<Commitments, Ap
         .and_then(|r| r.check())
         .map_err(db::fail("open placements"))?;
     let placements: Vec<Choice> = r.take(0).map_err(db::fail("open placements decode"))?;
-    let expenditures = crate::funding::expenditures::service::lines(&state, &key, agreement.currency).await?;
+    let expenditures = crate::funding::service::expenditures::lines(&state, &key, agreement.currency).await?;
     let reporting = reporting(&state, &agreement).await?;
     let mut committed: Vec<(String, String)> = Vec::new();
     for line in &lines {
@@ -237,14 +237,14 @@ async fn agreements_of(state: &AppState, user: &CurrentUser) -> Result<Vec<Agree
         .db
         .query(format!(
             "SELECT {} FROM funding_agreement WHERE $donor = NONE OR donor = $donor ORDER BY period_start DESC",
-            crate::funding::agreements::service::FIELDS
+            crate::funding::service::agreements::FIELDS
         ))
         .bind(("donor", v(donor)))
         .await
         .and_then(|r| r.check())
         .map_err(db::fail("agreements"))?;
-    let rows: Vec<crate::funding::agreements::service::Row> = r.take(0).map_err(db::fail("agreements decode"))?;
-    rows.into_iter().map(crate::funding::agreements::service::view).collect()
+    let rows: Vec<crate::funding::service::agreements::Row> = r.take(0).map_err(db::fail("agreements decode"))?;
+    rows.into_iter().map(crate::funding::service::agreements::view).collect()
 }
 
 /// `funding.csv`: each agreement's figures by category (plain decimals, the currency apart).
@@ -318,7 +318,7 @@ pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
                 WHERE {funded} AND open_start > '' ORDER BY open_start LIMIT {DONOR_PLACEMENTS_SHOWN};
              SELECT id, kind, period_start, period_end, officer_name, due_date FROM report
                 WHERE {shared} ORDER BY due_date DESC LIMIT {DONOR_REPORTS_SHOWN};",
-            fields = crate::funding::agreements::service::FIELDS,
+            fields = crate::funding::service::agreements::FIELDS,
             funded = crate::placements::FUNDED_BY_DONOR,
             shared = crate::reports::SHARED_WITH_DONOR,
         ))
@@ -326,7 +326,7 @@ pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
         .await
         .and_then(|r| r.check())
         .map_err(db::fail("donor overview"))?;
-    let rows: Vec<crate::funding::agreements::service::Row> = r.take(0).map_err(db::fail("donor agreements decode"))?;
+    let rows: Vec<crate::funding::service::agreements::Row> = r.take(0).map_err(db::fail("donor agreements decode"))?;
     let funded_count: Option<i64> = r.take(1).map_err(db::fail("donor placements count"))?;
     let under_way_count: Option<i64> = r.take(2).map_err(db::fail("donor placements count"))?;
     let funded: Vec<FundedRow> = r.take(3).map_err(db::fail("donor placements decode"))?;
@@ -334,7 +334,7 @@ pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
     let label =
         |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
     let agreements: Vec<AgreementView> =
-        rows.into_iter().map(crate::funding::agreements::service::view).collect::<Result<_, _>>()?;
+        rows.into_iter().map(crate::funding::service::agreements::view).collect::<Result<_, _>>()?;
     let in_reporting = reporting_all(&state, &agreements).await?;
     Ok(FundingOfDonor {
         agreements: agreements.into_iter().map(DonorAgreementView::from).collect(),

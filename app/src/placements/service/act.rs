@@ -194,7 +194,7 @@ pub(super) async fn carry_through(
     }
     let reports = crate::reports::planning::replan(tx, &row.id, after.dates.occupied(), cancelled, today).await?;
     let funding =
-        crate::funding::commitments::service::carry(tx, &row.id, before.occupied(), after.dates.occupied()).await?;
+        crate::funding::service::commitments::carry(tx, &row.id, before.occupied(), after.dates.occupied()).await?;
     Ok(Carried { reports, funding })
 }
 

@@ -140,7 +140,7 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<PlacementDetail, AppErr
         let (cycles, funding) = if matches!(user.role, Role::Admin | Role::Coordinator) {
             (
                 crate::reports::planning::cycles_of(&tx, Some(&row.id)).await?,
-                crate::funding::commitments::service::of_placement(&tx, &row.id).await?,
+                crate::funding::service::commitments::of_placement(&tx, &row.id).await?,
             )
         } else {
             (Vec::new(), Vec::new())
