@@ -17,7 +17,7 @@ pub mod scheduler;
 pub mod service;
 
 pub use pages::{PlacementPage, PlacementsPage, TimelinePage};
-pub use rules::PlacementState;
+pub use rules::{PlacementEventKind, PlacementState};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -127,7 +127,7 @@ pub const FUNDED_BY_DONOR: &str = "funders CONTAINS $scope";
 pub struct PlacementEvent {
     pub at: DateTime<Utc>,
     pub actor: String,
-    pub kind: String,
+    pub kind: PlacementEventKind,
     pub from_state: Option<PlacementState>,
     pub to_state: Option<PlacementState>,
     pub old_end: Option<NaiveDate>,

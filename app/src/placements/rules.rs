@@ -20,6 +20,34 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// What a line of a placement's history records.
+    pub enum PlacementEventKind ("placement event kind") {
+        Started = "started", "started";
+        Completed = "completed", "completed";
+        Extended = "extended", "extended";
+        /// An early end set for a later day.
+        EarlyEnd = "early_end", "early end set";
+        EndedEarly = "ended_early", "ended early";
+        Cancelled = "cancelled", "cancelled before the start";
+    }
+}
+
+impl Move {
+    /// The history line a move writes, given the state it led to (finishing a placement that
+    /// had an early end is ending it early).
+    pub fn event_kind(&self, after: PlacementState) -> PlacementEventKind {
+        match self {
+            Move::Start => PlacementEventKind::Started,
+            Move::Finish if after == PlacementState::Terminated => PlacementEventKind::EndedEarly,
+            Move::Finish => PlacementEventKind::Completed,
+            Move::Cancel { .. } => PlacementEventKind::Cancelled,
+            Move::EndEarly { .. } => PlacementEventKind::EarlyEnd,
+            Move::Extend { .. } => PlacementEventKind::Extended,
+        }
+    }
+}
+
 /// The dates a placement keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dates {
@@ -175,6 +203,21 @@ mod tests {
         }
         assert_eq!(PlacementState::parse("Planned"), None);
         assert_eq!(PlacementState::parse(""), None);
+    }
+
+    #[test]
+    fn each_move_writes_the_history_line_of_what_it_did() {
+        let reason = String::from("x");
+        let day = NaiveDate::from_ymd_opt(2027, 5, 1).unwrap();
+        assert_eq!(Move::Start.event_kind(PlacementState::Active), PlacementEventKind::Started);
+        assert_eq!(Move::Finish.event_kind(PlacementState::Completed), PlacementEventKind::Completed);
+        assert_eq!(Move::Finish.event_kind(PlacementState::Terminated), PlacementEventKind::EndedEarly);
+        let early = Move::EndEarly { last_day: day, reason: reason.clone() };
+        assert_eq!(early.event_kind(PlacementState::Active), PlacementEventKind::EarlyEnd);
+        let extend = Move::Extend { new_end: day, reason: reason.clone() };
+        assert_eq!(extend.event_kind(PlacementState::Active), PlacementEventKind::Extended);
+        assert_eq!(Move::Cancel { reason }.event_kind(PlacementState::Terminated), PlacementEventKind::Cancelled);
+        assert_eq!(PlacementEventKind::EarlyEnd.as_str(), "early_end", "the stored name the history has always had");
     }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -146,15 +146,7 @@ pub(super) fn event_text(e: &crate::placements::PlacementEvent) -> String {
         (Some(old), Some(new)) => format!(" ({} → {})", format::date(old), format::date(new)),
         _ => String::new(),
     };
-    let what = match e.kind.as_str() {
-        "started" => "started",
-        "completed" => "completed",
-        "extended" => "extended",
-        "early_end" => "early end set",
-        "ended_early" => "ended early",
-        "cancelled" => "cancelled before the start",
-        other => other,
-    };
+    let what = e.kind.label();
     format!("{what}{dates}")
 }
 

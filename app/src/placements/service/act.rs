@@ -100,13 +100,12 @@ pub async fn apply(
             AppError::field(field, message)
         }
     })?;
-    let (kind, reason) = match action {
-        Move::Start => ("started", None),
-        Move::Finish if after.state == PlacementState::Terminated => ("ended_early", None),
-        Move::Finish => ("completed", None),
-        Move::Cancel { reason } => ("cancelled", Some(reason.trim().to_string())),
-        Move::EndEarly { reason, .. } => ("early_end", Some(reason.trim().to_string())),
-        Move::Extend { reason, .. } => ("extended", Some(reason.trim().to_string())),
+    let kind = action.event_kind(after.state);
+    let reason = match action {
+        Move::Start | Move::Finish => None,
+        Move::Cancel { reason } | Move::EndEarly { reason, .. } | Move::Extend { reason, .. } => {
+            Some(reason.trim().to_string())
+        }
     };
     let end_reason = match action {
         Move::Cancel { .. } | Move::EndEarly { .. } => reason.clone(),
@@ -138,7 +137,7 @@ pub async fn apply(
                 ("event", v(db::rid("placement_event", &event_key))),
                 ("actor", v(by.user_id())),
                 ("label", v(by.label())),
-                ("kind", v(kind.to_string())),
+                ("kind", v(kind.as_str().to_string())),
                 ("old_end", v(text(old_end))),
                 ("new_end", v(text(new_end))),
                 ("reason", v(reason.clone())),
@@ -158,7 +157,7 @@ pub async fn apply(
         "state": after.state.as_str(), "end": after.dates.current_end.to_string(),
         "early_end": text(after.dates.early_end), "reason": reason,
     });
-    audit::record(tx, &by.actor(), kind, "placement", &key, Some(&before), Some(&after_json)).await?;
+    audit::record(tx, &by.actor(), kind.as_str(), "placement", &key, Some(&before), Some(&after_json)).await?;
     recheck_overlaps(tx, &row.officer_email).await?;
     let event = match action {
         Move::Extend { .. } => Some(EventKind::PlacementExtended),

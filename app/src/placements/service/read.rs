@@ -69,7 +69,7 @@ pub(super) fn view(
             Ok(PlacementEvent {
                 at: e.at,
                 actor: e.actor_label,
-                kind: e.kind,
+                kind: db::stored::value(&e.kind)?,
                 from_state: PlacementState::parse(&e.from_state),
                 to_state: PlacementState::parse(&e.to_state),
                 old_end: optional(e.old_end)?,
