@@ -1,12 +1,14 @@
 //! Nominations: a member agency's focal point nominates an officer; RSO coordinators review the
 //! nomination; approval creates the placement. `rules.rs` holds the lifecycle and the period
-//! rules, `files.rs` the document rules; both are plain Rust. `service.rs` (server only) does the
-//! work in transactions, `documents.rs` serves uploads and downloads, `pages.rs` the pages.
+//! rules, `files.rs` the document rules; both are plain Rust. `api.rs` has the server functions;
+//! `service/` (server only) does the work in transactions, `documents.rs` declares its files to
+//! `crate::attachments`, and `pages/` has the pages.
 
 pub mod files;
 pub mod pages;
 pub mod rules;
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod documents;
 #[cfg(feature = "ssr")]
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page};
+pub use api::*;
 pub use rules::{Action, NominationState};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -231,77 +234,12 @@ pub fn long_text(text: &str, max: usize, required: bool) -> Result<String, Strin
     Ok(text)
 }
 
-#[server(endpoint = "nominations/list")]
-pub async fn list_nominations(#[server(flatten)] query: ListQuery) -> Result<NominationList, AppError> {
-    let user = crate::auth::guard::require(service_access::READERS).await?;
-    crate::api::answer(service::list(&user, &query).await)
-}
-
-/// What waits for the caller on the home page, with the counts by state: a nominator's
-/// nominations sent back for changes, or the submitted ones RSO staff are to review (the
-/// same for all staff, so shared: see `crate::cache`).
-#[server(endpoint = "nominations/waiting")]
-pub async fn waiting_nominations() -> Result<NominationList, AppError> {
-    let user = crate::auth::guard::require(service_access::READERS).await?;
-    let waiting = if user.role == crate::auth::Role::Nominator {
-        NominationState::ChangesRequested
-    } else {
-        NominationState::Submitted
-    };
-    let query = ListQuery { status: waiting.as_str().to_string(), ..Default::default() };
-    static SHARED: crate::cache::Shared<NominationList> = crate::cache::Shared::new();
-    crate::api::answer(SHARED.get_if_staff(&user, || service::list(&user, &query)).await)
-}
-
 /// How long the oldest nomination in each open state has waited (the dashboard's pipeline).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateAge {
     pub state: NominationState,
     /// When the oldest one got into this state; none when the state is empty.
     pub oldest_since: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-#[server(endpoint = "nominations/ages")]
-pub async fn nomination_ages() -> Result<Vec<StateAge>, AppError> {
-    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    static SHARED: crate::cache::Shared<Vec<StateAge>> = crate::cache::Shared::new();
-    let today = crate::state::AppState::current()?.clock.today();
-    crate::api::answer(SHARED.get(today, service::ages).await)
-}
-
-#[server(endpoint = "nominations/get")]
-pub async fn get_nomination(#[server(default)] id: String) -> Result<NominationPage, AppError> {
-    let user = crate::auth::guard::require(service_access::READERS).await?;
-    crate::api::answer(service::get(&user, &id).await)
-}
-
-/// The new-nomination form, filled from one of the caller's agency's earlier nominations: the
-/// officer and the secondment, not the period, the documents or the history.
-#[server(endpoint = "nominations/start-from")]
-pub async fn start_from_nomination(#[server(default)] id: String) -> Result<NominationPage, AppError> {
-    let user = crate::auth::guard::require(service_access::NOMINATORS).await?;
-    crate::api::answer(service::start_from(&user, &id).await)
-}
-
-#[server(endpoint = "nominations/save")]
-pub async fn save_nomination(#[server(flatten)] form: NominationForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(service_access::NOMINATORS).await?;
-    let result = service::save(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "nominations/act")]
-pub async fn act_on_nomination(#[server(flatten)] form: ActionForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(service_access::ACTORS).await?;
-    let result = service::act(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "nominations/comment")]
-pub async fn comment_on_nomination(#[server(flatten)] form: ActionForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(service_access::ACTORS).await?;
-    let result = service::comment(&user, &form).await;
-    crate::api::respond(result, &form)
 }
 
 /// Who reaches the nomination functions at all; each function narrows further by record.

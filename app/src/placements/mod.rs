@@ -1,8 +1,10 @@
 //! Placements: what an approved nomination becomes, and its life: it starts on its day, may be
 //! extended or ended early by a coordinator (with the e-mails to both agencies), and ends.
-//! `rules.rs` holds the lifecycle as one pure function; `service.rs` (server only) applies it in
-//! transactions with history, audit, overlaps and mail; `scheduler.rs` makes the daily moves
-//! (start, end) and queues the reminders (`reminders.rs` says which are owed) exactly once; `pages.rs` shows a placement and its forms.
+//! `rules.rs` holds the lifecycle as one pure function; `api.rs` the server functions;
+//! `service/` (server only) applies it in transactions with history, audit, overlaps and mail;
+//! `scheduler.rs` makes the daily moves (start, end) and queues the reminders (`reminders.rs`
+//! says which are owed) exactly once; `pages/` shows the lists, the timeline, a placement and
+//! its forms.
 
 pub mod pages;
 pub mod rules;
@@ -11,6 +13,7 @@ pub mod timeline;
 #[cfg(feature = "ssr")]
 pub mod reminders;
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod scheduler;
 #[cfg(feature = "ssr")]
@@ -24,6 +27,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+pub use api::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementView {
@@ -188,42 +192,11 @@ pub struct TimelineData {
     pub staff: bool,
 }
 
-#[server(endpoint = "placements/timeline")]
-pub async fn placement_timeline(#[server(flatten)] query: crate::listing::ListQuery) -> Result<TimelineData, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
-    crate::api::answer(service::timeline(&user, &query).await)
-}
-
-/// The first placements of a window, for the dashboard (see `DASHBOARD_TIMELINE_ROWS`).
-#[server(endpoint = "placements/ahead")]
-pub async fn placements_ahead(#[server(flatten)] query: crate::listing::ListQuery) -> Result<TimelineData, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    let today = crate::state::AppState::current()?.clock.today();
-    // The dashboard's own window is the same for all RSO staff: made once and shared.
-    let dashboard = crate::listing::ListQuery {
-        from: today.to_string(),
-        to: crate::domain::add_months(today, 6).to_string(),
-        ..Default::default()
-    };
-    let ahead = || service::timeline_of(&user, &query, service::DASHBOARD_TIMELINE_ROWS);
-    static SHARED: crate::cache::Shared<TimelineData> = crate::cache::Shared::new();
-    let data = if query == dashboard { SHARED.get(today, ahead).await } else { ahead().await };
-    crate::api::answer(data)
-}
-
 /// Placements under way (planned or active) by sending member and by theme: (id, name, count).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountsUnderWay {
     pub by_member: Vec<(String, String, u64)>,
     pub by_theme: Vec<(String, String, u64)>,
-}
-
-#[server(endpoint = "placements/counts")]
-pub async fn under_way_counts() -> Result<CountsUnderWay, AppError> {
-    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    static SHARED: crate::cache::Shared<CountsUnderWay> = crate::cache::Shared::new();
-    let today = crate::state::AppState::current()?.clock.today();
-    crate::api::answer(SHARED.get(today, service::counts).await)
 }
 
 /// The placements block of a home page (see `service::overview`).
@@ -240,55 +213,4 @@ pub struct PlacementsAtGlance {
     pub counts: Vec<(PlacementState, u64)>,
     /// RSO staff: open placements whose dates overlap another of the same officer.
     pub overlaps: Vec<PlacementSummary>,
-}
-
-#[server(endpoint = "placements/overview")]
-pub async fn placement_overview() -> Result<PlacementsAtGlance, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
-    static SHARED: crate::cache::Shared<PlacementsAtGlance> = crate::cache::Shared::new();
-    crate::api::answer(SHARED.get_if_staff(&user, || service::overview(&user)).await)
-}
-
-#[server(endpoint = "placements/list")]
-pub async fn list_placements(#[server(flatten)] query: crate::listing::ListQuery) -> Result<PlacementList, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
-    crate::api::answer(service::list(&user, &query).await)
-}
-
-#[server(endpoint = "placements/get")]
-pub async fn get_placement(#[server(default)] id: String) -> Result<PlacementDetail, AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(READERS)).await?;
-    crate::api::answer(service::get(&user, &id).await)
-}
-
-/// A coordinator's move: each form has its own endpoint, so its errors show at its own fields.
-#[cfg(feature = "ssr")]
-async fn coordinator_move(which: CoordinatorMove, form: PlacementActionForm) -> Result<(), AppError> {
-    use crate::auth::{guard, Role};
-    let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
-    let result = service::act(&user, which, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "placements/extend")]
-pub async fn extend_placement(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
-    coordinator_move(CoordinatorMove::Extend, form).await
-}
-
-#[server(endpoint = "placements/end-early")]
-pub async fn end_placement_early(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
-    coordinator_move(CoordinatorMove::EndEarly, form).await
-}
-
-#[server(endpoint = "placements/invite-secondee")]
-pub async fn invite_secondee(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
-    use crate::auth::{guard, Role};
-    let user = guard::require(guard::Access::Roles(&[Role::Coordinator])).await?;
-    let result = service::invite_secondee(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "placements/cancel")]
-pub async fn cancel_placement(#[server(flatten)] form: PlacementActionForm) -> Result<(), AppError> {
-    coordinator_move(CoordinatorMove::Cancel, form).await
 }
