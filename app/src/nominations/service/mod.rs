@@ -4,9 +4,11 @@
 //! transaction). The rules they apply are plain functions in `super::rules`.
 
 mod act;
+mod lists;
 mod read;
 mod save;
 
 pub use act::{act, comment};
-pub use read::{ages, csv, get, list, load, load_in, start_from};
+pub use lists::{ages, csv, list};
+pub use read::{get, load, load_in, start_from};
 pub use save::save;

@@ -1,7 +1,8 @@
 //! Saving a draft nomination (new or changed) with its audit entry.
 
 use super::super::*;
-use super::read::{choices, load_in, scope};
+use super::lists::scope;
+use super::read::{choices, load_in};
 use crate::audit::{self, Actor};
 use crate::auth::CurrentUser;
 use crate::db::{self, v};
