@@ -12,6 +12,8 @@ pub mod users;
 
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 /// The text of an active flag in lists and exports.
 pub fn status_label(active: bool) -> &'static str {

@@ -81,43 +81,6 @@ crate::resource::endpoints::resource_endpoints! {
     save: save_theme = "themes/save", write: crate::auth::guard::ADMIN,
 }
 
-#[cfg(feature = "ssr")]
-mod service {
-    use super::*;
-    use crate::admin::by_status;
-    use crate::resource::fields::name_key;
-
-    #[derive(Debug, SurrealValue)]
-    pub struct Row {
-        id: RecordId,
-        name: String,
-        active: bool,
-    }
-
-    impl Stored for Themes {
-        type Row = Row;
-        type Prepared = ();
-        const FIELDS: &'static str = "id, name, name_key, active";
-        const SORTS: &'static [(&'static str, &'static str)] = &[("name", "name_key")];
-        const UNIQUE: (&'static str, &'static str) = ("name", "A theme with this name already exists.");
-        const CSV: &'static [CsvColumn<ThemeView>] =
-            &[("name", |t| t.name.clone()), ("status", |t| status_label(t.active).into())];
-
-        fn view(r: Row) -> Result<ThemeView, AppError> {
-            Ok(ThemeView { id: db::key(&r.id), name: r.name, active: r.active })
-        }
-
-        fn filter(sql: ListSql, query: &ListQuery) -> ListSql {
-            by_status(sql, query).search(query, "string::contains(name_key, $q)")
-        }
-
-        fn stored(change: &Change<'_, Self>) -> Vec<(&'static str, Value)> {
-            let (name, active) = change.valid;
-            vec![("name", v(name.clone())), ("name_key", v(name_key(name))), ("active", v(*active))]
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
