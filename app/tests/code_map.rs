@@ -139,8 +139,6 @@ const STILL_LONG: &[(&str, usize)] = &[
     ("app/src/demo/generate.rs", 1700),
     ("app/src/demo/seed.rs", 861),
     ("app/src/resource/store.rs", 502),
-    ("app/src/auth/factors_service.rs", 482),
-    ("app/src/auth/passkeys.rs", 432),
 ];
 const LIMIT: usize = 400;
 

@@ -24,6 +24,8 @@ pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod key_store;
 #[cfg(feature = "ssr")]
+pub mod passkeys_service;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod purge;

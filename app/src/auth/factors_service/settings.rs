@@ -1,64 +1,7 @@
-//! The work behind `factors`: an authenticator app's set-up and codes, recovery codes, the
-//! second step of a sign-in, and an administrator's reset. Every change is one transaction
-//! with its audit entry (and its e-mail).
+//! A person's own second factors: the overview, an authenticator app's set-up, confirmation and
+//! removal, and recovery codes (renewed, shown once).
 
-use leptos::prelude::use_context;
-use surrealdb::types::{RecordId, SurrealValue};
-
-use super::factors::{AppSetupView, CodeForm, PasskeyView, ResetForm, SecurityView, SignInView, WaitingView};
-use super::session::Factor;
-use super::totp;
-use crate::audit::{self, Actor};
-use crate::auth::{attempts, signin, CurrentUser, Role};
-use crate::db::{self, v, Tx};
-use crate::error::{AppError, FieldErrors};
-use crate::notifications::outbox::{self, Outgoing};
-use crate::notifications::recipients::Recipient;
-use crate::notifications::templates::{AccountMail, MailContent};
-use crate::notifications::EventKind;
-use crate::state::AppState;
-
-/// What the server key seals or digests, each with a key of its own.
-const APP_SECRET: &str = "totp-secret";
-const RECOVERY_DISPLAY: &str = "recovery-display";
-const RECOVERY_DIGEST: &str = "recovery-code";
-/// An app set-up not confirmed within this time starts again with a new secret.
-const SETUP_MINUTES: i64 = 30;
-/// New recovery codes are shown on the next page within this time, and never again.
-const SHOW_MINUTES: i64 = 15;
-
-const ISSUER: &str = "Secondment Hub";
-
-fn unix(at: chrono::DateTime<chrono::Utc>) -> u64 {
-    at.timestamp().max(0) as u64
-}
-
-fn code_error(message: &str) -> AppError {
-    AppError::field("code", message)
-}
-
-#[derive(Debug, SurrealValue)]
-struct FactorsRow {
-    totp_enabled_at: Option<chrono::DateTime<chrono::Utc>>,
-    recovery_left: i64,
-}
-
-#[derive(Debug, SurrealValue)]
-struct PasskeyRow {
-    id: RecordId,
-    name: String,
-    created_at: chrono::DateTime<chrono::Utc>,
-    last_used_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-#[derive(Debug, SurrealValue)]
-struct SignInRow {
-    at: chrono::DateTime<chrono::Utc>,
-    address: String,
-    browser: String,
-    factor: String,
-    new_browser: bool,
-}
+use super::*;
 
 pub async fn overview(user: &CurrentUser) -> Result<SecurityView, AppError> {
     let state = AppState::current()?;
@@ -109,13 +52,17 @@ pub async fn overview(user: &CurrentUser) -> Result<SecurityView, AppError> {
 }
 
 #[derive(Debug, SurrealValue)]
-struct PendingApp {
+pub(super) struct PendingApp {
     totp_pending: Option<String>,
     totp_pending_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The secret of an app set-up, sealed and waiting, if it is still within its time.
-fn waiting_secret(state: &AppState, row: &PendingApp, now: chrono::DateTime<chrono::Utc>) -> Option<Vec<u8>> {
+pub(super) fn waiting_secret(
+    state: &AppState,
+    row: &PendingApp,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Vec<u8>> {
     let fresh = row.totp_pending_at.is_some_and(|at| now - at < chrono::Duration::minutes(SETUP_MINUTES));
     row.totp_pending.as_deref().filter(|_| fresh).and_then(|sealed| state.settings.key.open(APP_SECRET, sealed))
 }
@@ -154,7 +101,7 @@ pub async fn app_setup(user: &CurrentUser) -> Result<AppSetupView, AppError> {
 
 /// A new set of recovery codes for `user` inside `tx`: the old set is gone, the digests of the
 /// new one are stored, and the codes themselves are kept sealed until the next page shows them.
-async fn new_recovery_set(tx: &Tx, state: &AppState, user: &RecordId) -> Result<(), AppError> {
+pub(super) async fn new_recovery_set(tx: &Tx, state: &AppState, user: &RecordId) -> Result<(), AppError> {
     let codes: Vec<String> =
         (0..totp::RECOVERY_CODES).map(|_| totp::recovery_code(&rand::random::<[u8; 10]>())).collect();
     let digests: Vec<String> = codes
@@ -211,7 +158,7 @@ pub async fn confirm_app(user: &CurrentUser, form: &CodeForm) -> Result<crate::a
 }
 
 #[derive(Debug, SurrealValue)]
-struct AppRow {
+pub(super) struct AppRow {
     totp_secret: Option<String>,
     totp_last_step: Option<i64>,
 }
@@ -219,7 +166,7 @@ struct AppRow {
 /// Checks a code typed by `user` inside `tx`: a recovery code is used up, an app code moves the
 /// last step on, so that neither is accepted twice (two requests with one code conflict, and
 /// the one run again finds it used). Returns what proved it.
-async fn use_code(tx: &Tx, state: &AppState, user: &RecordId, typed: &str) -> Result<Factor, AppError> {
+pub(super) async fn use_code(tx: &Tx, state: &AppState, user: &RecordId, typed: &str) -> Result<Factor, AppError> {
     if totp::looks_like_recovery(typed) {
         let refused = || code_error("That recovery code is not right, or it was already used.");
         let code = totp::normalise_recovery(typed).ok_or_else(refused)?;
@@ -308,7 +255,7 @@ pub async fn renew_recovery(user: &CurrentUser) -> Result<crate::api::Done, AppE
 }
 
 #[derive(Debug, SurrealValue)]
-struct ToShow {
+pub(super) struct ToShow {
     recovery_to_show: Option<String>,
     recovery_to_show_at: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -338,145 +285,4 @@ pub async fn show_recovery(user: &CurrentUser) -> Result<Option<Vec<String>>, Ap
         .and_then(|r| r.recovery_to_show)
         .and_then(|sealed| state.settings.key.open(RECOVERY_DISPLAY, &sealed))
         .map(|plain| String::from_utf8_lossy(&plain).lines().map(str::to_string).collect()))
-}
-
-pub async fn waiting() -> Result<Option<WaitingView>, AppError> {
-    let state = AppState::current()?;
-    let parts = use_context::<http::request::Parts>();
-    let Some(pending) = signin::pending(&state, parts.as_ref()).await? else { return Ok(None) };
-    let mut r = state
-        .db
-        .query("SELECT VALUE totp_secret != NONE FROM ONLY $user; SELECT VALUE id FROM passkey WHERE user = $user LIMIT 1;")
-        .bind(("user", pending.user.clone()))
-        .await
-        .and_then(|r| r.check())
-        .map_err(db::fail("waiting sign-in"))?;
-    let app: Option<bool> = r.take(0).map_err(db::fail("waiting sign-in decode"))?;
-    let passkeys: Vec<RecordId> = r.take(1).map_err(db::fail("waiting sign-in decode"))?;
-    Ok(Some(WaitingView { app: app.unwrap_or(false), passkeys: !passkeys.is_empty() }))
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn second_step(form: &CodeForm) -> Result<(), AppError> {
-    let state = AppState::current()?;
-    let parts = use_context::<http::request::Parts>();
-    if form.code.trim().is_empty() {
-        return Err(code_error("Enter the code from your authenticator app, or a recovery code."));
-    }
-    if form.code.len() > 40 {
-        return Err(code_error(totp::Refusal::Wrong.message()));
-    }
-    let pending = signin::pending(&state, parts.as_ref())
-        .await?
-        .ok_or_else(|| AppError::Conflict(signin::STEP_EXPIRED.into()))?;
-    let user_key = db::key(&pending.user);
-    let address = attempts::admit_second_factor(&state, &user_key, parts.as_ref()).await?;
-    let (state_ref, pending_ref) = (&state, &pending);
-    let factor = db::transact(&state, |tx| async move {
-        let factor = use_code(&tx, state_ref, &pending_ref.user, &form.code).await?;
-        signin::end_pending(&tx, &pending_ref.id).await?;
-        Ok(factor)
-    })
-    .await?;
-    attempts::second_factor_succeeded(&state, &user_key, &address).await?;
-    let who = signin::Verified {
-        user: &pending.user,
-        email: &pending.email,
-        next: super::next::safe_next(&pending.next),
-        known_device: pending.known_device,
-    };
-    signin::complete(&state, parts.as_ref(), who, factor).await
-}
-
-#[derive(Debug, SurrealValue)]
-struct Target {
-    email: String,
-    name: String,
-    role: String,
-    disabled: bool,
-    other_admins: i64,
-}
-
-#[tracing::instrument(skip_all, fields(admin = %admin.id, user = %form.id))]
-pub async fn reset(admin: &CurrentUser, form: &ResetForm) -> Result<crate::api::Done, AppError> {
-    let state = AppState::current()?;
-    let key = crate::api::parse_key(&form.id)?;
-    let reason = form.reason.trim().to_string();
-    let mut errors = FieldErrors::new();
-    if reason.is_empty() {
-        errors.add("reason", "Say why, for the audit trail (for example: \"lost phone, confirmed by telephone\").");
-    } else if reason.chars().count() > 500 {
-        errors.add("reason", "Keep the reason under 500 characters.");
-    }
-    errors.finish(|| ())?;
-    if key == admin.id {
-        return Err(AppError::Conflict(
-            "You cannot reset your own second factor. Another administrator can, or use your recovery codes.".into(),
-        ));
-    }
-    let id = db::rid("user", &key);
-    let (state_ref, id_ref, reason_ref, key_ref) = (&state, &id, &reason, &key);
-    db::transact(&state, |tx| async move {
-        let mut r = tx
-            .run(
-                "SELECT email, name, role, disabled,
-                    count(SELECT id FROM user WHERE role = 'admin' AND disabled = false AND id != $parent.id) AS other_admins
-                 FROM ONLY $user",
-                vec![("user", v(id_ref.clone()))],
-            )
-            .await?;
-        let target: Option<Target> = r.take(0).map_err(db::fail("reset target"))?;
-        let target = target.ok_or(AppError::NotFound)?;
-        if target.role == Role::Admin.as_str() && !target.disabled && target.other_admins == 0 {
-            return Err(AppError::Conflict(
-                "This is the only administrator: their second factor cannot be removed.".into(),
-            ));
-        }
-        tx.run(
-            &format!(
-                "UPDATE $user SET totp_secret = NONE, totp_enabled_at = NONE, totp_last_step = NONE, totp_pending = NONE,
-                    totp_pending_at = NONE, recovery_to_show = NONE;
-                 DELETE recovery_code WHERE user = $user; DELETE passkey WHERE user = $user;
-                 {} {KEEP_SECOND_FACTOR}",
-                super::session::REVOKE_ALL_OF_USER
-            ),
-            vec![("user", v(id_ref.clone()))],
-        )
-        .await?;
-        let after = serde_json::json!({ "reason": reason_ref });
-        audit::record(&tx, &Actor::user(admin), "second_factor_reset", "user", key_ref, None, Some(&after)).await?;
-        let when = crate::ui::format::timestamp_in(tx.now(), state_ref.clock.zone());
-        let recipient = Recipient { email: target.email.clone(), name: target.name.clone(), language: "en".into() };
-        let mail = AccountMail {
-            event: EventKind::SecondFactorReset,
-            name: target.name.clone(),
-            facts: vec![
-                ("When".into(), when),
-                ("By".into(), admin.name.clone()),
-                ("Reason".into(), reason_ref.clone()),
-            ],
-            link: format!("{}/account", state_ref.settings.public_url),
-        };
-        let record_key = format!("{key_ref}{}", tx.now().timestamp());
-        outbox::enqueue(
-            &tx,
-            &state_ref.settings.public_url,
-            Outgoing {
-                record_table: "user",
-                record_key: &record_key,
-                recipient: &recipient,
-                content: MailContent::Account(mail),
-                link_path: "/account".into(),
-                secret: None,
-                not_before: None,
-            },
-        )
-        .await
-    })
-    .await?;
-    state.wake_mailer();
-    Ok(crate::api::Done::new(
-        "Two-step verification was reset. The person was signed out, e-mailed, and will set up a new one at their next sign-in.",
-        &format!("/admin/users/{key}"),
-    ))
 }
