@@ -21,6 +21,10 @@ pub mod endpoints;
 pub mod fields;
 pub mod pages;
 #[cfg(feature = "ssr")]
+mod paging;
+#[cfg(feature = "ssr")]
+mod record;
+#[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
 pub mod store;

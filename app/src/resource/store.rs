@@ -2,15 +2,17 @@
 //! read of one record, the check that a chosen record exists, and the write of a save.
 //! Server-only.
 
-use surrealdb::types::{RecordId, SurrealValue, Value};
-use surrealdb::IndexedResults;
+use surrealdb::types::{SurrealValue, Value};
 
-use crate::db::{self, v, Tx};
+use crate::db::{self, v};
 use crate::error::AppError;
 use futures::TryStreamExt;
 
 use crate::listing::{ListQuery, Page, PageLink, Position, SortKey, COUNT_CAP, PER_PAGE};
 use crate::state::Db;
+
+use super::paging::*;
+pub use super::record::{chosen, one, one_in, put};
 
 /// A list query built from fixed SurrealQL parts. `conditions` are static strings with
 /// `$parameters`; user input only ever travels in `vars`.
@@ -380,124 +382,6 @@ impl ListSql {
         })
         .try_flatten()
     }
-}
-
-/// The refusal of page `page` of a list of `counted` rows (counted up to [`COUNT_CAP`] + 1): a
-/// link kept from when the list was longer, or one made by hand. Refused rather than answered
-/// with the last page, so that the page number a caller asked for is never silently another.
-fn past_the_end(page: u32, counted: u64) -> AppError {
-    let message = if counted > COUNT_CAP {
-        format!("There is no page {page}: this list ends before it.")
-    } else {
-        let pages = counted.div_ceil(PER_PAGE as u64).max(1);
-        format!("There is no page {page}: this list has {pages} page{}.", if pages == 1 { "" } else { "s" })
-    };
-    AppError::field("page", message)
-}
-
-/// How a read starts: at the list's start (or an offset), at a sort value, or past it.
-#[derive(Clone, Copy)]
-enum Seek {
-    None,
-    From,
-    Past,
-}
-
-#[derive(Debug, SurrealValue)]
-struct Total {
-    total: i64,
-}
-
-/// A row of a list with its sort value taken out.
-struct Keyed {
-    key: Value,
-    row: Value,
-}
-
-impl Keyed {
-    fn split(row: Value) -> Result<Keyed, AppError> {
-        match row {
-            Value::Object(mut object) => {
-                let key = object.remove("sort_key").unwrap_or(Value::None);
-                Ok(Keyed { key, row: Value::Object(object) })
-            }
-            other => Err(AppError::internal("list row", format!("not an object: {other:?}"))),
-        }
-    }
-}
-
-fn key_value(key: &SortKey) -> Value {
-    match key {
-        SortKey::Text(text) => Value::String(text.clone()),
-        SortKey::Time(at) => v(*at),
-        SortKey::Int(n) => v(*n),
-    }
-}
-
-/// Where the row after `rows` starts, its sort value being `key`: the rows before it with that
-/// value are those of `rows`, and those skipped to reach `rows` when it started at `from`.
-fn position_of(key: &Value, rows: &[Keyed], from: Option<&Position>) -> String {
-    let on_page = rows.iter().filter(|r| r.key == *key).count() as u32;
-    let skipped = from.filter(|p| key_value(&p.key) == *key).map(|p| p.skip).unwrap_or(0);
-    position_text(key, on_page + skipped)
-}
-
-/// A position as link text; empty (the first page) for a sort value a link cannot carry.
-fn position_text(key: &Value, skip: u32) -> String {
-    let key = match key {
-        Value::String(text) => SortKey::Text(text.clone()),
-        Value::Datetime(at) => SortKey::Time((*at).into()),
-        Value::Number(surrealdb::types::Number::Int(n)) => SortKey::Int(*n),
-        _ => return String::new(),
-    };
-    Position { key, skip }.encode()
-}
-
-/// Reads one record by key into `T`, or `NotFound`.
-pub async fn one<T: SurrealValue>(db: &Db, fields: &str, table: &str, key: &str) -> Result<T, AppError> {
-    let id = db::rid(table, &crate::api::parse_key(key)?);
-    let query = db.query(format!("SELECT {fields} FROM ONLY $id")).bind(("id", id));
-    found(query.await.and_then(|r| r.check()).map_err(db::fail("record read"))?)
-}
-
-/// [`one`] inside a transaction, so that an attempt that is run again reads again.
-pub async fn one_in<T: SurrealValue>(tx: &Tx, fields: &str, table: &str, key: &str) -> Result<T, AppError> {
-    let id = db::rid(table, &crate::api::parse_key(key)?);
-    found(tx.run(&format!("SELECT {fields} FROM ONLY $id"), vec![("id", v(id))]).await?)
-}
-
-/// The record `table:key` that a form chose, or `message` at `field` when there is none.
-pub async fn chosen(db: &Db, table: &str, key: &str, field: &str, message: &str) -> Result<RecordId, AppError> {
-    let missing = || AppError::field(field, message);
-    let id = db::rid(table, &crate::api::parse_key(key).map_err(|_| missing())?);
-    let query = db.query("SELECT VALUE id FROM ONLY $id").bind(("id", id));
-    let mut response = query.await.and_then(|r| r.check()).map_err(db::fail("reference check"))?;
-    let found: Option<RecordId> = response.take(0).map_err(db::fail("reference decode"))?;
-    found.ok_or_else(missing)
-}
-
-fn found<T: SurrealValue>(mut response: IndexedResults) -> Result<T, AppError> {
-    let row: Option<T> = response.take(0).map_err(db::fail("record decode"))?;
-    row.ok_or(AppError::NotFound)
-}
-
-/// Creates (`creating`) or updates the record `table:key`, setting each of `fields` from the
-/// bound parameter of the same name. The names are fixed in code; values are only ever bound.
-/// A field may not be called `id` or `now` (parameters of the statement) nor take one of
-/// SurrealQL's protected names (`value`, `token`, `before`, `after`, `event`).
-pub async fn put(
-    tx: &Tx,
-    creating: bool,
-    table: &str,
-    key: &str,
-    fields: Vec<(&'static str, Value)>,
-) -> Result<(), AppError> {
-    debug_assert!(fields.iter().all(|(f, _)| !["id", "now", "value", "token", "before", "after", "event"].contains(f)));
-    let verb = if creating { "CREATE" } else { "UPDATE" };
-    let set = fields.iter().map(|(f, _)| format!("{f} = ${f}")).collect::<Vec<_>>().join(", ");
-    let mut vars = fields;
-    vars.push(("id", v(db::rid(table, key))));
-    tx.run(&format!("{verb} $id SET {set}"), vars).await.map(|_| ())
 }
 
 #[cfg(test)]
