@@ -268,20 +268,6 @@ crate::resource::endpoints::resource_endpoints! {
     save: save_agency = "agencies/save", write: crate::auth::guard::ADMIN,
 }
 
-#[server(endpoint = "agencies/contacts/add")]
-pub async fn add_contact(#[server(flatten)] form: ContactForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    let result = super::service::agencies::add_contact(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "agencies/contacts/remove")]
-pub async fn remove_contact(#[server(flatten)] form: RemoveContactForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::ADMIN).await?;
-    let result = super::service::agencies::remove_contact(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
 /// The office's zone first (stored as none), then the programme's zones.
 fn time_zone_options() -> Vec<(String, String)> {
     let office = (String::new(), "The office's time zone".to_string());

@@ -5,6 +5,7 @@
 //! listing, saving, exporting and the pages come from `crate::resource`.
 
 pub mod agencies;
+pub mod api;
 pub mod donors;
 pub mod members;
 pub mod themes;

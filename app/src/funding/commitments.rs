@@ -4,10 +4,7 @@
 //! tells the agencies and the donor when it is the placement's first, and sends the utilisation
 //! alerts it crosses.
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-use crate::error::AppError;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -40,12 +37,4 @@ pub struct FundingLine {
     pub reference: String,
     pub category: super::rules::Category,
     pub amount: crate::domain::Money,
-}
-
-#[server(endpoint = "funding/commit")]
-pub async fn commit(#[server(flatten)] form: CommitmentForm) -> Result<(), AppError> {
-    use crate::auth::Role;
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
-    let result = super::service::commitments::commit(&user, &form).await;
-    crate::api::respond(result, &form)
 }

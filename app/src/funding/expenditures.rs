@@ -5,10 +5,7 @@
 //! exactly 1 in the agreement's own currency; never a silent 1. The converted amount is stored,
 //! rounded once. Lines are never deleted: a correction reverses one, with its reason.
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-use crate::error::AppError;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -76,42 +73,6 @@ pub struct RateLine {
     pub to: String,
     pub rate: String,
     pub source: String,
-}
-
-#[server(endpoint = "funding/spend")]
-pub async fn record_expenditure(#[server(flatten)] form: ExpenditureForm) -> Result<(), AppError> {
-    use crate::auth::Role;
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
-    let result = super::service::expenditures::record(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "funding/reverse")]
-pub async fn reverse_expenditure(#[server(flatten)] form: ReverseForm) -> Result<(), AppError> {
-    use crate::auth::Role;
-    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(&[Role::Coordinator])).await?;
-    let result = super::service::expenditures::reverse(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "funding/rates/add")]
-pub async fn add_rate(#[server(flatten)] form: RateForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    let result = super::service::expenditures::add_rate(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "funding/rates/import")]
-pub async fn import_rates(#[server(flatten)] form: RatesImportForm) -> Result<(), AppError> {
-    let user = crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    let result = super::service::expenditures::import(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-#[server(endpoint = "funding/rates")]
-pub async fn list_rates() -> Result<Vec<RateLine>, AppError> {
-    crate::auth::guard::require(crate::auth::guard::STAFF).await?;
-    crate::api::answer(super::service::expenditures::rates().await)
 }
 
 /// A rate line checked: the message names the field (or, in an import, the column).

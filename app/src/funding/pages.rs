@@ -5,6 +5,7 @@ use super::agreements::{AgreementView, DonorAgreementView};
 use super::api::*;
 use super::charts::spend_chart;
 use super::rules::{percent_text, Category};
+use super::*;
 use crate::reference::Choices;
 use crate::resource::Editing;
 use crate::ui::fields::{form_message, hidden, select, FormState, Input};
@@ -243,7 +244,7 @@ fn expenditures_section(key: &str, agreement: &AgreementView, data: Commitments)
 #[component]
 pub fn RatesPage() -> impl IntoView {
     view! {
-        {loaded(super::expenditures::list_rates(), move |rates| {
+        {loaded(super::api::list_rates(), move |rates| {
             let flash = page_flash();
             let add = FormState::new("/api/funding/rates/add", flash.as_ref(), Default::default()).with_ids("rate");
             let import = FormState::new("/api/funding/rates/import", flash.as_ref(), Default::default());

@@ -8,7 +8,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v};
 use crate::error::AppError;
 use crate::funding::agreements::{AgreementView, DonorAgreementView};
-use crate::funding::api::*;
+use crate::funding::*;
 use crate::state::AppState;
 
 #[derive(Debug, SurrealValue)]
