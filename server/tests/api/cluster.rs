@@ -41,8 +41,10 @@ fn settings_like(app: &TestApp, sink: &SmtpSink, today: &str) -> Vec<(String, St
         ("HUB_DEMO_YEARS", "0".into()),
         ("HUB_TODAY", today.into()),
         ("HUB_SMTP_URL", sink.url()),
-        // A server killed mid-send leaves its claim; the other takes it over after this.
-        ("HUB_MAIL_LEASE_SECONDS", "2".into()),
+        // A server killed mid-send leaves its claim; the other takes it over after this. Long
+        // enough that a live server's send (300 ms at the slow SMTP server below, more on a
+        // loaded machine) never outlives it, so that every repeat counted is the kill's.
+        ("HUB_MAIL_LEASE_SECONDS", "10".into()),
         ("HUB_FILES_DIR", app.config.files_dir.display().to_string()),
         ("HUB_DASHBOARD_SECONDS", "0".into()),
         ("HUB_LOG", "warn".into()),
@@ -154,10 +156,12 @@ async fn two_app_servers_on_one_database_act_as_one() {
     }
 
     // 3. The sign-in throttle counts across both: wrong guesses at one account, eight at a
-    // time, half on each server, until one is refused. Exactly the limit's worth of failures
-    // were answered "wrong password" first, whichever server took them. (A guess may also be
-    // answered 503 "busy": its transaction lost to the others too often, and it was neither
-    // counted nor checked.)
+    // time, half on each server, until one is refused. No more than the limit's worth of
+    // failures were answered "wrong password", whichever server took them. (A guess may also
+    // be answered 503 "busy": either its count lost to the others too often and it was neither
+    // counted nor checked, or it was counted and then waited too long for a turn to hash on a
+    // loaded machine. So wrong and busy answers together reach the limit before the first
+    // refusal, and wrong ones alone never pass it.)
     let limit = app::auth::throttle::ACCOUNT_LIMIT as usize;
     let mut answers = Vec::new();
     let mut guess = 0;
@@ -180,7 +184,8 @@ async fn two_app_servers_on_one_database_act_as_one() {
         count(StatusCode::SERVICE_UNAVAILABLE),
     );
     assert_eq!(wrong + refused + busy, answers.len(), "only these answers: {answers:?}");
-    assert_eq!(wrong, limit, "each failure counted once across both servers: {answers:?}");
+    assert!(wrong <= limit, "{wrong} wrong-password answers: each failure counted once across both servers");
+    assert!(wrong + busy >= limit, "{wrong} wrong and {busy} busy before a refusal: refused before the limit");
     assert!(refused >= 1);
     for server in [&a, &b] {
         assert_eq!(sign_in(&client(), server, "donor@demo.hub", DEMO_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
