@@ -157,7 +157,7 @@ pub mod service {
         })
         .await?;
         state.wake_mailer();
-        Ok(crate::api::Done::new(&format!("Invitation sent to {}.", account.email), &format!("/admin/users/{key}")))
+        Ok(crate::api::Done::new(format!("Invitation sent to {}.", account.email), format!("/admin/users/{key}")))
     }
 
     #[tracing::instrument(skip_all)]

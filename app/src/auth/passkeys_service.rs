@@ -196,7 +196,7 @@ pub async fn register(user: &CurrentUser, form: &AddPasskeyForm) -> Result<crate
         audit::record(&tx, &Actor::user(user), "second_factor_added", "user", &user.id, None, Some(&after)).await
     })
     .await?;
-    Ok(crate::api::Done::new(&format!("The passkey \"{name}\" was added. You can sign in with it."), "/account"))
+    Ok(crate::api::Done::new(format!("The passkey \"{name}\" was added. You can sign in with it."), "/account"))
 }
 
 #[derive(Debug, SurrealValue)]
@@ -239,7 +239,7 @@ pub async fn remove(user: &CurrentUser, form: &RemovePasskeyForm) -> Result<crat
         Ok(owned.name)
     })
     .await?;
-    Ok(crate::api::Done::new(&format!("The passkey \"{name}\" was removed."), "/account"))
+    Ok(crate::api::Done::new(format!("The passkey \"{name}\" was removed."), "/account"))
 }
 
 pub async fn sign_in_options() -> Result<PasskeyChallenge, AppError> {

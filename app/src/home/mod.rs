@@ -212,6 +212,6 @@ fn NominationOverview(role: Role, today: chrono::NaiveDate) -> impl IntoView {
 #[component]
 fn DonorHome() -> impl IntoView {
     view! {
-        {loaded_quietly(crate::funding::api::donor_funding(), move |data| crate::funding::pages::donor_blocks(data))}
+        {loaded_quietly(crate::funding::api::donor_funding(), crate::funding::pages::donor_blocks)}
     }
 }

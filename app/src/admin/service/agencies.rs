@@ -161,7 +161,7 @@ pub async fn add_contact(user: &CurrentUser, form: &ContactForm) -> Result<crate
         audit::record(&tx, &Actor::user(user), "created", "contact", &contact_key, None, Some(&after)).await
     })
     .await?;
-    Ok(crate::api::Done::new(&format!("Contact added to {}.", agency.name), &format!("/admin/agencies/{key}")))
+    Ok(crate::api::Done::new(format!("Contact added to {}.", agency.name), format!("/admin/agencies/{key}")))
 }
 
 pub async fn remove_contact(user: &CurrentUser, form: &RemoveContactForm) -> Result<crate::api::Done, AppError> {
@@ -178,5 +178,5 @@ pub async fn remove_contact(user: &CurrentUser, form: &RemoveContactForm) -> Res
         audit::record(&tx, &Actor::user(user), "deleted", "contact", contact_key, Some(&before), None).await
     })
     .await?;
-    Ok(crate::api::Done::new(&format!("Contact {} removed.", contact.name), &format!("/admin/agencies/{key}")))
+    Ok(crate::api::Done::new(format!("Contact {} removed.", contact.name), format!("/admin/agencies/{key}")))
 }

@@ -92,6 +92,6 @@ pub async fn reset(admin: &CurrentUser, form: &ResetForm) -> Result<crate::api::
     state.wake_mailer();
     Ok(crate::api::Done::new(
         "Two-step verification was reset. The person was signed out, e-mailed, and will set up a new one at their next sign-in.",
-        &format!("/admin/users/{key}"),
+        format!("/admin/users/{key}"),
     ))
 }

@@ -182,7 +182,7 @@ pub async fn commit(user: &CurrentUser, form: &CommitmentForm) -> Result<crate::
     })
     .await?;
     state.wake_mailer();
-    Ok(crate::api::Done::new(&notice, &format!("/funding/agreements/{}", parsed.agreement)))
+    Ok(crate::api::Done::new(&notice, format!("/funding/agreements/{}", parsed.agreement)))
 }
 
 /// After a money line: utilisation from the stored lines, read again; the alert levels it

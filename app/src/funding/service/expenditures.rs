@@ -183,7 +183,7 @@ pub async fn record(user: &CurrentUser, form: &ExpenditureForm) -> Result<crate:
     })
     .await?;
     state.wake_mailer();
-    Ok(crate::api::Done::new(&notice, &format!("/funding/agreements/{}", form.agreement.trim())))
+    Ok(crate::api::Done::new(&notice, format!("/funding/agreements/{}", form.agreement.trim())))
 }
 
 /// An expenditure line as stored, for its correction and for the agreement's page.
@@ -276,7 +276,7 @@ pub async fn reverse(user: &CurrentUser, form: &ReverseForm) -> Result<crate::ap
     })
     .await?;
     state.wake_mailer();
-    Ok(crate::api::Done::new("Correction recorded: the line is reversed.", &format!("/funding/agreements/{agreement}")))
+    Ok(crate::api::Done::new("Correction recorded: the line is reversed.", format!("/funding/agreements/{agreement}")))
 }
 
 /// The expenditure lines of an agreement, newest first.
@@ -352,7 +352,7 @@ pub async fn import(user: &CurrentUser, form: &RatesImportForm) -> Result<crate:
     let rates = parse_rates_csv(&form.csv).map_err(|m| AppError::field("csv", m))?;
     let rates = &rates;
     db::transact(&state, |tx| async move { insert_rates(&tx, user, rates).await }).await?;
-    Ok(crate::api::Done::new(&format!("{} rates imported.", rates.len()), "/funding/rates"))
+    Ok(crate::api::Done::new(format!("{} rates imported.", rates.len()), "/funding/rates"))
 }
 
 pub async fn rates() -> Result<Vec<RateLine>, AppError> {

@@ -125,7 +125,7 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Do
     })
     .await?;
     state.wake_mailer();
-    Ok(crate::api::Done::new(rules::notice(action), &format!("/nominations/{key}")))
+    Ok(crate::api::Done::new(rules::notice(action), format!("/nominations/{key}")))
 }
 
 /// Moves the nomination from its state to `to` (only if nobody moved it meanwhile) and writes
@@ -300,5 +300,5 @@ pub async fn comment(user: &CurrentUser, form: &ActionForm) -> Result<crate::api
         Ok(n.id.clone())
     })
     .await?;
-    Ok(crate::api::Done::new("Comment added.", &format!("/nominations/{key}")))
+    Ok(crate::api::Done::new("Comment added.", format!("/nominations/{key}")))
 }

@@ -95,7 +95,7 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
         audit::record(&tx, &Actor::user(user), if creating { "created" } else { "updated" }, "nomination", key, before.as_ref(), Some(&after)).await
     })
     .await?;
-    Ok(crate::api::Done::new("Nomination saved as a draft.", &format!("/nominations/{key}")))
+    Ok(crate::api::Done::new("Nomination saved as a draft.", format!("/nominations/{key}")))
 }
 
 fn not_editable(state: NominationState) -> AppError {

@@ -77,7 +77,7 @@ pub async fn act(
         Move::Cancel { .. } => "Placement cancelled. Both agencies have been told.",
         Move::Start | Move::Finish => "Done.",
     };
-    Ok(crate::api::Done::new(format!("{notice} {}", carried.describe()).trim_end(), &format!("/placements/{key}")))
+    Ok(crate::api::Done::new(format!("{notice} {}", carried.describe()).trim_end(), format!("/placements/{key}")))
 }
 
 /// Applies `action` to the placement `row` (read in `tx`): the rule, the dates, the history, the

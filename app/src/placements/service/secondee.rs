@@ -107,7 +107,7 @@ pub async fn invite_secondee(user: &CurrentUser, form: &PlacementActionForm) -> 
     })
     .await?;
     state.wake_mailer();
-    Ok(crate::api::Done::new(&link.notice(&email), &format!("/placements/{key}")))
+    Ok(crate::api::Done::new(link.notice(&email), format!("/placements/{key}")))
 }
 
 #[derive(Debug, SurrealValue)]

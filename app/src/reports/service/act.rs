@@ -114,7 +114,7 @@ pub async fn save(user: &CurrentUser, form: &ReportForm) -> Result<crate::api::D
     .await?;
     let notice =
         if submitting { "Report submitted. The Regional Support Office will review it." } else { "Draft saved." };
-    Ok(crate::api::Done::new(notice, &format!("/reports/{key}")))
+    Ok(crate::api::Done::new(notice, format!("/reports/{key}")))
 }
 
 pub(super) fn refusal((field, message): rules::Refusal) -> AppError {
@@ -276,5 +276,5 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
     })
     .await?;
     state.wake_mailer();
-    Ok(crate::api::Done::new(notice, &format!("/reports/{key}")))
+    Ok(crate::api::Done::new(notice, format!("/reports/{key}")))
 }
