@@ -132,11 +132,9 @@ fn db_ui_and_domain_import_no_domain() {
     assert!(offences.is_empty(), "{offences:#?}");
 }
 
-/// Files still longer than the rule allows, with the most lines of code each may have: a
-/// ceiling that only comes down. The data generator and the country and language tables are
-/// long by nature; the others are to be split.
-const STILL_LONG: &[(&str, usize)] =
-    &[("app/src/demo/generate.rs", 1700), ("app/src/demo/seed.rs", 861), ("app/src/resource/store.rs", 502)];
+/// Files longer than the rule allows, with the most lines of code each may have: a ceiling that
+/// only comes down. The data generator and the country and language tables are long by nature.
+const STILL_LONG: &[(&str, usize)] = &[("app/src/demo/generate.rs", 1700)];
 const LIMIT: usize = 400;
 
 /// The lines of a file before its unit tests (`#[cfg(test)]` then `mod tests`).
