@@ -174,6 +174,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0025_report_attention_index.surql"),
         bindings: None,
     },
+    Migration {
+        version: 26,
+        name: "one spelling for each kind of history line",
+        script: include_str!("migrations/0026_history_kinds.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

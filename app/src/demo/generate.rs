@@ -25,6 +25,7 @@ use crate::notifications::outbox::notification_key;
 use crate::notifications::EventKind;
 use crate::reports::cycles::ReportKind;
 use crate::reports::plan::{Alignment, Frequency, Schedule};
+use crate::reports::rules::ReportEventKind;
 use crate::state::AppState;
 
 /// What to make: `years` of a programme, every count multiplied by `scale`.
@@ -1153,11 +1154,11 @@ impl<'a> Generator<'a> {
                     },
                 )
                 .await?;
-            self.report_event(&id, at, &by, "submit", "due", "submitted").await?;
+            self.report_event(&id, at, &by, ReportEventKind::Submitted, "due", "submitted").await?;
             self.audit(at, &by, "submit", "report", &key).await?;
         }
         if let Some(at) = accepted {
-            self.report_event(&id, at, coordinator, "accept", "submitted", "accepted").await?;
+            self.report_event(&id, at, coordinator, ReportEventKind::Accepted, "submitted", "accepted").await?;
             self.audit(at, coordinator, "accept", "report", &key).await?;
             self.mail(EventKind::ReportAccepted, "report", &key, &sending.contact, at).await?;
         }
@@ -1169,7 +1170,7 @@ impl<'a> Generator<'a> {
         report: &RecordId,
         at: DateTime<Utc>,
         by: &(RecordId, String),
-        kind: &str,
+        kind: ReportEventKind,
         from: &str,
         to: &str,
     ) -> Result<(), AppError> {
@@ -1181,7 +1182,7 @@ impl<'a> Generator<'a> {
                     at,
                     actor: Some(by.0.clone()),
                     actor_label: by.1.clone(),
-                    kind: kind.into(),
+                    kind: kind.as_str().into(),
                     from_state: from.into(),
                     to_state: to.into(),
                     note: None,

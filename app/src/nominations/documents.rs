@@ -43,12 +43,13 @@ impl Owner for NominationDocuments {
     async fn history(tx: &Tx, user: &CurrentUser, locked: &Locked, message: String) -> Result<(), AppError> {
         tx.run(
             "CREATE nomination_event SET nomination = $nomination, at = $now, actor = $actor, actor_label = $label,
-                kind = 'document', message = $message;",
+                kind = $kind, message = $message;",
             vec![
                 ("nomination", v(locked.owner.clone())),
                 ("actor", v(db::rid("user", &user.id))),
                 ("label", v(actor_label(user))),
                 ("message", v(message)),
+                ("kind", v(super::rules::NominationEventKind::Documents.as_str())),
             ],
         )
         .await

@@ -49,13 +49,11 @@ pub struct DocumentView {
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub actor: String,
-    /// The step taken; `None` for a comment.
-    pub action: Option<Action>,
+    /// A step, a comment or a change to the documents.
+    pub kind: rules::NominationEventKind,
     pub from_state: Option<NominationState>,
     pub to_state: Option<NominationState>,
     pub message: Option<String>,
-    /// A document removed or replaced (the message says which).
-    pub documents: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -89,6 +89,44 @@ impl Action {
     }
 }
 
+/// A line of a nomination's history: a step of its lifecycle (stored as the step's name), a
+/// comment, or a change to its documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NominationEventKind {
+    Step(Action),
+    Comment,
+    Documents,
+}
+
+impl NominationEventKind {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NominationEventKind::Step(action) => action.as_str(),
+            NominationEventKind::Comment => "comment",
+            NominationEventKind::Documents => "document",
+        }
+    }
+
+    /// The stored text back; `None` for anything else.
+    pub fn parse(text: &str) -> Option<NominationEventKind> {
+        match text {
+            "comment" => Some(NominationEventKind::Comment),
+            "document" => Some(NominationEventKind::Documents),
+            _ => Action::parse(text).map(NominationEventKind::Step),
+        }
+    }
+
+    /// What the history shows when the line is not a change of state.
+    pub fn label(self) -> &'static str {
+        match self {
+            NominationEventKind::Step(_) => "status changed",
+            NominationEventKind::Comment => "commented",
+            NominationEventKind::Documents => "documents",
+        }
+    }
+}
+
 /// The state after `action` from `from`, or the message explaining why it is not allowed.
 pub fn transition(from: NominationState, action: Action) -> Result<NominationState, String> {
     use NominationState as S;
@@ -280,6 +318,11 @@ mod tests {
         assert_eq!(Action::Approve.actor(), Actor::Coordinator);
         for a in Action::ALL {
             assert_eq!(Action::parse(a.as_str()), Some(a));
+            let step = NominationEventKind::Step(a);
+            assert_eq!(NominationEventKind::parse(step.as_str()), Some(step));
+        }
+        for other in [NominationEventKind::Comment, NominationEventKind::Documents] {
+            assert_eq!(NominationEventKind::parse(other.as_str()), Some(other));
         }
     }
 

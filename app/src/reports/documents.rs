@@ -4,6 +4,7 @@
 //! submitted version stays, as that version was read with it. Whoever may read the report may
 //! download them.
 
+use super::rules::ReportEventKind;
 use crate::attachments::{actor_label, Locked, Owner};
 use crate::auth::guard::Access;
 use crate::auth::CurrentUser;
@@ -42,12 +43,13 @@ impl Owner for ReportFiles {
 
     async fn history(tx: &Tx, user: &CurrentUser, locked: &Locked, message: String) -> Result<(), AppError> {
         tx.run(
-            "CREATE report_event SET report = $report, at = $now, actor = $actor, actor_label = $label, kind = 'file',
+            "CREATE report_event SET report = $report, at = $now, actor = $actor, actor_label = $label, kind = $kind,
                 from_state = $state, to_state = $state, note = $message;",
             vec![
                 ("report", v(locked.owner.clone())),
                 ("actor", v(db::rid("user", &user.id))),
                 ("label", v(actor_label(user))),
+                ("kind", v(ReportEventKind::File.as_str())),
                 ("state", v(locked.state.clone())),
                 ("message", v(message)),
             ],

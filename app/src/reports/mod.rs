@@ -99,7 +99,7 @@ pub struct ReportVersion {
 pub struct ReportEvent {
     pub at: DateTime<Utc>,
     pub actor: String,
-    pub kind: String,
+    pub kind: rules::ReportEventKind,
     pub note: Option<String>,
 }
 

@@ -8,6 +8,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::cycles::{Cycle, ReportKind};
 use super::plan::{self, Alignment, Change, Existing, Frequency, Planned};
+use super::rules::ReportEventKind;
 use super::rules::ReportState;
 use crate::db::{self, v, Tx};
 use crate::domain::Period;
@@ -243,13 +244,14 @@ pub async fn replan(
                     tx.run(
                         "UPDATE $id SET period_start = $start, period_end = $end, due_date = $due, state = $state, updated_at = $now;
                          CREATE report_event SET report = $id, at = $now, actor = NONE, actor_label = 'Secondment Hub',
-                            kind = 'replanned', from_state = $state, to_state = $state, note = $note;",
+                            kind = $kind, from_state = $state, to_state = $state, note = $note;",
                         vec![
                             ("id", v(db::rid("report", &id))),
                             ("start", v(to.period.start().to_string())),
                             ("end", v(to.period.end().to_string())),
                             ("due", v(to.due.to_string())),
                             ("state", v(initial_state(to.period, today).as_str().to_string())),
+                            ("kind", v(ReportEventKind::Replanned.as_str())),
                             ("note", v(format!("The placement's dates changed: now {}, due {}.", crate::ui::format::period(to.period.start(), to.period.end()), to.due))),
                         ],
                     )
@@ -262,8 +264,12 @@ pub async fn replan(
                         "LET $from = (SELECT VALUE state FROM ONLY $id);
                          UPDATE $id SET state = 'cancelled', reason = $reason, updated_at = $now;
                          CREATE report_event SET report = $id, at = $now, actor = NONE, actor_label = 'Secondment Hub',
-                            kind = 'cancelled', from_state = $from, to_state = 'cancelled', note = $reason;",
-                        vec![("id", v(db::rid("report", &id))), ("reason", v(reason.to_string()))],
+                            kind = $kind, from_state = $from, to_state = 'cancelled', note = $reason;",
+                        vec![
+                            ("id", v(db::rid("report", &id))),
+                            ("reason", v(reason.to_string())),
+                            ("kind", v(ReportEventKind::CancelledWithPlacement.as_str())),
+                        ],
                     )
                     .await?;
                     done.cancelled += 1;

@@ -37,6 +37,29 @@ impl ReportState {
     }
 }
 
+stored_enum! {
+    /// A line of a report's history. The stored texts of a person's moves are the moves'
+    /// names (`accept`, `return`, …), as they were first written.
+    pub enum ReportEventKind ("report event kind") {
+        BecameDue = "became_due", "became due";
+        Submitted = "submitted", "submitted";
+        Accepted = "accept", "accepted";
+        Returned = "return", "returned for changes";
+        Reopened = "reopen", "reopened for review";
+        Cancelled = "cancel", "cancelled";
+        Waived = "waive", "waived";
+        /// Cancelled by the Hub: its placement was cancelled or ended before its period.
+        CancelledWithPlacement = "cancelled", "cancelled with the placement's dates";
+        /// Its period recut to the placement's new dates.
+        Replanned = "replanned", "replanned to the placement's dates";
+        DueDateMoved = "due_date_moved", "due date moved";
+        Shared = "shared", "shared with the donor";
+        Unshared = "unshared", "no longer shared with the donor";
+        /// A file added, replaced or removed (the note says which).
+        File = "file", "files";
+    }
+}
+
 /// What can be done to a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -61,6 +84,19 @@ pub enum Action {
 }
 
 impl Action {
+    /// The history line this move writes.
+    pub fn event_kind(&self) -> ReportEventKind {
+        match self {
+            Action::BecomeDue => ReportEventKind::BecameDue,
+            Action::Submit => ReportEventKind::Submitted,
+            Action::Accept => ReportEventKind::Accepted,
+            Action::Return { .. } => ReportEventKind::Returned,
+            Action::Reopen { .. } => ReportEventKind::Reopened,
+            Action::Cancel { .. } => ReportEventKind::Cancelled,
+            Action::Waive { .. } => ReportEventKind::Waived,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Action::BecomeDue => "become_due",
@@ -159,6 +195,27 @@ pub fn overdue(state: ReportState, dates: ReportDates, today: NaiveDate) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_move_writes_its_own_history_line_and_every_kind_reads_back() {
+        let day = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let moves = [
+            Action::BecomeDue,
+            Action::Submit,
+            Action::Accept,
+            Action::Return { comment: "x".into(), resubmit_by: day },
+            Action::Reopen { reason: "x".into() },
+            Action::Cancel { reason: "x".into() },
+            Action::Waive { reason: "x".into() },
+        ];
+        let kinds: std::collections::HashSet<_> = moves.iter().map(Action::event_kind).collect();
+        assert_eq!(kinds.len(), moves.len(), "no two moves share a history line");
+        assert_eq!(Action::Accept.event_kind().as_str(), "accept", "the stored text of rows already written");
+        for kind in ReportEventKind::ALL {
+            assert_eq!(ReportEventKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ReportEventKind::parse("accepted"), None, "the demo's old spelling is migrated, not read");
+    }
     use ReportState::*;
 
     fn d(text: &str) -> NaiveDate {

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use surrealdb::types::RecordId;
 
 use super::planning::{CycleRow, CYCLE_FIELDS};
-use super::rules::ReportState;
+use super::rules::{ReportEventKind, ReportState};
 use super::service::{self, Row, SUMMARY_FIELDS};
 use crate::db::{self, v, Tx};
 use crate::error::AppError;
@@ -103,10 +103,10 @@ async fn mark_due(state: &AppState, today: NaiveDate) -> Result<usize, AppError>
                  FOR $id IN $ended {
                     UPDATE $id SET state = 'due', updated_at = $now;
                     CREATE report_event SET report = $id, at = $now, actor = NONE, actor_label = 'Secondment Hub (daily run)',
-                        kind = 'became_due', from_state = 'upcoming', to_state = 'due', note = NONE;
+                        kind = $kind, from_state = 'upcoming', to_state = 'due', note = NONE;
                  };
                  RETURN array::len($ended);",
-                vec![("today", v(today.to_string()))],
+                vec![("today", v(today.to_string())), ("kind", v(ReportEventKind::BecameDue.as_str()))],
             )
             .await?;
         let count: Option<i64> = r.take(2).map_err(db::fail("reports due decode"))?;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::db::{self, v, Tx};
 use crate::error::AppError;
+use crate::nominations::rules::{Action, NominationEventKind};
 
 /// (sending agency, officer, position, host agency, state, theme indexes, start, end)
 type DemoNomination = (
@@ -127,17 +128,19 @@ pub(super) async fn create_nomination(
             submitted_at = IF $state = 'draft' THEN NONE ELSE $now END;
          IF $state != 'draft' {
             CREATE nomination_event SET nomination = $id, at = $now, actor = $nominator, actor_label = 'Demo nominator',
-                kind = 'submit', from_state = 'draft', to_state = 'submitted';
+                kind = $submit, from_state = 'draft', to_state = 'submitted';
          };
          IF $state NOT IN ['draft', 'submitted', 'withdrawn'] {
             CREATE nomination_event SET nomination = $id, at = $now + 1s, actor = $coordinator, actor_label = 'Kanya Srisuk (RSO coordinator)',
-                kind = IF $state = 'under_review' THEN 'start_review' ELSE $state END, from_state = 'submitted', to_state = $state,
+                kind = $decision, from_state = 'submitted', to_state = $state,
                 message = IF $state IN ['changes_requested', 'rejected'] THEN 'Please add the endorsement letter from the head of agency.' ELSE NONE END;
          };",
         vec![
             ("id", v(db::rid("nomination", &key))),
             ("reference", v(reference.to_string())),
             ("state", v(state.to_string())),
+            ("submit", v(NominationEventKind::Step(Action::Submit).as_str())),
+            ("decision", v(decision_to(state).map(|a| NominationEventKind::Step(a).as_str()))),
             ("sending", v(db::rid("agency", &agencies[sending]))),
             ("host", v(db::rid("agency", &agencies[host]))),
             ("officer", v(officer.to_string())),
@@ -155,6 +158,17 @@ pub(super) async fn create_nomination(
     .await?;
     db::tally::moved(tx, "nomination", &agencies[sending], None, state).await?;
     Ok(key)
+}
+
+/// The coordinator's step that led from `submitted` to `state`, for its history line.
+fn decision_to(state: &str) -> Option<Action> {
+    match state {
+        "under_review" => Some(Action::StartReview),
+        "changes_requested" => Some(Action::RequestChanges),
+        "rejected" => Some(Action::Reject),
+        "approved" => Some(Action::Approve),
+        _ => None,
+    }
 }
 
 pub(super) fn officer_email(officer: &str) -> String {

@@ -4,6 +4,7 @@
 use super::placements::Story;
 use crate::db::{self, v, Tx};
 use crate::error::AppError;
+use crate::reports::rules::{ReportEventKind, ReportState};
 
 /// The reports of a demo placement: planned as approval plans them (and re-planned as its
 /// early end or cancellation did), then, of those already due, all but the last two accepted
@@ -65,15 +66,21 @@ async fn settle_demo_reports(
                 tx.run(
                     "UPDATE $id SET state = 'waived', reason = 'Covered by the end-of-placement report.', updated_at = $now;
                      CREATE report_event SET report = $id, at = $now, actor = NONE, actor_label = 'Secondment Hub (demo data)',
-                        kind = 'waive', from_state = 'due', to_state = 'waived', note = 'Covered by the end-of-placement report.';",
-                    vec![("id", v(id))],
+                        kind = $kind, from_state = 'due', to_state = 'waived', note = 'Covered by the end-of-placement report.';",
+                    vec![("id", v(id)), ("kind", v(ReportEventKind::Waived.as_str()))],
                 )
                 .await?;
                 continue;
             }
-            2 if returned => ("returned", false),
-            2 => ("submitted", false),
-            _ => ("accepted", i % 2 == 0),
+            2 if returned => (ReportState::Returned, false),
+            2 => (ReportState::Submitted, false),
+            _ => (ReportState::Accepted, i % 2 == 0),
+        };
+        // The history line of the move that reached this state, as the app writes it.
+        let kind = match state {
+            ReportState::Returned => ReportEventKind::Returned,
+            ReportState::Accepted => ReportEventKind::Accepted,
+            _ => ReportEventKind::Submitted,
         };
         tx.run(
             "LET $themes = $id.placement.nomination.themes ?? [];
@@ -84,11 +91,12 @@ async fn settle_demo_reports(
                 author_label = 'Demo author', activities = $activities, outcomes = $outcomes,
                 challenges = $challenges, next_steps = $next_steps, themes = $themes;
              CREATE report_event SET report = $id, at = $now, actor = NONE, actor_label = 'Secondment Hub (demo data)',
-                kind = $state, from_state = 'due', to_state = $state,
+                kind = $kind, from_state = 'due', to_state = $state,
                 note = IF $state = 'returned' THEN 'Please add the figures for the joint operations.' ELSE NONE END;",
             vec![
                 ("id", v(id)),
-                ("state", v(state.to_string())),
+                ("state", v(state.as_str())),
+                ("kind", v(kind.as_str())),
                 ("shared", v(shared)),
                 ("resubmit_by", v((today + chrono::Duration::days(7)).to_string())),
                 ("activities", v("Joined the host's daily case reviews and the regional information-sharing meeting.")),

@@ -159,8 +159,7 @@ pub(super) fn detail(n: NominationView, page: NominationPage) -> AnyView {
                         <span class="muted nowrap">{format::timestamp(h.at)}</span>" · "<strong>{h.actor.clone()}</strong>" · "
                         {match (h.from_state, h.to_state) {
                             (Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
-                            _ if h.documents => "documents".to_string(),
-                            _ => "commented".to_string(),
+                            _ => h.kind.label().to_string(),
                         }}
                         {h.message.clone().map(|m| view! { <p class="pre">{m}</p> })}
                     </li>

@@ -4,7 +4,7 @@
 
 use surrealdb::types::RecordId;
 
-use super::super::rules::{self, transition, Action};
+use super::super::rules::{self, transition, Action, NominationEventKind};
 use super::super::*;
 use super::read::{choices, load_in, permissions};
 use crate::audit::{self, Actor};
@@ -154,7 +154,7 @@ async fn record_transition(
                 ("event", v(db::rid("nomination_event", &event_key))),
                 ("actor", v(db::rid("user", &user.id))),
                 ("label", v(format!("{} ({})", user.name, user.role.label()))),
-                ("kind", v(action.as_str().to_string())),
+                ("kind", v(NominationEventKind::Step(action).as_str())),
                 ("message", v(message.map(str::to_string))),
             ],
         )
@@ -286,12 +286,13 @@ pub async fn comment(user: &CurrentUser, form: &ActionForm) -> Result<crate::api
             return Err(AppError::Forbidden);
         }
         tx.run(
-            "CREATE nomination_event SET nomination = $id, at = $now, actor = $actor, actor_label = $label, kind = 'comment', message = $message",
+            "CREATE nomination_event SET nomination = $id, at = $now, actor = $actor, actor_label = $label, kind = $kind, message = $message",
             vec![
                 ("id", v(db::rid("nomination", &n.id))),
                 ("actor", v(db::rid("user", &user.id))),
                 ("label", v(format!("{} ({})", user.name, user.role.label()))),
                 ("message", v(message.clone())),
+                ("kind", v(NominationEventKind::Comment.as_str())),
             ],
         )
         .await?;

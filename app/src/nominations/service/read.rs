@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::super::rules::{self, transition, Action, NominationState};
+use super::super::rules::{self, transition, Action, NominationEventKind, NominationState};
 use super::super::*;
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, v, Tx};
@@ -122,16 +122,18 @@ pub async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Nominatio
             .collect(),
         history: events
             .into_iter()
-            .map(|e| HistoryEntry {
-                at: e.at,
-                actor: e.actor_label,
-                action: Action::parse(&e.kind),
-                documents: e.kind == "document",
-                from_state: e.from_state.as_deref().and_then(NominationState::parse),
-                to_state: e.to_state.as_deref().and_then(NominationState::parse),
-                message: e.message,
+            .map(|e| {
+                Ok(HistoryEntry {
+                    at: e.at,
+                    actor: e.actor_label,
+                    kind: NominationEventKind::parse(&e.kind)
+                        .ok_or_else(|| AppError::internal("nomination event kind", format!("unknown '{}'", e.kind)))?,
+                    from_state: e.from_state.as_deref().and_then(NominationState::parse),
+                    to_state: e.to_state.as_deref().and_then(NominationState::parse),
+                    message: e.message,
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         placement_id: placements.first().map(db::key),
     })
 }

@@ -106,7 +106,7 @@ pub(super) fn detail(r: ReportView) -> AnyView {
             <ol class="timeline">
                 {r.history.iter().map(|e| view! {
                     <li>
-                        <span class="muted nowrap">{format::timestamp(e.at)}</span>" · "<strong>{e.actor.clone()}</strong>" · "{e.kind.replace('_', " ")}
+                        <span class="muted nowrap">{format::timestamp(e.at)}</span>" · "<strong>{e.actor.clone()}</strong>" · "{e.kind.label()}
                         {e.note.clone().map(|n| view! { <p class="pre">{n}</p> })}
                     </li>
                 }).collect_view()}

@@ -2,6 +2,7 @@
 //! the e-mails, in one transaction.
 
 use super::*;
+use crate::reports::rules::ReportEventKind;
 
 /// The content of the author's form, checked: on submission, activities and outcomes are
 /// required; every section is at most 10,000 characters; themes come from the list.
@@ -91,13 +92,14 @@ pub async fn save(user: &CurrentUser, form: &ReportForm) -> Result<crate::api::D
                     author_label = $label, activities = $activities, outcomes = $outcomes, challenges = $challenges,
                     next_steps = $next_steps, themes = $themes, documents = $documents;
                  CREATE report_event SET report = $id, at = $now, actor = $user, actor_label = $label,
-                    kind = 'submitted', from_state = $from, to_state = $to, note = NONE;",
+                    kind = $kind, from_state = $from, to_state = $to, note = NONE;",
                 vec![
                     ("id", v(row.id.clone())),
                     ("from", v(from.as_str().to_string())),
                     ("to", v(to.as_str().to_string())),
                     ("user", v(db::rid("user", &user.id))),
                     ("label", v(format!("{} ({})", user.name, user.role.label()))),
+                    ("kind", v(ReportEventKind::Submitted.as_str())),
                     ("activities", v(content.activities.clone())),
                     ("outcomes", v(content.outcomes.clone())),
                     ("challenges", v(content.challenges.clone())),
@@ -174,7 +176,9 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
                 let to = rules::decide(from, action, row.dates()?, today).map_err(refusal)?;
                 let (note, resubmit_by) = match action {
                     Action::Return { comment, resubmit_by } => (Some(comment.clone()), Some(resubmit_by.to_string())),
-                    Action::Reopen { reason } | Action::Cancel { reason } | Action::Waive { reason } => (Some(reason.clone()), None),
+                    Action::Reopen { reason } | Action::Cancel { reason } | Action::Waive { reason } => {
+                        (Some(reason.clone()), None)
+                    }
                     _ => (None, None),
                 };
                 let mut r = tx
@@ -195,17 +199,28 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
                             ("note", v(note.clone())),
                             ("user", v(db::rid("user", &user.id))),
                             ("label", v(label)),
-                            ("kind", v(action.name().to_string())),
+                            ("kind", v(action.event_kind().as_str())),
                         ],
                     )
                     .await?;
                 let changed: Vec<RecordId> = r.take(0).map_err(db::fail("report step decode"))?;
                 if changed.is_empty() {
-                    return Err(AppError::Conflict("The report changed meanwhile. Reload the page and try again.".into()));
+                    return Err(AppError::Conflict(
+                        "The report changed meanwhile. Reload the page and try again.".into(),
+                    ));
                 }
                 let before = serde_json::json!({ "state": from.as_str() });
                 let after = serde_json::json!({ "state": to.as_str(), "note": note });
-                audit::record(&tx, &Actor::user(user), action.name(), "report", &db::key(&row.id), Some(&before), Some(&after)).await?;
+                audit::record(
+                    &tx,
+                    &Actor::user(user),
+                    action.name(),
+                    "report",
+                    &db::key(&row.id),
+                    Some(&before),
+                    Some(&after),
+                )
+                .await?;
                 let event = match action {
                     Action::Return { .. } => Some(EventKind::ReportReturned),
                     Action::Accept => Some(EventKind::ReportAccepted),
@@ -230,10 +245,11 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
                 tx.run(
                     "UPDATE $id SET shared_with_donor = $share, updated_at = $now;
                      CREATE report_event SET report = $id, at = $now, actor = $user, actor_label = $label,
-                        kind = IF $share THEN 'shared' ELSE 'unshared' END, from_state = $state, to_state = $state, note = NONE;",
+                        kind = $kind, from_state = $state, to_state = $state, note = NONE;",
                     vec![
                         ("id", v(row.id.clone())),
                         ("share", v(*share)),
+                        ("kind", v(if *share { ReportEventKind::Shared } else { ReportEventKind::Unshared }.as_str())),
                         ("state", v(from.as_str().to_string())),
                         ("user", v(db::rid("user", &user.id))),
                         ("label", v(label)),
@@ -242,7 +258,11 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
                 .await?;
                 let action = if *share { "shared" } else { "unshared" };
                 audit::record(&tx, &Actor::user(user), action, "report", &db::key(&row.id), None, None).await?;
-                if *share { "Report shared with the donor." } else { "Report no longer shared with the donor." }
+                if *share {
+                    "Report shared with the donor."
+                } else {
+                    "Report no longer shared with the donor."
+                }
             }
             Step::MoveDue { to, reason } => {
                 if !from.is_owed() {
@@ -250,12 +270,15 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
                 }
                 let period_end = db::stored::date(&row.period_end)?;
                 if *to <= period_end {
-                    return Err(AppError::field("due_date", format!("Choose a day after the period's end, {period_end}.")));
+                    return Err(AppError::field(
+                        "due_date",
+                        format!("Choose a day after the period's end, {period_end}."),
+                    ));
                 }
                 tx.run(
                     "UPDATE $id SET due_date = $due, updated_at = $now;
                      CREATE report_event SET report = $id, at = $now, actor = $user, actor_label = $label,
-                        kind = 'due_date_moved', from_state = $state, to_state = $state, note = $note;",
+                        kind = $kind, from_state = $state, to_state = $state, note = $note;",
                     vec![
                         ("id", v(row.id.clone())),
                         ("due", v(to.to_string())),
@@ -263,12 +286,22 @@ pub async fn review(user: &CurrentUser, form: &ReviewForm) -> Result<crate::api:
                         ("user", v(db::rid("user", &user.id))),
                         ("label", v(label)),
                         ("note", v(format!("Due {} instead of {}: {reason}", to, row.due_date))),
+                        ("kind", v(ReportEventKind::DueDateMoved.as_str())),
                     ],
                 )
                 .await?;
                 let before = serde_json::json!({ "due_date": row.due_date });
                 let after = serde_json::json!({ "due_date": to.to_string(), "reason": reason });
-                audit::record(&tx, &Actor::user(user), "due_date_moved", "report", &db::key(&row.id), Some(&before), Some(&after)).await?;
+                audit::record(
+                    &tx,
+                    &Actor::user(user),
+                    "due_date_moved",
+                    "report",
+                    &db::key(&row.id),
+                    Some(&before),
+                    Some(&after),
+                )
+                .await?;
                 "Due date moved."
             }
         };

@@ -234,8 +234,10 @@ pub async fn get(user: &CurrentUser, id: &str) -> Result<ReportDetail, AppError>
         versions: versions.into_iter().map(VersionRow::view).collect(),
         history: events
             .into_iter()
-            .map(|e| ReportEvent { at: e.at, actor: e.actor_label, kind: e.kind, note: e.note })
-            .collect(),
+            .map(|e| {
+                Ok(ReportEvent { at: e.at, actor: e.actor_label, kind: db::stored::value(&e.kind)?, note: e.note })
+            })
+            .collect::<Result<_, AppError>>()?,
         can_write: author && state_now.is_owed(),
         can_review: user.role == Role::Coordinator,
         theme_choices: themes(choices),
