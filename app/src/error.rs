@@ -48,6 +48,16 @@ impl FieldErrors {
         }
     }
 
+    /// Like [`finish`](Self::finish), for content made of the fields' parsed values: `build`
+    /// takes each with `?`, as each is there when no error was added.
+    pub fn complete<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, AppError> {
+        if !self.0.is_empty() {
+            return Err(AppError::invalid(self.0));
+        }
+        // Unreachable while each `take` that gave `None` added its error.
+        build().ok_or(AppError::Internal)
+    }
+
     /// Records the error of a field parser and returns its value when it succeeded.
     pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
         match parsed {
@@ -135,3 +145,23 @@ impl AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complete_gives_the_content_or_every_fields_message() {
+        let mut errors = FieldErrors::new();
+        let name = errors.take("name", Ok::<_, String>("Kumari Silva"));
+        let email = errors.take("email", crate::domain::Email::parse("not-an-address"));
+        match errors.complete(|| Some((name?, email?))) {
+            Err(AppError::Invalid { errors, .. }) => assert_eq!(errors.len(), 1, "{errors:?}"),
+            other => panic!("expected the e-mail's message, got {other:?}"),
+        }
+        let mut errors = FieldErrors::new();
+        let email = errors.take("email", crate::domain::Email::parse("K.Silva@Immigration.LK.example"));
+        let done = errors.complete(|| Some(email?)).unwrap();
+        assert_eq!(done.as_str(), "k.silva@immigration.lk.example");
+    }
+}

@@ -78,7 +78,7 @@ pub struct ValidAgency {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidContact {
     pub name: String,
-    pub email: String,
+    pub email: crate::domain::Email,
     pub language: String,
 }
 
@@ -321,7 +321,7 @@ mod tests {
         assert_eq!(f.validate().unwrap_err().field_errors()[0].field, "contact_email");
         f.contact_email = "Somchai@Immigration.go.th".into();
         let contact = f.validate().unwrap().1.unwrap();
-        assert_eq!(contact.email, "somchai@immigration.go.th");
+        assert_eq!(contact.email.as_str(), "somchai@immigration.go.th");
         assert_eq!(contact.language, "en");
     }
 

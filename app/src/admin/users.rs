@@ -36,7 +36,7 @@ pub struct UserForm {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidUser {
-    pub email: String,
+    pub email: crate::domain::Email,
     pub name: String,
     pub role: Role,
     pub agency: Option<String>,
@@ -65,14 +65,14 @@ impl Validate for UserForm {
         }
         let new_password = (!self.new_password.is_empty()).then(|| self.new_password.clone());
         if let (Some(pw), Some(mail)) = (&new_password, &mail) {
-            if let Err(message) = check_new_password(pw, mail) {
+            if let Err(message) = check_new_password(pw, mail.as_str()) {
                 errors.add("new_password", message);
             }
         }
-        errors.finish(|| {
-            let role = role.unwrap_or(Role::Secondee);
-            ValidUser {
-                email: mail.unwrap_or_default(),
+        errors.complete(|| {
+            let role = role?;
+            Some(ValidUser {
+                email: mail?,
                 name: name.unwrap_or_default(),
                 role,
                 // A binding that the role does not use is dropped, not kept by accident.
@@ -80,7 +80,7 @@ impl Validate for UserForm {
                 donor: donor.filter(|_| role.needs_donor()),
                 disabled: checked(&self.disabled),
                 new_password,
-            }
+            })
         })
     }
 }
@@ -224,7 +224,7 @@ mod tests {
         f.donor = "def".into();
         let valid = f.validate().unwrap();
         assert_eq!((valid.agency, valid.donor), (None, None));
-        assert_eq!(valid.email, "focal@dfa.gov.example");
+        assert_eq!(valid.email.as_str(), "focal@dfa.gov.example");
     }
 
     #[test]

@@ -339,6 +339,30 @@ pub fn alpha2_of(alpha3: &str) -> Option<&'static str> {
     COUNTRIES.iter().find(|(_, three, _)| three.eq_ignore_ascii_case(alpha3.trim())).map(|(two, _, _)| *two)
 }
 
+/// A country of the list, carried by its alpha-2 code (as a nationality is stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(into = "String")]
+pub struct Country(&'static str);
+
+impl Country {
+    /// A chosen nationality, or the message shown at the field.
+    pub fn parse(text: &str) -> Result<Country, String> {
+        parse(text).map(Country)
+    }
+
+    /// The alpha-2 code.
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+
+    /// The English short name.
+    pub fn name(self) -> &'static str {
+        name(self.0).unwrap_or(self.0)
+    }
+}
+
+checked_text!(Country);
+
 /// A chosen nationality: an alpha-2 code from the list, or the message shown at the field.
 pub fn parse(text: &str) -> Result<&'static str, String> {
     let code = text.trim();
@@ -386,6 +410,14 @@ pub fn choices_except(first: &[String]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_country_carries_its_code_and_name_and_is_stored_as_the_code() {
+        let lanka = Country::parse(" lk ").unwrap();
+        assert_eq!((lanka.code(), lanka.name()), ("LK", "Sri Lanka"));
+        assert_eq!(serde_json::to_string(&lanka).unwrap(), "\"LK\"");
+        assert_eq!(Country::parse("Sri Lankan"), Err("Choose a country from the list.".into()));
+    }
 
     #[test]
     fn the_list_is_every_assigned_code_once_in_order() {

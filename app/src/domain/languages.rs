@@ -227,6 +227,38 @@ pub fn names(codes: &[String]) -> String {
     codes.iter().map(|c| name(c).unwrap_or(c.as_str())).collect::<Vec<_>>().join(", ")
 }
 
+/// A language of the list, carried by its ISO 639-1 code (as it is stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(into = "String")]
+pub struct Language(&'static str);
+
+impl Language {
+    /// One language by its code, or the message shown at the field.
+    pub fn parse(text: &str) -> Result<Language, String> {
+        match parse(&[text.to_string()])?.first() {
+            Some(code) => Ok(Language(code)),
+            None => Err("Choose a language from the list.".into()),
+        }
+    }
+
+    /// Chosen languages, each once, in the order chosen; or the message shown at the field.
+    pub fn parse_all(chosen: &[String]) -> Result<Vec<Language>, String> {
+        parse(chosen).map(|codes| codes.into_iter().map(Language).collect())
+    }
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+
+    /// The English name.
+    pub fn name(self) -> &'static str {
+        name(self.0).unwrap_or(self.0)
+    }
+}
+
+checked_text!(Language);
+
 /// Chosen languages: codes from the list, each once, in the order chosen; or the message shown
 /// at the field.
 pub fn parse(chosen: &[String]) -> Result<Vec<&'static str>, String> {
@@ -276,6 +308,17 @@ pub fn choices() -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_carry_their_codes_once_each_in_the_order_chosen() {
+        let chosen = ["SI".to_string(), "en".to_string(), "si".to_string()];
+        let languages = Language::parse_all(&chosen).unwrap();
+        assert_eq!(languages.iter().map(|l| l.code()).collect::<Vec<_>>(), ["si", "en"]);
+        assert_eq!(languages[0].name(), "Sinhala");
+        assert_eq!(serde_json::to_string(&languages).unwrap(), "[\"si\",\"en\"]");
+        assert!(Language::parse("klingon").is_err());
+        assert!(Language::parse("").is_err());
+    }
 
     #[test]
     fn the_list_is_every_code_once_in_order() {

@@ -67,8 +67,10 @@ pub mod rate;
 pub mod record_key;
 pub mod stored_enum;
 
+pub use countries::Country;
 pub use currency::Currency;
 pub use email::Email;
+pub use languages::Language;
 pub use money::Money;
 pub use period::{add_months, parse_date, Period, PeriodError, PeriodField};
 pub use rate::Rate;

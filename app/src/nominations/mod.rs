@@ -167,8 +167,8 @@ impl NominationForm {
         let officer_name = errors.take("officer_name", required_text(&self.officer_name, 120));
         let position = errors.take("position", required_text(&self.position, 160));
         let work_email = errors.take("work_email", email(&self.work_email));
-        let nationality = errors.take("nationality", crate::domain::countries::parse(&self.nationality));
-        let languages = errors.take("languages", crate::domain::languages::parse(&self.languages));
+        let nationality = errors.take("nationality", crate::domain::Country::parse(&self.nationality));
+        let languages = errors.take("languages", crate::domain::Language::parse_all(&self.languages));
         let expertise = errors.take("expertise", long_text(&self.expertise, 2000, false));
         let host_agency = errors.take(
             "host_agency",
@@ -195,19 +195,21 @@ impl NominationForm {
         }
         let objectives = errors.take("objectives", long_text(&self.objectives, 4000, true));
         let justification = errors.take("justification", long_text(&self.justification, 4000, true));
-        errors.finish(|| rules::NominationContent {
-            officer_name: officer_name.unwrap_or_default(),
-            position: position.unwrap_or_default(),
-            work_email: work_email.unwrap_or_default(),
-            nationality: nationality.unwrap_or_default().to_string(),
-            languages: languages.unwrap_or_default().into_iter().map(str::to_string).collect(),
-            expertise: expertise.unwrap_or_default(),
-            host_agency: host_agency.unwrap_or_default(),
-            themes,
-            start: start.unwrap_or_default(),
-            end: end.unwrap_or_default(),
-            objectives: objectives.unwrap_or_default(),
-            justification: justification.unwrap_or_default(),
+        errors.complete(|| {
+            Some(rules::NominationContent {
+                officer_name: officer_name?,
+                position: position?,
+                work_email: work_email?,
+                nationality: nationality?,
+                languages: languages?,
+                expertise: expertise?,
+                host_agency: host_agency?,
+                themes,
+                start: start?,
+                end: end?,
+                objectives: objectives?,
+                justification: justification?,
+            })
         })
     }
 }
@@ -284,7 +286,9 @@ mod tests {
         let content = form().validate(&themes()).unwrap();
         assert_eq!(content.themes, vec!["aviation"]);
         assert_eq!(content.start.to_string(), "2027-02-01");
-        assert_eq!((content.nationality.as_str(), content.languages), ("LK", vec!["si".to_string(), "en".to_string()]));
+        let languages = content.languages.iter().map(|l| l.code()).collect::<Vec<_>>();
+        assert_eq!((content.nationality.code(), languages), ("LK", vec!["si", "en"]));
+        assert_eq!(content.work_email.as_str(), "k.silva@immigration.lk.example");
     }
 
     #[test]

@@ -170,11 +170,10 @@ fn refusal(from: NominationState, action: Action) -> String {
 pub struct NominationContent {
     pub officer_name: String,
     pub position: String,
-    pub work_email: String,
-    /// ISO 3166-1 alpha-2.
-    pub nationality: String,
-    /// ISO 639-1 codes, in the order chosen.
-    pub languages: Vec<String>,
+    pub work_email: crate::domain::Email,
+    pub nationality: crate::domain::Country,
+    /// In the order chosen.
+    pub languages: Vec<crate::domain::Language>,
     pub expertise: String,
     pub host_agency: String,
     pub themes: Vec<String>,

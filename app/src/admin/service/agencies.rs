@@ -132,7 +132,7 @@ async fn insert_contact(tx: &Tx, agency_key: &str, c: &ValidContact) -> Result<S
     let fields = vec![
         ("agency", v(db::rid("agency", agency_key))),
         ("name", v(c.name.clone())),
-        ("email", v(c.email.clone())),
+        ("email", v(c.email.as_str())),
         ("language", v(c.language.clone())),
     ];
     put(tx, true, "contact", &contact_key, fields).await.map_err(|e| match e {

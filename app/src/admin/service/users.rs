@@ -63,7 +63,7 @@ impl Stored for Users {
     fn stored(change: &Change<'_, Self>) -> Vec<(&'static str, Value)> {
         let u = change.valid;
         let mut fields = vec![
-            ("email", v(u.email.clone())),
+            ("email", v(u.email.as_str())),
             ("name", v(u.name.clone())),
             ("role", v(u.role.as_str().to_string())),
             ("agency", v(u.agency.as_ref().map(|k| db::rid("agency", k)))),
@@ -160,7 +160,7 @@ impl Stored for Users {
                 change.state,
                 change.user,
                 &user,
-                &valid.email,
+                valid.email.as_str(),
                 &valid.name,
                 valid.role,
             )

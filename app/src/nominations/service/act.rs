@@ -35,7 +35,7 @@ fn may_act(user: &CurrentUser, n: &NominationView, action: Action) -> Result<(),
 struct Approval {
     host: String,
     supervisor_name: String,
-    supervisor_email: String,
+    supervisor_email: crate::domain::Email,
     start: chrono::NaiveDate,
     end: chrono::NaiveDate,
 }
@@ -55,12 +55,14 @@ fn validate_approval(form: &ActionForm, hosts: &[(String, String)]) -> Result<Ap
             errors.add(field, message);
         }
     }
-    errors.finish(|| Approval {
-        host,
-        supervisor_name: supervisor_name.unwrap_or_default(),
-        supervisor_email: supervisor_email.unwrap_or_default(),
-        start: start.unwrap_or_default(),
-        end: end.unwrap_or_default(),
+    errors.complete(|| {
+        Some(Approval {
+            host,
+            supervisor_name: supervisor_name?,
+            supervisor_email: supervisor_email?,
+            start: start?,
+            end: end?,
+        })
     })
 }
 
@@ -193,7 +195,7 @@ async fn create_placement(
             ("sending", v(db::rid("agency", &n.sending_agency_id))),
             ("host", v(db::rid("agency", &a.host))),
             ("supervisor", v(a.supervisor_name.clone())),
-            ("supervisor_email", v(a.supervisor_email.clone())),
+            ("supervisor_email", v(a.supervisor_email.as_str())),
             ("start", v(a.start.to_string())),
             ("end", v(a.end.to_string())),
             ("objectives", v(n.objectives.clone())),
