@@ -161,7 +161,7 @@ mod tests {
         }
         let mut errors = FieldErrors::new();
         let email = errors.take("email", crate::domain::Email::parse("K.Silva@Immigration.LK.example"));
-        let done = errors.complete(|| Some(email?)).unwrap();
+        let done = errors.complete(|| email).unwrap();
         assert_eq!(done.as_str(), "k.silva@immigration.lk.example");
     }
 }

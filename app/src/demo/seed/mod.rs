@@ -1,14 +1,15 @@
 //! Demo data for a first look (`HUB_DEMO=1`), written only into an empty database.
 //!
 //! One transaction writes it all: the reference data and demo users (`reference`), nominations
-//! in every state (`nominations`), placements in motion with their history (`placements`) and
-//! reports (`reports`), and two donors' funding (`funding`).
+//! in every state (`nominations`), placements in motion with their history (`placements`, each
+//! telling a `story`) and reports (`reports`), and two donors' funding (`funding`).
 
 mod funding;
 mod nominations;
 mod placements;
 mod reference;
 mod reports;
+mod story;
 
 use crate::auth::password;
 use crate::db;

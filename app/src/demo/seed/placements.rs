@@ -5,24 +5,9 @@ use std::collections::HashMap;
 
 use super::nominations::{create_nomination, officer_email};
 use super::reports::seed_reports;
+use super::story::Story;
 use crate::db::{self, v, Tx};
 use crate::error::AppError;
-
-/// What happened to a demo placement, relative to the demo's today (days).
-pub(super) enum Story {
-    /// Starts in the future.
-    Planned,
-    /// Started, still running.
-    Active,
-    /// Started and extended to these ends, in order.
-    Extended(&'static [i64]),
-    /// Started and ended early on this day.
-    EndedEarly(i64),
-    /// Cancelled before its start.
-    Cancelled,
-    /// Ran its whole period.
-    Completed,
-}
 
 /// A demo placement, with dates as days from the demo's today.
 struct DemoPlacement {

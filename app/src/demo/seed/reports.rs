@@ -1,7 +1,7 @@
 //! The demo's reports: planned as approval plans them, then settled as a programme that has
 //! been running would have them (accepted, shared, submitted, returned, owed).
 
-use super::placements::Story;
+use super::story::Story;
 use crate::db::{self, v, Tx};
 use crate::error::AppError;
 use crate::reports::rules::{ReportEventKind, ReportState};
