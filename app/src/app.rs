@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/funding/agreements") view={|| pages::list::<Agreements, _, _>(list_agreements)} ssr=SsrMode::Async/>
                     <Route path=path!("/funding/agreements/:id") view={|| pages::edit_with::<Agreements, _, _>(get_agreement, crate::funding::pages::agreement_sections)} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/cycles") view=CyclesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reports/outcomes") view=crate::reports::outcomes::OutcomesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/outcomes") view=crate::reports::OutcomesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members") view={|| pages::list::<Members, _, _>(list_members)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/members/:id") view={|| pages::edit::<Members, _, _>(get_member)} ssr=SsrMode::Async/>

@@ -92,7 +92,7 @@ async fn export(
         "nominations.csv" => crate::nominations::service::csv(state, &user, query).await.map(CsvExport::into_body),
         "placements.csv" => crate::placements::service::csv(state, &user, query).await.map(CsvExport::into_body),
         "reports.csv" => crate::reports::service::csv(state, &user, query).await.map(CsvExport::into_body),
-        "outcomes.csv" => crate::reports::outcomes::service::csv(state, &user, query).await.map(Body::from),
+        "outcomes.csv" => crate::reports::service::outcomes::csv(state, &user, query).await.map(Body::from),
         "agreements.csv" => {
             resource::csv::<crate::funding::agreements::Agreements>(state, &user, query).await.map(CsvExport::into_body)
         }

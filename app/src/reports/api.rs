@@ -90,3 +90,12 @@ pub async fn share_report(#[server(flatten)] form: ReviewForm) -> Result<(), App
 pub async fn move_report_due_date(#[server(flatten)] form: ReviewForm) -> Result<(), AppError> {
     coordinator_step("move_due", form).await
 }
+
+/// Accepted reports and placements by theme, and one theme's outcomes, in the caller's scope.
+#[server(endpoint = "reports/outcomes")]
+pub async fn outcomes_by_theme(
+    #[server(flatten)] query: crate::listing::ListQuery,
+) -> Result<outcomes::OutcomesData, AppError> {
+    let user = crate::auth::guard::require(crate::auth::guard::Access::Roles(super::READERS)).await?;
+    crate::api::answer(super::service::outcomes::by_theme(&user, &query).await)
+}

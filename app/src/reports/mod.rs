@@ -28,7 +28,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use cycles::ReportKind;
-pub use pages::{CyclesPage, ReportPage, ReportsPage};
+pub use pages::{CyclesPage, OutcomesPage, ReportPage, ReportsPage};
 pub use rules::ReportState;
 
 use crate::error::AppError;

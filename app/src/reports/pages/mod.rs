@@ -21,11 +21,13 @@ mod cycles;
 mod detail;
 mod forms;
 mod list;
+mod outcomes;
 
 pub use cycles::*;
 pub use detail::*;
 use forms::*;
 pub use list::*;
+pub use outcomes::*;
 
 pub fn state_badge(state: ReportState, overdue: bool) -> impl IntoView {
     view! {

@@ -28,6 +28,7 @@ use crate::state::AppState;
 mod act;
 mod lists;
 mod mail;
+pub mod outcomes;
 mod read;
 
 pub use act::*;
