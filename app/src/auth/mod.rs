@@ -20,6 +20,8 @@ pub mod security_pages;
 pub mod throttle;
 
 #[cfg(feature = "ssr")]
+pub mod accounts_service;
+#[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod key_store;
@@ -27,6 +29,8 @@ pub mod key_store;
 pub mod passkeys_service;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+mod password_service;
 #[cfg(feature = "ssr")]
 pub mod purge;
 #[cfg(feature = "ssr")]

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod pages;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 #[cfg(feature = "ssr")]
 pub mod outbox;

@@ -155,7 +155,7 @@ impl Stored for Users {
             tx.run(&sql, vec![("user", v(user.clone()))]).await?;
         }
         if invites(change) {
-            crate::auth::accounts::service::queue_invitation(
+            crate::auth::accounts_service::queue_invitation(
                 tx,
                 change.state,
                 change.user,

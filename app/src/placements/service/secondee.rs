@@ -84,7 +84,7 @@ pub async fn link_secondee(
     )
     .await?;
     if link == SecondeeLink::Invited {
-        crate::auth::accounts::service::queue_invitation(tx, state, inviter, &user, &email, name, Role::Secondee)
+        crate::auth::accounts_service::queue_invitation(tx, state, inviter, &user, &email, name, Role::Secondee)
             .await?;
         audit::record(tx, &Actor::user(inviter), "invited", "user", &db::key(&user), None, None).await?;
     }
