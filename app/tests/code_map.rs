@@ -1,7 +1,7 @@
 //! The code map in `ARCHITECTURE.md` against the tree: every folder under `app/src` has a row,
-//! every `app/src/…` path the map gives exists, the lower layers import no domain, and no file
-//! grows past 400 lines of code (its unit tests apart) unless it is one of the known long ones,
-//! which may only shrink.
+//! every `app/src/…` path the map gives exists, the lower layers import no domain, no two files
+//! import each other (directly or through others), and no file grows past 400 lines of code (its
+//! unit tests apart) unless it is one of the known long ones, which may only shrink.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -164,4 +164,164 @@ fn no_file_grows_past_four_hundred_lines_of_code() {
 fn the_line_count_stops_at_the_tests() {
     assert_eq!(code_lines("a\nb\n#[cfg(test)]\nmod tests {\n}\n"), 2);
     assert_eq!(code_lines("a\n#[cfg(test)]\nfn helper() {}\n"), 3);
+}
+
+/// The module path of a source file: `app/src/a/b.rs` and `app/src/a/b/mod.rs` are `a::b`.
+fn module_of(file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(root().join("app/src")).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+        parts.pop();
+    }
+    parts
+}
+
+/// Each `crate::…` and `super::…` path a file names outside its comments and unit tests, as a
+/// module path (`use` groups in braces opened one level), relative paths made absolute.
+fn paths_named(text: &str, module: &[String]) -> Vec<Vec<String>> {
+    let code: String = text
+        .lines()
+        .take(code_lines(text))
+        .map(|line| line.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut found = Vec::new();
+    for start in ["crate::", "super::"] {
+        let mut rest = code.as_str();
+        while let Some(at) = rest.find(start) {
+            let before = rest[..at].chars().next_back();
+            let tail = &rest[at..];
+            rest = &rest[at + start.len()..];
+            if before.is_some_and(|c| ident(c) || c == ':') {
+                continue;
+            }
+            // The path's segments up to a brace or anything that is not `ident::`.
+            let mut segments: Vec<String> = Vec::new();
+            let mut cursor = tail;
+            loop {
+                let len = cursor.find(|c: char| !ident(c)).unwrap_or(cursor.len());
+                if len == 0 {
+                    break;
+                }
+                segments.push(cursor[..len].to_string());
+                cursor = &cursor[len..];
+                if !cursor.starts_with("::") {
+                    break;
+                }
+                cursor = &cursor[2..];
+            }
+            let mut base: Vec<String> = if segments.first().is_some_and(|s| s == "crate") {
+                Vec::new()
+            } else {
+                // `super` from `a/b.rs` (module a::b) is `a`; from `a/mod.rs` (module a) it is the crate.
+                let mut base = module.to_vec();
+                base.pop();
+                base
+            };
+            let mut iter = segments.into_iter().skip(1).peekable();
+            while iter.peek().is_some_and(|s| s == "super") {
+                iter.next();
+                base.pop();
+            }
+            base.extend(iter);
+            if cursor.starts_with('{') {
+                let inner = &cursor[1..cursor.find('}').unwrap_or(cursor.len())];
+                for item in inner.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                    let mut path = base.clone();
+                    path.extend(item.split("::").map(|s| s.trim().to_string()).filter(|s| ident_ok(s)));
+                    found.push(path);
+                }
+            } else {
+                found.push(base);
+            }
+        }
+    }
+    found
+}
+
+fn ident_ok(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_') && s != "self"
+}
+
+#[test]
+fn no_two_source_files_import_each_other_even_through_others() {
+    let files = sources();
+    let modules: Vec<Vec<String>> = files.iter().map(|f| module_of(f)).collect();
+    // The file a module path lands in: its longest prefix that is a module of its own.
+    let file_of = |path: &[String]| -> Option<usize> {
+        (0..=path.len()).rev().find_map(|n| modules.iter().position(|m| m.as_slice() == &path[..n]))
+    };
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for (i, file) in files.iter().enumerate() {
+        let text = fs::read_to_string(file).unwrap();
+        for path in paths_named(&text, &modules[i]) {
+            let Some(j) = file_of(&path) else { continue };
+            // A module naming its own submodules is its structure, not an import.
+            let descendant = modules[j].len() > modules[i].len() && modules[j].starts_with(&modules[i]);
+            if j != i && !descendant && !edges[i].contains(&j) {
+                edges[i].push(j);
+            }
+        }
+    }
+    // Tarjan's strongly connected components: any of more than one file is a circle.
+    struct Walk<'a> {
+        edges: &'a [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        stack: Vec<usize>,
+        on_stack: Vec<bool>,
+        next: usize,
+        circles: Vec<Vec<usize>>,
+    }
+    fn visit(w: &mut Walk, v: usize) {
+        w.index[v] = Some(w.next);
+        w.low[v] = w.next;
+        w.next += 1;
+        w.stack.push(v);
+        w.on_stack[v] = true;
+        for k in 0..w.edges[v].len() {
+            let u = w.edges[v][k];
+            match w.index[u] {
+                None => {
+                    visit(w, u);
+                    w.low[v] = w.low[v].min(w.low[u]);
+                }
+                Some(index) if w.on_stack[u] => w.low[v] = w.low[v].min(index),
+                Some(_) => {}
+            }
+        }
+        if Some(w.low[v]) == w.index[v] {
+            let mut component = Vec::new();
+            while let Some(u) = w.stack.pop() {
+                w.on_stack[u] = false;
+                component.push(u);
+                if u == v {
+                    break;
+                }
+            }
+            if component.len() > 1 {
+                w.circles.push(component);
+            }
+        }
+    }
+    let n = files.len();
+    let mut walk = Walk {
+        edges: &edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        stack: Vec::new(),
+        on_stack: vec![false; n],
+        next: 0,
+        circles: Vec::new(),
+    };
+    for v in 0..n {
+        if walk.index[v].is_none() {
+            visit(&mut walk, v);
+        }
+    }
+    let circles: Vec<Vec<String>> =
+        walk.circles.iter().map(|c| c.iter().map(|&i| relative(&files[i])).collect()).collect();
+    assert!(circles.is_empty(), "files that import each other, directly or through others: {circles:#?}");
+    assert!(edges.iter().map(Vec::len).sum::<usize>() > 300, "the imports were read");
 }

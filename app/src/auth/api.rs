@@ -1,41 +1,11 @@
 //! Sign-in server functions: login, logout, the current user, and changing one's password.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::model::CurrentUser;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LoginForm {
-    pub email: String,
-    pub password: String,
-    /// Where to go after signing in (a local path).
-    pub next: String,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PasswordForm {
-    pub current_password: String,
-    pub new_password: String,
-    pub confirm_password: String,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct NoInput {}
-
-/// Where a sign-in stands after the password (API callers read it; browsers follow the redirect).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SignInStep {
-    /// Signed in.
-    SignedIn,
-    /// The password was right; the second factor is owed at `/login/verify`.
-    SecondFactor,
-}
+pub use super::forms::{LoginForm, NoInput, PasswordForm, SignInStep};
 
 /// Public: signing in is what an anonymous caller does.
 #[server(endpoint = "login")]

@@ -3,6 +3,7 @@
 //! first.
 
 pub mod accounts;
+pub mod accounts_api;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod attempts;
@@ -11,10 +12,12 @@ pub mod factors;
 pub mod factors_api;
 #[cfg(feature = "ssr")]
 pub mod factors_service;
+pub mod forms;
 pub mod model;
 pub mod next;
 pub mod pages;
 pub mod passkeys;
+pub mod passkeys_api;
 pub mod password_policy;
 pub mod security_pages;
 pub mod throttle;

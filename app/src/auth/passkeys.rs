@@ -6,10 +6,7 @@
 //! The browser's part is `public/passkeys.js` (a small script, not an island): without
 //! JavaScript, or in a browser without WebAuthn, the password path is there as before.
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-use crate::error::AppError;
 
 /// The options of a ceremony for `navigator.credentials`, and the key that finishes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,8 +49,7 @@ pub struct NoInput {}
 pub fn offered() -> bool {
     #[cfg(feature = "ssr")]
     {
-        crate::state::AppState::current()
-            .is_ok_and(|state| super::passkeys_service::available(&state.settings.public_url))
+        crate::state::AppState::current().is_ok_and(|state| available(&state.settings.public_url))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -61,49 +57,19 @@ pub fn offered() -> bool {
     }
 }
 
-#[server(endpoint = "account/passkeys/options")]
-pub async fn passkey_options(#[server(flatten)] form: NoInput) -> Result<PasskeyChallenge, AppError> {
-    let user = super::guard::require(super::guard::Access::Enrolling).await?;
-    let result = super::passkeys_service::register_options(&user).await;
-    crate::api::finish(result, &form)
-}
-
-#[server(endpoint = "account/passkeys/add")]
-pub async fn add_passkey(#[server(flatten)] form: AddPasskeyForm) -> Result<(), AppError> {
-    let user = super::guard::require(super::guard::Access::Enrolling).await?;
-    let result = super::passkeys_service::register(&user, &form).await;
-    crate::api::respond(result, &NoInput {})
-}
-
-#[server(endpoint = "account/passkeys/remove")]
-pub async fn remove_passkey(#[server(flatten)] form: RemovePasskeyForm) -> Result<(), AppError> {
-    let user = super::guard::require(super::guard::Access::SignedIn).await?;
-    let result = super::passkeys_service::remove(&user, &form).await;
-    crate::api::respond(result, &form)
-}
-
-/// Public: a sign-in ceremony for whichever passkey the browser offers.
-#[server(endpoint = "login/passkey/options")]
-pub async fn sign_in_options(#[server(flatten)] form: NoInput) -> Result<PasskeyChallenge, AppError> {
-    super::guard::public();
-    let result = super::passkeys_service::sign_in_options().await;
-    crate::api::finish(result, &form)
-}
-
-/// Public: the passkey's signature is the credential.
-#[server(endpoint = "login/passkey")]
-pub async fn sign_in_with_passkey(#[server(flatten)] form: PasskeySignInForm) -> Result<(), AppError> {
-    super::guard::public();
-    let result = super::passkeys_service::sign_in(&form).await;
-    crate::api::finish(result, &NoInput {})
-}
-
+/// Whether browsers allow passkeys for the site at `public_url`: see [`offered`].
 #[cfg(feature = "ssr")]
-pub use super::passkeys_service::PURGE;
+pub fn available(public_url: &str) -> bool {
+    let Ok(url) = webauthn_rs::prelude::Url::parse(public_url) else { return false };
+    let Some(host) = url.host_str() else { return false };
+    let is_ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok();
+    let local = host == "localhost" || host.ends_with(".localhost");
+    !is_ip && (url.scheme() == "https" || local)
+}
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
-    use crate::auth::passkeys_service::available;
+    use super::available;
 
     #[test]
     fn passkeys_need_a_domain_name_in_a_secure_context() {

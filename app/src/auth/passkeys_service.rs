@@ -22,18 +22,9 @@ use crate::state::AppState;
 const CEREMONY_MINUTES: i64 = 5;
 const NOT_ACCEPTED: &str = "The passkey was not accepted. Try again, or sign in with your password and a code.";
 
-/// See [`crate::auth::passkeys::offered`].
-pub fn available(public_url: &str) -> bool {
-    let Ok(url) = Url::parse(public_url) else { return false };
-    let Some(host) = url.host_str() else { return false };
-    let is_ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok();
-    let local = host == "localhost" || host.ends_with(".localhost");
-    !is_ip && (url.scheme() == "https" || local)
-}
-
 /// The relying party is this site: its host and origin from `HUB_PUBLIC_URL`.
 fn relying_party(state: &AppState) -> Result<Webauthn, AppError> {
-    if !available(&state.settings.public_url) {
+    if !super::passkeys::available(&state.settings.public_url) {
         return Err(AppError::Conflict(
             "Passkeys are not available on this server: it must be reached over https by a domain name.".into(),
         ));

@@ -3,7 +3,7 @@
 use leptos::prelude::use_context;
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::api::{LoginForm, PasswordForm, SignInStep};
+use super::forms::{LoginForm, PasswordForm, SignInStep};
 use crate::audit::{self, Actor};
 use crate::auth::model::CurrentUser;
 use crate::auth::{attempts, password, password_policy, session, signin, tokens};

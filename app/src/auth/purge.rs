@@ -12,7 +12,7 @@ pub async fn run(state: &AppState) -> Result<(), AppError> {
         super::attempts::PURGE_ENDED,
         super::session::PURGE_EXPIRED,
         super::signin::PURGE_PENDING,
-        super::passkeys::PURGE,
+        super::passkeys_service::PURGE,
         super::signin::PURGE_HISTORY,
     ]
     .concat();

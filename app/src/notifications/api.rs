@@ -1,42 +1,13 @@
 //! The mail log: every notification with its delivery state, and resending a failed one.
 //! Admins and coordinators.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::service;
-use super::{DeliveryState, EventKind};
+pub use super::{MailLog, NotificationView, ResendForm};
 use crate::error::AppError;
-use crate::listing::{ListQuery, Page};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotificationView {
-    pub id: String,
-    pub created_at: DateTime<Utc>,
-    pub event: EventKind,
-    pub recipient: String,
-    pub subject: String,
-    pub link: String,
-    pub state: DeliveryState,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub sent_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MailLog {
-    pub page: Page<NotificationView>,
-    /// False when no SMTP server is configured: queued mail waits.
-    pub smtp_configured: bool,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ResendForm {
-    pub id: String,
-}
+use crate::listing::ListQuery;
 
 #[server(endpoint = "mail/list")]
 pub async fn list_mail(#[server(flatten)] query: ListQuery) -> Result<MailLog, AppError> {

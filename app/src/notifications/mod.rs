@@ -18,3 +18,35 @@ pub mod templates;
 pub mod worker;
 
 pub use rules::{DeliveryState, EventKind};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::listing::Page;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub event: EventKind,
+    pub recipient: String,
+    pub subject: String,
+    pub link: String,
+    pub state: DeliveryState,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailLog {
+    pub page: Page<NotificationView>,
+    /// False when no SMTP server is configured: queued mail waits.
+    pub smtp_configured: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResendForm {
+    pub id: String,
+}

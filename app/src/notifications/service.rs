@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::api::*;
 use super::*;
 use crate::audit::{self, Actor};
 use crate::auth::tokens::{self, Purpose};
