@@ -36,12 +36,16 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let public_url = format!("http://{addr}");
-        let files = std::env::temp_dir().join(format!("hub-test-files-{}-{}", std::process::id(), addr.port()));
         let given = |key: &str| settings.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
-        // A number of its own: a port can come round again once an earlier test has ended, while
-        // that test's store may still hold its folder's lock.
+        // A number of its own, not the port: a port comes round again once an earlier test has
+        // ended, while that test's store may still hold its folder's lock and its files folder
+        // still holds its uploads (which a later test counting files would find).
         static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let target = test_target(&format!("app{}", STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+        let number = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let files = std::env::temp_dir().join(format!("hub-test-files-{}-{number}", std::process::id()));
+        // Left by an earlier run whose process had the same id.
+        let _ = std::fs::remove_dir_all(&files);
+        let target = test_target(&format!("app{number}"));
         // A test that names its own database (an embedded one on disk) gets none of the server's.
         let own_database = given("HUB_DB").is_some();
         let config = Config::from_lookup(|key| match key {
