@@ -89,7 +89,7 @@ pub async fn invite(admin: &CurrentUser, form: &InviteForm) -> Result<crate::api
     if account.disabled {
         return Err(AppError::Conflict("This account is disabled. Enable it before inviting.".into()));
     }
-    let role = Role::parse(&account.role).map_err(|_| AppError::Internal)?;
+    let role = crate::db::stored::value::<Role>(&account.role)?;
     let (account, key, state_ref) = (&account, &key, &state);
     db::transact(&state, |tx| async move {
         queue_invitation(&tx, state_ref, admin, &account.id, &account.email, &account.name, role).await?;

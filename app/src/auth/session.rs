@@ -161,7 +161,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentUser>
         // wins and either time is right.
         db::write(state, "UPDATE $sid SET last_seen_at = $now", vec![("sid", db::v(sid))]).await?;
     }
-    let Ok(role) = Role::parse(&row.role) else {
+    let Some(role) = Role::parse(&row.role) else {
         return Ok(None);
     };
     let must_enrol = role.requires_second_factor()

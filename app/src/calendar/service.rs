@@ -80,7 +80,7 @@ async fn owner(state: &AppState, file: &str) -> Result<Option<CurrentUser>, AppE
     if account.disabled || generation != account.calendar_generation.unwrap_or(0).to_string() {
         return Ok(None);
     }
-    let Ok(role) = Role::parse(&account.role) else { return Ok(None) };
+    let Some(role) = Role::parse(&account.role) else { return Ok(None) };
     let named =
         |id: Option<RecordId>, name: Option<String>| id.zip(name).map(|(id, name)| NamedRef { id: db::key(&id), name });
     Ok(Some(CurrentUser {

@@ -59,6 +59,19 @@ macro_rules! stored_enum {
                     _ => None,
                 }
             }
+
+            /// A form's or a filter's choice as posted (surrounding spaces aside), or `refusal`,
+            /// the message for its field.
+            #[allow(dead_code)] // not every such enum is chosen in a form
+            pub fn chosen(text: &str, refusal: &str) -> Result<$name, String> {
+                $name::parse(text.trim()).ok_or_else(|| refusal.to_string())
+            }
+
+            /// The choices of a `<select>`: each one's stored text and label, in order.
+            #[allow(dead_code)] // not every such enum is offered in a form
+            pub fn options() -> Vec<(String, String)> {
+                $name::ALL.iter().map(|v| (v.as_str().to_string(), v.label().to_string())).collect()
+            }
         }
 
         impl $crate::domain::stored_enum::StoredEnum for $name {
@@ -101,5 +114,8 @@ mod tests {
         assert_eq!(Light::parse("Red"), None, "the stored text, exactly");
         assert_eq!(<Light as StoredEnum>::WHAT, "light");
         assert_eq!(serde_json::from_str::<Light>("\"green\"").unwrap(), Light::Green);
+        assert_eq!(Light::chosen(" green ", "Choose a light."), Ok(Light::Green));
+        assert_eq!(Light::chosen("blue", "Choose a light."), Err("Choose a light.".to_string()));
+        assert_eq!(Light::options(), [("red".to_string(), "Stop".to_string()), ("green".into(), "Go".into())]);
     }
 }

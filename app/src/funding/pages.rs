@@ -72,7 +72,7 @@ pub fn agreement_sections(key: &str, editing: &Editing<AgreementView, Choices>) 
 fn commitments_section(key: &str, agreement: &AgreementView, data: Commitments) -> AnyView {
     let flash = page_flash();
     let state = FormState::new("/api/funding/commit", flash.as_ref(), Default::default());
-    let categories = Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())).collect();
+    let categories = Category::options();
     let currency = agreement.currency.code();
     let agreement_key = key.to_string();
     view! {
@@ -170,7 +170,7 @@ pub fn donor_blocks(data: FundingOfDonor) -> AnyView {
 fn expenditures_section(key: &str, agreement: &AgreementView, data: Commitments) -> AnyView {
     let flash = page_flash();
     let state = FormState::new("/api/funding/spend", flash.as_ref(), Default::default()).with_ids("spend");
-    let categories = Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())).collect();
+    let categories = Category::options();
     let currencies: Vec<(String, String)> = super::CURRENCIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
     let own = agreement.currency.code();
     let agreement_key = key.to_string();

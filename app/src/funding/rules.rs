@@ -3,45 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::stored_enum::stored_enum;
 use crate::domain::{Currency, Money};
 
-/// What commitments are for, in the order they are listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Stipend,
-    Travel,
-    Accommodation,
-    Training,
-    Other,
-}
-
-impl Category {
-    pub const ALL: [Category; 5] =
-        [Category::Stipend, Category::Travel, Category::Accommodation, Category::Training, Category::Other];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Stipend => "stipend",
-            Category::Travel => "travel",
-            Category::Accommodation => "accommodation",
-            Category::Training => "training",
-            Category::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Category::Stipend => "Stipend",
-            Category::Travel => "Travel",
-            Category::Accommodation => "Accommodation",
-            Category::Training => "Training",
-            Category::Other => "Other",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == text.trim())
+stored_enum! {
+    /// What commitments are for, in the order they are listed.
+    #[derive(PartialOrd, Ord)]
+    pub enum Category ("funding category") {
+        Stipend = "stipend", "Stipend";
+        Travel = "travel", "Travel";
+        Accommodation = "accommodation", "Accommodation";
+        Training = "training", "Training";
+        Other = "other", "Other";
     }
 }
 

@@ -42,45 +42,20 @@ pub enum Actor {
     Coordinator,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Submit,
-    Resubmit,
-    Withdraw,
-    StartReview,
-    RequestChanges,
-    Reject,
-    Approve,
+stored_enum! {
+    /// A step of a nomination's lifecycle, as its form posts it and its history stores it.
+    pub enum Action ("nomination step") {
+        Submit = "submit", "Submit";
+        Resubmit = "resubmit", "Resubmit";
+        Withdraw = "withdraw", "Withdraw";
+        StartReview = "start_review", "Start review";
+        RequestChanges = "request_changes", "Request changes";
+        Reject = "reject", "Reject";
+        Approve = "approve", "Approve";
+    }
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
-        Action::Submit,
-        Action::Resubmit,
-        Action::Withdraw,
-        Action::StartReview,
-        Action::RequestChanges,
-        Action::Reject,
-        Action::Approve,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Submit => "submit",
-            Action::Resubmit => "resubmit",
-            Action::Withdraw => "withdraw",
-            Action::StartReview => "start_review",
-            Action::RequestChanges => "request_changes",
-            Action::Reject => "reject",
-            Action::Approve => "approve",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.as_str() == text)
-    }
-
     pub fn actor(self) -> Actor {
         match self {
             Action::Submit | Action::Resubmit | Action::Withdraw => Actor::Nominator,

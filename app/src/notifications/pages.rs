@@ -13,10 +13,7 @@ use crate::ui::PageHeader;
 fn state_label(state: DeliveryState, smtp_configured: bool) -> &'static str {
     match state {
         DeliveryState::Pending if !smtp_configured => "not sent: no SMTP configured",
-        DeliveryState::Pending => "queued",
-        DeliveryState::Sending => "sending",
-        DeliveryState::Sent => "sent",
-        DeliveryState::Failed => "failed",
+        other => other.label(),
     }
 }
 
@@ -26,8 +23,8 @@ pub fn MailLogPage() -> impl IntoView {
     const BASE: &str = "/mail";
     view! {
         {loaded(list_mail(query.clone()), move |log| {
-            let states = DeliveryState::ALL.iter().map(|s| (s.as_str().to_string(), s.as_str().to_string())).collect();
-            let events = EventKind::ALL.iter().map(|e| (e.as_str().to_string(), e.label().to_string())).collect();
+            let states = DeliveryState::options();
+            let events = EventKind::options();
             let smtp = log.smtp_configured;
             view! {
                 <PageHeader title="Mail log" lead="Every e-mail the system has queued, and what became of it."/>

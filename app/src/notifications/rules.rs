@@ -4,8 +4,6 @@
 use crate::domain::stored_enum::stored_enum;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 stored_enum! {
     /// What an e-mail is about. Each kind has its templates (see `templates.rs`).
     pub enum EventKind ("event kind") {
@@ -33,30 +31,13 @@ stored_enum! {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryState {
-    Pending,
-    Sending,
-    Sent,
-    Failed,
-}
-
-impl DeliveryState {
-    pub const ALL: [DeliveryState; 4] =
-        [DeliveryState::Pending, DeliveryState::Sending, DeliveryState::Sent, DeliveryState::Failed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryState::Pending => "pending",
-            DeliveryState::Sending => "sending",
-            DeliveryState::Sent => "sent",
-            DeliveryState::Failed => "failed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<DeliveryState> {
-        DeliveryState::ALL.into_iter().find(|s| s.as_str() == text)
+stored_enum! {
+    /// Where a mail is on its way out.
+    pub enum DeliveryState ("mail state") {
+        Pending = "pending", "queued";
+        Sending = "sending", "sending";
+        Sent = "sent", "sent";
+        Failed = "failed", "failed";
     }
 }
 

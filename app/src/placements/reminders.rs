@@ -16,29 +16,22 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::rules::{Dates, PlacementState};
+use crate::domain::stored_enum::stored_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Reminder {
-    StartsSoon,
-    EndsSoon,
+stored_enum! {
+    /// A reminder of a placement's start or end; its stored text is part of the job key.
+    pub enum Reminder ("placement reminder") {
+        StartsSoon = "starts_soon", "Starts soon";
+        EndsSoon = "ends_soon", "Ends soon";
+    }
 }
 
 impl Reminder {
-    pub const ALL: [Reminder; 2] = [Reminder::StartsSoon, Reminder::EndsSoon];
-
     /// How many days before its target date the reminder's window opens.
     pub fn days_before(self) -> u64 {
         match self {
             Reminder::StartsSoon => 14,
             Reminder::EndsSoon => 30,
-        }
-    }
-
-    /// The stored form, part of the job key.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reminder::StartsSoon => "starts_soon",
-            Reminder::EndsSoon => "ends_soon",
         }
     }
 }

@@ -30,7 +30,7 @@ impl Stored for Members {
     ];
 
     fn view(r: Row) -> Result<MemberView, AppError> {
-        let kind = MemberKind::parse(&r.kind).map_err(|e| AppError::internal("member kind", e))?;
+        let kind = crate::db::stored::value::<MemberKind>(&r.kind)?;
         Ok(MemberView { id: db::key(&r.id), name: r.name, kind, iso_code: r.iso_code, active: r.active })
     }
 

@@ -41,7 +41,7 @@ impl Stored for Users {
     ];
 
     fn view(r: Row) -> Result<UserView, AppError> {
-        let role = Role::parse(&r.role).map_err(|e| AppError::internal("user role", e))?;
+        let role = crate::db::stored::value::<Role>(&r.role)?;
         Ok(UserView {
             id: db::key(&r.id),
             email: r.email,
@@ -56,7 +56,7 @@ impl Stored for Users {
 
     fn filter(sql: ListSql, query: &ListQuery) -> ListSql {
         sql.search(query, "(string::contains(string::lowercase(name), $q) OR string::contains(email, $q))")
-            .filter_if(Role::parse(&query.role).is_ok(), "role = $role", "role", v(query.role.clone()))
+            .filter_if(Role::parse(&query.role).is_some(), "role = $role", "role", v(query.role.clone()))
             .filter_if(!query.status.is_empty(), "disabled = $disabled", "disabled", v(query.status == "disabled"))
     }
 

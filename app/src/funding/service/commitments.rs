@@ -52,8 +52,7 @@ pub(super) fn parse(form: &CommitmentForm) -> Result<Parsed, AppError> {
     let agreement = crate::api::parse_key(&form.agreement).map_err(|_| AppError::BadRequest)?;
     let placement = errors
         .take("placement", crate::api::parse_key(&form.placement).map_err(|_| "Choose the placement.".to_string()));
-    let category =
-        errors.take("category", Category::parse(&form.category).ok_or_else(|| "Choose a category.".to_string()));
+    let category = errors.take("category", Category::chosen(&form.category, "Choose a category."));
     if form.amount.trim().is_empty() {
         errors.add("amount", "Enter the amount.");
     }

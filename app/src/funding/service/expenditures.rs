@@ -56,8 +56,7 @@ pub async fn record(user: &CurrentUser, form: &ExpenditureForm) -> Result<crate:
     let mut errors = FieldErrors::new();
     let placement = errors
         .take("placement", crate::api::parse_key(&form.placement).map_err(|_| "Choose the placement.".to_string()));
-    let category =
-        errors.take("category", Category::parse(&form.category).ok_or_else(|| "Choose a category.".to_string()));
+    let category = errors.take("category", Category::chosen(&form.category, "Choose a category."));
     let date = errors.take("date", parse_date(&form.date));
     let currency = errors.take("currency", Currency::parse(&form.currency));
     let amount = currency

@@ -15,7 +15,7 @@ pub fn NominationsPage() -> impl IntoView {
                     Ok(data) => {
                         let staff = !data.can_create;
                         let choices = if staff { reference_choices().await.unwrap_or_default() } else { Default::default() };
-                        let states = NominationState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+                        let states = NominationState::options();
                         let mut selects = vec![("status", "State", states)];
                         if staff {
                             selects.push(("member", "Sending member", choices.members.clone()));

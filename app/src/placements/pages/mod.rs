@@ -104,7 +104,7 @@ pub fn PlacementsAtGlance(secondee: bool) -> impl IntoView {
 /// The list's filters (the timeline has the same): state and overlaps for everyone; the
 /// agencies and the theme for RSO staff, who see every agency's placements.
 async fn filters(staff: bool) -> Vec<crate::ui::lists::SelectFilter> {
-    let states = PlacementState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+    let states = PlacementState::options();
     let mut selects = vec![("status", "State", states)];
     if staff {
         let choices = reference_choices().await.unwrap_or_default();

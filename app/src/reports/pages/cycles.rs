@@ -19,8 +19,8 @@ pub fn cycle_form(view: &crate::reports::CycleView, editable: bool) -> AnyView {
     // The flash belongs to the form of the cycle it was posted for.
     let flash = flash.filter(|f| f.values.get("id").is_some_and(|id| *id == view.id));
     let state = FormState::new("/api/reports/cycles/save", flash.as_ref(), defaults).with_ids(&view.id);
-    let frequencies = Frequency::ALL.iter().map(|f| (f.as_str().to_string(), f.label().to_string())).collect();
-    let alignments = Alignment::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect();
+    let frequencies = Frequency::options();
+    let alignments = Alignment::options();
     let summary = format!(
         "{} · due {} days after each period · reminders {} days before · coordinators told {} days late",
         c.frequency.label(),

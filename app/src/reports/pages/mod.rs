@@ -77,10 +77,9 @@ pub fn ReportsAtGlance() -> impl IntoView {
 }
 
 async fn filters(staff: bool) -> Vec<SelectFilter> {
-    let mut states: Vec<(String, String)> =
-        ReportState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+    let mut states: Vec<(String, String)> = ReportState::options();
     states.insert(0, ("overdue".into(), "Overdue".into()));
-    let kinds = ReportKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect();
+    let kinds = ReportKind::options();
     let authors = [Author::Secondee, Author::Host, Author::Coordinator]
         .iter()
         .map(|a| (a.as_str().to_string(), a.label().to_string()))
