@@ -138,18 +138,18 @@ impl Validate for AgencyForm {
     }
 }
 
-/// The agencies as a [`Resource`].
-pub struct Agencies;
+resource! {
+    /// The agencies as a [`Resource`].
+    pub struct Agencies {
+        table: "agency", view: AgencyView, form: AgencyForm, choices: Choices,
+        names: ["agency", "agencies", "/admin/agencies", "Agencies",
+            "Member agencies that send or host secondees, and who they notify."],
+        read: STAFF => list_agencies = "agencies/list", get_agency = "agencies/get",
+        write: ADMIN => save_agency = "agencies/save",
+    }
+}
 
 impl Resource for Agencies {
-    const TABLE: &'static str = "agency";
-    const NAMES: Names = Names {
-        one: "agency",
-        many: "agencies",
-        page: "/admin/agencies",
-        title: "Agencies",
-        lead: "Member agencies that send or host secondees, and who they notify.",
-    };
     const COLUMNS: &'static [Column<AgencyView>] = &[
         Column::sorted("name", "Name", |a| a.name.clone()),
         Column::sorted("member", "Member", |a| a.member_name.clone()),
@@ -157,13 +157,6 @@ impl Resource for Agencies {
         Column::plain("Contacts", |a| a.contacts.iter().map(|c| c.email.as_str()).collect::<Vec<_>>().join(", ")),
         Column::plain("Status", |a| status_label(a.active).into()),
     ];
-    type View = AgencyView;
-    type Form = AgencyForm;
-    type Choices = Choices;
-
-    fn key(a: &AgencyView) -> &str {
-        &a.id
-    }
 
     async fn filters() -> Vec<SelectFilter> {
         let members = reference_choices().await.map(|c| c.members).unwrap_or_default();
@@ -260,12 +253,6 @@ impl Resource for Agencies {
         }
         .into_any()
     }
-}
-
-crate::resource::endpoints::resource_endpoints! {
-    resource: Agencies, view: AgencyView, choices: Choices, form: AgencyForm,
-    list: list_agencies = "agencies/list", get: get_agency = "agencies/get", read: crate::auth::guard::STAFF,
-    save: save_agency = "agencies/save", write: crate::auth::guard::ADMIN,
 }
 
 /// The office's zone first (stored as none), then the programme's zones.

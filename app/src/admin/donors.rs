@@ -43,30 +43,23 @@ impl Validate for DonorForm {
     }
 }
 
-/// The donors as a [`Resource`].
-pub struct Donors;
+resource! {
+    /// The donors as a [`Resource`].
+    pub struct Donors {
+        table: "donor", view: DonorView, form: DonorForm, choices: (),
+        names: ["donor", "donors", "/admin/donors", "Donors",
+            "Governments and organisations that fund secondments."],
+        read: STAFF => list_donors = "donors/list", get_donor = "donors/get",
+        write: ADMIN => save_donor = "donors/save",
+    }
+}
 
 impl Resource for Donors {
-    const TABLE: &'static str = "donor";
-    const NAMES: Names = Names {
-        one: "donor",
-        many: "donors",
-        page: "/admin/donors",
-        title: "Donors",
-        lead: "Governments and organisations that fund secondments.",
-    };
     const COLUMNS: &'static [Column<DonorView>] = &[
         Column::sorted("name", "Name", |d| d.name.clone()),
         Column::sorted("country", "Country", |d| d.country.clone().unwrap_or_default()),
         Column::plain("Status", |d| status_label(d.active).into()),
     ];
-    type View = DonorView;
-    type Form = DonorForm;
-    type Choices = ();
-
-    fn key(d: &DonorView) -> &str {
-        &d.id
-    }
 
     async fn filters() -> Vec<SelectFilter> {
         vec![("status", "Status", status_options())]
@@ -88,12 +81,6 @@ impl Resource for Donors {
         }
         .into_any()
     }
-}
-
-crate::resource::endpoints::resource_endpoints! {
-    resource: Donors, view: DonorView, choices: (), form: DonorForm,
-    list: list_donors = "donors/list", get: get_donor = "donors/get", read: crate::auth::guard::STAFF,
-    save: save_donor = "donors/save", write: crate::auth::guard::ADMIN,
 }
 
 #[cfg(test)]

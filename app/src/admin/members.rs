@@ -1,45 +1,16 @@
 //! Members of the regional body: states (with an ISO code) and organisations.
 
 use super::{status_label, status_options};
+use crate::domain::stored_enum::stored_enum;
 use crate::resource::fields::{checked, iso3, required_text, ticked};
 use crate::resource::prelude::*;
 
-/// What a member is. Stored, posted and exported as its `as_str` text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberKind {
-    /// A state, known by its ISO 3166 code.
-    State,
-    Organisation,
-}
-
-impl MemberKind {
-    pub const ALL: [MemberKind; 2] = [MemberKind::State, MemberKind::Organisation];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberKind::State => "state",
-            MemberKind::Organisation => "organisation",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MemberKind::State => "State",
-            MemberKind::Organisation => "Organisation",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<MemberKind, String> {
-        MemberKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == text.trim())
-            .ok_or_else(|| "Choose state or organisation.".to_string())
-    }
-
-    /// The choices of a form or filter `<select>`.
-    pub fn options() -> Vec<(String, String)> {
-        MemberKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()
+stored_enum! {
+    /// What a member is. Stored, posted and exported as its `as_str` text.
+    pub enum MemberKind ("member kind") {
+        /// A state, known by its ISO 3166 code.
+        State = "state", "State";
+        Organisation = "organisation", "Organisation";
     }
 }
 
@@ -77,7 +48,7 @@ impl Validate for MemberForm {
     fn validate(&self) -> Result<ValidMember, AppError> {
         let mut errors = FieldErrors::new();
         let name = errors.take("name", required_text(&self.name, 120));
-        let kind = errors.take("kind", MemberKind::parse(&self.kind));
+        let kind = errors.take("kind", MemberKind::chosen(&self.kind, "Choose state or organisation."));
         let iso_code = errors.take("iso_code", iso3(&self.iso_code));
         if kind == Some(MemberKind::State) && matches!(iso_code, Some(None)) {
             errors.add("iso_code", "A state needs its ISO code.");
@@ -91,31 +62,24 @@ impl Validate for MemberForm {
     }
 }
 
-/// The members as a [`Resource`].
-pub struct Members;
+resource! {
+    /// The members as a [`Resource`].
+    pub struct Members {
+        table: "member", view: MemberView, form: MemberForm, choices: (),
+        names: ["member", "members", "/admin/members", "Members",
+            "States and organisations of the regional body."],
+        read: STAFF => list_members = "members/list", get_member = "members/get",
+        write: ADMIN => save_member = "members/save",
+    }
+}
 
 impl Resource for Members {
-    const TABLE: &'static str = "member";
-    const NAMES: Names = Names {
-        one: "member",
-        many: "members",
-        page: "/admin/members",
-        title: "Members",
-        lead: "States and organisations of the regional body.",
-    };
     const COLUMNS: &'static [Column<MemberView>] = &[
         Column::sorted("name", "Name", |m| m.name.clone()),
         Column::sorted("kind", "Kind", |m| m.kind.label().into()),
         Column::sorted("iso", "ISO code", |m| m.iso_code.clone().unwrap_or_default()),
         Column::plain("Status", |m| status_label(m.active).into()),
     ];
-    type View = MemberView;
-    type Form = MemberForm;
-    type Choices = ();
-
-    fn key(m: &MemberView) -> &str {
-        &m.id
-    }
 
     async fn filters() -> Vec<SelectFilter> {
         vec![("kind", "Kind", MemberKind::options()), ("status", "Status", status_options())]
@@ -139,12 +103,6 @@ impl Resource for Members {
         }
         .into_any()
     }
-}
-
-crate::resource::endpoints::resource_endpoints! {
-    resource: Members, view: MemberView, choices: (), form: MemberForm,
-    list: list_members = "members/list", get: get_member = "members/get", read: crate::auth::guard::STAFF,
-    save: save_member = "members/save", write: crate::auth::guard::ADMIN,
 }
 
 #[cfg(test)]
@@ -178,10 +136,10 @@ mod tests {
     #[test]
     fn kinds_round_trip_through_text() {
         for kind in MemberKind::ALL {
-            assert_eq!(MemberKind::parse(kind.as_str()), Ok(kind));
+            assert_eq!(MemberKind::parse(kind.as_str()), Some(kind));
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str(), "views carry the stored text");
         }
-        assert!(MemberKind::parse("planet").is_err());
+        assert!(MemberKind::chosen("planet", "Choose.").is_err());
     }
 
     #[test]

@@ -31,29 +31,22 @@ impl Validate for ThemeForm {
     }
 }
 
-/// The themes as a [`Resource`].
-pub struct Themes;
+resource! {
+    /// The themes as a [`Resource`].
+    pub struct Themes {
+        table: "theme", view: ThemeView, form: ThemeForm, choices: (),
+        names: ["theme", "themes", "/admin/themes", "Themes",
+            "Areas of the regional strategy that secondments serve."],
+        read: STAFF => list_themes = "themes/list", get_theme = "themes/get",
+        write: ADMIN => save_theme = "themes/save",
+    }
+}
 
 impl Resource for Themes {
-    const TABLE: &'static str = "theme";
-    const NAMES: Names = Names {
-        one: "theme",
-        many: "themes",
-        page: "/admin/themes",
-        title: "Themes",
-        lead: "Areas of the regional strategy that secondments serve.",
-    };
     const COLUMNS: &'static [Column<ThemeView>] = &[
         Column::sorted("name", "Name", |t| t.name.clone()),
         Column::plain("Status", |t| status_label(t.active).into()),
     ];
-    type View = ThemeView;
-    type Form = ThemeForm;
-    type Choices = ();
-
-    fn key(t: &ThemeView) -> &str {
-        &t.id
-    }
 
     async fn filters() -> Vec<SelectFilter> {
         vec![("status", "Status", status_options())]
@@ -73,12 +66,6 @@ impl Resource for Themes {
         }
         .into_any()
     }
-}
-
-crate::resource::endpoints::resource_endpoints! {
-    resource: Themes, view: ThemeView, choices: (), form: ThemeForm,
-    list: list_themes = "themes/list", get: get_theme = "themes/get", read: crate::auth::guard::STAFF,
-    save: save_theme = "themes/save", write: crate::auth::guard::ADMIN,
 }
 
 #[cfg(test)]

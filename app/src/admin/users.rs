@@ -52,7 +52,7 @@ impl Validate for UserForm {
         let mut errors = FieldErrors::new();
         let mail = errors.take("email", email(&self.email));
         let name = errors.take("name", required_text(&self.name, 120));
-        let role = errors.take("role", Role::parse(&self.role));
+        let role = errors.take("role", Role::chosen(&self.role, "Choose a role from the list."));
         let agency = errors.take("agency", optional_text(&self.agency, 40)).flatten();
         let donor = errors.take("donor", optional_text(&self.donor, 40)).flatten();
         if let Some(role) = role {
@@ -85,18 +85,18 @@ impl Validate for UserForm {
     }
 }
 
-/// The user accounts as a [`Resource`].
-pub struct Users;
+resource! {
+    /// The users as a [`Resource`].
+    pub struct Users {
+        table: "user", view: UserView, form: UserForm, choices: Choices,
+        names: ["user", "users", "/admin/users", "Users",
+            "Who can sign in, in which role, for which agency or donor."],
+        read: ADMIN => list_users = "users/list", get_user = "users/get",
+        write: ADMIN => save_user = "users/save",
+    }
+}
 
 impl Resource for Users {
-    const TABLE: &'static str = "user";
-    const NAMES: Names = Names {
-        one: "user",
-        many: "users",
-        page: "/admin/users",
-        title: "Users",
-        lead: "Who can sign in, in which role, for which agency or donor.",
-    };
     const COLUMNS: &'static [Column<UserView>] = &[
         Column::sorted("name", "Name", |u| u.name.clone()),
         Column::sorted("email", "E-mail", |u| u.email.clone()),
@@ -117,13 +117,6 @@ impl Resource for Users {
     ];
     /// Browsers must not fill in a saved password as the user's new one.
     const AUTOCOMPLETE: Option<&'static str> = Some("off");
-    type View = UserView;
-    type Form = UserForm;
-    type Choices = Choices;
-
-    fn key(u: &UserView) -> &str {
-        &u.id
-    }
 
     async fn filters() -> Vec<SelectFilter> {
         let statuses =
@@ -186,14 +179,8 @@ impl Resource for Users {
     }
 }
 
-crate::resource::endpoints::resource_endpoints! {
-    resource: Users, view: UserView, choices: Choices, form: UserForm,
-    list: list_users = "users/list", get: get_user = "users/get", read: crate::auth::guard::ADMIN,
-    save: save_user = "users/save", write: crate::auth::guard::ADMIN,
-}
-
 fn role_options() -> Vec<(String, String)> {
-    Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
+    Role::options()
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub enum Access<'a> {
 pub const ADMIN: Access<'static> = Access::Roles(&[Role::Admin]);
 /// Reference data is read by the RSO staff as well as administered by admins.
 pub const STAFF: Access<'static> = Access::Roles(&[Role::Admin, Role::Coordinator]);
+/// The RSO coordinators alone: the programme's money and moves.
+pub const COORDINATOR: Access<'static> = Access::Roles(&[Role::Coordinator]);
 
 /// The user of this request, looked up once per request.
 #[derive(Clone, Default)]

@@ -193,22 +193,22 @@ impl Validate for AgreementForm {
     }
 }
 
-/// The agreements as a [`Resource`].
-pub struct Agreements;
+resource! {
+    /// The agreements as a [`Resource`].
+    pub struct Agreements {
+        table: "funding_agreement", view: AgreementView, form: AgreementForm, choices: Choices,
+        names: ["agreement", "agreements", "/funding/agreements", "Funding agreements",
+            "Donors' agreements: their totals, what is committed to placements, and what is left."],
+        read: STAFF => list_agreements = "agreements/list", get_agreement = "agreements/get",
+        write: COORDINATOR => save_agreement = "agreements/save",
+    }
+}
 
 fn amount(m: &Money) -> String {
     m.to_string()
 }
 
 impl Resource for Agreements {
-    const TABLE: &'static str = "funding_agreement";
-    const NAMES: Names = Names {
-        one: "agreement",
-        many: "agreements",
-        page: "/funding/agreements",
-        title: "Funding agreements",
-        lead: "Donors' agreements: their totals, what is committed to placements, and what is left.",
-    };
     const COLUMNS: &'static [Column<AgreementView>] = &[
         Column::sorted("reference", "Reference", |a| a.reference.clone()),
         Column::sorted("donor", "Donor", |a| a.donor.clone()),
@@ -218,13 +218,6 @@ impl Resource for Agreements {
         Column::plain("Utilisation", |a| percent_text(a.utilisation_bp)),
         Column::sorted("start", "Period", |a| crate::ui::format::period(a.period.start(), a.period.end())),
     ];
-    type View = AgreementView;
-    type Form = AgreementForm;
-    type Choices = Choices;
-
-    fn key(a: &AgreementView) -> &str {
-        &a.id
-    }
 
     async fn filters() -> Vec<SelectFilter> {
         let choices = crate::reference::reference_choices().await.unwrap_or_default();
@@ -295,10 +288,4 @@ fn checkboxes(
         </fieldset>
     }
     .into_any()
-}
-
-crate::resource::endpoints::resource_endpoints! {
-    resource: Agreements, view: AgreementView, choices: Choices, form: AgreementForm,
-    list: list_agreements = "agreements/list", get: get_agreement = "agreements/get", read: crate::auth::guard::STAFF,
-    save: save_agreement = "agreements/save", write: crate::auth::guard::Access::Roles(&[crate::auth::Role::Coordinator]),
 }

@@ -2,22 +2,24 @@
 //! list, filter, sort, page, export as CSV, open and save through a form (members, agencies,
 //! donors, themes, users; later placements, reports and funding lists).
 //!
-//! A resource declares only what is its own, in two parts:
-//! - [`Resource`] (server and browser): its names and address, its view and its form (which
-//!   validates itself: [`Validate`]), its list columns and filters, and its form fields;
+//! A resource declares only what is its own, in three parts:
+//! - [`declare::resource!`](declare) (server and browser): its table, names and address, its view,
+//!   its form (which validates itself: [`Validate`]) and who may read and write it; it writes
+//!   [`Declared`] and the resource's three server functions;
+//! - [`Resource`] (server and browser): its list columns and filters, and its form fields;
 //! - [`Stored`] (server): its table's SELECT list and row type, the row → view conversion, its
 //!   filters and sort whitelist as SurrealQL, its CSV columns, and the fields a save writes.
 //!
 //! The rest is here: [`list`], [`get`], [`save`] and [`csv`] do the work (a save reads the record
 //! before the change, writes it and audits it in one retried transaction), and [`pages`] draws the
-//! list and edit pages. Leptos server functions cannot be generic, so each resource keeps its own
-//! (`members/list`, `members/get`, `members/save`…): each checks the caller with
+//! list and edit pages. Leptos server functions cannot be generic, so `resource!` writes each
+//! resource its own (`members/list`, `members/get`, `members/save`…): each checks the caller with
 //! `auth::guard::require`, then calls one function here. A resource's file starts with
 //! `use crate::resource::prelude::*;`.
 
 #[cfg(feature = "ssr")]
 pub mod csv;
-pub mod endpoints;
+pub mod declare;
 pub mod fields;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -51,7 +53,8 @@ pub mod prelude {
     pub use leptos::prelude::*;
     pub use serde::{Deserialize, Serialize};
 
-    pub use super::{Column, Editing, Listing, Names, Resource, Validate};
+    pub(crate) use super::declare::resource;
+    pub use super::{Column, Declared, Editing, Listing, Names, Resource, Validate};
     pub use crate::error::{AppError, FieldErrors};
     pub use crate::listing::ListQuery;
     pub use crate::ui::fields::{checkbox, select, values, FormState, Input};
@@ -59,6 +62,8 @@ pub mod prelude {
 
     #[cfg(feature = "ssr")]
     pub use super::{store::ListSql, Change, CsvColumn, Stored};
+    #[cfg(feature = "ssr")]
+    pub use crate::auth::guard::{ADMIN, COORDINATOR, STAFF};
     #[cfg(feature = "ssr")]
     pub use crate::db::{self, v, Tx};
     #[cfg(feature = "ssr")]
@@ -138,19 +143,14 @@ pub trait Validate {
 }
 
 /// The checked values of a resource's form.
-pub type Valid<R> = <<R as Resource>::Form as Validate>::Valid;
+pub type Valid<R> = <<R as Declared>::Form as Validate>::Valid;
 
-/// What a resource declares for its pages and its forms. Compiled for the server and the browser.
-pub trait Resource: Send + Sync + Sized + 'static {
+/// What every resource states the same way: its table, its names, its types and its key.
+/// Written by [`declare::resource!`](crate::resource::declare), never by hand.
+pub trait Declared: Send + Sync + Sized + 'static {
     /// The database table; also the `record_table` of its audit entries.
     const TABLE: &'static str;
     const NAMES: Names;
-    /// The list's columns; there is at least one. The first one names the record: its cell
-    /// links to the record's page, heads the edit page and names the record in the saved notice.
-    const COLUMNS: &'static [Column<Self::View>];
-    /// The edit form's `autocomplete` attribute (`Some("off")` where a browser must not offer
-    /// saved passwords).
-    const AUTOCOMPLETE: Option<&'static str> = None;
 
     /// One record as the browser may see it.
     type View: Clone + Serialize + DeserializeOwned + Send + Sync + 'static;
@@ -159,8 +159,19 @@ pub trait Resource: Send + Sync + Sized + 'static {
     /// What the edit form offers to choose from besides the record.
     type Choices: Clone + Default + Serialize + DeserializeOwned + Send + Sync + 'static;
 
-    /// The record's key, as in its address.
+    /// The record's key, as in its address (the view's `id`).
     fn key(record: &Self::View) -> &str;
+}
+
+/// What a resource declares of its own for its pages and its forms. Compiled for the server and
+/// the browser.
+pub trait Resource: Declared {
+    /// The list's columns; there is at least one. The first one names the record: its cell
+    /// links to the record's page, heads the edit page and names the record in the saved notice.
+    const COLUMNS: &'static [Column<Self::View>];
+    /// The edit form's `autocomplete` attribute (`Some("off")` where a browser must not offer
+    /// saved passwords).
+    const AUTOCOMPLETE: Option<&'static str> = None;
 
     /// The `<select>` filters of the list, beside the text search.
     fn filters() -> impl Future<Output = Vec<SelectFilter>> + Send;

@@ -6,7 +6,7 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{Editing, Listing, Resource};
+use super::{Declared, Editing, Listing, Resource};
 use crate::audit::pages::RecordHistory;
 use crate::error::AppError;
 use crate::listing::ListQuery;
@@ -96,7 +96,7 @@ where
 
 /// What a resource's edit page shows between the form and the record's history, given the
 /// record's key and what the page was given.
-pub type Sections<R> = fn(&str, &Editing<<R as Resource>::View, <R as Resource>::Choices>) -> AnyView;
+pub type Sections<R> = fn(&str, &Editing<<R as Declared>::View, <R as Declared>::Choices>) -> AnyView;
 
 /// [`edit`] with sections of the resource's own (an agreement's money, say), written in its
 /// domain's pages so that the generic page needs to know nothing of them.
