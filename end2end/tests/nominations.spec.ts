@@ -2,11 +2,31 @@ import { expect, test, type Page } from '@playwright/test';
 import { Header, signInAs } from './pages/login-page';
 import { allMail } from './pages/mailbox';
 
+const CONFIRMATION = 'I confirm that the officer has been given this privacy notice.';
+
+/**
+ * A draft saved without the privacy-notice confirmation: its submission is refused at the box
+ * and nothing moves; ticked with the submission, it goes, and the page says who confirmed.
+ */
+async function submitsOnlyOnceTheOfficerIsTold(page: Page, pages: NominationPages) {
+  await signInAs(page, 'nominator');
+  await pages.fillNew(`Chaminda Ratnayake ${Date.now()}`, false);
+  await expect(page.locator('dt:has-text("Privacy notice") + dd')).toContainText('Not yet confirmed');
+  await pages.press('Submit to the RSO');
+  await expect(page.locator('[data-error-for="officer_told"]')).toContainText('privacy notice');
+  await expect(pages.badge()).toHaveText('Draft');
+  await page.getByLabel(CONFIRMATION).check();
+  await pages.press('Submit to the RSO');
+  await expect(pages.badge()).toHaveText('Submitted');
+  await expect(page.locator('dt:has-text("Privacy notice") + dd')).toContainText('confirmed by Nimal Perera');
+}
+
 /** The nomination form and page. */
 class NominationPages {
   constructor(private readonly page: Page) {}
 
-  async fillNew(officer: string) {
+  /** Fills and saves a new draft; `told` ticks the privacy-notice confirmation on the form. */
+  async fillNew(officer: string, told = true) {
     const p = this.page;
     await p.goto('/nominations/new');
     await p.getByRole('textbox', { name: 'Full name' }).fill(officer);
@@ -21,6 +41,8 @@ class NominationPages {
     await p.getByRole('textbox', { name: 'Proposed end' }).fill('2027-09-01');
     await p.getByRole('textbox', { name: 'Objectives' }).fill('Information sharing on aviation people smuggling.');
     await p.getByRole('textbox', { name: 'Justification' }).fill('A regional priority.');
+    await expect(p.getByRole('group', { name: 'Privacy notice for the officer' })).toContainText('Regional Support Office in Bangkok keeps');
+    if (told) await p.getByLabel(CONFIRMATION).check();
     await p.getByRole('button', { name: 'Save draft' }).click();
     await expect(p.getByRole('status')).toContainText('Nomination saved as a draft.');
   }
@@ -99,8 +121,16 @@ test('a nomination goes from the nominator to an approved placement, and the age
   expect(changes?.text).toContain('Please add the endorsement letter.');
 });
 
+test('a nomination is submitted only once the officer is confirmed as told of the privacy notice', async ({ page }) => {
+  await submitsOnlyOnceTheOfficerIsTold(page, new NominationPages(page));
+});
+
 test.describe('with JavaScript disabled', () => {
   test.use({ javaScriptEnabled: false });
+
+  test('the privacy notice is confirmed before a submission with plain HTML forms', async ({ page }) => {
+    await submitsOnlyOnceTheOfficerIsTold(page, new NominationPages(page));
+  });
 
   test('a nominator creates and submits a nomination with plain HTML forms', async ({ page }) => {
     const officer = `Ruwan Perera ${Date.now()}`;

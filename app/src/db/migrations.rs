@@ -180,6 +180,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0026_history_kinds.surql"),
         bindings: None,
     },
+    Migration {
+        version: 27,
+        name: "the nominator's confirmation of the privacy notice",
+        script: include_str!("migrations/0027_privacy_notice.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -796,6 +796,10 @@ impl<'a> Generator<'a> {
                     created_at: created,
                     updated_at: at,
                     submitted_at,
+                    // A nomination is submitted with the privacy notice confirmed by its nominator.
+                    notice_version: submitted_at.map(|_| crate::nominations::notice::VERSION),
+                    notice_confirmed_at: submitted_at,
+                    notice_confirmed_by: submitted_at.map(|_| nominator.0.clone()),
                 },
             )
             .await?;
@@ -1459,6 +1463,9 @@ struct NewNomination {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     submitted_at: Option<DateTime<Utc>>,
+    notice_version: Option<i64>,
+    notice_confirmed_at: Option<DateTime<Utc>>,
+    notice_confirmed_by: Option<RecordId>,
 }
 
 #[derive(SurrealValue)]

@@ -5,6 +5,7 @@
 //! `crate::attachments`, and `pages/` has the pages.
 
 pub mod files;
+pub mod notice;
 pub mod pages;
 pub mod rules;
 
@@ -84,6 +85,8 @@ pub struct NominationView {
     pub end_date: NaiveDate,
     pub objectives: String,
     pub justification: String,
+    /// The nominator's confirmation that the officer was given the privacy notice.
+    pub notice: Option<notice::Confirmation>,
     pub documents: Vec<DocumentView>,
     pub history: Vec<HistoryEntry>,
     pub placement_id: Option<String>,
@@ -140,6 +143,8 @@ pub struct NominationForm {
     pub end_date: String,
     pub objectives: String,
     pub justification: String,
+    /// The privacy-notice box ([`notice::FIELD`]): ticked when the officer has been told.
+    pub officer_told: String,
 }
 
 /// A state change or a comment, with what some actions need.
@@ -156,6 +161,8 @@ pub struct ActionForm {
     pub supervisor_email: String,
     pub start_date: String,
     pub end_date: String,
+    /// Submitting confirms the privacy notice here when the form did not ([`notice::FIELD`]).
+    pub officer_told: String,
 }
 
 impl NominationForm {

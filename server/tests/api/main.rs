@@ -25,6 +25,7 @@ mod nominations;
 mod pages;
 mod placement_pages;
 mod placements;
+mod privacy;
 mod process;
 mod reminders;
 mod reports;

@@ -17,8 +17,15 @@ async fn agency(app: &TestApp, name: &str) -> String {
     key_of(app, &format!("SELECT VALUE record::id(id) FROM agency WHERE name = '{name}'")).await
 }
 
-/// Creates a draft as `client` and returns its key.
+/// Creates a draft as `client`, its officer confirmed as told of the privacy notice, and returns
+/// its key.
 async fn draft(app: &TestApp, client: &reqwest::Client, officer: &str) -> String {
+    save_draft(app, client, officer, "", true).await
+}
+
+/// Saves a draft as `client` (a new one when `id` is empty), with the privacy-notice box ticked
+/// or not, and returns its key.
+async fn save_draft(app: &TestApp, client: &reqwest::Client, officer: &str, id: &str, told: bool) -> String {
     let host = agency(app, "Regional Support Office, Bangkok").await;
     let aviation = theme(app, "Aviation people smuggling").await;
     let sharing = theme(app, "Information sharing").await;
@@ -27,6 +34,8 @@ async fn draft(app: &TestApp, client: &reqwest::Client, officer: &str) -> String
             client,
             "/api/nominations/save",
             &[
+                ("id", id),
+                ("officer_told", if told { "on" } else { "" }),
                 ("officer_name", officer),
                 ("position", "Immigration Officer"),
                 ("work_email", "officer@immigration.lk.example"),
@@ -153,6 +162,79 @@ async fn a_nomination_goes_from_draft_to_placement_with_audit_and_mail() {
         app.post(&nominator, "/api/nominations/get", &[("id", &id)]).await.json().await.unwrap();
     assert_eq!(history["nomination"]["history"].as_array().unwrap().len(), 6);
     assert!(history["nomination"]["placement_id"].is_string());
+}
+
+#[tokio::test]
+async fn a_nomination_is_submitted_only_with_the_privacy_notice_confirmed() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let notice = |id: String| {
+        let app = &app;
+        async move {
+            app.rows(&format!(
+                "SELECT notice_version AS version, notice_confirmed_at AS at, (IF notice_confirmed_by != NONE THEN record::id(notice_confirmed_by) ELSE NONE END) AS by
+                 FROM ONLY nomination:{id}"
+            ))
+            .await
+        }
+    };
+    let nominator_key = key_of(&app, "SELECT VALUE record::id(id) FROM user WHERE email = 'nominator@demo.hub'").await;
+
+    // A draft saves without the confirmation, and cannot be submitted without it.
+    let id = save_draft(&app, &nominator, "Officer Untold", "", false).await;
+    assert_eq!(notice(id.clone()).await, serde_json::json!({ "version": null, "at": null, "by": null }));
+    let page: serde_json::Value =
+        app.post(&nominator, "/api/nominations/get", &[("id", &id)]).await.json().await.unwrap();
+    assert!(page["nomination"]["notice"].is_null());
+    let refused = act(&app, &nominator, &id, "submit", &[]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refusal = error_json(refused).await;
+    assert_eq!(refusal["Invalid"]["errors"][0]["field"], "officer_told");
+    assert!(refusal.to_string().contains("privacy notice"), "{refusal}");
+    assert_eq!(state(&app, &id).await, "draft");
+    assert!(mail_to(&app, "nomination_submitted").await.is_empty(), "nothing is sent for a refused step");
+
+    // Ticked with the submission itself: submitted, and the confirmation is stored with it.
+    let submitted = act(&app, &nominator, &id, "submit", &[("officer_told", "on")]).await;
+    assert_eq!(submitted.status(), StatusCode::OK, "{}", submitted.text().await.unwrap());
+    assert_eq!(state(&app, &id).await, "submitted");
+    let stored = notice(id.clone()).await;
+    assert_eq!(
+        (stored["version"].clone(), stored["by"].clone()),
+        (serde_json::json!(1), serde_json::json!(nominator_key))
+    );
+    assert!(stored["at"].is_string());
+    let audited =
+        key_of(&app, &format!("SELECT VALUE after FROM audit_event WHERE record_key = '{id}' AND action = 'submit'"))
+            .await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&audited).unwrap()["privacy_notice"], 1);
+    let page: serde_json::Value =
+        app.post(&nominator, "/api/nominations/get", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(page["nomination"]["notice"]["by"], "Nimal Perera");
+
+    // Ticked on the form: the first confirmation stays through later saves; unticked, it goes.
+    let id = save_draft(&app, &nominator, "Officer Told", "", true).await;
+    let first = notice(id.clone()).await;
+    assert_eq!(first["version"], 1);
+    save_draft(&app, &nominator, "Officer Told", &id, true).await;
+    assert_eq!(notice(id.clone()).await, first, "a second save keeps the first confirmation");
+    save_draft(&app, &nominator, "Officer Told", &id, false).await;
+    assert_eq!(notice(id.clone()).await["version"], serde_json::Value::Null);
+    let refused = act(&app, &nominator, &id, "submit", &[]).await;
+    assert_eq!(error_json(refused).await["Invalid"]["errors"][0]["field"], "officer_told");
+    save_draft(&app, &nominator, "Officer Told", &id, true).await;
+    assert_eq!(act(&app, &nominator, &id, "submit", &[]).await.status(), StatusCode::OK);
+
+    // A confirmation of an earlier notice is asked for again on resubmission.
+    let coordinator = app.login_as("coordinator").await;
+    let changes = act(&app, &coordinator, &id, "request_changes", &[("message", "Add the letter.")]).await;
+    assert_eq!(changes.status(), StatusCode::OK);
+    app.state.db.query(format!("UPDATE nomination:{id} SET notice_version = 0")).await.unwrap().check().unwrap();
+    let refused = act(&app, &nominator, &id, "resubmit", &[]).await;
+    assert_eq!(error_json(refused).await["Invalid"]["errors"][0]["field"], "officer_told");
+    assert_eq!(state(&app, &id).await, "changes_requested");
+    assert_eq!(act(&app, &nominator, &id, "resubmit", &[("officer_told", "on")]).await.status(), StatusCode::OK);
+    assert_eq!(notice(id).await["version"], 1);
 }
 
 #[tokio::test]

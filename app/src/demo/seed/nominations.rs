@@ -125,7 +125,10 @@ pub(super) async fn create_nomination(
             objectives = 'Strengthen information sharing on irregular migration between the sending agency and the host.',
             justification = 'Builds on the regional strategy and the current priorities of the agency.',
             created_by = $nominator, created_at = $now, updated_at = $now,
-            submitted_at = IF $state = 'draft' THEN NONE ELSE $now END;
+            submitted_at = IF $state = 'draft' THEN NONE ELSE $now END,
+            notice_version = IF $state = 'draft' THEN NONE ELSE $notice_version END,
+            notice_confirmed_at = IF $state = 'draft' THEN NONE ELSE $now END,
+            notice_confirmed_by = IF $state = 'draft' THEN NONE ELSE $nominator END;
          IF $state != 'draft' {
             CREATE nomination_event SET nomination = $id, at = $now, actor = $nominator, actor_label = 'Demo nominator',
                 kind = $submit, from_state = 'draft', to_state = 'submitted';
@@ -153,6 +156,7 @@ pub(super) async fn create_nomination(
             ("end", v(end.to_string())),
             ("nominator", v(db::rid("user", &users["nominator"]))),
             ("coordinator", v(db::rid("user", &users["coordinator"]))),
+            ("notice_version", v(crate::nominations::notice::VERSION)),
         ],
     )
     .await?;

@@ -49,6 +49,9 @@ pub(super) fn detail(n: NominationView, page: NominationPage) -> AnyView {
     let has_actions = !simple_actions.is_empty() || can_request || can_reject || can_approve;
     let simple_actions = simple_actions.clone();
     let approve_id = n.id.clone();
+    // A submission without a confirmed notice confirms it with the step.
+    let notice_due = !n.notice.as_ref().is_some_and(|c| c.is_current());
+    let notice_state = action_state.clone();
     view! {
         <PageHeader title=format!("{} · {}", n.reference, n.officer_name) lead=format!("{} → {}", n.sending_agency, n.host_agency)>
             {state_badge(n.state)}
@@ -65,6 +68,9 @@ pub(super) fn detail(n: NominationView, page: NominationPage) -> AnyView {
                 <div class="action-row">
                     {simple_actions.into_iter().map(|a| {
                         let action_id = id.clone();
+                        if notice_due && matches!(a, Action::Submit | Action::Resubmit) {
+                            return submit_with_notice(&notice_state, action_id, a);
+                        }
                         view! {
                         <EnhancedForm>
                             <form method="post" action="/api/nominations/act" class="inline-form">
@@ -73,7 +79,7 @@ pub(super) fn detail(n: NominationView, page: NominationPage) -> AnyView {
                                 <button type="submit" class=if a == Action::Withdraw { "button-secondary" } else { "button" }>{action_label(a)}</button>
                             </form>
                         </EnhancedForm>
-                    }}).collect_view()}
+                    }.into_any()}).collect_view()}
                 </div>
                 {(can_request || can_reject).then(|| view! {
                     <EnhancedForm>
@@ -123,6 +129,7 @@ pub(super) fn detail(n: NominationView, page: NominationPage) -> AnyView {
                 <dt>"Themes"</dt><dd>{n.themes.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>().join(", ")}</dd>
                 <dt>"Objectives"</dt><dd class="pre">{n.objectives.clone()}</dd>
                 <dt>"Justification"</dt><dd class="pre">{n.justification.clone()}</dd>
+                <dt>"Privacy notice"</dt><dd>{notice_shown(n.notice.as_ref())}</dd>
             </dl>
         </section>
         <section class="section" aria-labelledby="docs-heading">
@@ -179,4 +186,37 @@ pub(super) fn detail(n: NominationView, page: NominationPage) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// The submit step of a nomination whose officer is not yet confirmed as told of the privacy
+/// notice: the notice, its box and the button, in one form.
+fn submit_with_notice(state: &FormState, id: String, action: Action) -> AnyView {
+    let notice = super::form::privacy_notice(state);
+    view! {
+        <EnhancedForm>
+            <form method="post" action="/api/nominations/act" class="form form-wide" novalidate>
+                <div class="form-message" data-form-message="" role="alert" hidden=true></div>
+                {hidden("id", id)}
+                {hidden("action", action.as_str().to_string())}
+                {notice}
+                <div class="form-actions"><button type="submit" class="button">{action_label(action)}</button></div>
+            </form>
+        </EnhancedForm>
+    }
+    .into_any()
+}
+
+/// Who confirmed the notice and when, or that nobody has yet.
+fn notice_shown(confirmation: Option<&notice::Confirmation>) -> String {
+    match confirmation {
+        Some(c) if c.is_current() => {
+            format!("Given to the officer: confirmed by {} on {}", c.by, format::timestamp(c.at))
+        }
+        Some(c) => format!(
+            "Confirmed by {} on {} for an earlier version of the notice: to be confirmed again on submission",
+            c.by,
+            format::timestamp(c.at)
+        ),
+        None => "Not yet confirmed: to be confirmed before submission".to_string(),
+    }
 }

@@ -52,6 +52,12 @@ pub(super) fn nomination_form(id: &str, page: NominationPage) -> AnyView {
         ("end_date", date(|n| format::date(n.end_date))),
         ("objectives", get(|n| n.objectives.clone())),
         ("justification", get(|n| n.justification.clone())),
+        (
+            notice::FIELD,
+            crate::resource::fields::ticked(
+                !copied && n.as_ref().and_then(|n| n.notice.as_ref()).is_some_and(|c| c.is_current()),
+            ),
+        ),
     ]);
     let state = FormState::new("/api/nominations/save", page_flash().as_ref(), defaults);
     let chosen: Vec<String> = state.value("themes").split(',').map(str::to_string).collect();
@@ -113,9 +119,24 @@ pub(super) fn nomination_form(id: &str, page: NominationPage) -> AnyView {
                     {textarea(&state, "objectives", "Objectives", 4000, true)}
                     {textarea(&state, "justification", "Justification", 4000, true)}
                 </fieldset>
+                {privacy_notice(&state)}
                 <div class="form-actions"><button type="submit" class="button">"Save draft"</button></div>
             </form>
         </EnhancedForm>
+    }
+    .into_any()
+}
+
+/// The privacy notice the officer is to be given, and the box in which the nominator confirms
+/// it ([`notice`]): needed before the nomination is submitted, not to save a draft.
+pub(super) fn privacy_notice(state: &FormState) -> AnyView {
+    view! {
+        <fieldset class="fieldset privacy-notice">
+            <legend>"Privacy notice for the officer"</legend>
+            {notice::TEXT.iter().map(|paragraph| view! { <p>{*paragraph}</p> }).collect_view()}
+            {checkbox(state, notice::FIELD, notice::CONFIRMATION)}
+            <p class="field-hint">"Needed before the nomination is submitted."</p>
+        </fieldset>
     }
     .into_any()
 }

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{get_nomination, list_nominations, Action, NominationPage, NominationState, NominationView};
+use super::{get_nomination, list_nominations, notice, Action, NominationPage, NominationState, NominationView};
 use crate::domain::{countries, languages};
 use crate::reference::reference_choices;
 use crate::ui::fields::{
-    self, file_actions, form_message, grouped_select, hidden, multi_select, select, FormState, Input,
+    self, checkbox, file_actions, form_message, grouped_select, hidden, multi_select, select, FormState, Input,
 };
 use crate::ui::format;
 use crate::ui::layout::loaded;

@@ -14,7 +14,7 @@ use crate::error::FieldErrors;
 use crate::notifications::outbox::{self, Outgoing};
 use crate::notifications::recipients::{self, Recipient};
 use crate::notifications::templates::{MailContent, NominationMail};
-use crate::resource::fields::{email, required_text};
+use crate::resource::fields::{checked, email, required_text};
 use crate::state::AppState;
 
 fn may_act(user: &CurrentUser, n: &NominationView, action: Action) -> Result<(), AppError> {
@@ -90,8 +90,13 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Do
         may_act(user, &n, action)?;
         let to = transition(n.state, action).map_err(AppError::Conflict)?;
         let message = step_message(form, action)?;
+        // A submission confirms the privacy notice with it when the form did not.
+        let mut confirms_notice = false;
         if matches!(action, Action::Submit | Action::Resubmit) {
             rules::check_start_for_submission(n.start_date, today).map_err(|(f, m)| AppError::field(f, m))?;
+            let ticked = checked(&form.officer_told);
+            notice::may_submit(n.notice.as_ref(), ticked).map_err(|(f, m)| AppError::field(f, m))?;
+            confirms_notice = ticked && !n.notice.as_ref().is_some_and(notice::Confirmation::is_current);
         }
         // What approval confirms is checked once the step itself is known to be allowed.
         let approval = match hosts {
@@ -102,12 +107,15 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Do
             }
             None => None,
         };
-        let event_key = record_transition(&tx, user, &n, action, to, message.as_deref()).await?;
+        let event_key = record_transition(&tx, user, &n, action, to, message.as_deref(), confirms_notice).await?;
         let placement = match &approval {
             Some((a, _)) => Some(create_placement(&tx, state_ref, user, &n, a).await?),
             None => None,
         };
-        let after = serde_json::json!({ "state": to.as_str(), "message": message, "placement": placement });
+        let mut after = serde_json::json!({ "state": to.as_str(), "message": message, "placement": placement });
+        if confirms_notice {
+            after["privacy_notice"] = notice::VERSION.into();
+        }
         let before = serde_json::json!({ "state": n.state.as_str() });
         audit::record(&tx, &Actor::user(user), action.as_str(), "nomination", &n.id, Some(&before), Some(&after))
             .await?;
@@ -131,7 +139,8 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Do
 }
 
 /// Moves the nomination from its state to `to` (only if nobody moved it meanwhile) and writes
-/// the history event. Returns the event's key, which the e-mails refer to.
+/// the history event, with the privacy notice's confirmation when the step `confirms_notice`.
+/// Returns the event's key, which the e-mails refer to.
 async fn record_transition(
     tx: &Tx,
     user: &CurrentUser,
@@ -139,13 +148,19 @@ async fn record_transition(
     action: Action,
     to: NominationState,
     message: Option<&str>,
+    confirms_notice: bool,
 ) -> Result<String, AppError> {
     let submitted = if matches!(action, Action::Submit | Action::Resubmit) { ", submitted_at = $now" } else { "" };
+    let notice = if confirms_notice {
+        ", notice_version = $notice_version, notice_confirmed_at = $now, notice_confirmed_by = $actor"
+    } else {
+        ""
+    };
     let event_key = db::new_key();
     let mut r = tx
         .run(
             &format!(
-                "UPDATE $id SET state = $to, updated_at = $now{submitted} WHERE state = $from RETURN VALUE id;
+                "UPDATE $id SET state = $to, updated_at = $now{submitted}{notice} WHERE state = $from RETURN VALUE id;
                  CREATE $event SET nomination = $id, at = $now, actor = $actor, actor_label = $label, kind = $kind,
                     from_state = $from, to_state = $to, message = $message;"
             ),
@@ -158,6 +173,7 @@ async fn record_transition(
                 ("label", v(format!("{} ({})", user.name, user.role.label()))),
                 ("kind", v(NominationEventKind::Step(action).as_str())),
                 ("message", v(message.map(str::to_string))),
+                ("notice_version", v(notice::VERSION)),
             ],
         )
         .await?;

@@ -35,11 +35,15 @@ struct FullRow {
     end_date: String,
     objectives: String,
     justification: String,
+    notice_version: Option<i64>,
+    notice_confirmed_at: Option<DateTime<Utc>>,
+    notice_confirmed_by: Option<String>,
 }
 
 const FULL_FIELDS: &str = "id, reference, state, sending_agency AS sending_agency_id, sending_agency.name AS sending_agency,
     host_agency AS host_agency_id, host_agency.name AS host_agency, officer_name, position, work_email, nationality,
-    nationality_as_written, languages, languages_as_written, expertise, themes AS theme_ids, themes.name AS theme_names, start_date, end_date, objectives, justification";
+    nationality_as_written, languages, languages_as_written, expertise, themes AS theme_ids, themes.name AS theme_names, start_date, end_date, objectives, justification,
+    notice_version, notice_confirmed_at, notice_confirmed_by.name AS notice_confirmed_by";
 
 #[derive(Debug, SurrealValue)]
 struct DocumentRow {
@@ -111,6 +115,12 @@ pub async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Nominatio
         end_date: db::stored::date(&row.end_date)?,
         objectives: row.objectives,
         justification: row.justification,
+        notice: match (row.notice_version, row.notice_confirmed_at) {
+            (Some(version), Some(at)) => {
+                Some(notice::Confirmation { version, at, by: row.notice_confirmed_by.unwrap_or_default() })
+            }
+            _ => None,
+        },
         documents: documents
             .into_iter()
             .map(|d| DocumentView {
@@ -216,6 +226,6 @@ pub async fn start_from(user: &CurrentUser, id: &str) -> Result<NominationPage, 
     }
     let mut page = get(user, "").await?;
     page.copied_from = Some(earlier.reference.clone());
-    page.nomination = Some(NominationView { documents: Vec::new(), history: Vec::new(), ..earlier });
+    page.nomination = Some(NominationView { documents: Vec::new(), history: Vec::new(), notice: None, ..earlier });
     Ok(page)
 }

@@ -6,6 +6,7 @@ use super::read::{choices, load_in};
 use crate::audit::{self, Actor};
 use crate::auth::CurrentUser;
 use crate::db::{self, v};
+use crate::resource::fields::checked;
 use crate::state::AppState;
 
 /// A short, readable, unique reference such as `NOM-2026-7K3QXM`.
@@ -39,10 +40,11 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
                 return Err(not_editable(before.state));
             }
         }
+        let told = notice::on_save(before.as_ref().and_then(|b| b.notice.as_ref()), checked(&form.officer_told));
         // Saving with a country and languages from the lists settles what was typed before them.
-        let set = "officer_name = $officer_name, position = $position, work_email = $work_email, nationality = $nationality,
+        let set = format!("{}, {}", notice_set(told), "officer_name = $officer_name, position = $position, work_email = $work_email, nationality = $nationality,
             nationality_as_written = NONE, languages = $languages, languages_as_written = NONE, expertise = $expertise, host_agency = $host, themes = $themes, start_date = $start,
-            end_date = $end, objectives = $objectives, justification = $justification, updated_at = $now";
+            end_date = $end, objectives = $objectives, justification = $justification, updated_at = $now");
         let sql = if creating {
             format!("CREATE $id SET reference = $reference, state = 'draft', sending_agency = $agency, created_by = $user, created_at = $now, {set} RETURN VALUE id")
         } else {
@@ -68,6 +70,7 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
                 ("end", v(content.end.to_string())),
                 ("objectives", v(content.objectives.clone())),
                 ("justification", v(content.justification.clone())),
+                ("notice_version", v(notice::VERSION)),
             ],
         )
         .await?;
@@ -82,7 +85,7 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
             "officer_name": content.officer_name, "position": content.position, "work_email": content.work_email,
             "nationality": content.nationality, "languages": content.languages,
             "host_agency": content.host_agency, "themes": content.themes, "start_date": content.start.to_string(),
-            "end_date": content.end.to_string(),
+            "end_date": content.end.to_string(), "privacy_notice": told_version(told, before.as_ref()),
         });
         let before = before.as_ref().map(|b| {
             serde_json::json!({
@@ -90,12 +93,33 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
                 "nationality": b.nationality, "languages": b.languages,
                 "host_agency": b.host_agency_id, "themes": b.themes.iter().map(|(k, _)| k).collect::<Vec<_>>(),
                 "start_date": b.start_date.to_string(), "end_date": b.end_date.to_string(),
+                "privacy_notice": b.notice.as_ref().map(|c| c.version),
             })
         });
         audit::record(&tx, &Actor::user(user), if creating { "created" } else { "updated" }, "nomination", key, before.as_ref(), Some(&after)).await
     })
     .await?;
     Ok(crate::api::Done::new("Nomination saved as a draft.", format!("/nominations/{key}")))
+}
+
+/// The SET clause of the privacy-notice confirmation for what a save does with it.
+fn notice_set(told: notice::OnSave) -> &'static str {
+    match told {
+        notice::OnSave::Keep => "notice_version = notice_version",
+        notice::OnSave::Record => {
+            "notice_version = $notice_version, notice_confirmed_at = $now, notice_confirmed_by = $user"
+        }
+        notice::OnSave::Clear => "notice_version = NONE, notice_confirmed_at = NONE, notice_confirmed_by = NONE",
+    }
+}
+
+/// The notice version confirmed after a save, for its audit entry.
+fn told_version(told: notice::OnSave, before: Option<&NominationView>) -> Option<i64> {
+    match told {
+        notice::OnSave::Keep => before.and_then(|b| b.notice.as_ref()).map(|c| c.version),
+        notice::OnSave::Record => Some(notice::VERSION),
+        notice::OnSave::Clear => None,
+    }
 }
 
 fn not_editable(state: NominationState) -> AppError {
