@@ -12,7 +12,7 @@ use crate::admin::donors::{get_donor, list_donors, Donors};
 use crate::admin::members::{get_member, list_members, Members};
 use crate::admin::themes::{get_theme, list_themes, Themes};
 use crate::admin::users::{get_user, list_users, Users};
-use crate::audit::pages::AuditPage;
+use crate::audit::pages::{AccessPage, AuditPage};
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
 use crate::auth::security_pages::{EnrolPage, RecoveryCodesPage, SecondStepPage};
 use crate::funding::agreements::{get_agreement, list_agreements, Agreements};
@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view={|| pages::list::<Users, _, _>(list_users)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users/:id") view={|| pages::edit::<Users, _, _>(get_user)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/access") view=AccessPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use crate::audit::access::{self, ReadKind};
 use crate::audit::{self, Actor};
 use crate::auth::guard::{self, Access};
 use crate::auth::CurrentUser;
@@ -46,6 +47,8 @@ pub trait Owner: Send + Sync + 'static {
     const MAX: usize;
     /// Who may call the handlers at all (each owner's own rule narrows it).
     const ACCESS: Access<'static>;
+    /// What a download of one of its files is in the access log.
+    const READ: ReadKind;
     /// A SurrealQL expression of the versions that a file (`$doc`) went out with, when the
     /// owner sends its files with versions (a report's submissions): such a file stays.
     const SENT_WITH: Option<&'static str> = None;
@@ -279,12 +282,18 @@ struct StoredFile {
     content_type: String,
 }
 
-/// `GET …/documents/{id}`: the file as an attachment, for those who may read its owner.
-pub async fn download<O: Owner>(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+/// `GET …/documents/{id}`: the file as an attachment, for those who may read its owner; the
+/// read is in the access log before the file goes.
+pub async fn download<O: Owner>(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: axum::http::request::Parts,
+) -> Response {
     let sent = async {
-        let user = caller::<O>(&state, &headers).await?;
+        let user = caller::<O>(&state, &request.headers).await?;
         let key = crate::api::parse_key(&id)?;
-        let (user, key_ref) = (&user, &key);
+        let address = crate::auth::attempts::client_address(&state, Some(&request));
+        let (user, key_ref, address) = (&user, &key, &address);
         let file = db::transact(&state, |tx| async move {
             let mut r = tx
                 .run(
@@ -295,7 +304,17 @@ pub async fn download<O: Owner>(State(state): State<AppState>, Path(id): Path<St
             let file: Option<StoredFile> = r.take(0).map_err(db::fail("attachment decode"))?;
             let file = file.ok_or(AppError::NotFound)?;
             // The caller must be allowed to read the owner; otherwise the file does not exist.
-            O::may_read(&tx, user, &db::key(&file.owner)).await?;
+            let owner = db::key(&file.owner);
+            O::may_read(&tx, user, &owner).await?;
+            let read = access::Read {
+                reader: user,
+                kind: O::READ,
+                record_table: O::TABLE,
+                record_key: &owner,
+                item: &file.file_name,
+                address: address.clone(),
+            };
+            access::record(&tx, read).await?;
             Ok(file)
         })
         .await?;

@@ -59,7 +59,7 @@ pub fn holding(body: Body, place: Permit) -> Body {
 fn access_for(list: &str) -> Option<Access<'static>> {
     match list {
         "members.csv" | "agencies.csv" | "donors.csv" | "themes.csv" | "mail.csv" => Some(STAFF),
-        "users.csv" | "audit.csv" => Some(ADMIN),
+        "users.csv" | "audit.csv" | "access.csv" => Some(ADMIN),
         "nominations.csv" => Some(crate::nominations::service_access::READERS),
         "placements.csv" => Some(Access::Roles(crate::placements::READERS)),
         "reports.csv" | "outcomes.csv" => Some(Access::Roles(crate::reports::READERS)),
@@ -88,6 +88,7 @@ async fn export(
         "themes.csv" => resource::csv::<Themes>(state, &user, query).await.map(CsvExport::into_body),
         "users.csv" => resource::csv::<Users>(state, &user, query).await.map(CsvExport::into_body),
         "audit.csv" => crate::audit::service::csv(state, query).await.map(CsvExport::into_body),
+        "access.csv" => crate::audit::access_service::csv(state, query).await.map(CsvExport::into_body),
         "mail.csv" => crate::notifications::service::csv(state, query).await.map(CsvExport::into_body),
         "nominations.csv" => crate::nominations::service::csv(state, &user, query).await.map(CsvExport::into_body),
         "placements.csv" => crate::placements::service::csv(state, &user, query).await.map(CsvExport::into_body),
@@ -113,6 +114,7 @@ pub const EXPORTS: &[&str] = &[
     "themes.csv",
     "users.csv",
     "audit.csv",
+    "access.csv",
     "mail.csv",
     "nominations.csv",
     "placements.csv",

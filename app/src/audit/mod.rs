@@ -1,6 +1,10 @@
 //! The audit trail: who did what to which record, when, with the values before and after.
-//! Entries are written inside the transaction of the change they describe.
+//! Entries are written inside the transaction of the change they describe. Beside it, the
+//! access log (`access.rs`): who read which document.
 
+pub mod access;
+#[cfg(feature = "ssr")]
+pub mod access_service;
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -2,11 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::api::list_audit;
+use super::access::{AccessEntry, ReadKind};
+use super::api::{list_access, list_audit};
 use super::{changed_fields, AuditEntry};
 use crate::listing::ListQuery;
+use crate::ui::format;
 use crate::ui::layout::loaded;
-use crate::ui::lists::{current_query, filter_bar, pager};
+use crate::ui::lists::{current_query, filter_bar, filter_form, pager};
 use crate::ui::PageHeader;
 
 fn changes_view(entry: &AuditEntry) -> impl IntoView {
@@ -103,6 +105,58 @@ pub fn AuditPage() -> impl IntoView {
             <PageHeader title="Audit trail" lead="Every change: who made it, when, and the values before and after."/>
             {filter_bar(BASE, "/export/audit.csv", &query, vec![("table", "Record type", tables), ("kind", "Action", actions)])}
             {entries_table(&page.items, true)}
+            {page.items.is_empty().then(|| view! { <p class="empty">"No entries match."</p> })}
+            {pager(BASE, &query, &page)}
+        }
+        .into_any())}
+    }
+}
+
+fn access_table(entries: &[AccessEntry]) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"Who"</th>
+                        <th scope="col">"What"</th>
+                        <th scope="col">"Of"</th>
+                        <th scope="col">"From"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries
+                        .iter()
+                        .map(|e| view! {
+                            <tr>
+                                <td class="nowrap">{format::timestamp(e.at)}</td>
+                                <td>{e.reader.clone()}</td>
+                                <td>{format!("{}: {}", e.kind.label(), e.item)}</td>
+                                <td><a href=e.record_href()>{format!("{} {}", e.record_table, e.record_key)}</a></td>
+                                <td class="nowrap">{e.address.clone()}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// `/admin/access`: who read which document, newest first, for two years.
+#[component]
+pub fn AccessPage() -> impl IntoView {
+    let query = current_query();
+    const BASE: &str = "/admin/access";
+    view! {
+        {loaded(list_access(query.clone()), move |page| view! {
+            <PageHeader
+                title="Access log"
+                lead="Who opened a nomination's document or a report's file, when and from where. Kept two years."
+            />
+            {filter_form(BASE, "/export/access.csv", &query, vec![("kind", "What", ReadKind::options())], Some(("From", "To")))}
+            {access_table(&page.items)}
             {page.items.is_empty().then(|| view! { <p class="empty">"No entries match."</p> })}
             {pager(BASE, &query, &page)}
         }

@@ -83,6 +83,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/admin/users", "Users"),
             nav("/mail", "Mail log"),
             nav("/admin/audit", "Audit trail"),
+            nav("/admin/access", "Access log"),
         ]),
         Role::Coordinator => items.extend([
             nav("/nominations", "Nominations"),

@@ -186,6 +186,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0027_privacy_notice.surql"),
         bindings: None,
     },
+    Migration {
+        version: 28,
+        name: "a log of who read which document",
+        script: include_str!("migrations/0028_access_log.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

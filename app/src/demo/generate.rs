@@ -150,6 +150,7 @@ const DATA_TABLES: &[&str] = &[
     "nomination",
     "nomination_event",
     "nomination_document",
+    "access_event",
     "placement",
     "placement_event",
     "scheduled_job",
@@ -769,6 +770,13 @@ impl<'a> Generator<'a> {
         }
         if state != "draft" {
             self.document(&id, &officer_name, &nominator.0, created).await?;
+            // The focal point checked the CV they attached; the coordinator who reviewed it
+            // opened it too. The access log keeps both for two years.
+            self.opened(&key, &nominator, created + Duration::minutes(5)).await?;
+            if let Some(submitted) = submitted_at.filter(|_| steps.iter().any(|(kind, _, _)| *kind == "start_review")) {
+                let opened = submitted + Duration::hours(self.rng.random_range(2..48));
+                self.opened(&key, &coordinator, opened).await?;
+            }
         }
         let position = self.pick(POSITIONS).to_string();
         let (nationality, language) = self.pick(OFFICERS);
@@ -808,6 +816,30 @@ impl<'a> Generator<'a> {
             self.placement(&id, at, (officer_name, work_email), sending, host, days, themes, &coordinator).await?;
         }
         Ok(())
+    }
+
+    /// An opening of a nomination's CV by `reader`, in the access log while it keeps it.
+    async fn opened(
+        &mut self,
+        nomination: &str,
+        reader: &(RecordId, String),
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let at = at.min(self.now);
+        if at <= self.now - Duration::days(crate::audit::access::KEPT_DAYS) {
+            return Ok(());
+        }
+        let read = NewRead {
+            at,
+            reader: reader.0.clone(),
+            reader_label: reader.1.clone(),
+            kind: crate::audit::access::ReadKind::NominationDocument.as_str().into(),
+            record_table: "nomination".into(),
+            record_key: nomination.to_string(),
+            item: "curriculum-vitae.pdf".into(),
+            address: "192.0.2.10".into(),
+        };
+        self.sink.put("access_event", read).await
     }
 
     /// A small PDF on disk and its record.
@@ -1478,6 +1510,18 @@ struct NominationEvent {
     from_state: Option<String>,
     to_state: Option<String>,
     message: Option<String>,
+}
+
+#[derive(SurrealValue)]
+struct NewRead {
+    at: DateTime<Utc>,
+    reader: RecordId,
+    reader_label: String,
+    kind: String,
+    record_table: String,
+    record_key: String,
+    item: String,
+    address: String,
 }
 
 #[derive(SurrealValue)]

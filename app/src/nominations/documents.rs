@@ -16,6 +16,7 @@ impl Owner for NominationDocuments {
     const WORD: &'static str = "document";
     const MAX: usize = super::files::MAX_PER_NOMINATION;
     const ACCESS: Access<'static> = super::service_access::READERS;
+    const READ: crate::audit::access::ReadKind = crate::audit::access::ReadKind::NominationDocument;
 
     async fn lock(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Locked, AppError> {
         let n = super::service::load_in(tx, user, key).await?;

@@ -55,6 +55,7 @@ pub async fn run(state: &AppState) -> Result<Moves, AppError> {
     moves.reminded = Box::pin(send_reminders(state, today)).await?;
     moves.reports = Box::pin(crate::reports::scheduler::run(state, today)).await?;
     crate::auth::purge::run(state).await?;
+    crate::db::write(state, crate::audit::access::PURGE, vec![]).await?;
     if moves != Moves::default() {
         state.wake_mailer();
     }

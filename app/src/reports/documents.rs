@@ -19,6 +19,7 @@ impl Owner for ReportFiles {
     const WORD: &'static str = "file";
     const MAX: usize = crate::nominations::files::MAX_PER_NOMINATION;
     const ACCESS: Access<'static> = Access::Roles(super::READERS);
+    const READ: crate::audit::access::ReadKind = crate::audit::access::ReadKind::ReportFile;
     const SENT_WITH: Option<&'static str> =
         Some("(SELECT VALUE version FROM report_version WHERE report = $owner AND $doc IN documents)");
 

@@ -73,6 +73,7 @@ pub(crate) const SERVER_FUNCTIONS: &[(&str, &str)] = &[
     ("/api/users/save", ADMIN),
     ("/api/users/invite", ADMIN),
     ("/api/audit/list", ADMIN),
+    ("/api/access/list", ADMIN),
     ("/api/mail/list", STAFF),
     ("/api/mail/resend", STAFF),
     // Nominations: the sending agency's focal points write them; the RSO decides.
@@ -133,6 +134,7 @@ const EXPORTS: &[(&str, &str)] = &[
     ("themes.csv", STAFF),
     ("users.csv", ADMIN),
     ("audit.csv", ADMIN),
+    ("access.csv", ADMIN),
     ("mail.csv", STAFF),
     ("nominations.csv", "ACN"),
     ("placements.csv", SIGNED_IN),

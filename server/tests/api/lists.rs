@@ -162,6 +162,7 @@ const COUNTED_PAGES: &[(&str, &str)] = &[
     ("coordinator", "/funding/agreements"),
     ("admin", "/mail"),
     ("admin", "/admin/audit"),
+    ("admin", "/admin/access"),
     ("donor", "/"),
     ("donor", "/funding"),
     ("nominator", "/"),

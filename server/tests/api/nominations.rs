@@ -19,7 +19,7 @@ async fn agency(app: &TestApp, name: &str) -> String {
 
 /// Creates a draft as `client`, its officer confirmed as told of the privacy notice, and returns
 /// its key.
-async fn draft(app: &TestApp, client: &reqwest::Client, officer: &str) -> String {
+pub(crate) async fn draft(app: &TestApp, client: &reqwest::Client, officer: &str) -> String {
     save_draft(app, client, officer, "", true).await
 }
 
@@ -305,7 +305,13 @@ pub(crate) fn multipart(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload(app: &TestApp, client: &reqwest::Client, id: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
+pub(crate) async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    name: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
     let (content_type, body) = multipart(name, bytes);
     client
         .post(app.url(&format!("/nominations/{id}/documents")))

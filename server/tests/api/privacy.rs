@@ -95,3 +95,75 @@ fn the_record_is_read_by_table_and_field() {
     assert_eq!(top_level("languages[*]"), "languages");
     assert_eq!(top_level("before.name"), "before");
 }
+
+#[tokio::test]
+async fn every_opening_of_a_document_is_logged_for_administrators_and_kept_two_years() {
+    use crate::nominations::{draft, upload};
+    use reqwest::StatusCode;
+
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = draft(&app, &nominator, "Officer Read").await;
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    assert_eq!(upload(&app, &nominator, &id, "CV Officer Read.pdf", pdf).await.status(), StatusCode::SEE_OTHER);
+    let doc = app
+        .first_key(&format!("SELECT VALUE record::id(id) FROM nomination_document WHERE nomination = nomination:{id}"))
+        .await;
+    let open = |client: &reqwest::Client| client.get(app.url(&format!("/documents/{doc}"))).send();
+
+    // Two readers who may, one who may not: only the reads that happened are logged.
+    assert_eq!(open(&nominator).await.unwrap().status(), StatusCode::OK);
+    let coordinator = app.login_as("coordinator").await;
+    assert_eq!(open(&coordinator).await.unwrap().status(), StatusCode::OK);
+    let host = app.login_as("host").await;
+    assert_eq!(open(&host).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("access_event").await, 2);
+
+    let admin = app.login_as("admin").await;
+    let page: serde_json::Value = app.post(&admin, "/api/access/list", &[]).await.json().await.unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items[0]["reader"].as_str().unwrap().contains("coordinator@demo.hub"), "newest first: {page}");
+    assert!(items[1]["reader"].as_str().unwrap().contains("nominator@demo.hub"));
+    for item in items {
+        assert_eq!(item["kind"], "nomination_document");
+        assert_eq!(item["item"], "CV_Officer_Read.pdf");
+        assert_eq!(
+            (item["record_table"].as_str(), item["record_key"].as_str()),
+            (Some("nomination"), Some(id.as_str()))
+        );
+        assert_eq!(item["address"], "127.0.0.1");
+    }
+    let filtered = |form: &'static [(&'static str, &'static str)]| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let page: serde_json::Value = app.post(admin, "/api/access/list", form).await.json().await.unwrap();
+            page["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(filtered(&[("kind", "report_document")]).await, 0);
+    assert_eq!(filtered(&[("q", "Kanya")]).await, 1);
+    assert_eq!(filtered(&[("to", "2000-01-01")]).await, 0);
+    let bad_date = app.post(&admin, "/api/access/list", &[("from", "yesterday")]).await;
+    assert_eq!(bad_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Administrators only: in the API, the CSV and the page.
+    assert_eq!(app.post(&coordinator, "/api/access/list", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(coordinator.get(app.url("/export/access.csv")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let csv = admin.get(app.url("/export/access.csv")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.contains("CV_Officer_Read.pdf")
+            && csv.contains("coordinator@demo.hub")
+            && csv.contains("Nomination document")
+    );
+    let html = admin.get(app.url("/admin/access")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Access log") && html.contains("CV_Officer_Read.pdf"));
+
+    // The daily work removes what is older than two years, and only that.
+    app.rows("UPDATE access_event SET at = time::now() - 731d WHERE string::contains(reader_label, 'nominator')").await;
+    app::placements::scheduler::run(&app.state).await.unwrap();
+    let left = app.rows("SELECT VALUE reader_label FROM access_event").await;
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert!(left[0].as_str().unwrap().contains("coordinator@demo.hub"));
+}
