@@ -4,7 +4,7 @@ import { Header, signInAs } from './pages/login-page';
 // What each demo user finds in the main navigation, and the heading of their home page.
 const ROLES: Record<string, { nav: string[]; heading: RegExp }> = {
   admin: {
-    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Account'],
+    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Access log', 'Account'],
     heading: /Administration/,
   },
   coordinator: {
