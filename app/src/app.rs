@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users/:id") view={|| pages::edit::<Users, _, _>(get_user)} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/access") view=AccessPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/personal-data") view=crate::privacy::pages::PersonalDataPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -17,6 +17,7 @@ pub mod listing;
 pub mod nominations;
 pub mod notifications;
 pub mod placements;
+pub mod privacy;
 pub mod reference;
 pub mod reports;
 pub mod resource;

@@ -174,6 +174,8 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             axum::routing::post(attachments::remove::<NominationDocuments>),
         )
         .route("/reports/documents/{id}", get(attachments::download::<ReportFiles>))
+        .route(app::privacy::OWN_COPY, get(app::privacy::handlers::own))
+        .route(app::privacy::handlers::COPY_ACTION, axum::routing::post(app::privacy::handlers::for_person))
         .route("/reports/{id}/documents/{doc}/remove", axum::routing::post(attachments::remove::<ReportFiles>))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))

@@ -1,6 +1,6 @@
-//! The access log: who opened which document, when and from where. The audit trail records
-//! changes; this records reads of what is most personal (a nomination's documents, a report's
-//! files), so that a data-protection officer can answer "who has seen my CV?". Entries are kept
+//! The access log: who opened which document or copied a person's data, when and from where.
+//! The audit trail records changes; this records reads of what is most personal (a
+//! nomination's documents, a report's files, a personal data copy), so that a data-protection officer can answer "who has seen my CV?". Entries are kept
 //! two years ([`PURGE`]) and read by administrators only.
 
 use chrono::{DateTime, Utc};
@@ -13,6 +13,8 @@ stored_enum! {
     pub enum ReadKind ("kind of read") {
         NominationDocument = "nomination_document", "Nomination document";
         ReportFile = "report_document", "Report file";
+        /// A copy of what the Hub holds about a person (`crate::privacy`).
+        PersonalCopy = "personal_copy", "Personal data copy";
     }
 }
 
@@ -33,9 +35,13 @@ pub struct AccessEntry {
 }
 
 impl AccessEntry {
-    /// The page of the record the thing read belongs to.
-    pub fn record_href(&self) -> String {
-        format!("/{}s/{}", self.record_table, self.record_key)
+    /// The page of the record the thing read belongs to; none for a person without an account.
+    pub fn record_href(&self) -> Option<String> {
+        match self.record_table.as_str() {
+            "nomination" | "report" => Some(format!("/{}s/{}", self.record_table, self.record_key)),
+            "user" => Some(format!("/admin/users/{}", self.record_key)),
+            _ => None,
+        }
     }
 }
 

@@ -133,7 +133,10 @@ fn access_table(entries: &[AccessEntry]) -> impl IntoView {
                                 <td class="nowrap">{format::timestamp(e.at)}</td>
                                 <td>{e.reader.clone()}</td>
                                 <td>{format!("{}: {}", e.kind.label(), e.item)}</td>
-                                <td><a href=e.record_href()>{format!("{} {}", e.record_table, e.record_key)}</a></td>
+                                <td>{match e.record_href() {
+                                    Some(href) => view! { <a href=href>{format!("{} {}", e.record_table, e.record_key)}</a> }.into_any(),
+                                    None => format!("{} {}", e.record_table, e.record_key).into_any(),
+                                }}</td>
                                 <td class="nowrap">{e.address.clone()}</td>
                             </tr>
                         })
@@ -153,8 +156,10 @@ pub fn AccessPage() -> impl IntoView {
         {loaded(list_access(query.clone()), move |page| view! {
             <PageHeader
                 title="Access log"
-                lead="Who opened a nomination's document or a report's file, when and from where. Kept two years."
-            />
+                lead="Who opened a nomination's document or a report's file, or copied a person's data, when and from where. Kept two years."
+            >
+                <a class="button-secondary" href=crate::privacy::REQUEST_PAGE>"Copy a person's data"</a>
+            </PageHeader>
             {filter_form(BASE, "/export/access.csv", &query, vec![("kind", "What", ReadKind::options())], Some(("From", "To")))}
             {access_table(&page.items)}
             {page.items.is_empty().then(|| view! { <p class="empty">"No entries match."</p> })}

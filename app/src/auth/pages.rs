@@ -126,6 +126,7 @@ pub fn AccountPage() -> impl IntoView {
                                 </EnhancedForm>
                             </section>
                             <super::security_pages::AccountSecurity/>
+                            <crate::privacy::pages::OwnCopySection/>
                             {(user.role != crate::auth::Role::Donor).then(|| view! { <CalendarSection/> })}
                         }
                         .into_any()

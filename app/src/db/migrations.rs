@@ -192,6 +192,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0028_access_log.surql"),
         bindings: None,
     },
+    Migration {
+        version: 29,
+        name: "a person's records found by their address",
+        script: include_str!("migrations/0029_personal_copy.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -167,3 +167,156 @@ async fn every_opening_of_a_document_is_logged_for_administrators_and_kept_two_y
     assert_eq!(left.as_array().unwrap().len(), 1);
     assert!(left[0].as_str().unwrap().contains("coordinator@demo.hub"));
 }
+
+/// A personal data copy read back: each JSON file by name, and the other files' names.
+struct Unzipped {
+    json: BTreeMap<String, serde_json::Value>,
+    files: Vec<String>,
+    bytes: Vec<u8>,
+}
+
+async fn unzip(response: reqwest::Response) -> Unzipped {
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"personal-data-"));
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).expect("a whole ZIP");
+    let (mut json, mut files) = (BTreeMap::new(), Vec::new());
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut content).unwrap();
+        if name.ends_with(".json") {
+            json.insert(name, serde_json::from_slice(&content).expect("JSON"));
+        } else {
+            files.push(name);
+        }
+    }
+    Unzipped { json, files, bytes }
+}
+
+#[tokio::test]
+async fn the_demo_secondees_own_copy_holds_their_account_placement_reports_and_mail() {
+    let app = TestApp::start().await;
+    let secondee = app.login_as("secondee").await;
+    let copy = unzip(secondee.get(app.url("/account/my-data.zip")).send().await.unwrap()).await;
+    let files: Vec<&str> = copy.json.keys().map(String::as_str).collect();
+    assert_eq!(
+        files,
+        [
+            "account.json",
+            "audit.json",
+            "documents.json",
+            "mail.json",
+            "nominations.json",
+            "passkeys.json",
+            "placements.json",
+            "reports-written.json",
+            "reports.json",
+            "sign-ins.json"
+        ]
+    );
+    assert!(copy.files.contains(&"README.txt".to_string()));
+
+    // Field by field, against the stored records.
+    let account = &copy.json["account.json"][0];
+    let stored =
+        app.rows("SELECT email, name, role, disabled FROM ONLY user WHERE email = 'secondee@demo.hub' LIMIT 1").await;
+    for field in ["email", "name", "role", "disabled"] {
+        assert_eq!(account[field], stored[field], "account.{field}");
+    }
+    assert_eq!(account["name"], "Dilini Jayasuriya");
+    let placements = copy.json["placements.json"].as_array().unwrap();
+    let stored = app
+        .rows(
+            "SELECT officer_name, officer_email, supervisor_name, supervisor_email, state, start_date, end_date,
+                host_agency.name AS host_agency FROM placement WHERE officer_email = 'secondee@demo.hub'",
+        )
+        .await;
+    assert_eq!(placements.len(), stored.as_array().unwrap().len());
+    assert!(!placements.is_empty(), "the demo secondee has a placement");
+    for field in [
+        "officer_name",
+        "officer_email",
+        "supervisor_name",
+        "supervisor_email",
+        "state",
+        "start_date",
+        "end_date",
+        "host_agency",
+    ] {
+        assert_eq!(placements[0][field], stored[0][field], "placement.{field}");
+    }
+    let reports = copy.json["reports.json"].as_array().unwrap();
+    let stored = app
+        .rows("SELECT state, period_start, due_date FROM report WHERE officer_email = 'secondee@demo.hub' ORDER BY period_start")
+        .await;
+    assert!(!reports.is_empty(), "the demo secondee's placement has reports");
+    assert_eq!(reports.len(), stored.as_array().unwrap().len());
+    for (report, stored) in reports.iter().zip(stored.as_array().unwrap()) {
+        for field in ["state", "period_start", "due_date"] {
+            assert_eq!(report[field], stored[field], "report.{field}");
+        }
+    }
+    let mails = app.rows("RETURN count(SELECT id FROM notification WHERE recipient_email = 'secondee@demo.hub')").await;
+    assert_eq!(copy.json["mail.json"].as_array().unwrap().len() as u64, mails.as_u64().unwrap());
+    assert!(!copy.json["sign-ins.json"].as_array().unwrap().is_empty(), "this sign-in is in it");
+
+    // No secret of any kind, and nobody else's records.
+    let text = String::from_utf8_lossy(&copy.bytes);
+    for secret in ["password_hash", "$argon2", "totp_secret", "credential", "Kumari"] {
+        assert!(!text.contains(secret), "{secret} in the copy");
+    }
+    let logged =
+        app.rows("SELECT VALUE kind FROM access_event WHERE string::contains(reader_label, 'secondee@demo.hub')").await;
+    assert_eq!(logged, serde_json::json!(["personal_copy"]));
+    assert_eq!(
+        app.client().get(app.url("/account/my-data.zip")).send().await.unwrap().status(),
+        reqwest::StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_copies_a_persons_data_for_a_written_request_and_refusals_change_nothing() {
+    use reqwest::StatusCode;
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let id = crate::nominations::draft(&app, &nominator, "Officer Without Account").await;
+    let officer = app.first_key(&format!("SELECT VALUE work_email FROM nomination:{id}")).await;
+    let admin = app.login_as("admin").await;
+    let logged = || async { (app.count("access_event").await, app.count("audit_event").await) };
+    let before = logged().await;
+
+    // Refused: someone else's copy for a non-administrator, an unknown address, no reason.
+    let request = [("email", "secondee@demo.hub"), ("reason", "Letter of 1 December 2026")];
+    let refused = app.post(&nominator, "/admin/personal-data/copy", &request).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("Only an administrator"));
+    let unknown = [("email", "nobody@nowhere.example"), ("reason", "Letter of 1 December 2026")];
+    let answer = app.post(&admin, "/admin/personal-data/copy", &unknown).await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers()["location"], "/admin/personal-data");
+    let page = admin.get(app.url("/admin/personal-data")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Nobody with this address is named in the Hub"), "the refusal is at the field");
+    let no_reason = [("email", officer.as_str()), ("reason", "")];
+    assert_eq!(app.post(&admin, "/admin/personal-data/copy", &no_reason).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(logged().await, before, "a refusal writes nothing");
+
+    // The officer of a nomination, who has no account: their nomination is in it, and the copy
+    // is audited with its reason and logged.
+    let request = [("email", officer.as_str()), ("reason", "Letter of 1 December 2026 from the officer")];
+    let copy = unzip(app.post(&admin, "/admin/personal-data/copy", &request).await).await;
+    assert_eq!(copy.json["account.json"], serde_json::json!([]));
+    assert_eq!(copy.json["nominations.json"][0]["officer_name"], "Officer Without Account");
+    let audited = app.rows("SELECT VALUE after FROM audit_event WHERE action = 'personal_data_copy'").await;
+    let after: serde_json::Value = serde_json::from_str(audited[0].as_str().unwrap()).unwrap();
+    assert_eq!(after["reason"], "Letter of 1 December 2026 from the officer");
+    let entry = app
+        .rows("SELECT kind, record_table, record_key FROM ONLY access_event WHERE kind = 'personal_copy' LIMIT 1")
+        .await;
+    assert_eq!(entry, serde_json::json!({ "kind": "personal_copy", "record_table": "person", "record_key": officer }));
+}
