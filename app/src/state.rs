@@ -105,6 +105,8 @@ pub struct Settings {
     /// Addresses of staff accounts that may work without a second factor: the demo logins in a
     /// demo database (`HUB_DEMO=1`), and nobody anywhere else.
     pub second_factor_exempt: Vec<String>,
+    /// How long personal data is kept (`HUB_RETENTION_YEARS`, `HUB_RETENTION_REJECTED_YEARS`).
+    pub retention: crate::privacy::rules::Retention,
 }
 
 /// The IATI organisation identifier until `HUB_IATI_ORG_ID` gives the registered one.
@@ -124,6 +126,7 @@ impl Settings {
             iati_org_id: DEFAULT_IATI_ORG_ID.into(),
             reporting_currency: "USD".into(),
             second_factor_exempt: Vec::new(),
+            retention: Default::default(),
         }
     }
 }

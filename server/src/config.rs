@@ -48,6 +48,8 @@ pub struct Config {
     pub iati_org_id: String,
     /// The currency every agreement's figures are also shown in (`HUB_REPORTING_CURRENCY`).
     pub reporting_currency: String,
+    /// How long personal data is kept (`HUB_RETENTION_YEARS`, `HUB_RETENTION_REJECTED_YEARS`).
+    pub retention: app::privacy::rules::Retention,
     /// How long the dashboard's programme-wide figures are shared (`HUB_DASHBOARD_SECONDS`).
     pub dashboard_keep: std::time::Duration,
     /// How long a server holds a mail it is sending before another may take it over
@@ -120,6 +122,10 @@ Configuration is read from environment variables:
                      than the slowest SMTP send.                  default 120
     HUB_IATI_ORG_ID  The Regional Support Office's IATI organisation identifier,
                      used in the IATI export.                 default XX-RSO-SECONDMENTS
+    HUB_RETENTION_YEARS  Years after a placement ends before the officer's and the
+                     supervisor's personal data are removed from it.   default 7
+    HUB_RETENTION_REJECTED_YEARS  Years after a nomination is rejected or withdrawn
+                     before the officer's personal data are removed.   default 2
 ";
 
 impl Config {
@@ -212,6 +218,15 @@ impl Config {
                 .map_err(|e| format!("HUB_REPORTING_CURRENCY: {e}"))?
                 .code()
                 .to_string();
+        let years = |name: &str, default: u32| match value(name) {
+            None => Ok(default),
+            Some(text) => app::privacy::rules::Retention::parse_years(&text).map_err(|e| format!("{name}: {e}")),
+        };
+        let defaults = app::privacy::rules::Retention::default();
+        let retention = app::privacy::rules::Retention {
+            placement_years: years("HUB_RETENTION_YEARS", defaults.placement_years)?,
+            rejected_years: years("HUB_RETENTION_REJECTED_YEARS", defaults.rejected_years)?,
+        };
         let dashboard_text = value("HUB_DASHBOARD_SECONDS").unwrap_or_else(|| "5".into());
         let dashboard_keep =
             dashboard_text.parse::<u64>().ok().filter(|s| *s <= 3600).map(std::time::Duration::from_secs).ok_or_else(
@@ -230,6 +245,7 @@ impl Config {
             mail_lease,
             dashboard_keep,
             reporting_currency,
+            retention,
             iati_org_id,
             trusted_proxies,
             timezone,

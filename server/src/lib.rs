@@ -42,6 +42,7 @@ pub async fn start_database(config: &Config) -> Result<AppState, String> {
     settings.trusted_proxies = config.trusted_proxies.clone();
     settings.iati_org_id = config.iati_org_id.clone();
     settings.reporting_currency = config.reporting_currency.clone();
+    settings.retention = config.retention;
     app::cache::set_keep(config.dashboard_keep);
     let clock = Clock::system(config.timezone);
     if let Some(today) = config.today {

@@ -198,6 +198,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0029_personal_copy.surql"),
         bindings: None,
     },
+    Migration {
+        version: 30,
+        name: "placements and nominations anonymised once, when their time is up",
+        script: include_str!("migrations/0030_retention.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

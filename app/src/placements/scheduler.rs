@@ -56,6 +56,7 @@ pub async fn run(state: &AppState) -> Result<Moves, AppError> {
     moves.reports = Box::pin(crate::reports::scheduler::run(state, today)).await?;
     crate::auth::purge::run(state).await?;
     crate::db::write(state, crate::audit::access::PURGE, vec![]).await?;
+    Box::pin(crate::privacy::retention::run(state)).await?;
     if moves != Moves::default() {
         state.wake_mailer();
     }

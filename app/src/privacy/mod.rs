@@ -4,11 +4,14 @@
 //! with a reason that the audit trail keeps. Every copy is in the access log.
 
 pub mod pages;
+pub mod rules;
 
 #[cfg(feature = "ssr")]
 pub mod copy;
 #[cfg(feature = "ssr")]
 pub mod handlers;
+#[cfg(feature = "ssr")]
+pub mod retention;
 
 use serde::{Deserialize, Serialize};
 

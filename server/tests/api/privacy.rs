@@ -320,3 +320,140 @@ async fn an_administrator_copies_a_persons_data_for_a_written_request_and_refusa
         .await;
     assert_eq!(entry, serde_json::json!({ "kind": "personal_copy", "record_table": "person", "record_key": officer }));
 }
+
+/// What retention must leave as it was: every agreement's figures, the outcome counts and
+/// every agreement's IATI file.
+async fn figures(app: &TestApp, coordinator: &reqwest::Client) -> (serde_json::Value, String, Vec<String>) {
+    let money = app
+        .rows(
+            "SELECT record::id(id) AS id, committed_minor, spent_minor, used_minor, committed_by_category, spent_by_category
+             FROM funding_agreement ORDER BY id",
+        )
+        .await;
+    let outcomes = coordinator.get(app.url("/export/outcomes.csv")).send().await.unwrap().text().await.unwrap();
+    let mut iati = Vec::new();
+    for agreement in money.as_array().unwrap() {
+        let url = app.url(&format!("/export/iati/{}.xml", agreement["id"].as_str().unwrap()));
+        iati.push(without_times(&coordinator.get(url).send().await.unwrap().text().await.unwrap()));
+    }
+    (money, outcomes, iati)
+}
+
+/// An IATI file without the times it was made (`generated-datetime`, `last-updated-datetime`:
+/// the clock's, which moves between two downloads).
+fn without_times(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find("datetime=\"") {
+        let value = at + "datetime=\"".len();
+        out.push_str(&rest[..value]);
+        rest = &rest[value..];
+        rest = &rest[rest.find('"').unwrap_or(0)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test]
+async fn retention_anonymises_ended_placements_once_and_every_total_stays() {
+    use app::privacy::retention;
+    // Shorter retention than the defaults, so that a few years of data have much past it.
+    let app = TestApp::start_with(&[("HUB_RETENTION_YEARS", "2"), ("HUB_RETENTION_REJECTED_YEARS", "1")]).await;
+    let plan = app::demo::generate::Plan { years: 5, seed: 11, scale: 0.012 };
+    app::demo::generate::run(&app.state, plan, true, &|_| {}).await.unwrap();
+    // A month on, as `HUB_TODAY` would move it: past retention for a few more.
+    let today = app.state.clock.today() + chrono::Duration::days(30);
+    app.state.clock.set_today(today);
+    let coordinator = app.login_as("coordinator").await;
+    let before = figures(&app, &coordinator).await;
+    let cutoff = app.state.settings.retention.placements_ended_before(today).to_string();
+    let due = app
+        .rows(&format!(
+            "SELECT officer_name, officer_email, nomination.reference AS reference, record::id(nomination) AS nomination
+             FROM placement WHERE end_date < '{cutoff}' AND state IN ['completed', 'terminated']"
+        ))
+        .await;
+    let due = due.as_array().unwrap().clone();
+    assert!(due.len() >= 5, "the programme has placements past retention: {}", due.len());
+    let documents = app.rows("SELECT VALUE record::id(id) FROM nomination_document").await;
+
+    let swept = retention::run(&app.state).await.unwrap();
+    assert_eq!(swept.placements, due.len());
+    assert!(swept.nominations > swept.placements, "rejected and withdrawn nominations too: {swept:?}");
+    assert_eq!(retention::run(&app.state).await.unwrap(), retention::Swept::default(), "a second run changes nothing");
+
+    // Every total, count and the IATI files are what they were.
+    let after = figures(&app, &coordinator).await;
+    assert_eq!(after.0, before.0, "agreement figures");
+    assert_eq!(after.1, before.1, "outcome counts");
+    for (after, before) in after.2.iter().zip(&before.2) {
+        let at = after.bytes().zip(before.bytes()).position(|(a, b)| a != b).unwrap_or(after.len().min(before.len()));
+        let around = |text: &str| text[at.saturating_sub(300)..(at + 200).min(text.len())].to_string();
+        assert!(after == before, "an IATI file changed at {at}:\n{}\n---\n{}", around(before), around(after));
+    }
+
+    // The daily work (which runs retention too) goes on over anonymised records.
+    app::placements::scheduler::run(&app.state).await.expect("the daily work over anonymised records");
+
+    // The records stay, without the person.
+    for placement in &due {
+        let reference = placement["reference"].as_str().unwrap();
+        let nomination = app
+            .rows(&format!(
+                "SELECT officer_name, work_email, nationality, languages, justification FROM ONLY nomination:{}",
+                placement["nomination"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(
+            nomination,
+            serde_json::json!({
+                "officer_name": format!("Former secondee {reference}"), "work_email": "removed@anonymised.invalid",
+                "nationality": "", "languages": [], "justification": ""
+            })
+        );
+    }
+
+    // Nothing of an officer whose records are all anonymised is in a backup, nor on disk.
+    let place = tempdir("retention");
+    let archive = place.join("backups").join("hub.tar.gz");
+    server::backup::write(&app.state.db, &app.state.settings.files_dir, &archive).await.expect("backup");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(std::fs::File::open(&archive).unwrap()), &mut bytes)
+        .unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut checked = 0;
+    for placement in &due {
+        let (name, email) = (placement["officer_name"].as_str().unwrap(), placement["officer_email"].as_str().unwrap());
+        let named_elsewhere = app
+            .rows(&format!(
+                "RETURN count(SELECT id FROM nomination WHERE work_email = '{email}') + count(SELECT id FROM placement WHERE officer_email = '{email}' AND anonymised = false)"
+            ))
+            .await;
+        let renominated =
+            app.rows(&format!("RETURN count(SELECT id FROM nomination WHERE officer_name = '{name}')")).await;
+        if named_elsewhere.as_i64() != Some(0) || renominated.as_i64() != Some(0) {
+            continue; // nominated again later: their newer records rightly keep them
+        }
+        if let Some(at) = text.find(name) {
+            let start = text.floor_char_boundary(at.saturating_sub(400));
+            panic!("{name} is still in the backup: …{}…", &text[start..text.ceil_char_boundary(at + 100)]);
+        }
+        assert!(!text.contains(email), "{email} is still in the backup");
+        checked += 1;
+    }
+    assert!(checked >= 3, "officers checked: {checked}");
+    let kept = app.rows("SELECT VALUE record::id(id) FROM nomination_document").await;
+    for key in documents.as_array().unwrap().iter().filter(|k| !kept.as_array().unwrap().contains(k)) {
+        let key = key.as_str().unwrap();
+        assert!(!app.state.settings.files_dir.join(key).exists(), "the document {key} is off the disk");
+        assert!(!text.contains(key), "the document {key} is not in the backup");
+    }
+    assert!(kept.as_array().unwrap().len() < documents.as_array().unwrap().len(), "documents were removed");
+    std::fs::remove_dir_all(place).ok();
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hub-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
