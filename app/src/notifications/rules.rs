@@ -28,6 +28,7 @@ stored_enum! {
         FundingAlert = "funding_alert", "Funding alert";
         NewSignIn = "new_sign_in", "Sign-in from a new browser";
         SecondFactorReset = "second_factor_reset", "Two-step verification reset";
+        PersonalDataErased = "personal_data_erased", "Personal data erased";
     }
 }
 

@@ -1,13 +1,17 @@
 //! A person's own data: the copy of what the Hub holds about someone (a ZIP of JSON files and
 //! their documents). Anyone signed in downloads their own from `/account`; an administrator
 //! makes one for any person named in the Hub, by work e-mail, for a request made in writing,
-//! with a reason that the audit trail keeps. Every copy is in the access log.
+//! with a reason that the audit trail keeps. Every copy is in the access log. An administrator
+//! can also erase one officer's data now (`erasure.rs`), under retention's rules.
 
+pub mod api;
 pub mod pages;
 pub mod rules;
 
 #[cfg(feature = "ssr")]
 pub mod copy;
+#[cfg(feature = "ssr")]
+pub mod erasure;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]

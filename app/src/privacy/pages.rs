@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::OWN_COPY;
 use crate::ui::fields::{form_message, FormState, Input};
 use crate::ui::layout::{error_view, loaded, page_flash};
+use crate::ui::EnhancedForm;
 use crate::ui::PageHeader;
 
 /// Where the administrator's form posts (see `handlers::COPY_ACTION`).
@@ -31,7 +32,9 @@ pub fn PersonalDataPage() -> impl IntoView {
             if !user.as_ref().is_some_and(|u| u.role == crate::auth::Role::Admin) {
                 return error_view(crate::error::AppError::Forbidden);
             }
-            let state = FormState::new(COPY_ACTION, page_flash().as_ref(), Default::default());
+            let flash = page_flash();
+            let state = FormState::new(COPY_ACTION, flash.as_ref(), Default::default());
+            let erase = FormState::new("/api/privacy/erase", flash.as_ref(), Default::default());
             view! {
                 <PageHeader
                     title="A person's data"
@@ -43,6 +46,18 @@ pub fn PersonalDataPage() -> impl IntoView {
                     {Input::text("reason", "Reason").required().max_len(1000).hint("The written request this answers, e.g. “Letter of 3 December 2026 from the officer”.").render(&state)}
                     <div class="form-actions"><button type="submit" class="button">"Download the copy"</button></div>
                 </form>
+                <section class="section" aria-labelledby="erase-heading">
+                    <h2 id="erase-heading">"Erase a person's data"</h2>
+                    <p class="muted">"For a request for erasure: the officer's name, addresses, nationality, languages, the texts that name them and their documents are removed now, as retention would remove them later; the facts without the name stay. Refused while a placement is under way, a nomination is open or money is not reconciled. The person is told by e-mail. This cannot be undone."</p>
+                    <EnhancedForm>
+                        <form method="post" action="/api/privacy/erase" class="form" novalidate>
+                            {form_message(&erase)}
+                            {Input::text("email", "The officer's work e-mail").kind("email").required().max_len(254).render(&erase)}
+                            {Input::text("reason", "Reason").required().max_len(1000).hint("The written request this answers.").render(&erase)}
+                            <div class="form-actions"><button type="submit" class="button-secondary danger">"Erase this person's data"</button></div>
+                        </form>
+                    </EnhancedForm>
+                </section>
             }
             .into_any()
         })}

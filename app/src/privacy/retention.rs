@@ -118,18 +118,35 @@ struct AuditRow {
 /// transaction; afterwards removes their documents' files. Returns the accounts deleted.
 async fn anonymise(state: &AppState, placements: Vec<RecordId>, nominations: Vec<RecordId>) -> Result<usize, AppError> {
     let (placements, nominations) = (&placements, &nominations);
-    let (files, accounts) = db::transact(state, |tx| async move {
-        let found = find(&tx, placements, nominations).await?;
-        scrub_records(&tx, placements, nominations, &found.reports).await?;
-        let gone = people_gone(&tx, &found).await?;
-        scrub_audit(&tx, placements, nominations, &found, &gone).await?;
-        Ok((found.files, gone.len()))
-    })
-    .await?;
-    for key in files {
-        crate::uploads::forget(state, &key).await;
-    }
+    let anonymised = db::transact(state, |tx| async move { anonymise_in(&tx, placements, nominations).await }).await?;
+    let accounts = anonymised.accounts;
+    anonymised.remove_files(state).await;
     Ok(accounts)
+}
+
+/// What an anonymisation did: the stored files whose rows went (removed from disk once its
+/// transaction is committed), and how many accounts it deleted.
+pub struct Anonymised {
+    files: Vec<String>,
+    pub accounts: usize,
+}
+
+impl Anonymised {
+    pub async fn remove_files(self, state: &AppState) {
+        for key in self.files {
+            crate::uploads::forget(state, &key).await;
+        }
+    }
+}
+
+/// [`anonymise`] inside `tx`, for a change that writes more in the same transaction (an
+/// administrator's erasure, with its audit entry and its e-mail).
+pub async fn anonymise_in(tx: &Tx, placements: &[RecordId], nominations: &[RecordId]) -> Result<Anonymised, AppError> {
+    let found = find(tx, placements, nominations).await?;
+    scrub_records(tx, placements, nominations, &found.reports).await?;
+    let gone = people_gone(tx, &found).await?;
+    scrub_audit(tx, placements, nominations, &found, &gone).await?;
+    Ok(Anonymised { files: found.files, accounts: gone.len() })
 }
 
 /// The reports, secondee accounts, addresses and stored files of the records.

@@ -74,6 +74,7 @@ pub(crate) const SERVER_FUNCTIONS: &[(&str, &str)] = &[
     ("/api/users/invite", ADMIN),
     ("/api/audit/list", ADMIN),
     ("/api/access/list", ADMIN),
+    ("/api/privacy/erase", ADMIN),
     ("/api/mail/list", STAFF),
     ("/api/mail/resend", STAFF),
     // Nominations: the sending agency's focal points write them; the RSO decides.

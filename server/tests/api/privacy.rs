@@ -457,3 +457,59 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[tokio::test]
+async fn an_administrator_erases_an_officer_unless_something_is_under_way() {
+    use crate::common::error_json;
+    use reqwest::StatusCode;
+    let app = TestApp::start().await;
+    let admin = app.login_as("admin").await;
+    let nominator = app.login_as("nominator").await;
+    let id = crate::nominations::draft(&app, &nominator, "Officer To Erase").await;
+    app.rows(&format!("UPDATE nomination:{id} SET work_email = 'erase.me@agency.example'")).await;
+    let erase = |email: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.post(admin, "/api/privacy/erase", &[("email", email), ("reason", "Letter of 2 December 2026")]).await
+        }
+    };
+    let refusal = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let json = error_json(response).await;
+        assert_eq!(json["Invalid"]["errors"][0]["field"], "email", "{json}");
+        json["Invalid"]["errors"][0]["message"].as_str().unwrap().to_string()
+    };
+    let written = || async { (app.count("audit_event").await, app.count("notification").await) };
+    let before = written().await;
+
+    // Refused, each with what stops it, and nothing changes.
+    assert!(refusal(erase("nobody@nowhere.example").await).await.contains("Nobody with this address"));
+    assert!(refusal(erase("secondee@demo.hub").await).await.contains("is active"), "the demo secondee's placement");
+    assert!(refusal(erase("erase.me@agency.example").await).await.contains("still open (draft)"));
+    let not_admin =
+        app.post(&nominator, "/api/privacy/erase", &[("email", "erase.me@agency.example"), ("reason", "x")]).await;
+    assert_eq!(not_admin.status(), StatusCode::FORBIDDEN);
+    assert_eq!(written().await, before, "a refusal writes nothing");
+    assert_eq!(app.first_key(&format!("SELECT VALUE officer_name FROM nomination:{id}")).await, "Officer To Erase");
+
+    // Once withdrawn, erased now: the record stays without the person, audited, and they are told.
+    let withdrawn = app.post(&nominator, "/api/nominations/act", &[("id", id.as_str()), ("action", "withdraw")]).await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    assert_eq!(erase("erase.me@agency.example").await.status(), StatusCode::OK);
+    let reference = app.first_key(&format!("SELECT VALUE reference FROM nomination:{id}")).await;
+    let stored =
+        app.rows(&format!("SELECT officer_name, work_email, state, anonymised FROM ONLY nomination:{id}")).await;
+    assert_eq!(
+        stored,
+        serde_json::json!({
+            "officer_name": format!("Former secondee {reference}"), "work_email": "removed@anonymised.invalid",
+            "state": "withdrawn", "anonymised": true
+        })
+    );
+    let audited = app.rows("SELECT VALUE after FROM audit_event WHERE action = 'personal_data_erased'").await;
+    assert!(audited[0].as_str().unwrap().contains("Letter of 2 December 2026"));
+    let told =
+        app.rows("SELECT VALUE subject FROM notification WHERE recipient_email = 'erase.me@agency.example'").await;
+    assert_eq!(told, serde_json::json!(["Your personal data was erased from Secondment Hub"]));
+    assert!(refusal(erase("erase.me@agency.example").await).await.contains("Nobody"), "erased once");
+}
