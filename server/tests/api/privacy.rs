@@ -413,13 +413,23 @@ async fn retention_anonymises_ended_placements_once_and_every_total_stays() {
         );
     }
 
-    // Nothing of an officer whose records are all anonymised is in a backup, nor on disk.
+    // Nothing of an officer whose records are all anonymised is in a backup, nor on disk. (A
+    // SurrealDB server exports only over HTTP, which backups do not use: there, every table.)
     let place = tempdir("retention");
-    let archive = place.join("backups").join("hub.tar.gz");
-    server::backup::write(&app.state.db, &app.state.settings.files_dir, &archive).await.expect("backup");
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(std::fs::File::open(&archive).unwrap()), &mut bytes)
-        .unwrap();
+    let bytes = if crate::common::engine() == "ws" {
+        let mut all = Vec::new();
+        for table in schema(&app).await.keys() {
+            all.extend(app.rows(&format!("SELECT * FROM {table}")).await.to_string().into_bytes());
+        }
+        all
+    } else {
+        let archive = place.join("backups").join("hub.tar.gz");
+        server::backup::write(&app.state.db, &app.state.settings.files_dir, &archive).await.expect("backup");
+        let mut bytes = Vec::new();
+        let gzip = flate2::read::GzDecoder::new(std::fs::File::open(&archive).unwrap());
+        std::io::Read::read_to_end(&mut { gzip }, &mut bytes).unwrap();
+        bytes
+    };
     let text = String::from_utf8_lossy(&bytes);
     let mut checked = 0;
     for placement in &due {
