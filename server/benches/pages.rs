@@ -188,11 +188,17 @@ struct Figures {
 #[tokio::main]
 async fn main() {
     let settings = settings();
-    if std::env::var("HUB_BENCH_ONLY").is_ok_and(|v| v == "users") {
-        // The many-users scenario alone, on data generated before (for looking into it).
+    let only = std::env::var("HUB_BENCH_ONLY").unwrap_or_default();
+    if only == "users" || only == "retention" {
+        // One scenario alone (for looking into it): the many users on data generated before, or
+        // the retention pass of newly generated data, written into `docs/PERFORMANCE.md`'s rows.
         let mut figures = Figures::default();
-        let dir = data_for(&settings, settings.scale, &mut figures);
-        many_users(&settings, &dir, &mut figures).await;
+        let dir = data_for(&settings, settings.scale, &mut figures).await;
+        if only == "users" {
+            many_users(&settings, &dir, &mut figures).await;
+        } else if !settings.smoke {
+            update_report_rows(&figures, "retention.");
+        }
         for (name, (value, unit)) in &figures.other {
             println!("bench full.{name} {value:.2} {unit}");
         }
@@ -277,10 +283,18 @@ fn server_env(dir: &Path) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Generates the data of `scale` once; later runs reuse it.
-fn data_for(settings: &Settings, scale: f64, figures: &mut Figures) -> PathBuf {
+/// Generates the data of `scale` once, and measures the retention pass its first start would
+/// run; later runs reuse both.
+async fn data_for(settings: &Settings, scale: f64, figures: &mut Figures) -> PathBuf {
     let dir = settings.dir.join(format!("seed1-scale{scale}"));
+    let retention_figures = dir.join("retention.figures");
     if dir.join("complete").exists() {
+        for line in std::fs::read_to_string(&retention_figures).unwrap_or_default().lines() {
+            if let [name, value, unit] = line.split(' ').collect::<Vec<_>>()[..] {
+                let unit = if unit == "s" { "s" } else { "records" };
+                figures.other.insert(name.to_string(), (value.parse().unwrap_or(0.0), unit));
+            }
+        }
         return dir;
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -296,8 +310,56 @@ fn data_for(settings: &Settings, scale: f64, figures: &mut Figures) -> PathBuf {
     figures.other.insert("generate".into(), (started.elapsed().as_secs_f64(), "s"));
     let size = server::generate::size_of(&dir.join("db")) as f64 / 1e6;
     figures.other.insert("database_on_disk".into(), (size, "MB"));
+    let swept = retention_pass(&dir, figures).await;
+    std::fs::write(&retention_figures, swept).expect("keep the retention figures");
     std::fs::write(dir.join("complete"), "").expect("mark the data complete");
     dir
+}
+
+/// The retention pass on newly generated data, in-process, as the first start's scheduler runs
+/// it: ten years back from the office date, everything the default retention finds is due at
+/// once. Returns the figures as `name value unit` lines.
+async fn retention_pass(dir: &Path, figures: &mut Figures) -> String {
+    let env: BTreeMap<&str, String> = server_env(dir).into_iter().collect();
+    let config = server::Config::from_lookup(|k| env.get(k).cloned()).expect("configuration");
+    let state = server::start_database(&config).await.expect("open the database");
+    eprintln!("   retention pass");
+    let started = Instant::now();
+    let swept = app::privacy::retention::run(&state).await.expect("the retention pass");
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(swept.placements > 0 || smoke(), "ten years of data have placements past retention");
+    assert!(swept.largest_batch <= 1000, "a transaction named {} records", swept.largest_batch);
+    let rows = [
+        ("retention.seconds", seconds, "s"),
+        ("retention.placements", swept.placements as f64, "records"),
+        ("retention.nominations", swept.nominations as f64, "records"),
+        ("retention.accounts", swept.accounts as f64, "records"),
+        ("retention.transactions", swept.batches as f64, "records"),
+        ("retention.largest_transaction", swept.largest_batch as f64, "records"),
+    ];
+    let mut lines = String::new();
+    for (name, value, unit) in rows {
+        figures.other.insert(name.to_string(), (value, unit));
+        lines.push_str(&format!("{name} {value} {unit}\n"));
+    }
+    lines
+}
+
+/// Writes the figures whose names start with `prefix` into `docs/PERFORMANCE.md`'s table of
+/// figures (ten-year column), in place of the rows there were: one scenario measured alone.
+fn update_report_rows(figures: &Figures, prefix: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/PERFORMANCE.md");
+    let text = std::fs::read_to_string(&path).expect("read docs/PERFORMANCE.md");
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with(&format!("| {prefix}"))) {
+        out.push(line.to_string());
+        if line == "|---|---:|---:|" {
+            for (name, (value, unit)) in figures.other.iter().filter(|(n, _)| n.starts_with(prefix)) {
+                out.push(format!("| {name} | {value:.2} {unit} |  |"));
+            }
+        }
+    }
+    std::fs::write(&path, out.join("\n") + "\n").expect("write docs/PERFORMANCE.md");
 }
 
 struct Server {
@@ -452,7 +514,7 @@ async fn load_by(clients: &[Client], url: String, seconds: f64, at_once: usize) 
 async fn measure(settings: &Settings, size: &str, scale: f64) -> Figures {
     let mut figures = Figures::default();
     eprintln!("== {size} ({scale} of ten years)");
-    let dir = data_for(settings, scale, &mut figures);
+    let dir = data_for(settings, scale, &mut figures).await;
     let span = Span {
         first: chrono::NaiveDate::from_ymd_opt(2016, 12, 2).unwrap(),
         last: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
@@ -663,7 +725,11 @@ fn report(settings: &Settings, results: &[(String, f64, Figures)]) -> String {
          script and wasm file it loads, as sent with `Accept-Encoding: br`. users200: 200 people of every role at \
          once on a copy of the ten-year data, each signing in and then for 60 s opening home, a list, a record and \
          its page 2 (coordinators also comment and download the document), reading each page 3–8 s; an \
-         error is any answer but 2xx, or none within 30 s.\n",
+         error is any answer but 2xx, or none within 30 s. retention: the pass the first start's scheduler runs on \
+         newly generated data (in-process, once, when the data are generated): every placement that ended seven \
+         years before the office date and every nomination rejected or withdrawn two years before it, anonymised \
+         ten at a time, each batch one transaction; `largest_transaction` counts the placements, nominations, \
+         reports, documents, audit entries and accounts the busiest one named.\n",
     );
     out
 }

@@ -75,7 +75,7 @@ pub async fn erase(admin: &CurrentUser, form: &CopyRequest) -> Result<crate::api
     let state = AppState::current()?;
     let (email, reason) = form.validate()?;
     let (state_ref, email_ref, reason_ref) = (&state, email.as_str(), reason.as_str());
-    let anonymised = db::transact(&state, |tx| async move {
+    let mut anonymised = db::transact(&state, |tx| async move {
         let mut r = tx
             .run(
                 "SELECT id, nomination, nomination.reference AS reference, state FROM placement

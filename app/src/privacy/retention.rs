@@ -26,6 +26,19 @@ pub struct Swept {
     pub placements: usize,
     pub nominations: usize,
     pub accounts: usize,
+    /// Transactions it took.
+    pub batches: usize,
+    /// The most records one transaction named: placements, nominations, reports, documents,
+    /// audit entries and accounts (each report's versions and events go with it).
+    pub largest_batch: usize,
+}
+
+impl Swept {
+    fn add(&mut self, batch: Anonymised) {
+        self.accounts += batch.accounts;
+        self.batches += 1;
+        self.largest_batch = self.largest_batch.max(batch.records);
+    }
 }
 
 #[derive(Debug, SurrealValue)]
@@ -53,7 +66,7 @@ pub async fn run(state: &AppState) -> Result<Swept, AppError> {
         }
         let placements: Vec<RecordId> = due.iter().map(|d| d.id.clone()).collect();
         let nominations: Vec<RecordId> = due.iter().map(|d| d.nomination.clone()).collect();
-        swept.accounts += anonymise(state, placements, nominations).await?;
+        swept.add(anonymise(state, placements, nominations).await?);
         swept.placements += due.len();
         swept.nominations += due.len();
     }
@@ -73,7 +86,7 @@ pub async fn run(state: &AppState) -> Result<Swept, AppError> {
             break;
         }
         swept.nominations += due.len();
-        swept.accounts += anonymise(state, Vec::new(), due).await?;
+        swept.add(anonymise(state, Vec::new(), due).await?);
     }
     if swept != Swept::default() {
         tracing::info!(
@@ -115,13 +128,17 @@ struct AuditRow {
 }
 
 /// Anonymises `placements` and `nominations` (a placement's nomination with it) in one
-/// transaction; afterwards removes their documents' files. Returns the accounts deleted.
-async fn anonymise(state: &AppState, placements: Vec<RecordId>, nominations: Vec<RecordId>) -> Result<usize, AppError> {
+/// transaction; afterwards removes their documents' files.
+async fn anonymise(
+    state: &AppState,
+    placements: Vec<RecordId>,
+    nominations: Vec<RecordId>,
+) -> Result<Anonymised, AppError> {
     let (placements, nominations) = (&placements, &nominations);
-    let anonymised = db::transact(state, |tx| async move { anonymise_in(&tx, placements, nominations).await }).await?;
-    let accounts = anonymised.accounts;
+    let mut anonymised =
+        db::transact(state, |tx| async move { anonymise_in(&tx, placements, nominations).await }).await?;
     anonymised.remove_files(state).await;
-    Ok(accounts)
+    Ok(anonymised)
 }
 
 /// What an anonymisation did: the stored files whose rows went (removed from disk once its
@@ -129,11 +146,13 @@ async fn anonymise(state: &AppState, placements: Vec<RecordId>, nominations: Vec
 pub struct Anonymised {
     files: Vec<String>,
     pub accounts: usize,
+    /// The records it named (see [`Swept::largest_batch`]).
+    records: usize,
 }
 
 impl Anonymised {
-    pub async fn remove_files(self, state: &AppState) {
-        for key in self.files {
+    pub async fn remove_files(&mut self, state: &AppState) {
+        for key in std::mem::take(&mut self.files) {
             crate::uploads::forget(state, &key).await;
         }
     }
@@ -145,8 +164,10 @@ pub async fn anonymise_in(tx: &Tx, placements: &[RecordId], nominations: &[Recor
     let found = find(tx, placements, nominations).await?;
     scrub_records(tx, placements, nominations, &found.reports).await?;
     let gone = people_gone(tx, &found).await?;
-    scrub_audit(tx, placements, nominations, &found, &gone).await?;
-    Ok(Anonymised { files: found.files, accounts: gone.len() })
+    let audit_entries = scrub_audit(tx, placements, nominations, &found, &gone).await?;
+    let records =
+        placements.len() + nominations.len() + found.reports.len() + found.files.len() + audit_entries + gone.len();
+    Ok(Anonymised { files: found.files, accounts: gone.len(), records })
 }
 
 /// The reports, secondee accounts, addresses and stored files of the records.
@@ -286,14 +307,14 @@ async fn people_gone(tx: &Tx, found: &Found) -> Result<Vec<RecordId>, AppError> 
 }
 
 /// The audit entries of the records (and of the deleted accounts): the event stays, the
-/// removed values and the deleted people's names go.
+/// removed values and the deleted people's names go. Returns how many entries it changed.
 async fn scrub_audit(
     tx: &Tx,
     placements: &[RecordId],
     nominations: &[RecordId],
     found: &Found,
     gone: &[RecordId],
-) -> Result<(), AppError> {
+) -> Result<usize, AppError> {
     let reports = &found.reports;
     let names = names(found);
     let mut r = tx
@@ -331,6 +352,7 @@ async fn scrub_audit(
             })
         })
         .collect();
+    let changed = scrubbed.len();
     tx.run(
         "FOR $row IN $rows {
             UPDATE type::record('audit_event', $row.id) SET before = $row.before ?? NONE, after = $row.after ?? NONE,
@@ -339,7 +361,7 @@ async fn scrub_audit(
         vec![("rows", v(scrubbed))],
     )
     .await?;
-    Ok(())
+    Ok(changed)
 }
 
 /// The officers' names of a batch, as their history lines may carry them.
