@@ -15,6 +15,7 @@ use crate::admin::users::{get_user, list_users, Users};
 use crate::audit::pages::{AccessPage, AuditPage};
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, NewPasswordPage};
 use crate::auth::security_pages::{EnrolPage, RecoveryCodesPage, SecondStepPage};
+use crate::calls::{get_call, list_calls, Calls};
 use crate::funding::agreements::{get_agreement, list_agreements, Agreements};
 use crate::home::HomePage;
 use crate::nominations::pages::{NominationDetailPage, NominationEditPage, NominationsPage};
@@ -77,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/funding") view=crate::funding::pages::DonorFundingPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/rates") view=crate::funding::pages::RatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/report/:id") view=crate::funding::pages::AgreementReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/calls") view={|| pages::list::<Calls, _, _>(list_calls)} ssr=SsrMode::Async/>
+                    <Route path=path!("/calls/:id") view={|| pages::edit_with::<Calls, _, _>(get_call, crate::calls::pages::call_sections)} ssr=SsrMode::Async/>
                     <Route path=path!("/funding/agreements") view={|| pages::list::<Agreements, _, _>(list_agreements)} ssr=SsrMode::Async/>
                     <Route path=path!("/funding/agreements/:id") view={|| pages::edit_with::<Agreements, _, _>(get_agreement, crate::funding::pages::agreement_sections)} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/cycles") view=CyclesPage ssr=SsrMode::Async/>

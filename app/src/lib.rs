@@ -28,6 +28,7 @@ pub mod ui;
 pub mod attachments;
 #[cfg(feature = "ssr")]
 pub mod cache;
+pub mod calls;
 #[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]

@@ -63,7 +63,7 @@ fn access_for(list: &str) -> Option<Access<'static>> {
         "nominations.csv" => Some(crate::nominations::service_access::READERS),
         "placements.csv" => Some(Access::Roles(crate::placements::READERS)),
         "reports.csv" | "outcomes.csv" => Some(Access::Roles(crate::reports::READERS)),
-        "agreements.csv" => Some(STAFF),
+        "agreements.csv" | "calls.csv" => Some(STAFF),
         "funding.csv" | "funded-placements.csv" => {
             Some(Access::Roles(&[crate::auth::Role::Admin, crate::auth::Role::Coordinator, crate::auth::Role::Donor]))
         }
@@ -97,6 +97,7 @@ async fn export(
         "agreements.csv" => {
             resource::csv::<crate::funding::agreements::Agreements>(state, &user, query).await.map(CsvExport::into_body)
         }
+        "calls.csv" => resource::csv::<crate::calls::Calls>(state, &user, query).await.map(CsvExport::into_body),
         "funding.csv" => crate::funding::service::reporting::figures_csv(state, &user).await.map(Body::from),
         "funded-placements.csv" => {
             crate::funding::service::reporting::placements_csv(state, &user).await.map(Body::from)
@@ -121,6 +122,7 @@ pub const EXPORTS: &[&str] = &[
     "reports.csv",
     "outcomes.csv",
     "agreements.csv",
+    "calls.csv",
     "funding.csv",
     "funded-placements.csv",
 ];

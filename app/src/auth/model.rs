@@ -72,6 +72,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
     let mut items = vec![nav("/", "Home")];
     match role {
         Role::Admin => items.extend([
+            nav("/calls", "Calls"),
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
             nav("/reports", "Reports"),
@@ -86,6 +87,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/admin/access", "Access log"),
         ]),
         Role::Coordinator => items.extend([
+            nav("/calls", "Calls"),
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
             nav("/reports", "Reports"),
@@ -97,6 +99,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
             nav("/mail", "Mail log"),
         ]),
         Role::Nominator => items.extend([
+            nav("/calls", "Calls"),
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
             nav("/reports", "Reports"),

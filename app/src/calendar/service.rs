@@ -95,8 +95,8 @@ async fn owner(state: &AppState, file: &str) -> Result<Option<CurrentUser>, AppE
 }
 
 /// The feed's events for `user`: report due dates (the reports they write; for focal points
-/// and RSO staff, those they follow) from 60 days back to a year ahead, and the starts and
-/// ends of open placements they see.
+/// and RSO staff, those they follow) from 60 days back to a year ahead, the starts and ends of
+/// open placements they see, and the closing days of the open calls they may read.
 async fn events(state: &AppState, user: &CurrentUser) -> Result<Vec<Event>, AppError> {
     let today = state.clock.today();
     let base = &state.settings.public_url;
@@ -146,6 +146,17 @@ async fn events(state: &AppState, user: &CurrentUser) -> Result<Vec<Event>, AppE
                 summary: format!("Placement ends: {} at {}", p.officer_name, p.host_agency),
                 description: format!("{} → {}", p.sending_agency, p.host_agency),
                 url,
+            });
+        }
+    }
+    if matches!(user.role, Role::Nominator | Role::Coordinator | Role::Admin) {
+        for call in crate::calls::service::open_for(state, user, MAX_EVENTS).await? {
+            events.push(Event {
+                uid: format!("call-{}-closes@secondment-hub", call.id),
+                day: state.clock.office_date(call.closes_at),
+                summary: format!("Call closes: {} ({})", call.title, call.closes_local),
+                description: format!("{} at {}, placements within {}", call.reference, call.host_agency, call.window()),
+                url: format!("{base}/calls/{}", call.id),
             });
         }
     }

@@ -204,6 +204,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0030_retention.surql"),
         bindings: None,
     },
+    Migration {
+        version: 31,
+        name: "calls for nominations, and the call a nomination answers",
+        script: include_str!("migrations/0031_calls.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -7,6 +7,7 @@ use crate::domain::{parse_date, Currency, Money, Period};
 use crate::reference::Choices;
 use crate::resource::fields::{optional_text, required_text};
 use crate::resource::prelude::*;
+use crate::ui::fields::checkboxes;
 
 /// An agreement with its figures (kept on the agreement by the changes to its lines).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,32 +261,4 @@ impl Resource for Agreements {
         }
         .into_any()
     }
-}
-
-/// A list of checkboxes posting `name[]`.
-fn checkboxes(
-    name: &'static str,
-    legend: &'static str,
-    options: &[(String, String)],
-    chosen: &[String],
-    state: &FormState,
-) -> AnyView {
-    let error = state.error(name);
-    view! {
-        <fieldset class="fieldset checkbox-columns">
-            <legend>{legend}</legend>
-            {options.iter().map(|(key, label)| {
-                let id = format!("f-{name}-{key}");
-                let checked = chosen.contains(key);
-                view! {
-                    <div class="field field-check">
-                        <input id=id.clone() type="checkbox" name=format!("{name}[]") value=key.clone() checked=checked/>
-                        <label for=id>{label.clone()}</label>
-                    </div>
-                }
-            }).collect_view()}
-            <p class="field-error" data-error-for=name role="alert">{error}</p>
-        </fieldset>
-    }
-    .into_any()
 }

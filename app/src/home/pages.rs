@@ -51,6 +51,7 @@ pub fn HomePage() -> impl IntoView {
                     </div>
                 })}
                 <p class="welcome" data-testid="home-role">{format!("Signed in as {} · {}", data.user.name, data.user.role.label())}</p>
+                {(data.user.role == Role::Nominator).then(|| view! { <crate::calls::pages::OpenCalls/> })}
                 {matches!(data.user.role, Role::Nominator | Role::Coordinator).then(|| view! { <NominationOverview role=data.user.role today=data.today/> })}
                 {(data.user.role != Role::Donor).then(|| view! { <crate::reports::pages::ReportsAtGlance/> })}
                 {(data.user.role != Role::Donor).then(|| view! { <crate::placements::pages::PlacementsAtGlance secondee=data.user.role == Role::Secondee/> })}

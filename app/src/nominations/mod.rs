@@ -85,6 +85,8 @@ pub struct NominationView {
     pub end_date: NaiveDate,
     pub objectives: String,
     pub justification: String,
+    /// The call it answers: (id, "title (reference)").
+    pub call: Option<(String, String)>,
     /// The nominator's confirmation that the officer was given the privacy notice.
     pub notice: Option<notice::Confirmation>,
     pub documents: Vec<DocumentView>,
@@ -145,6 +147,8 @@ pub struct NominationForm {
     pub justification: String,
     /// The privacy-notice box ([`notice::FIELD`]): ticked when the officer has been told.
     pub officer_told: String,
+    /// The call a new nomination answers (its key), if any; kept once the draft is saved.
+    pub call: String,
 }
 
 /// A state change or a comment, with what some actions need.

@@ -29,6 +29,7 @@ stored_enum! {
         NewSignIn = "new_sign_in", "Sign-in from a new browser";
         SecondFactorReset = "second_factor_reset", "Two-step verification reset";
         PersonalDataErased = "personal_data_erased", "Personal data erased";
+        CallClosed = "call_closed", "Call for nominations closed";
     }
 }
 

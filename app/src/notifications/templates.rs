@@ -44,6 +44,7 @@ impl AccountMail {
             EventKind::NewSignIn => "New sign-in to your Secondment Hub account",
             EventKind::SecondFactorReset => "Your two-step verification was reset",
             EventKind::PersonalDataErased => "Your personal data was erased from Secondment Hub",
+            EventKind::CallClosed => "A call for nominations has closed",
             _ => "Your Secondment Hub account",
         }
     }
@@ -52,6 +53,7 @@ impl AccountMail {
         match self.event {
             EventKind::NewSignIn => "Your Secondment Hub account was signed in to from a browser that has not signed in to it before.",
             EventKind::SecondFactorReset => "An administrator has reset the two-step verification of your Secondment Hub account. Your authenticator app, recovery codes and passkeys no longer work for it; you will set up a new one at your next sign-in.",
+            EventKind::CallClosed => "A call for nominations has reached its closing time and takes no more nominations. Here is what it received.",
             EventKind::PersonalDataErased => "As you asked, the Regional Support Office has erased your personal data from Secondment Hub: your name, contact details, nationality, languages, the texts that named you and your documents. The programme keeps only the facts without your name (dates, agencies, themes and money). Any account you had is closed.",
             _ => "",
         }
@@ -61,6 +63,7 @@ impl AccountMail {
         match self.event {
             EventKind::NewSignIn => "If this was you, there is nothing to do. If it was not, change your password now and tell the Regional Support Office.",
             EventKind::SecondFactorReset => "If you did not ask for this, tell the Regional Support Office at once.",
+            EventKind::CallClosed => "Review its nominations from the call's page; approving one takes one of its places.",
             EventKind::PersonalDataErased => "This is the last message the Hub sends to this address. Backups taken before today keep the data until they are deleted, within 30 days.",
             _ => "",
         }

@@ -57,6 +57,7 @@ pub async fn run(state: &AppState) -> Result<Moves, AppError> {
     crate::auth::purge::run(state).await?;
     crate::db::write(state, crate::audit::access::PURGE, vec![]).await?;
     Box::pin(crate::privacy::retention::run(state)).await?;
+    Box::pin(crate::calls::service::close::run(state)).await?;
     if moves != Moves::default() {
         state.wake_mailer();
     }

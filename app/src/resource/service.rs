@@ -40,6 +40,22 @@ pub trait Stored: Resource {
     /// The fields a save sets, as (field, value) (see [`store::put`]).
     fn stored(change: &Change<'_, Self>) -> Vec<(&'static str, Value)>;
 
+    /// What of the table `user` may read: by default all of it (the guard let them in). A
+    /// resource that some roles see only part of narrows the list and the CSV here, and a
+    /// record's page with [`Stored::may_read`].
+    fn scope(sql: ListSql, _user: &CurrentUser, _now: chrono::DateTime<chrono::Utc>) -> ListSql {
+        sql
+    }
+
+    /// Whether `user` may read `record` (see [`Stored::scope`]); `NotFound` when not.
+    fn may_read(
+        _state: &AppState,
+        _user: &CurrentUser,
+        _record: &Self::View,
+    ) -> impl Future<Output = Result<bool, AppError>> + Send {
+        async { Ok(true) }
+    }
+
     /// Whether `user` may change these records. Admins change reference data; others read it.
     fn can_edit(user: &CurrentUser) -> bool {
         user.role == Role::Admin
@@ -108,8 +124,8 @@ pub struct Change<'a, R: Stored> {
     pub prepared: &'a R::Prepared,
 }
 
-fn query_for<R: Stored>(query: &ListQuery) -> ListSql {
-    R::filter(ListSql::new(R::TABLE, R::FIELDS, R::SORTS), query)
+fn query_for<R: Stored>(state: &AppState, query: &ListQuery, user: &CurrentUser) -> ListSql {
+    R::scope(R::filter(ListSql::new(R::TABLE, R::FIELDS, R::SORTS), query), user, state.clock.now())
 }
 
 /// One page of the list, filtered and sorted by `query`.
@@ -117,7 +133,7 @@ fn query_for<R: Stored>(query: &ListQuery) -> ListSql {
 pub async fn list<R: Stored>(user: &CurrentUser, query: &ListQuery) -> Result<Listing<R::View>, AppError> {
     let state = AppState::current()?;
     let _search = state.limits.search(user, query)?;
-    let page = query_for::<R>(query).page::<R::Row>(&state.db, query).await?;
+    let page = query_for::<R>(&state, query, user).page::<R::Row>(&state.db, query).await?;
     Ok(Listing { page: page.try_map(R::view)?, can_edit: R::can_edit(user) })
 }
 
@@ -131,6 +147,11 @@ pub async fn record<R: Stored>(db: &Db, key: &str) -> Result<R::View, AppError> 
 pub async fn get<R: Stored>(user: &CurrentUser, id: &str) -> Result<Editing<R::View, R::Choices>, AppError> {
     let state = AppState::current()?;
     let record = if id.is_empty() { None } else { Some(record::<R>(&state.db, id).await?) };
+    if let Some(record) = &record {
+        if !R::may_read(&state, user, record).await? {
+            return Err(AppError::NotFound);
+        }
+    }
     Ok(Editing { record, can_edit: R::can_edit(user), choices: R::choices().await? })
 }
 
@@ -189,5 +210,5 @@ pub async fn csv<R: Stored>(state: &AppState, user: &CurrentUser, query: &ListQu
         let v = R::view(row)?;
         Ok(std::iter::once(R::key(&v).to_string()).chain(R::CSV.iter().map(|(_, cell)| cell(&v))).collect())
     };
-    Ok(CsvExport::rows(&header, query_for::<R>(query), &state.db, query.clone(), cells))
+    Ok(CsvExport::rows(&header, query_for::<R>(state, query, user), &state.db, query.clone(), cells))
 }

@@ -90,6 +90,7 @@ impl<'a> Input<'a> {
     pub fn text(name: &'a str, label: &'a str) -> Self {
         Input { name, label, kind: "text", required: false, hint: None, autocomplete: None, max_len: None }
     }
+    /// The input's `type`, or `textarea` for several lines of text.
     pub fn kind(mut self, kind: &'a str) -> Self {
         self.kind = kind;
         self
@@ -128,17 +129,33 @@ impl<'a> Input<'a> {
                     {self.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
                 </label>
                 {hint}
-                <input
-                    id=id
-                    name=self.name.to_string()
-                    type=self.kind.to_string()
-                    value=value
-                    required=self.required
-                    maxlength=self.max_len.map(|m| m.to_string())
-                    autocomplete=self.autocomplete.map(str::to_string)
-                    aria-invalid=invalid
-                    aria-describedby=described
-                />
+                {if self.kind == "textarea" {
+                    view! {
+                        <textarea
+                            id=id
+                            name=self.name.to_string()
+                            rows="5"
+                            required=self.required
+                            maxlength=self.max_len.map(|m| m.to_string())
+                            aria-invalid=invalid
+                            aria-describedby=described
+                        >{value}</textarea>
+                    }.into_any()
+                } else {
+                    view! {
+                        <input
+                            id=id
+                            name=self.name.to_string()
+                            type=self.kind.to_string()
+                            value=value
+                            required=self.required
+                            maxlength=self.max_len.map(|m| m.to_string())
+                            autocomplete=self.autocomplete.map(str::to_string)
+                            aria-invalid=invalid
+                            aria-describedby=described
+                        />
+                    }.into_any()
+                }}
                 {error_slot(&id_for_error, self.name, error)}
             </div>
         }
@@ -287,4 +304,32 @@ pub fn form_message(state: &FormState) -> impl IntoView {
 /// Hidden input.
 pub fn hidden(name: &str, value: String) -> impl IntoView {
     view! { <input type="hidden" name=name.to_string() value=value/> }
+}
+
+/// A list of checkboxes posting `name[]`.
+pub fn checkboxes(
+    name: &'static str,
+    legend: &'static str,
+    options: &[(String, String)],
+    chosen: &[String],
+    state: &FormState,
+) -> AnyView {
+    let error = state.error(name);
+    view! {
+        <fieldset class="fieldset checkbox-columns">
+            <legend>{legend}</legend>
+            {options.iter().map(|(key, label)| {
+                let id = format!("f-{name}-{key}");
+                let checked = chosen.contains(key);
+                view! {
+                    <div class="field field-check">
+                        <input id=id.clone() type="checkbox" name=format!("{name}[]") value=key.clone() checked=checked/>
+                        <label for=id>{label.clone()}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <p class="field-error" data-error-for=name role="alert">{error}</p>
+        </fieldset>
+    }
+    .into_any()
 }

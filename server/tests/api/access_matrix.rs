@@ -111,6 +111,12 @@ pub(crate) const SERVER_FUNCTIONS: &[(&str, &str)] = &[
     ("/api/reports/due-date", COORDINATOR),
     ("/api/reports/cycles", STAFF),
     ("/api/reports/cycles/save", COORDINATOR),
+    // Calls for nominations: coordinators publish them; nominators read those open to them.
+    ("/api/calls/list", "ACN"),
+    ("/api/calls/get", "ACN"),
+    ("/api/calls/figures", "ACN"),
+    ("/api/calls/save", COORDINATOR),
+    ("/api/calls/act", COORDINATOR),
     // Money: the coordinator records it; donors see their own.
     ("/api/agreements/list", STAFF),
     ("/api/agreements/get", STAFF),
@@ -142,6 +148,7 @@ const EXPORTS: &[(&str, &str)] = &[
     ("reports.csv", SIGNED_IN),
     ("outcomes.csv", SIGNED_IN),
     ("agreements.csv", STAFF),
+    ("calls.csv", STAFF),
     ("funding.csv", "ACD"),
     ("funded-placements.csv", "ACD"),
 ];

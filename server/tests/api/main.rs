@@ -11,6 +11,7 @@ mod admin;
 mod auth;
 mod backup;
 mod calendar;
+mod calls;
 mod cluster;
 mod concurrency;
 mod crash;

@@ -123,6 +123,9 @@ pub(super) fn detail(n: NominationView, page: NominationPage) -> AnyView {
                 <dt>"Nationality"</dt><dd>{nationality_shown(&n)}</dd>
                 <dt>"Languages"</dt><dd>{languages_shown(&n)}</dd>
                 <dt>"Expertise"</dt><dd class="pre">{n.expertise.clone()}</dd>
+                {n.call.clone().map(|(key, label)| view! {
+                    <dt>"Answers the call"</dt><dd data-testid="nomination-call"><a href=format!("/calls/{key}")>{label}</a></dd>
+                })}
                 <dt>"Sending agency"</dt><dd>{n.sending_agency.clone()}</dd>
                 <dt>"Host agency"</dt><dd>{n.host_agency.clone()}</dd>
                 <dt>"Period"</dt><dd>{format::period(n.start_date, n.end_date)}</dd>

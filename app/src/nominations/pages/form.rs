@@ -13,6 +13,8 @@ pub fn NominationEditPage() -> impl IntoView {
     let id = if id == "new" { String::new() } else { id };
     // `/nominations/new?from=KEY`: a new draft filled from an earlier nomination.
     let from = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("from").unwrap_or_default());
+    // `/nominations/new?call=KEY`: a new nomination answering a call, filled from its terms.
+    let call = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("call").unwrap_or_default());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
@@ -21,25 +23,29 @@ pub fn NominationEditPage() -> impl IntoView {
                 } else {
                     get_nomination(id.clone()).await
                 };
-                match page {
+                let call = match (id.is_empty(), call.is_empty()) {
+                    (true, false) => crate::calls::get_call(call.clone()).await.map(|c| c.record),
+                    _ => Ok(None),
+                };
+                match page.and_then(|page| Ok((page, call?))) {
                     Err(e) => error_view(e),
-                    Ok(page) if !page.can.edit => error_view(crate::error::AppError::Conflict(
+                    Ok((page, _)) if !page.can.edit => error_view(crate::error::AppError::Conflict(
                         "This nomination cannot be edited now.".into(),
                     )),
-                    Ok(page) => nomination_form(&id, page),
+                    Ok((page, call)) => nomination_form(&id, page, call),
                 }
             })}
         </Suspense>
     }
 }
 
-pub(super) fn nomination_form(id: &str, page: NominationPage) -> AnyView {
+pub(super) fn nomination_form(id: &str, page: NominationPage, call: Option<crate::calls::CallView>) -> AnyView {
     let n = page.nomination.clone();
     let get = |f: fn(&NominationView) -> String| n.as_ref().map(f).unwrap_or_default();
     // A copy chooses its period again: the earlier one has passed or belongs to the earlier.
     let copied = page.copied_from.is_some();
     let date = |f: fn(&NominationView) -> String| if copied { String::new() } else { get(f) };
-    let defaults = fields::values([
+    let mut defaults = fields::values([
         ("officer_name", get(|n| n.officer_name.clone())),
         ("position", get(|n| n.position.clone())),
         ("work_email", get(|n| n.work_email.clone())),
@@ -59,7 +65,16 @@ pub(super) fn nomination_form(id: &str, page: NominationPage) -> AnyView {
             ),
         ),
     ]);
+    // A call fills the host, the themes and the window; the nominator narrows the dates.
+    if let Some(call) = &call {
+        defaults.insert("call".into(), call.id.clone());
+        defaults.insert("host_agency".into(), call.host_agency_id.clone());
+        defaults.insert("themes".into(), call.themes.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>().join(","));
+        defaults.insert("start_date".into(), call.window_start.to_string());
+        defaults.insert("end_date".into(), call.window_end.to_string());
+    }
     let state = FormState::new("/api/nominations/save", page_flash().as_ref(), defaults);
+    let answering = answering(&state, call.as_ref(), n.as_ref());
     let chosen: Vec<String> = state.value("themes").split(',').map(str::to_string).collect();
     let title = match (&page.copied_from, &n) {
         (Some(reference), _) => format!("New nomination from {reference}"),
@@ -83,6 +98,7 @@ pub(super) fn nomination_form(id: &str, page: NominationPage) -> AnyView {
             <form method="post" action="/api/nominations/save" class="form form-wide" novalidate>
                 {form_message(&state)}
                 {hidden("id", id.clone())}
+                {answering}
                 <fieldset class="fieldset">
                     <legend>"The officer"</legend>
                     {Input::text("officer_name", "Full name").required().max_len(120).render(&state)}
@@ -125,6 +141,31 @@ pub(super) fn nomination_form(id: &str, page: NominationPage) -> AnyView {
         </EnhancedForm>
     }
     .into_any()
+}
+
+/// The call a nomination answers: for a new one, its terms and the hidden field that names it;
+/// for a saved one, its name (the call stays the one it was created for).
+fn answering(state: &FormState, call: Option<&crate::calls::CallView>, n: Option<&NominationView>) -> AnyView {
+    let error = state.error("call");
+    if let Some(call) = call {
+        return view! {
+            <section class="notice" data-testid="answering-call">
+                <p><strong>{format!("Answering the call “{}” ({})", call.title, call.reference)}</strong></p>
+                <p>{format!("Host {}; placements within {}; closes {} (office time).", call.host_agency, call.window(), call.closes_local)}</p>
+                {hidden("call", state.value("call"))}
+                <p class="field-error" data-error-for="call" role="alert">{error}</p>
+            </section>
+        }
+        .into_any();
+    }
+    match n.and_then(|n| n.call.clone()) {
+        Some((key, label)) => view! {
+            <p class="notice" data-testid="answering-call">"Answers the call " <a href=format!("/calls/{key}")>{label}</a></p>
+            <p class="field-error" data-error-for="call" role="alert">{error}</p>
+        }
+        .into_any(),
+        None => view! { <p class="field-error" data-error-for="call" role="alert">{error}</p> }.into_any(),
+    }
 }
 
 /// The privacy notice the officer is to be given, and the box in which the nominator confirms

@@ -97,6 +97,19 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Do
             let ticked = checked(&form.officer_told);
             notice::may_submit(n.notice.as_ref(), ticked).map_err(|(f, m)| AppError::field(f, m))?;
             confirms_notice = ticked && !n.notice.as_ref().is_some_and(notice::Confirmation::is_current);
+            if let Some((call, _)) = &n.call {
+                let answer = crate::calls::rules::Answer {
+                    member: "",
+                    host_agency: &n.host_agency_id,
+                    themes: &n.themes.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+                    start: n.start_date,
+                    end: n.end_date,
+                };
+                let sending = db::rid("agency", &n.sending_agency_id);
+                let new = action == Action::Submit;
+                crate::calls::service::answer::check_in(&tx, call, &sending, answer, state_ref.clock.now(), new)
+                    .await?;
+            }
         }
         // What approval confirms is checked once the step itself is known to be allowed.
         let approval = match hosts {
@@ -107,6 +120,9 @@ pub async fn act(user: &CurrentUser, form: &ActionForm) -> Result<crate::api::Do
             }
             None => None,
         };
+        if let (Some(_), Some((call, _))) = (&approval, &n.call) {
+            crate::calls::service::answer::take_place(&tx, call).await?;
+        }
         let event_key = record_transition(&tx, user, &n, action, to, message.as_deref(), confirms_notice).await?;
         let placement = match &approval {
             Some((a, _)) => Some(create_placement(&tx, state_ref, user, &n, a).await?),

@@ -38,12 +38,15 @@ struct FullRow {
     notice_version: Option<i64>,
     notice_confirmed_at: Option<DateTime<Utc>>,
     notice_confirmed_by: Option<String>,
+    call_id: Option<RecordId>,
+    call_label: Option<String>,
 }
 
 const FULL_FIELDS: &str = "id, reference, state, sending_agency AS sending_agency_id, sending_agency.name AS sending_agency,
     host_agency AS host_agency_id, host_agency.name AS host_agency, officer_name, position, work_email, nationality,
     nationality_as_written, languages, languages_as_written, expertise, themes AS theme_ids, themes.name AS theme_names, start_date, end_date, objectives, justification,
-    notice_version, notice_confirmed_at, notice_confirmed_by.name AS notice_confirmed_by";
+    notice_version, notice_confirmed_at, notice_confirmed_by.name AS notice_confirmed_by,
+    call AS call_id, (IF call != NONE THEN call.title + ' (' + call.reference + ')' END) AS call_label";
 
 #[derive(Debug, SurrealValue)]
 struct DocumentRow {
@@ -115,6 +118,7 @@ pub async fn load_in(tx: &Tx, user: &CurrentUser, key: &str) -> Result<Nominatio
         end_date: db::stored::date(&row.end_date)?,
         objectives: row.objectives,
         justification: row.justification,
+        call: row.call_id.map(|c| (db::key(&c), row.call_label.unwrap_or_default())),
         notice: match (row.notice_version, row.notice_confirmed_at) {
             (Some(version), Some(at)) => {
                 Some(notice::Confirmation { version, at, by: row.notice_confirmed_by.unwrap_or_default() })
@@ -226,6 +230,7 @@ pub async fn start_from(user: &CurrentUser, id: &str) -> Result<NominationPage, 
     }
     let mut page = get(user, "").await?;
     page.copied_from = Some(earlier.reference.clone());
-    page.nomination = Some(NominationView { documents: Vec::new(), history: Vec::new(), notice: None, ..earlier });
+    page.nomination =
+        Some(NominationView { documents: Vec::new(), history: Vec::new(), notice: None, call: None, ..earlier });
     Ok(page)
 }

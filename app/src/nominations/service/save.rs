@@ -31,7 +31,16 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
     let creating = form.id.trim().is_empty();
     let key = if creating { db::new_key() } else { crate::api::parse_key(form.id.trim())? };
     let year = chrono::Datelike::year(&state.clock.today());
-    let (content, key_ref, agency) = (&content, &key, &agency);
+    let now = state.clock.now();
+    // The call a new nomination answers; an existing one keeps the call it was created for.
+    let new_call = match form.call.trim() {
+        "" => None,
+        call if creating => {
+            Some(crate::api::parse_key(call).map_err(|_| AppError::field("call", "That call does not exist."))?)
+        }
+        _ => None,
+    };
+    let (content, key_ref, agency, new_call) = (&content, &key, &agency, &new_call);
     db::transact(&state, |tx| async move {
         let key = key_ref;
         let before = if creating { None } else { Some(load_in(&tx, user, key).await?) };
@@ -40,13 +49,25 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
                 return Err(not_editable(before.state));
             }
         }
+        let call = new_call.clone().or_else(|| before.as_ref().and_then(|b| b.call.as_ref().map(|(k, _)| k.clone())));
+        if let Some(call) = &call {
+            let answer = crate::calls::rules::Answer {
+                member: "",
+                host_agency: &content.host_agency,
+                themes: &content.themes,
+                start: content.start,
+                end: content.end,
+            };
+            let new = before.as_ref().is_none_or(|b| b.state == NominationState::Draft);
+            crate::calls::service::answer::check_in(&tx, call, agency, answer, now, new).await?;
+        }
         let told = notice::on_save(before.as_ref().and_then(|b| b.notice.as_ref()), checked(&form.officer_told));
         // Saving with a country and languages from the lists settles what was typed before them.
         let set = format!("{}, {}", notice_set(told), "officer_name = $officer_name, position = $position, work_email = $work_email, nationality = $nationality,
             nationality_as_written = NONE, languages = $languages, languages_as_written = NONE, expertise = $expertise, host_agency = $host, themes = $themes, start_date = $start,
             end_date = $end, objectives = $objectives, justification = $justification, updated_at = $now");
         let sql = if creating {
-            format!("CREATE $id SET reference = $reference, state = 'draft', sending_agency = $agency, created_by = $user, created_at = $now, {set} RETURN VALUE id")
+            format!("CREATE $id SET reference = $reference, state = 'draft', sending_agency = $agency, created_by = $user, created_at = $now, call = $call, {set} RETURN VALUE id")
         } else {
             // Only while still editable: a submission committed meanwhile wins.
             format!("UPDATE $id SET {set} WHERE state IN ['draft', 'changes_requested'] RETURN VALUE id")
@@ -71,6 +92,7 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
                 ("objectives", v(content.objectives.clone())),
                 ("justification", v(content.justification.clone())),
                 ("notice_version", v(notice::VERSION)),
+                ("call", v(new_call.as_ref().map(|c| db::rid("call", c)))),
             ],
         )
         .await?;
@@ -80,12 +102,16 @@ pub async fn save(user: &CurrentUser, form: &NominationForm) -> Result<crate::ap
         }
         if creating {
             db::tally::moved(&tx, "nomination", &db::key(agency), None, "draft").await?;
+            if let Some(call) = new_call {
+                crate::calls::service::answer::counted(&tx, call).await?;
+            }
         }
         let after = serde_json::json!({
             "officer_name": content.officer_name, "position": content.position, "work_email": content.work_email,
             "nationality": content.nationality, "languages": content.languages,
             "host_agency": content.host_agency, "themes": content.themes, "start_date": content.start.to_string(),
             "end_date": content.end.to_string(), "privacy_notice": told_version(told, before.as_ref()),
+            "call": call,
         });
         let before = before.as_ref().map(|b| {
             serde_json::json!({
