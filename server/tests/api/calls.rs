@@ -130,7 +130,7 @@ async fn a_call_is_answered_counted_against_its_places_and_closed_once() {
 
     // The nominator sees it open, on the list and on its page.
     let list: serde_json::Value = app.post(&nominator, "/api/calls/list", &[]).await.json().await.unwrap();
-    assert_eq!(list["page"]["items"][0]["id"], call.as_str());
+    assert!(list["page"]["items"].as_array().unwrap().iter().any(|c| c["id"] == call.as_str()), "{list}");
     let figures: serde_json::Value =
         app.post(&nominator, "/api/calls/figures", &[("id", &call)]).await.json().await.unwrap();
     assert_eq!(figures["may_answer"], true);
@@ -185,12 +185,15 @@ async fn a_call_is_answered_counted_against_its_places_and_closed_once() {
             async move { app::calls::service::close::run(&state).await.unwrap() }
         })
         .await;
-    assert_eq!(runs.iter().sum::<usize>(), 1, "closed once: {runs:?}");
-    assert_eq!(app::calls::service::close::run(&app.state).await.unwrap(), 0);
+    // (The demo's open calls may close on the same runs: the summaries are counted by call.)
+    assert!(runs.iter().sum::<usize>() >= 1, "closed: {runs:?}");
+    assert_eq!(app::calls::service::close::run(&app.state).await.unwrap(), 0, "a second run closes nothing");
     assert_eq!(counts(&app, &call).await["state"], "closed");
     let coordinators =
         app.rows("RETURN count(SELECT id FROM user WHERE role = 'coordinator' AND disabled = false)").await;
-    let summaries = app.rows("SELECT text_body FROM notification WHERE event = 'call_closed'").await;
+    let summaries = app
+        .rows(&format!("SELECT text_body FROM notification WHERE event = 'call_closed' AND record_key = '{call}'"))
+        .await;
     assert_eq!(summaries.as_array().unwrap().len() as i64, coordinators.as_i64().unwrap());
     let body = summaries[0]["text_body"].as_str().unwrap();
     assert!(body.contains("Nominations: 2") && body.contains("Sri Lanka (2)"), "{body}");
@@ -268,7 +271,7 @@ async fn a_nomination_outside_the_call_is_refused_at_its_field_and_nothing_chang
     let closed_to_us = published_call(&app, &coordinator, "Open to another member", "1", &[&other_member]).await;
     let list: serde_json::Value = app.post(&nominator, "/api/calls/list", &[]).await.json().await.unwrap();
     let seen: Vec<&str> = list["page"]["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-    assert_eq!(seen, vec![call.as_str()]);
+    assert!(seen.contains(&call.as_str()) && !seen.contains(&closed_to_us.as_str()), "{seen:?}");
     assert_eq!(app.post(&nominator, "/api/calls/get", &[("id", &closed_to_us)]).await.status(), StatusCode::NOT_FOUND);
     let not_ours = answer(&app, &nominator, &closed_to_us, "Esala Other", "2027-04-01", "2027-10-01").await;
     let refusal = error_json(not_ours).await;
@@ -279,10 +282,8 @@ async fn a_nomination_outside_the_call_is_refused_at_its_field_and_nothing_chang
     let missing = answer(&app, &nominator, "nosuchcall", "Farah Missing", "2027-04-01", "2027-10-01").await;
     assert_eq!(error_json(missing).await["Invalid"]["errors"][0]["field"], "call");
     assert_eq!(app.post(&nominator, "/api/calls/save", &[("title", "Mine")]).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.rows("RETURN count(SELECT id FROM nomination)").await,
-        app.rows("RETURN count(SELECT id FROM nomination WHERE call = NONE)").await
-    );
+    let answering = format!("RETURN count(SELECT id FROM nomination WHERE call IN [call:{call}, call:{closed_to_us}])");
+    assert_eq!(app.rows(&answering).await, 0);
     assert_eq!(counts(&app, &call).await["answered"], 0);
     assert_eq!(counts(&app, &closed_to_us).await["answered"], 0);
 
@@ -320,5 +321,39 @@ async fn two_approvals_racing_for_the_last_place_take_it_once() {
     let ok = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
     assert_eq!(ok, 1, "{answers:?}");
     assert_eq!(counts(&app, &call).await["approved"], 1);
-    assert_eq!(app.rows("RETURN count(SELECT id FROM placement WHERE nomination.call != NONE)").await, 1);
+    let placed = format!("RETURN count(SELECT id FROM placement WHERE nomination.call = call:{call})");
+    assert_eq!(app.rows(&placed).await, 1);
+}
+
+#[tokio::test]
+async fn the_demo_has_two_open_calls_and_a_closed_one_with_nominations_shown_on_their_pages() {
+    let app = TestApp::start().await;
+    let calls = app.rows("SELECT reference, state, answered, approved FROM call ORDER BY reference").await;
+    assert_eq!(
+        calls,
+        serde_json::json!([
+            { "reference": "CALL-DEMO-1", "state": "open", "answered": 0, "approved": 0 },
+            { "reference": "CALL-DEMO-2", "state": "open", "answered": 0, "approved": 0 },
+            { "reference": "CALL-DEMO-3", "state": "closed", "answered": 2, "approved": 1 },
+        ])
+    );
+    let closed = key_of(&app, "SELECT VALUE record::id(id) FROM call WHERE reference = 'CALL-DEMO-3'").await;
+    let coordinator = app.login_as("coordinator").await;
+    let page = coordinator.get(app.url(&format!("/calls/{closed}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("2 nominations answer this call; 1 approved.") && page.contains("1 left of 2"), "{page}");
+    assert!(page.contains("Submitted: 1") && page.contains("Approved: 1"));
+    let list = coordinator.get(app.url("/calls")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("Information sharing officers, 2027") && list.contains("New call"));
+
+    // The demo nominator (Sri Lanka) sees both open calls at home, not the closed one.
+    let nominator = app.login_as("nominator").await;
+    let home = nominator.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("Open calls for nominations"), "{home}");
+    assert!(home.contains("Document examination desk, RSO Bangkok") && home.contains("Maritime movement analysts"));
+    assert!(!home.contains("Information sharing officers, 2027"));
+    let open = key_of(&app, "SELECT VALUE record::id(id) FROM call WHERE reference = 'CALL-DEMO-1'").await;
+    let form =
+        nominator.get(app.url(&format!("/nominations/new?call={open}"))).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("Answering the call “Document examination desk, RSO Bangkok”"), "{form}");
+    assert!(form.contains(&format!("name=\"call\" value=\"{open}\"")));
 }

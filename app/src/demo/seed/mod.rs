@@ -2,8 +2,10 @@
 //!
 //! One transaction writes it all: the reference data and demo users (`reference`), nominations
 //! in every state (`nominations`), placements in motion with their history (`placements`, each
-//! telling a `story`) and reports (`reports`), and two donors' funding (`funding`).
+//! telling a `story`) and reports (`reports`), calls for nominations (`calls`), and two donors'
+//! funding (`funding`).
 
+mod calls;
 mod funding;
 mod nominations;
 mod placements;
@@ -48,10 +50,12 @@ pub async fn seed_if_empty(state: &AppState) -> Result<bool, AppError> {
 
     let hashes = &hashes;
     let today = state.clock.today();
+    let zone = state.clock.zone();
     db::transact(state, |tx| async move {
         let keys = reference::seed_reference(&tx, hashes).await?;
         nominations::seed_nominations(&tx, &keys.agencies, &keys.themes, &keys.users).await?;
         placements::seed_placements(&tx, today, &keys.agencies, &keys.themes, &keys.users).await?;
+        calls::seed_calls(&tx, today, zone, &keys.agencies, &keys.themes).await?;
         funding::seed_funding(&tx, today, &keys.donors).await
     })
     .await?;
