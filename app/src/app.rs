@@ -78,6 +78,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/funding") view=crate::funding::pages::DonorFundingPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/rates") view=crate::funding::pages::RatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/funding/report/:id") view=crate::funding::pages::AgreementReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/programme") view=crate::interest::pages::ProgrammePublicPage ssr=SsrMode::Async/>
+                    <Route path=path!("/programme/confirm") view=crate::interest::pages::ConfirmEnquiryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/interest") view=crate::interest::pages::InterestQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/interest/:id") view=crate::interest::pages::EnquiryPage ssr=SsrMode::Async/>
                     <Route path=path!("/calls") view={|| pages::list::<Calls, _, _>(list_calls)} ssr=SsrMode::Async/>
                     <Route path=path!("/calls/:id") view={|| pages::edit_with::<Calls, _, _>(get_call, crate::calls::pages::call_sections)} ssr=SsrMode::Async/>
                     <Route path=path!("/funding/agreements") view={|| pages::list::<Agreements, _, _>(list_agreements)} ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod funding;
 pub mod home;
+pub mod interest;
 pub mod listing;
 pub mod nominations;
 pub mod notifications;

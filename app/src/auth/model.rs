@@ -73,6 +73,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
     match role {
         Role::Admin => items.extend([
             nav("/calls", "Calls"),
+            nav("/interest", "Interest"),
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
             nav("/reports", "Reports"),
@@ -88,6 +89,7 @@ pub fn navigation(role: Role) -> Vec<NavItem> {
         ]),
         Role::Coordinator => items.extend([
             nav("/calls", "Calls"),
+            nav("/interest", "Interest"),
             nav("/nominations", "Nominations"),
             nav("/placements", "Placements"),
             nav("/reports", "Reports"),

@@ -210,6 +210,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0031_calls.surql"),
         bindings: None,
     },
+    Migration {
+        version: 32,
+        name: "expressions of interest from the public programme page",
+        script: include_str!("migrations/0032_enquiries.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

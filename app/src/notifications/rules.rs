@@ -30,6 +30,9 @@ stored_enum! {
         SecondFactorReset = "second_factor_reset", "Two-step verification reset";
         PersonalDataErased = "personal_data_erased", "Personal data erased";
         CallClosed = "call_closed", "Call for nominations closed";
+        EnquiryConfirm = "enquiry_confirm", "Expression of interest: confirm the address";
+        EnquiryReceived = "enquiry_received", "Expression of interest received";
+        EnquiryDeclined = "enquiry_declined", "Expression of interest declined";
     }
 }
 

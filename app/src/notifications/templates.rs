@@ -45,6 +45,9 @@ impl AccountMail {
             EventKind::SecondFactorReset => "Your two-step verification was reset",
             EventKind::PersonalDataErased => "Your personal data was erased from Secondment Hub",
             EventKind::CallClosed => "A call for nominations has closed",
+            EventKind::EnquiryConfirm => "Please confirm your interest in the secondment programme",
+            EventKind::EnquiryReceived => "New expression of interest in the programme",
+            EventKind::EnquiryDeclined => "Your interest in the secondment programme",
             _ => "Your Secondment Hub account",
         }
     }
@@ -53,6 +56,9 @@ impl AccountMail {
         match self.event {
             EventKind::NewSignIn => "Your Secondment Hub account was signed in to from a browser that has not signed in to it before.",
             EventKind::SecondFactorReset => "An administrator has reset the two-step verification of your Secondment Hub account. Your authenticator app, recovery codes and passkeys no longer work for it; you will set up a new one at your next sign-in.",
+            EventKind::EnquiryConfirm => "Thank you for your interest in the Regional Support Office's secondment programme. Please confirm that this is your address by opening the link below; until then your enquiry is held, and it is deleted after seven days.",
+            EventKind::EnquiryReceived => "An agency has expressed interest in the secondment programme and confirmed its contact's address. It is in the queue of expressions of interest.",
+            EventKind::EnquiryDeclined => "Thank you for your interest in the secondment programme. After considering it, the Regional Support Office is not able to take it further at this time, for the reason below.",
             EventKind::CallClosed => "A call for nominations has reached its closing time and takes no more nominations. Here is what it received.",
             EventKind::PersonalDataErased => "As you asked, the Regional Support Office has erased your personal data from Secondment Hub: your name, contact details, nationality, languages, the texts that named you and your documents. The programme keeps only the facts without your name (dates, agencies, themes and money). Any account you had is closed.",
             _ => "",
@@ -63,6 +69,9 @@ impl AccountMail {
         match self.event {
             EventKind::NewSignIn => "If this was you, there is nothing to do. If it was not, change your password now and tell the Regional Support Office.",
             EventKind::SecondFactorReset => "If you did not ask for this, tell the Regional Support Office at once.",
+            EventKind::EnquiryConfirm => "If you did not send this enquiry, ignore this message: nothing more will be sent to this address.",
+            EventKind::EnquiryReceived => "Discuss it with the contact, then accept it (the agency is created and its contact invited) or decline it with a reason.",
+            EventKind::EnquiryDeclined => "You are welcome to write to the Regional Support Office, or to express interest again when circumstances change.",
             EventKind::CallClosed => "Review its nominations from the call's page; approving one takes one of its places.",
             EventKind::PersonalDataErased => "This is the last message the Hub sends to this address. Backups taken before today keep the data until they are deleted, within 30 days.",
             _ => "",

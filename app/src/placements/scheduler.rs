@@ -58,6 +58,7 @@ pub async fn run(state: &AppState) -> Result<Moves, AppError> {
     crate::db::write(state, crate::audit::access::PURGE, vec![]).await?;
     Box::pin(crate::privacy::retention::run(state)).await?;
     Box::pin(crate::calls::service::close::run(state)).await?;
+    crate::interest::service::public::purge(state).await?;
     if moves != Moves::default() {
         state.wake_mailer();
     }

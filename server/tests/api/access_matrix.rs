@@ -117,6 +117,14 @@ pub(crate) const SERVER_FUNCTIONS: &[(&str, &str)] = &[
     ("/api/calls/figures", "ACN"),
     ("/api/calls/save", COORDINATOR),
     ("/api/calls/act", COORDINATOR),
+    // Expressions of interest: anyone sends one; staff read the queue, coordinators decide.
+    ("/api/programme/page", PUBLIC),
+    ("/api/programme/enquire", PUBLIC),
+    ("/api/programme/confirm", PUBLIC),
+    ("/api/interest/list", STAFF),
+    ("/api/interest/get", STAFF),
+    ("/api/interest/act", COORDINATOR),
+    ("/api/interest/accept", COORDINATOR),
     // Money: the coordinator records it; donors see their own.
     ("/api/agreements/list", STAFF),
     ("/api/agreements/get", STAFF),

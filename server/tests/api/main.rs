@@ -19,6 +19,7 @@ mod database;
 mod donors;
 mod funding;
 mod generate;
+mod interest;
 mod lists;
 mod mail;
 mod malformed;

@@ -7,6 +7,6 @@ pub mod answer;
 pub mod close;
 mod store;
 
-pub use store::open_for;
+pub use store::{open_for, open_to_all};
 
 pub use act::{act, figures};

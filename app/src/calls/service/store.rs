@@ -221,6 +221,17 @@ impl Stored for Calls {
     }
 }
 
+/// The open calls that every member may answer, soonest closing first (the public page's).
+pub async fn open_to_all(state: &AppState, limit: usize) -> Result<Vec<CallView>, AppError> {
+    let query = ListQuery { status: "open".into(), sort: "closes".into(), dir: "asc".into(), ..Default::default() };
+    let sql = <Calls as Stored>::filter(ListSql::new("call", FIELDS, <Calls as Stored>::SORTS), &query).filter(
+        "closes_at > $open_after AND array::len(members) = 0",
+        "open_after",
+        v(state.clock.now()),
+    );
+    sql.first::<Row>(&state.db, &query, limit).await?.into_iter().map(view).collect()
+}
+
 /// The open calls `user` may read, soonest closing first (the calendar feed's).
 pub async fn open_for(state: &AppState, user: &CurrentUser, limit: usize) -> Result<Vec<CallView>, AppError> {
     let query = ListQuery { status: "open".into(), sort: "closes".into(), dir: "asc".into(), ..Default::default() };

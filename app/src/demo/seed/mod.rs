@@ -2,11 +2,12 @@
 //!
 //! One transaction writes it all: the reference data and demo users (`reference`), nominations
 //! in every state (`nominations`), placements in motion with their history (`placements`, each
-//! telling a `story`) and reports (`reports`), calls for nominations (`calls`), and two donors'
-//! funding (`funding`).
+//! telling a `story`) and reports (`reports`), calls for nominations (`calls`), expressions of
+//! interest (`interest`), and two donors' funding (`funding`).
 
 mod calls;
 mod funding;
+mod interest;
 mod nominations;
 mod placements;
 mod reference;
@@ -56,6 +57,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<bool, AppError> {
         nominations::seed_nominations(&tx, &keys.agencies, &keys.themes, &keys.users).await?;
         placements::seed_placements(&tx, today, &keys.agencies, &keys.themes, &keys.users).await?;
         calls::seed_calls(&tx, today, zone, &keys.agencies, &keys.themes).await?;
+        interest::seed_enquiries(&tx, today).await?;
         funding::seed_funding(&tx, today, &keys.donors).await
     })
     .await?;
