@@ -4,14 +4,14 @@ import { Header, signInAs } from './pages/login-page';
 // What each demo user finds in the main navigation, and the heading of their home page.
 const ROLES: Record<string, { nav: string[]; heading: RegExp }> = {
   admin: {
-    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Access log', 'Account'],
+    nav: ['Home', 'Calls', 'Interest', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Users', 'Mail log', 'Audit trail', 'Access log', 'Account'],
     heading: /Administration/,
   },
   coordinator: {
-    nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Mail log', 'Account'],
+    nav: ['Home', 'Calls', 'Interest', 'Nominations', 'Placements', 'Reports', 'Funding', 'Members', 'Agencies', 'Donors', 'Themes', 'Mail log', 'Account'],
     heading: /Programme overview/,
   },
-  nominator: { nav: ['Home', 'Nominations', 'Placements', 'Reports', 'Account'], heading: /Nominations of Department of Immigration and Emigration/ },
+  nominator: { nav: ['Home', 'Calls', 'Nominations', 'Placements', 'Reports', 'Account'], heading: /Nominations of Department of Immigration and Emigration/ },
   host: { nav: ['Home', 'Placements', 'Reports', 'Account'], heading: /Placements hosted by Regional Support Office, Bangkok/ },
   secondee: { nav: ['Home', 'Placements', 'Reports', 'Account'], heading: /Your placement/ },
   donor: { nav: ['Home', 'Funding', 'Placements', 'Reports', 'Account'], heading: /Funding of Government of Australia/ },
