@@ -152,3 +152,19 @@ async fn a_new_link_ends_the_old_one_and_a_forged_link_is_not_found() {
     assert_eq!(feed(&app, &flipped).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(feed(&app, "/calendar/nothing.ics").await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_nominators_feed_has_the_closing_days_of_the_open_calls_they_may_answer() {
+    let app = TestApp::start().await;
+    let nominator = app.login_as("nominator").await;
+    let path = link(&app, &nominator).await;
+    let events = validate(&feed(&app, &path).await.text().await.unwrap());
+    let calls: Vec<&str> = events.iter().map(|e| e.2.as_str()).filter(|s| s.starts_with("Call closes: ")).collect();
+    assert_eq!(calls.len(), 2, "the two open demo calls: {calls:?}");
+    assert!(calls.iter().any(|c| c.starts_with("Call closes: Document examination desk")), "{calls:?}");
+    assert!(!calls.iter().any(|c| c.contains("Information sharing officers")), "not the closed one");
+    let secondee = app.login_as("secondee").await;
+    let path = link(&app, &secondee).await;
+    let events = validate(&feed(&app, &path).await.text().await.unwrap());
+    assert!(!events.iter().any(|e| e.2.starts_with("Call closes")), "a secondee answers no call");
+}
