@@ -164,6 +164,8 @@ const DATA_TABLES: &[&str] = &[
     "expenditure",
     "funding_line",
     "tally",
+    "call",
+    "enquiry",
 ];
 
 async fn empty_all(state: &AppState) -> Result<(), AppError> {

@@ -14,6 +14,9 @@ const PUBLIC: &[&str] = &[
     "/api/login/verify",          // the second step: the pending sign-in's cookie is the first factor
     "/api/login/waiting",         // answers "nothing waiting" without that cookie
     "/api/login/passkey/options", // a passkey ceremony, for anyone about to sign in
+    "/api/programme/page",        // the public programme page
+    "/api/programme/enquire",     // an expression of interest: its signed form start and limits guard it
+    "/api/programme/confirm",     // the e-mailed signed link is the credential
     "/api/login/passkey",         // the passkey's signature is the credential
 ];
 
