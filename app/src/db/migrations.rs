@@ -216,6 +216,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0032_enquiries.surql"),
         bindings: None,
     },
+    Migration {
+        version: 33,
+        name: "the mail about a record found by the record",
+        script: include_str!("migrations/0033_notification_record.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]
