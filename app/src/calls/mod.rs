@@ -13,7 +13,7 @@ pub mod service;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use crate::resource::fields::required_text;
+use crate::resource::fields::{chosen_keys, required_text, MAX_CHOICES};
 use crate::resource::prelude::*;
 use crate::ui::fields::checkboxes;
 pub use api::*;
@@ -110,18 +110,6 @@ pub struct ValidCall {
     pub members: Vec<String>,
 }
 
-/// Record keys chosen in checkboxes, each well formed and named once.
-fn keys(values: &[String]) -> Result<Vec<String>, String> {
-    let mut out: Vec<String> = Vec::new();
-    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        crate::domain::RecordKey::parse(value).map_err(|_| "Choose from the list.".to_string())?;
-        if !out.iter().any(|k| k == value) {
-            out.push(value.to_string());
-        }
-    }
-    Ok(out)
-}
-
 fn one_key(value: &str, missing: &str) -> Result<Option<String>, String> {
     match value.trim() {
         "" if missing.is_empty() => Ok(None),
@@ -153,7 +141,7 @@ impl Validate for CallForm {
         let title = errors.take("title", required_text(&self.title, 200));
         let description = errors.take("description", long_text(&self.description, 4000, true));
         let eligibility = errors.take("eligibility", long_text(&self.eligibility, 2000, false));
-        let themes = errors.take("themes", keys(&self.themes));
+        let themes = errors.take("themes", chosen_keys(&self.themes, MAX_CHOICES));
         if themes.as_ref().is_some_and(Vec::is_empty) {
             errors.add("themes", "Choose at least one theme.");
         }
@@ -174,7 +162,7 @@ impl Validate for CallForm {
             }
         }
         let agreement = errors.take("agreement", one_key(&self.agreement, ""));
-        let members = errors.take("members", keys(&self.members));
+        let members = errors.take("members", chosen_keys(&self.members, MAX_CHOICES));
         errors.finish(|| ())?;
         let closes = closes_on.zip(closes_time).map(|(d, t)| d.and_time(t));
         match (title, description, eligibility, themes, host, places, start, end, closes, agreement, members) {

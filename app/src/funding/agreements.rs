@@ -5,7 +5,7 @@
 use super::rules::percent_text;
 use crate::domain::{parse_date, Currency, Money, Period};
 use crate::reference::Choices;
-use crate::resource::fields::{optional_text, required_text};
+use crate::resource::fields::{chosen_keys, optional_text, required_text, MAX_CHOICES};
 use crate::resource::prelude::*;
 use crate::ui::fields::checkboxes;
 
@@ -130,18 +130,6 @@ pub struct ValidAgreement {
     pub notes: String,
 }
 
-/// Record keys chosen in a list of checkboxes, each well formed and named once.
-fn keys(values: &[String]) -> Result<Vec<String>, String> {
-    let mut out: Vec<String> = Vec::new();
-    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        crate::domain::RecordKey::parse(value).map_err(|_| "Choose from the list.".to_string())?;
-        if !out.iter().any(|k| k == value) {
-            out.push(value.to_string());
-        }
-    }
-    Ok(out)
-}
-
 impl Validate for AgreementForm {
     type Valid = ValidAgreement;
 
@@ -162,9 +150,9 @@ impl Validate for AgreementForm {
             (Some(start), Some(end)) => errors.take("period_end", Period::new(start, end)),
             _ => None,
         };
-        let members = errors.take("members", keys(&self.members));
-        let agencies = errors.take("agencies", keys(&self.agencies));
-        let themes = errors.take("themes", keys(&self.themes));
+        let members = errors.take("members", chosen_keys(&self.members, MAX_CHOICES));
+        let agencies = errors.take("agencies", chosen_keys(&self.agencies, MAX_CHOICES));
+        let themes = errors.take("themes", chosen_keys(&self.themes, MAX_CHOICES));
         let notes = errors.take("notes", optional_text(&self.notes, 4000));
         errors.finish(|| ())?;
         match (donor, reference, title, total, period, members, agencies, themes, notes) {

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
-use crate::resource::fields::{checked, email, optional_text, required_text};
+use crate::resource::fields::{checked, chosen_keys, email, optional_text, required_text};
 pub use api::*;
 pub use rules::{EnquiryAction, EnquiryState};
 
@@ -77,20 +77,6 @@ pub struct ValidEnquiry {
     pub message: String,
 }
 
-fn keys(values: &[String], max: usize) -> Result<Vec<String>, String> {
-    let mut out: Vec<String> = Vec::new();
-    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        crate::domain::RecordKey::parse(value).map_err(|_| "Choose from the list.".to_string())?;
-        if !out.iter().any(|k| k == value) {
-            out.push(value.to_string());
-        }
-    }
-    if out.len() > max {
-        return Err("Choose from the list.".into());
-    }
-    Ok(out)
-}
-
 impl EnquiryForm {
     /// Checks every field, each bounded, reporting each bad one at its field.
     pub fn validate(&self) -> Result<ValidEnquiry, AppError> {
@@ -116,7 +102,7 @@ impl EnquiryForm {
         let contact_name = errors.take("contact_name", required_text(&self.contact_name, 120));
         let email = errors.take("email", email(&self.email));
         let contact_role = errors.take("contact_role", required_text(&self.contact_role, 160));
-        let themes = errors.take("themes", keys(&self.themes, 50));
+        let themes = errors.take("themes", chosen_keys(&self.themes, 50));
         let (hosting, sending) = (checked(&self.hosting), checked(&self.sending));
         if !hosting && !sending {
             errors.add("hosting", "Tell us whether you would host officers, send them, or both.");

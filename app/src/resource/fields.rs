@@ -22,6 +22,25 @@ pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, String> 
     Ok((!value.is_empty()).then(|| value.to_string()))
 }
 
+/// The most checkboxes one list offers (members, agencies, themes): a bound, not a rule.
+pub const MAX_CHOICES: usize = 1000;
+
+/// Record keys chosen in a list of checkboxes: each well formed, named once, at most `max` of
+/// them (a hand-made post could name thousands).
+pub fn chosen_keys(values: &[String], max: usize) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        crate::domain::RecordKey::parse(value).map_err(|_| "Choose from the list.".to_string())?;
+        if !out.iter().any(|k| k == value) {
+            out.push(value.to_string());
+        }
+    }
+    if out.len() > max {
+        return Err("Choose from the list.".into());
+    }
+    Ok(out)
+}
+
 /// An e-mail address, lower-cased: the text of an [`Email`](crate::domain::Email), whose rules
 /// are deliberately strict (these addresses receive our mail; a CR or LF here would be a header
 /// injection).
@@ -149,6 +168,14 @@ pub fn language(value: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chosen_keys_are_well_formed_named_once_and_bounded() {
+        let posted = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(chosen_keys(&posted(&["a1", " b2 ", "", "a1"]), 5), Ok(vec!["a1".into(), "b2".into()]));
+        assert!(chosen_keys(&posted(&["a1", "no/slash"]), 5).is_err());
+        assert!(chosen_keys(&posted(&["a1", "b2", "c3"]), 2).is_err());
+    }
 
     #[cfg(feature = "ssr")]
     #[test]
