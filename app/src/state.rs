@@ -3,10 +3,8 @@
 
 use std::sync::Arc;
 
-use surrealdb::engine::any::Any;
-use surrealdb::Surreal;
-
 use crate::clock::Clock;
+use crate::db::engine::{Handle, Query};
 use crate::net::Cidr;
 use crate::signing::ServerKey;
 
@@ -24,13 +22,13 @@ use crate::signing::ServerKey;
 /// (`db::transact`).
 #[derive(Debug, Clone)]
 pub struct Db {
-    inner: Arc<Surreal<Any>>,
+    inner: Arc<Handle>,
     queries: Arc<std::sync::atomic::AtomicU64>,
     answering: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Db {
-    pub fn new(inner: Surreal<Any>) -> Self {
+    pub fn new(inner: Handle) -> Self {
         Db {
             inner: Arc::new(inner),
             queries: Arc::default(),
@@ -66,7 +64,7 @@ impl Db {
     }
 
     /// Starts a query (counted).
-    pub fn query<'a>(&'a self, sql: impl Into<std::borrow::Cow<'a, str>>) -> surrealdb::method::Query<'a, Any> {
+    pub fn query<'a>(&'a self, sql: impl Into<std::borrow::Cow<'a, str>>) -> Query<'a> {
         self.queries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.inner.query(sql)
     }
@@ -76,8 +74,8 @@ impl Db {
         self.queries.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The SDK's handle, for what is not a query (transactions, health checks).
-    pub fn surreal(&self) -> &Surreal<Any> {
+    /// The SDK's handle, for what is not a query (transactions, export and import).
+    pub fn handle(&self) -> &Handle {
         &self.inner
     }
 }

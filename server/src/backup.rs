@@ -62,7 +62,7 @@ pub async fn write(db: &Db, files_dir: &Path, out: &Path) -> Result<Summary, Str
     let export = with_suffix(out, ".database.partial");
     // Made here, private, for the export to write into (it keeps an existing file's mode).
     private::new_file(&export).map_err(|e| format!("cannot write {}: {e}", export.display()))?;
-    if let Err(e) = db.surreal().export(&export).await {
+    if let Err(e) = db.handle().export(&export).await {
         let _ = std::fs::remove_file(&export);
         return Err(format!("database export failed: {e}"));
     }
@@ -135,7 +135,7 @@ pub async fn restore(db: &Db, files_dir: &Path, archive: &Path) -> Result<Summar
             return Err(message);
         }
     };
-    let imported = db.surreal().import(&export).await.map_err(|e| format!("database import failed: {e}"));
+    let imported = db.handle().import(&export).await.map_err(|e| format!("database import failed: {e}"));
     let _ = std::fs::remove_file(&export);
     imported?;
     Ok(summary)

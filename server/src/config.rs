@@ -24,6 +24,8 @@ pub struct Config {
     /// On a SurrealDB server: the namespace and database of this programme.
     pub db_namespace: String,
     pub db_database: String,
+    /// The embedded store's memory budget in MiB (`HUB_DB_MEMORY_MB`).
+    pub db_memory_mb: u64,
     pub public_url: String,
     pub demo: bool,
     /// Years of generated programme history a new demo database starts with (`HUB_DEMO_YEARS`);
@@ -65,9 +67,14 @@ impl Config {
             credentials: self.db_credentials.clone().map(|(user, pass)| (user, pass.0)),
             namespace: self.db_namespace.clone(),
             database: self.db_database.clone(),
+            memory_mb: Some(self.db_memory_mb),
         }
     }
 }
+
+/// The embedded store's memory budget when `HUB_DB_MEMORY_MB` is not set: with the app's own
+/// few tens of MiB, a server fits a 512 MiB unit (`docs/DEPLOY.md`).
+pub const DEFAULT_DB_MEMORY_MB: u64 = 256;
 
 pub const HELP: &str = "\
 Secondment Hub server
@@ -90,6 +97,9 @@ Configuration is read from environment variables:
     HUB_DB_PASS      Its password.                            default none
     HUB_DB_NAMESPACE The namespace on that server (made if missing). default hub
     HUB_DB_DATABASE  The database in it (made if missing).    default hub
+    HUB_DB_MEMORY_MB The embedded store's memory in MiB: a quarter buffers writes
+                     (one transaction must fit), the rest caches what was read.
+                     From 32 to 65536; with surrealkv:// only.   default 256
     HUB_PUBLIC_URL   Base URL used in links; https makes cookies Secure.
                                                               default http://HUB_ADDR
     HUB_DEMO         1 seeds demo data into an empty database. default 0
@@ -232,6 +242,12 @@ impl Config {
             dashboard_text.parse::<u64>().ok().filter(|s| *s <= 3600).map(std::time::Duration::from_secs).ok_or_else(
                 || format!("HUB_DASHBOARD_SECONDS: '{dashboard_text}' is not a number of seconds from 0 to 3600"),
             )?;
+        let memory_text = value("HUB_DB_MEMORY_MB").unwrap_or_else(|| DEFAULT_DB_MEMORY_MB.to_string());
+        let db_memory_mb = memory_text
+            .parse::<u64>()
+            .ok()
+            .filter(|mb| (32..=65536).contains(mb))
+            .ok_or_else(|| format!("HUB_DB_MEMORY_MB: '{memory_text}' is not a number of MiB from 32 to 65536"))?;
         let lease_text = value("HUB_MAIL_LEASE_SECONDS").unwrap_or_else(|| "120".into());
         let mail_lease = lease_text
             .parse::<u64>()
@@ -259,6 +275,7 @@ impl Config {
             db_credentials,
             db_namespace,
             db_database,
+            db_memory_mb,
             public_url: public_url.trim_end_matches('/').to_string(),
             demo,
             demo_years,
@@ -302,6 +319,9 @@ mod tests {
         assert!(!c.demo && c.db_credentials.is_none());
         assert_eq!(c.demo_years, DEFAULT_DEMO_YEARS);
         assert_eq!(config(&[("HUB_DEMO_YEARS", "0")]).unwrap().demo_years, 0);
+        assert_eq!(c.db_memory_mb, 256);
+        assert_eq!(c.db_target().memory_mb, Some(256));
+        assert_eq!(config(&[("HUB_DB_MEMORY_MB", "64")]).unwrap().db_memory_mb, 64);
     }
 
     #[test]
@@ -310,6 +330,9 @@ mod tests {
         assert!(config(&[("HUB_DB", "postgres://x")]).unwrap_err().starts_with("HUB_DB"));
         assert!(config(&[("HUB_DB_USER", "root")]).unwrap_err().contains("HUB_DB_PASS"));
         assert!(config(&[("HUB_DEMO", "maybe")]).unwrap_err().starts_with("HUB_DEMO"));
+        for bad in ["16", "lots", "-1", "100000"] {
+            assert!(config(&[("HUB_DB_MEMORY_MB", bad)]).unwrap_err().starts_with("HUB_DB_MEMORY_MB"), "{bad}");
+        }
         assert!(config(&[("HUB_DEMO_YEARS", "11")]).unwrap_err().starts_with("HUB_DEMO_YEARS"));
         assert!(config(&[("HUB_DEMO_YEARS", "two")]).unwrap_err().starts_with("HUB_DEMO_YEARS"));
         for bad in ["hub; REMOVE DATABASE hub", "1hub", "hub-test", &"a".repeat(65)] {

@@ -1,6 +1,7 @@
 //! The database: connection, migrations, the one retrying transaction path and small helpers
 //! for record ids. Server-only. (The demo data is above the domains, in `crate::demo`.)
 
+pub mod engine;
 pub mod migrations;
 pub mod stored;
 pub mod tally;
@@ -28,12 +29,21 @@ pub struct Target {
     pub credentials: Option<(String, String)>,
     pub namespace: String,
     pub database: String,
+    /// The on-disk store's memory budget in MiB (`HUB_DB_MEMORY_MB`); `None` leaves the
+    /// store's own sizing (half the machine's memory for its cache).
+    pub memory_mb: Option<u64>,
 }
 
 impl Target {
     /// `endpoint` without a login, in the namespace and database `hub`.
     pub fn new(endpoint: &str) -> Target {
-        Target { endpoint: endpoint.into(), credentials: None, namespace: NAMESPACE.into(), database: DATABASE.into() }
+        Target {
+            endpoint: endpoint.into(),
+            credentials: None,
+            namespace: NAMESPACE.into(),
+            database: DATABASE.into(),
+            memory_mb: None,
+        }
     }
 }
 
@@ -45,6 +55,7 @@ impl std::fmt::Debug for Target {
             .field("user", &self.credentials.as_ref().map(|(user, _)| user))
             .field("namespace", &self.namespace)
             .field("database", &self.database)
+            .field("memory_mb", &self.memory_mb)
             .finish()
     }
 }
@@ -61,9 +72,20 @@ pub async fn connect_to(target: &Target) -> Result<Db, surrealdb::Error> {
             }
         }
     }
-    let db = surrealdb::engine::any::connect(endpoint).await?;
+    let db = match target.memory_mb {
+        Some(megabytes) if endpoint.starts_with("surrealkv://") => {
+            let memory = engine::StoreMemory::of(megabytes);
+            tracing::info!(
+                block_cache_mib = memory.block_cache_bytes >> 20,
+                write_buffer_mib = memory.write_buffer_bytes >> 20,
+                "embedded store sized by HUB_DB_MEMORY_MB={megabytes}"
+            );
+            engine::Handle::embedded(endpoint, memory).await?
+        }
+        _ => engine::Handle::Any(surrealdb::engine::any::connect(endpoint).await?),
+    };
     if let Some((username, password)) = target.credentials.clone() {
-        db.signin(surrealdb::opt::auth::Root { username, password }).await?;
+        db.signin_root(username, password).await?;
     }
     // Names are checked by the configuration (letters, digits, '_'), so they can be spliced.
     let define = format!(
@@ -85,7 +107,7 @@ pub async fn connect_to(target: &Target) -> Result<Db, surrealdb::Error> {
             Err(error) => return Err(error),
         }
     }
-    db.use_ns(&target.namespace).use_db(&target.database).await?;
+    db.use_ns_db(&target.namespace, &target.database).await?;
     Ok(Db::new(db))
 }
 
@@ -175,7 +197,7 @@ pub fn is_unavailable(error: &surrealdb::Error) -> bool {
 /// committed together or not at all. Cloning shares the one transaction.
 #[derive(Clone)]
 pub struct Tx {
-    inner: Arc<surrealdb::method::Transaction<surrealdb::engine::any::Any>>,
+    inner: Arc<engine::Transaction>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -239,7 +261,7 @@ where
         // instead of colliding again and again. On a SurrealDB server, where a transaction
         // takes several round trips, colliding retries would otherwise run out of attempts.
         let lane = if attempt > 1 { Some(RETRY_LANE.lock().await) } else { None };
-        let outcome = match state.db.surreal().clone().begin().await.map_err(classify("transaction begin")) {
+        let outcome = match state.db.handle().begin().await.map_err(classify("transaction begin")) {
             Ok(inner) => {
                 let tx = Tx { inner: Arc::new(inner), now: state.clock.now() };
                 let result = work(tx.clone()).await;

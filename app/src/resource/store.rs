@@ -144,10 +144,7 @@ impl ListSql {
         !self.fields.contains(&format!("AS {field}"))
     }
 
-    fn bind_all<'a>(
-        &self,
-        mut q: surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
-    ) -> surrealdb::method::Query<'a, surrealdb::engine::any::Any> {
+    fn bind_all<'a>(&self, mut q: crate::db::engine::Query<'a>) -> crate::db::engine::Query<'a> {
         for (name, value) in &self.vars {
             q = q.bind((*name, value.clone()));
         }

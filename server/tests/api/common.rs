@@ -235,7 +235,11 @@ pub fn test_target(name: &str) -> app::db::Target {
             let root =
                 std::env::var_os("HUB_TEST_DB_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
             let folder = root.join(format!("hub-test-db-{}-{name}", std::process::id()));
-            app::db::Target::new(&format!("surrealkv://{}", folder.display()))
+            // Opened as the server opens it, with a memory budget (small: many tests run at once).
+            app::db::Target {
+                memory_mb: Some(64),
+                ..app::db::Target::new(&format!("surrealkv://{}", folder.display()))
+            }
         }
         "ws" => {
             let server = SurrealServer::from_env();
@@ -246,6 +250,7 @@ pub fn test_target(name: &str) -> app::db::Target {
                 credentials: Some(server.credentials),
                 namespace: "tests".into(),
                 database: format!("t{}_{name}", std::process::id()),
+                memory_mb: None,
             }
         }
         other => panic!("HUB_TEST_ENGINE={other}: expected mem, surrealkv or ws"),

@@ -23,6 +23,7 @@ mod interest;
 mod lists;
 mod mail;
 mod malformed;
+mod memory;
 mod nominations;
 mod pages;
 mod placement_pages;
@@ -31,6 +32,7 @@ mod privacy;
 mod process;
 mod reminders;
 mod reports;
+
 mod second_factor;
 mod security;
 mod sign_in_limits;
