@@ -1,9 +1,9 @@
 //! How many costly requests one user may have running at once on this server: CSV exports (a
-//! stream that reads its whole list) and list searches (search text is looked for inside names,
-//! which no index serves, so a search reads its whole list). Past the bound a request is refused
-//! at once with 429 and `Retry-After` rather than queued, so one person cannot take the
-//! database's time from everyone else by sending many at once. Each server process keeps its
-//! own count.
+//! stream that reads its whole list) and list searches (a full-text index finds the matches, but
+//! a short text such as "a" matches much of a list, which is then read and sorted). Past the
+//! bound a request is refused at once with 429 and `Retry-After` rather than queued, so one
+//! person cannot take the database's time from everyone else by sending many at once. Each
+//! server process keeps its own count.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

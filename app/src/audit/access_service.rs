@@ -57,12 +57,7 @@ fn query_for(query: &ListQuery) -> (ListSql, ListQuery) {
         .filter_if(kind.is_some(), "kind = $kind", "kind", v(kind))
         .filter_if(!query.table.is_empty(), "record_table = $table", "table", v(query.table.clone()))
         .filter_if(!query.key.is_empty(), "record_key = $key", "key", v(query.key.clone()))
-        .filter_if(
-            !query.q.trim().is_empty(),
-            "string::contains(string::lowercase(reader_label), $q)",
-            "q",
-            v(query.needle()),
-        )
+        .filter_if(!query.q.trim().is_empty(), "reader_label @@ $q", "q", v(query.needle()))
         .filter_if(from.is_some(), "at >= $from", "from", v(from))
         .filter_if(to.is_some(), "at < $to", "to", v(to));
     (sql, query)

@@ -53,12 +53,7 @@ fn query_for(query: &ListQuery) -> (ListSql, ListQuery) {
         .filter_if(!query.table.is_empty(), "record_table = $table", "table", v(query.table.clone()))
         .filter_if(!query.key.is_empty(), "record_key = $key", "key", v(query.key.clone()))
         .filter_if(!query.kind.is_empty(), "action = $action", "action", v(query.kind.clone()))
-        .filter_if(
-            !query.q.trim().is_empty(),
-            "string::contains(string::lowercase(actor_label), $q)",
-            "q",
-            v(query.needle()),
-        );
+        .filter_if(!query.q.trim().is_empty(), "actor_label @@ $q", "q", v(query.needle()));
     (sql, query)
 }
 

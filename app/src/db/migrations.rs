@@ -222,6 +222,18 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0033_notification_record.surql"),
         bindings: None,
     },
+    Migration {
+        version: 34,
+        name: "the analyzer of the lists' text search, and each agency's member name",
+        script: include_str!("migrations/0034_text_search.surql"),
+        bindings: None,
+    },
+    Migration {
+        version: 35,
+        name: "the lists' text search through full-text indexes",
+        script: include_str!("migrations/0035_text_search_indexes.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -70,7 +70,7 @@ fn query_for(query: &ListQuery) -> (ListSql, ListQuery) {
         .filter_if(event.is_some(), "event = $event_kind", "event_kind", v(event))
         .filter_if(
             !query.q.trim().is_empty(),
-            "(string::contains(recipient_email, $q) OR string::contains(string::lowercase(recipient_name), $q))",
+            "(recipient_email @@ $q OR recipient_name @@ $q)",
             "q",
             v(query.needle()),
         )

@@ -32,7 +32,7 @@ mod privacy;
 mod process;
 mod reminders;
 mod reports;
-
+mod search;
 mod second_factor;
 mod security;
 mod sign_in_limits;

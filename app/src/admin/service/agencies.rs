@@ -72,7 +72,7 @@ impl Stored for Agencies {
     fn filter(sql: ListSql, query: &ListQuery) -> ListSql {
         let member = crate::api::parse_key(&query.member).ok();
         by_status(sql, query)
-            .search(query, "(string::contains(name_key, $q) OR string::contains(string::lowercase(member.name), $q))")
+            .search(query, "(name @@ $q OR member_name @@ $q)")
             .filter_if(member.is_some(), "member = $member", "member", v(member.map(|m| db::rid("member", &m))))
             .filter_if(query.role == "sends", "sends = $yes", "yes", v(true))
             .filter_if(query.role == "hosts", "hosts = $yes_host", "yes_host", v(true))

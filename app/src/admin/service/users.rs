@@ -55,7 +55,7 @@ impl Stored for Users {
     }
 
     fn filter(sql: ListSql, query: &ListQuery) -> ListSql {
-        sql.search(query, "(string::contains(string::lowercase(name), $q) OR string::contains(email, $q))")
+        sql.search(query, "(name @@ $q OR email @@ $q)")
             .filter_if(Role::parse(&query.role).is_some(), "role = $role", "role", v(query.role.clone()))
             .filter_if(!query.status.is_empty(), "disabled = $disabled", "disabled", v(query.status == "disabled"))
     }

@@ -101,12 +101,7 @@ pub(super) fn query_for(user: &CurrentUser, query: &ListQuery) -> Result<(ListSq
         // Dates are stored as ISO text, which sorts as the dates do; bind the parsed date's text.
         .filter_if(from.is_some(), "start_date >= $from", "from", v(from.map(|d| d.to_string())))
         .filter_if(to.is_some(), "start_date <= $to", "to", v(to.map(|d| d.to_string())))
-        .filter_if(
-            !query.q.trim().is_empty(),
-            "(string::contains(string::lowercase(officer_name), $q) OR string::contains(string::lowercase(reference), $q))",
-            "q",
-            v(query.needle()),
-        );
+        .filter_if(!query.q.trim().is_empty(), "(officer_name @@ $q OR reference @@ $q)", "q", v(query.needle()));
     Ok((sql, query))
 }
 

@@ -102,12 +102,7 @@ pub(super) fn list_query(
         // The period window: placements that share at least one day with it.
         .filter_if(from.is_some(), "last_day >= $from", "from", v(from.map(|d| d.to_string())))
         .filter_if(to.is_some(), "start_date <= $to", "to", v(to.map(|d| d.to_string())))
-        .filter_if(
-            !query.q.trim().is_empty(),
-            "string::contains(string::lowercase(officer_name), $q)",
-            "q",
-            v(query.needle()),
-        );
+        .filter_if(!query.q.trim().is_empty(), "officer_name @@ $q", "q", v(query.needle()));
     Ok((sql, query))
 }
 

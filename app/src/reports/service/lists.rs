@@ -42,7 +42,7 @@ pub(super) fn list_query(
         )
         .filter_if(from.is_some(), "due_date >= $from", "from", v(from.map(|d| d.to_string())))
         .filter_if(to.is_some(), "due_date <= $to", "to", v(to.map(|d| d.to_string())))
-        .search(&query, "string::contains(string::lowercase(officer_name), $q)");
+        .search(&query, "officer_name @@ $q");
     Ok((sql, query))
 }
 
