@@ -29,16 +29,7 @@ impl Place {
     }
 
     async fn start(&self) -> AppProcess {
-        let env: Vec<(String, String)> = [
-            ("HUB_DB", self.database()),
-            ("HUB_FILES_DIR", self.dir.join("files").display().to_string()),
-            ("HUB_DEMO", "1".into()),
-            ("HUB_DEMO_YEARS", "0".into()),
-            ("HUB_LOG", "warn".into()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+        let env = AppProcess::demo_env(self.database(), &self.dir, &[]);
         AppProcess::start("server", &self.dir, &env).await
     }
 }

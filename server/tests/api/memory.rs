@@ -14,17 +14,12 @@ fn reported(log: &str, label: &str) -> Option<u64> {
 #[tokio::test]
 async fn the_embedded_store_gets_the_memory_budget_it_is_given() {
     let dir = scratch("memory-budget");
-    let env: Vec<(String, String)> = [
-        ("HUB_DB", format!("surrealkv://{}", dir.join("hub.db").display())),
-        ("HUB_FILES_DIR", dir.join("files").display().to_string()),
-        ("HUB_DEMO", "1".into()),
-        ("HUB_DEMO_YEARS", "0".into()),
-        ("HUB_DB_MEMORY_MB", "64".into()),
-        ("HUB_LOG", "warn,surrealdb::core::kvs::surrealkv=info".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    let database = format!("surrealkv://{}", dir.join("hub.db").display());
+    let env = AppProcess::demo_env(
+        database,
+        &dir,
+        &[("HUB_DB_MEMORY_MB", "64"), ("HUB_LOG", "warn,surrealdb::core::kvs::surrealkv=info")],
+    );
     let server = AppProcess::start("server", &dir, &env).await;
     let page = reqwest::get(server.url("/login")).await.expect("the sign-in page");
     assert!(page.status().is_success());

@@ -28,6 +28,23 @@ pub struct AppProcess {
 }
 
 impl AppProcess {
+    /// The environment of a server on `database` with the demo logins and no demo history,
+    /// files under `dir`, plus `extra`.
+    pub fn demo_env(database: String, dir: &std::path::Path, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("HUB_DB".to_string(), database),
+            ("HUB_FILES_DIR".to_string(), dir.join("files").display().to_string()),
+            ("HUB_DEMO".to_string(), "1".to_string()),
+            ("HUB_DEMO_YEARS".to_string(), "0".to_string()),
+            ("HUB_LOG".to_string(), "warn".to_string()),
+        ];
+        for (name, value) in extra {
+            env.retain(|(n, _)| n != name);
+            env.push((name.to_string(), value.to_string()));
+        }
+        env
+    }
+
     pub async fn start(name: &str, dir: &std::path::Path, env: &[(String, String)]) -> AppProcess {
         let port = free_port();
         let log = dir.join(format!("{name}.log"));
