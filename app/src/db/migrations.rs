@@ -234,6 +234,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0035_text_search_indexes.surql"),
         bindings: None,
     },
+    Migration {
+        version: 36,
+        name: "the donor's page from kept rows and counts",
+        script: include_str!("migrations/0036_donor_reach.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -164,6 +164,8 @@ const DATA_TABLES: &[&str] = &[
     "expenditure",
     "funding_line",
     "tally",
+    "donor_placement",
+    "donor_report",
     "call",
     "enquiry",
 ];
@@ -1292,12 +1294,17 @@ impl<'a> Generator<'a> {
         Ok(())
     }
 
-    /// The kept counts, from the rows as written (see `db::tally`).
+    /// The kept counts and the donors' rows, from the rows as written (see `db::tally`): the
+    /// recounts of migrations 11 (nominations) and 36 (donors).
     async fn tallies(&mut self) -> Result<(), AppError> {
-        let sql = include_str!("../db/migrations/0011_lists_at_size.surql");
-        let recount =
-            sql.split_once("DEFINE FIELD n ON tally TYPE int DEFAULT 0;").map(|(_, rest)| rest).unwrap_or_default();
-        let recount = format!("DELETE tally; {recount}");
+        let after = |sql: &'static str, marker: &str| sql.split_once(marker).map(|(_, rest)| rest).unwrap_or_default();
+        let nominations = after(
+            include_str!("../db/migrations/0011_lists_at_size.surql"),
+            "DEFINE FIELD n ON tally TYPE int DEFAULT 0;",
+        );
+        let donors = after(include_str!("../db/migrations/0036_donor_reach.surql"), "-- Recount:");
+        let donors = donors.split_once('\n').map(|(_, rest)| rest).unwrap_or_default();
+        let recount = format!("DELETE tally; {nominations}\n{donors}");
         let recount = &recount;
         crate::db::transact(self.sink.state, |tx| async move { tx.run(recount, vec![]).await.map(|_| ()) }).await
     }

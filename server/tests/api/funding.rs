@@ -90,6 +90,43 @@ async fn donor_scope_matches_a_recount(app: &TestApp) {
         .rows("SELECT VALUE id FROM report WHERE array::sort(funders) != array::sort(placement.funders ?? [])")
         .await;
     assert_eq!(wrong, serde_json::json!([]), "reports whose funders are not their placement's");
+    donor_rows_match_a_recount(app).await;
+}
+
+/// The donor's page reads kept rows and counts (migration 0036); each equals a recount from the
+/// placements' and reports' `funders`.
+async fn donor_rows_match_a_recount(app: &TestApp) {
+    let recount = app
+        .rows(
+            "RETURN {
+                placements: array::sort(array::flatten(SELECT VALUE funders.map(|$d| [<string> $d, <string> id, open_start ?? ''])
+                    FROM placement)),
+                kept_placements: array::sort(SELECT VALUE [<string> donor, <string> placement, open_start ?? ''] FROM donor_placement),
+                reports: array::sort(array::flatten(SELECT VALUE funders.map(|$d| [<string> $d, <string> id, due_date])
+                    FROM report WHERE state = 'accepted' AND shared_with_donor = true)),
+                kept_reports: array::sort(SELECT VALUE [<string> donor, <string> report, due_date] FROM donor_report),
+                counts: (SELECT record::id(id) AS donor,
+                    count(SELECT id FROM placement WHERE funders CONTAINS $parent.id) AS funded,
+                    count(SELECT id FROM placement WHERE funders CONTAINS $parent.id AND open_start > '') AS open
+                    FROM donor),
+                tallies: (SELECT record::id(id) AS key, n FROM tally WHERE string::starts_with(record::id(id), 'donor_placement|')),
+            }",
+        )
+        .await;
+    assert_eq!(recount["kept_placements"], recount["placements"], "the donors' placement rows");
+    assert_eq!(recount["kept_reports"], recount["reports"], "the donors' shared report rows");
+    assert!(!recount["placements"].as_array().unwrap().is_empty(), "the data fund placements");
+    let tally = |key: String| {
+        let rows = recount["tallies"].as_array().unwrap();
+        rows.iter().find(|t| t["key"] == key.as_str()).and_then(|t| t["n"].as_i64()).unwrap_or(0)
+    };
+    for donor in recount["counts"].as_array().unwrap() {
+        let key = donor["donor"].as_str().unwrap();
+        for count in ["funded", "open"] {
+            let kept = tally(format!("donor_placement|{count}|{key}"));
+            assert_eq!(Some(kept), donor[count].as_i64(), "{count} placements of donor {key}");
+        }
+    }
 }
 
 async fn key(app: &TestApp, sql: &str) -> String {

@@ -306,31 +306,28 @@ pub async fn placements_csv(state: &AppState, user: &CurrentUser) -> Result<Stri
 pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
     let state = AppState::current()?;
     let donor = user.donor.as_ref().map(|d| db::rid("donor", &d.id)).ok_or(AppError::Forbidden)?;
-    // Each from an index: the donor's agreements, and the placements and reports their
-    // commitments reach (`funders`, migration 0015).
+    // Each from an index: the donor's agreements, its kept counts and its rows of placements
+    // and shared reports in order (migration 0036), each placement or report read by its link.
     let mut r = state
         .db
         .query(format!(
             "SELECT {fields} FROM funding_agreement WHERE donor = $scope ORDER BY period_start DESC;
-             RETURN (SELECT count() FROM placement WHERE {funded} GROUP ALL)[0].count ?? 0;
-             RETURN (SELECT count() FROM placement WHERE {funded} AND open_start > '' GROUP ALL)[0].count ?? 0;
-             SELECT id, officer_name, host_agency.name AS host, state, open_start FROM placement
-                WHERE {funded} AND open_start > '' ORDER BY open_start LIMIT {DONOR_PLACEMENTS_SHOWN};
-             SELECT id, kind, period_start, period_end, officer_name, due_date FROM report
-                WHERE {shared} ORDER BY due_date DESC LIMIT {DONOR_REPORTS_SHOWN};",
+             SELECT placement.id AS id, placement.officer_name AS officer_name, placement.host_agency.name AS host,
+                    placement.state AS state, open_start FROM donor_placement
+                WHERE donor = $scope AND open_start > '' ORDER BY open_start LIMIT {DONOR_PLACEMENTS_SHOWN};
+             SELECT report.id AS id, report.kind AS kind, report.period_start AS period_start,
+                    report.period_end AS period_end, report.officer_name AS officer_name, due_date FROM donor_report
+                WHERE donor = $scope ORDER BY due_date DESC LIMIT {DONOR_REPORTS_SHOWN};",
             fields = crate::funding::service::agreements::FIELDS,
-            funded = crate::placements::FUNDED_BY_DONOR,
-            shared = crate::reports::SHARED_WITH_DONOR,
         ))
-        .bind(("scope", v(donor)))
+        .bind(("scope", v(donor.clone())))
         .await
         .and_then(|r| r.check())
         .map_err(db::fail("donor overview"))?;
     let rows: Vec<crate::funding::service::agreements::Row> = r.take(0).map_err(db::fail("donor agreements decode"))?;
-    let funded_count: Option<i64> = r.take(1).map_err(db::fail("donor placements count"))?;
-    let under_way_count: Option<i64> = r.take(2).map_err(db::fail("donor placements count"))?;
-    let funded: Vec<FundedRow> = r.take(3).map_err(db::fail("donor placements decode"))?;
-    let shared: Vec<SharedRow> = r.take(4).map_err(db::fail("donor reports decode"))?;
+    let funded: Vec<FundedRow> = r.take(1).map_err(db::fail("donor placements decode"))?;
+    let shared: Vec<SharedRow> = r.take(2).map_err(db::fail("donor reports decode"))?;
+    let counts = db::tally::read(&state.db, "donor_placement", &["funded", "open"], Some(&db::key(&donor))).await?;
     let label =
         |state: &str| crate::placements::PlacementState::parse(state).map(|s| s.label()).unwrap_or("—").to_string();
     let agreements: Vec<AgreementView> =
@@ -340,8 +337,8 @@ pub async fn donor(user: &CurrentUser) -> Result<FundingOfDonor, AppError> {
         agreements: agreements.into_iter().map(DonorAgreementView::from).collect(),
         reporting: in_reporting,
         placements: funded.into_iter().map(|p| (db::key(&p.id), p.officer_name, p.host, label(&p.state))).collect(),
-        placements_funded: funded_count.unwrap_or(0).max(0) as u64,
-        placements_under_way: under_way_count.unwrap_or(0).max(0) as u64,
+        placements_funded: counts[0],
+        placements_under_way: counts[1],
         reports: shared
             .into_iter()
             .map(|r| {
