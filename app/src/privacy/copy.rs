@@ -32,6 +32,8 @@ const WHO: &str = "SELECT VALUE id FROM user WHERE email = $email;
 
 /// Each JSON file and its query. `$user` is the account (or a key no record has), `$nominations`,
 /// `$placements` and `$reports` the records found by [`WHO`], `$*_keys` their keys as text.
+/// The audit entries are read key by key: `record_key IN $keys` reads only the first field of
+/// the (table, key) index, every entry about every nomination.
 const PARTS: &[(&str, &str)] = &[
     (
         "account.json",
@@ -85,10 +87,12 @@ const PARTS: &[(&str, &str)] = &[
         "audit.json",
         "SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event
             WHERE record_table = 'user' AND record_key = $user_key;
-         SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event
-            WHERE record_table = 'nomination' AND record_key IN $nomination_keys;
-         SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event
-            WHERE record_table = 'placement' AND record_key IN $placement_keys",
+         RETURN array::flatten($nomination_keys.map(|$key|
+            (SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event
+                WHERE record_table = 'nomination' AND record_key = $key)));
+         RETURN array::flatten($placement_keys.map(|$key|
+            (SELECT at, actor_label, action, record_table, record_key, before, after FROM audit_event
+                WHERE record_table = 'placement' AND record_key = $key)))",
     ),
 ];
 

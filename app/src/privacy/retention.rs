@@ -222,11 +222,19 @@ async fn scrub_records(
          UPDATE report_event SET note = NONE WHERE report IN $reports RETURN NONE;
          DELETE nomination_document WHERE nomination IN $nominations;
          DELETE report_document WHERE report IN $reports;
-         DELETE notification WHERE record_table = 'nomination' AND record_key IN $nomination_keys;
-         DELETE notification WHERE record_table = 'placement' AND record_key IN $placement_keys;
-         DELETE notification WHERE record_table = 'report' AND record_key IN $report_keys;
-         UPDATE access_event SET item = '' WHERE record_table = 'nomination' AND record_key IN $nomination_keys RETURN NONE;
-         UPDATE access_event SET item = '' WHERE record_table = 'report' AND record_key IN $report_keys RETURN NONE;",
+         -- Key by key: `record_key IN $keys` reads only the first field of the (table, key)
+         -- indexes, so it would read every entry about every nomination or report.
+         FOR $key IN $nomination_keys {
+            DELETE notification WHERE record_table = 'nomination' AND record_key = $key;
+            UPDATE access_event SET item = '' WHERE record_table = 'nomination' AND record_key = $key RETURN NONE;
+         };
+         FOR $key IN $placement_keys {
+            DELETE notification WHERE record_table = 'placement' AND record_key = $key;
+         };
+         FOR $key IN $report_keys {
+            DELETE notification WHERE record_table = 'report' AND record_key = $key;
+            UPDATE access_event SET item = '' WHERE record_table = 'report' AND record_key = $key RETURN NONE;
+         };",
         vec![
             ("placements", v(placements.to_vec())),
             ("nominations", v(nominations.to_vec())),
@@ -281,9 +289,13 @@ async fn people_gone(tx: &Tx, found: &Found) -> Result<Vec<RecordId>, AppError> 
             UPDATE report_event SET actor_label = $former WHERE report IN $reports AND string::contains(actor_label, $name)
                 RETURN NONE;
          };
-         UPDATE access_event SET reader_label = $former, reader = NONE
-            WHERE record_table = 'report' AND record_key IN $report_keys AND reader.role = 'secondee' RETURN NONE;
-         DELETE access_event WHERE record_table = 'user' AND record_key IN $gone_keys;
+         FOR $key IN $report_keys {
+            UPDATE access_event SET reader_label = $former, reader = NONE
+                WHERE record_table = 'report' AND record_key = $key AND reader.role = 'secondee' RETURN NONE;
+         };
+         FOR $key IN $gone_keys {
+            DELETE access_event WHERE record_table = 'user' AND record_key = $key;
+         };
          DELETE session WHERE user IN $gone;
          DELETE signin WHERE user IN $gone;
          DELETE passkey WHERE user IN $gone;
@@ -319,10 +331,14 @@ async fn scrub_audit(
     let names = names(found);
     let mut r = tx
         .run(
-            "SELECT id, actor, actor.role AS actor_role, actor_label, before, after FROM audit_event WHERE record_table = 'nomination' AND record_key IN $nomination_keys;
-             SELECT id, actor, actor.role AS actor_role, actor_label, before, after FROM audit_event WHERE record_table = 'placement' AND record_key IN $placement_keys;
-             SELECT id, actor, actor.role AS actor_role, actor_label, before, after FROM audit_event WHERE record_table = 'report' AND record_key IN $report_keys;
-             SELECT id, actor, actor.role AS actor_role, actor_label, before, after FROM audit_event WHERE record_table = 'user' AND record_key IN $user_keys;",
+            "-- Key by key, through both fields of the (table, key) index.
+             LET $about = |$table: string, $keys: array| array::flatten($keys.map(|$key|
+                (SELECT id, actor, actor.role AS actor_role, actor_label, before, after FROM audit_event
+                    WHERE record_table = $table AND record_key = $key)));
+             RETURN $about('nomination', $nomination_keys);
+             RETURN $about('placement', $placement_keys);
+             RETURN $about('report', $report_keys);
+             RETURN $about('user', $user_keys);",
             vec![
                 ("placement_keys", v(keys(placements))),
                 ("nomination_keys", v(keys(nominations))),
@@ -332,7 +348,8 @@ async fn scrub_audit(
         )
         .await?;
     let mut rows: Vec<AuditRow> = Vec::new();
-    for index in 0..4 {
+    // Statement 0 defines `$about`; its four answers follow.
+    for index in 1..=4 {
         let part: Vec<AuditRow> = r.take(index).map_err(db::fail("retention audit decode"))?;
         rows.extend(part);
     }

@@ -257,7 +257,7 @@ pub async fn purge(state: &AppState) -> Result<(), AppError> {
         "LET $old = SELECT VALUE record::id(id) FROM enquiry WHERE
             (state = 'unconfirmed' AND created_at < $unconfirmed_before)
             OR (state IN ['accepted', 'declined'] AND updated_at < $decided_before);
-         DELETE notification WHERE record_table = 'enquiry' AND record_key IN $old;
+         FOR $key IN $old { DELETE notification WHERE record_table = 'enquiry' AND record_key = $key; };
          DELETE enquiry WHERE (state = 'unconfirmed' AND created_at < $unconfirmed_before)
             OR (state IN ['accepted', 'declined'] AND updated_at < $decided_before);
          UPDATE enquiry SET from_scope = NONE WHERE from_scope != NONE AND created_at < $scope_before RETURN NONE;",
