@@ -240,6 +240,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0036_donor_reach.surql"),
         bindings: None,
     },
+    Migration {
+        version: 37,
+        name: "each report's nomination reference kept on the report",
+        script: include_str!("migrations/0037_report_reference.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -41,7 +41,7 @@ pub(crate) const SUMMARY_FIELDS: &str =
     sending_agency AS sending_agency_id, sending_agency.name AS sending_agency, host_agency AS host_agency_id,
     host_agency.name AS host_agency, host_agency.time_zone AS host_zone, sending_agency.time_zone AS sending_zone,
     author_role, period_start, period_end, due_date, state, resubmit_by, reason, submitted_at, shared_with_donor,
-    officer_key, placement.nomination.reference ?? '' AS reference";
+    officer_key, reference";
 /// The sorts of a report list; the first, "attention", is the order a list opens on (see
 /// migration 24): overdue, then due, then waiting for review, then not yet due, then the newest.
 const SORTS: &[(&str, &str)] = &[
@@ -148,8 +148,9 @@ macro_rules! list_fields {
     };
 }
 const LIST_FIELDS: &str = list_fields!();
-/// The CSV names each report's placement by its nomination's reference (a page links to it).
-const CSV_FIELDS: &str = concat!(list_fields!(), ", placement.nomination.reference ?? '' AS reference");
+/// The CSV names each report's placement by its nomination's reference (a page links to it),
+/// kept on the report (migration 37).
+const CSV_FIELDS: &str = concat!(list_fields!(), ", reference");
 
 #[derive(Debug, SurrealValue)]
 struct ListRow {
