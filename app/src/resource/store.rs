@@ -335,7 +335,8 @@ impl ListSql {
 
     /// Every matching row in the query's order, read in batches of `batch` from one position to
     /// the next (a sort on a computed value reads by offset). For exports: no row limit, and
-    /// only one batch in memory at a time.
+    /// at most three batches in memory: the one being sent, the next one read ahead while it
+    /// is (on another core), and one waiting between them.
     pub fn stream<T: SurrealValue + Send + 'static>(
         self,
         db: Db,
@@ -356,7 +357,7 @@ impl ListSql {
         let order = self.order(&query);
         let seekable = self.seekable(&order.0);
         let walk = Walk { sql: self, db, query, from: None, read: 0, done: false, order };
-        futures::stream::try_unfold(walk, move |mut walk| async move {
+        let batches = futures::stream::try_unfold(walk, move |mut walk| async move {
             if walk.done {
                 return Ok(None);
             }
@@ -375,9 +376,9 @@ impl ListSql {
             }
             let items = rows.into_iter().map(|r| T::from_value(r.row)).collect::<Result<Vec<T>, _>>();
             let items = items.map_err(|e| AppError::internal("export decode", e))?;
-            Ok(Some((futures::stream::iter(items.into_iter().map(Ok)), walk)))
-        })
-        .try_flatten()
+            Ok(Some((items, walk)))
+        });
+        super::csv::read_ahead(batches).map_ok(|items| futures::stream::iter(items.into_iter().map(Ok))).try_flatten()
     }
 }
 
