@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::RecordId;
 
 use crate::cache::Recent;
 use crate::db;
@@ -39,11 +39,7 @@ impl Directory {
     }
 }
 
-#[derive(Debug, SurrealValue)]
-struct Named {
-    id: RecordId,
-    name: String,
-}
+use crate::db::stored::NamedRow as Named;
 
 /// Read inside the dashboard's shared figures, so it never waits for another caller.
 static SHARED: Recent<Directory> = Recent::new();

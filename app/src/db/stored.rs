@@ -1,8 +1,10 @@
 //! Reading stored text back into values: a calendar date (ISO text) and a stored enum
 //! (`domain::stored_enum`). What the database holds was written by the app, so a value that
 //! does not read is a fault of the data, logged with what it is and answered as an internal error.
+//! And a linked record read with its name, as views carry it.
 
 use chrono::NaiveDate;
+use surrealdb::types::{RecordId, SurrealValue};
 
 use crate::domain::stored_enum::StoredEnum;
 use crate::error::AppError;
@@ -15,6 +17,25 @@ pub fn date(text: &str) -> Result<NaiveDate, AppError> {
 /// A stored state, kind or category.
 pub fn value<T: StoredEnum>(text: &str) -> Result<T, AppError> {
     T::parse(text).ok_or_else(|| AppError::internal(T::WHAT, format!("unknown '{text}'")))
+}
+
+/// A linked record as a row reads it (`link.{ id, name }`): its key and the name a view shows.
+#[derive(Debug, SurrealValue)]
+pub struct NamedRow {
+    pub id: RecordId,
+    pub name: String,
+}
+
+impl NamedRow {
+    /// (key, name), as views carry a chosen record.
+    pub fn pair(self) -> (String, String) {
+        (super::key(&self.id), self.name)
+    }
+
+    /// [`NamedRow::pair`] of each.
+    pub fn pairs(rows: Vec<NamedRow>) -> Vec<(String, String)> {
+        rows.into_iter().map(NamedRow::pair).collect()
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::state::Db;
 
 use super::paging::*;
 pub use super::record::{chosen, one, one_in, put};
+pub use crate::db::stored::NamedRow;
 
 /// A list query built from fixed SurrealQL parts. `conditions` are static strings with
 /// `$parameters`; user input only ever travels in `vars`.

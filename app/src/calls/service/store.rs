@@ -5,15 +5,9 @@ use chrono::{DateTime, Utc};
 use crate::auth::{CurrentUser, Role};
 use crate::calls::*;
 use crate::resource::prelude::*;
-use crate::resource::store::chosen;
+use crate::resource::store::{chosen, NamedRow};
 use crate::resource::Valid;
 use crate::state::AppState;
-
-#[derive(Debug, SurrealValue)]
-pub struct NamedRow {
-    id: RecordId,
-    name: String,
-}
 
 #[derive(Debug, SurrealValue)]
 pub struct Row {
@@ -45,7 +39,7 @@ pub const FIELDS: &str = "id, reference, title, title_key, description, eligibil
 
 fn view(r: Row) -> Result<CallView, AppError> {
     let date = |t: &str| crate::domain::parse_date(t).map_err(|e| AppError::internal("call date", e));
-    let named = |rows: Vec<NamedRow>| rows.into_iter().map(|n| (db::key(&n.id), n.name)).collect();
+    let named = NamedRow::pairs;
     Ok(CallView {
         id: db::key(&r.id),
         reference: r.reference,
@@ -60,7 +54,7 @@ fn view(r: Row) -> Result<CallView, AppError> {
         window_end: date(&r.window_end)?,
         closes_at: r.closes_at,
         closes_local: r.closes_local,
-        agreement: r.agreement.map(|a| (db::key(&a.id), a.name)),
+        agreement: r.agreement.map(NamedRow::pair),
         members: named(r.members),
         state: CallState::parse(&r.state).ok_or_else(|| AppError::internal("call state", r.state.clone()))?,
         answered: r.answered,
@@ -178,7 +172,7 @@ impl Stored for Calls {
             .map_err(db::fail("call choices"))?;
         let mut take = |index: usize| -> Result<Vec<(String, String)>, AppError> {
             let rows: Vec<NamedRow> = r.take(index).map_err(db::fail("call choices decode"))?;
-            Ok(rows.into_iter().map(|n| (db::key(&n.id), n.name)).collect())
+            Ok(NamedRow::pairs(rows))
         };
         Ok(CallChoices { hosts: take(0)?, themes: take(1)?, members: take(2)?, agreements: take(3)? })
     }

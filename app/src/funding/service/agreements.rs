@@ -6,15 +6,9 @@ use crate::funding::agreements::*;
 use crate::funding::rules::utilisation_bp;
 use crate::reference::Choices;
 use crate::resource::prelude::*;
-use crate::resource::store::chosen;
+use crate::resource::store::{chosen, NamedRow};
 use crate::resource::Valid;
 use crate::state::AppState;
-
-#[derive(Debug, SurrealValue)]
-pub struct NamedRow {
-    id: RecordId,
-    name: String,
-}
 
 #[derive(Debug, SurrealValue)]
 pub struct Row {
@@ -54,7 +48,7 @@ pub fn view(r: Row) -> Result<AgreementView, AppError> {
     let date = |t: &str| parse_date(t).map_err(|e| AppError::internal("agreement date", e));
     let period = Period::new(date(&r.period_start)?, date(&r.period_end)?)
         .map_err(|e| AppError::internal("agreement period", e))?;
-    let named = |rows: Vec<NamedRow>| rows.into_iter().map(|n| (db::key(&n.id), n.name)).collect();
+    let named = NamedRow::pairs;
     let by_category = crate::funding::rules::Category::ALL
         .into_iter()
         .map(|category| {

@@ -28,11 +28,7 @@ struct PlacementRow {
     themes: Vec<Named>,
 }
 
-#[derive(Debug, SurrealValue)]
-struct Named {
-    id: RecordId,
-    name: String,
-}
+use crate::db::stored::NamedRow as Named;
 
 /// A commitment or an expenditure as stored; `date` is an expenditure's, `at` a commitment's.
 #[derive(Debug, SurrealValue)]

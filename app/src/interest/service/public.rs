@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::use_context;
-use surrealdb::types::{RecordId, SurrealValue};
+use surrealdb::types::SurrealValue;
 
 use crate::audit::{self, Actor};
 use crate::db::{self, v};
@@ -19,11 +19,7 @@ use crate::state::AppState;
 const FORM_PURPOSE: &str = "enquiry-form";
 const CONFIRM_PURPOSE: &str = "enquiry-confirm";
 
-#[derive(Debug, SurrealValue)]
-struct Named {
-    id: RecordId,
-    name: String,
-}
+use crate::db::stored::NamedRow as Named;
 
 /// The page: themes, members, the calls open to all members, and a signed form start.
 pub async fn page() -> Result<ProgrammeContent, AppError> {
@@ -38,7 +34,7 @@ pub async fn page() -> Result<ProgrammeContent, AppError> {
         .await
         .and_then(|r| r.check())
         .map_err(db::fail("programme page"))?;
-    let pairs = |rows: Vec<Named>| rows.into_iter().map(|n| (db::key(&n.id), n.name)).collect();
+    let pairs = Named::pairs;
     let themes: Vec<Named> = r.take(0).map_err(db::fail("programme themes"))?;
     let members: Vec<Named> = r.take(1).map_err(db::fail("programme members"))?;
     let calls = crate::calls::service::open_to_all(&state, 50)
