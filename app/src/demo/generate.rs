@@ -1294,17 +1294,15 @@ impl<'a> Generator<'a> {
         Ok(())
     }
 
-    /// The kept counts and the donors' rows, from the rows as written (see `db::tally`): the
-    /// recounts of migrations 11 (nominations) and 36 (donors).
+    /// The nominations' kept counts, from the rows as written (see `db::tally`): the recount of
+    /// migration 11. The donors' rows and counts (migration 36) were kept by their events as
+    /// the rows went in; recounting them here would be one transaction over every funded
+    /// placement and shared report, too large at ten years.
     async fn tallies(&mut self) -> Result<(), AppError> {
-        let after = |sql: &'static str, marker: &str| sql.split_once(marker).map(|(_, rest)| rest).unwrap_or_default();
-        let nominations = after(
-            include_str!("../db/migrations/0011_lists_at_size.surql"),
-            "DEFINE FIELD n ON tally TYPE int DEFAULT 0;",
-        );
-        let donors = after(include_str!("../db/migrations/0036_donor_reach.surql"), "-- Recount:");
-        let donors = donors.split_once('\n').map(|(_, rest)| rest).unwrap_or_default();
-        let recount = format!("DELETE tally; {nominations}\n{donors}");
+        let sql = include_str!("../db/migrations/0011_lists_at_size.surql");
+        let recount =
+            sql.split_once("DEFINE FIELD n ON tally TYPE int DEFAULT 0;").map(|(_, rest)| rest).unwrap_or_default();
+        let recount = format!("DELETE tally WHERE string::starts_with(record::id(id), 'nomination|'); {recount}");
         let recount = &recount;
         crate::db::transact(self.sink.state, |tx| async move { tx.run(recount, vec![]).await.map(|_| ()) }).await
     }
