@@ -18,6 +18,8 @@
 //! `use crate::resource::prelude::*;`.
 
 #[cfg(feature = "ssr")]
+mod ahead;
+#[cfg(feature = "ssr")]
 pub mod csv;
 pub mod declare;
 pub mod fields;

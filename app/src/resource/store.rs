@@ -379,7 +379,7 @@ impl ListSql {
             let items = items.map_err(|e| AppError::internal("export decode", e))?;
             Ok(Some((items, walk)))
         });
-        super::csv::read_ahead(batches).map_ok(|items| futures::stream::iter(items.into_iter().map(Ok))).try_flatten()
+        super::ahead::read_ahead(batches).map_ok(|items| futures::stream::iter(items.into_iter().map(Ok))).try_flatten()
     }
 }
 
