@@ -53,20 +53,22 @@ type Answer<'a, T> = Pin<Box<dyn Future<Output = Result<T, surrealdb::Error>> + 
 impl Handle {
     /// Opens `endpoint` (`surrealkv://path`) as an on-disk store within `memory`.
     pub async fn embedded(endpoint: &str, memory: StoreMemory) -> Result<Handle, surrealdb::Error> {
-        use surrealdb_engine_local::Datastore;
         let failed = |error: String| surrealdb::Error::internal(error);
-        let config = surrealdb_cnf::ConfigMap::empty()
-            .with_key_value("surrealkv_block_cache_capacity", memory.block_cache_bytes.to_string())
-            .with_key_value("surrealkv_max_memtable_size", memory.write_buffer_bytes.to_string());
-        // As the SDK's own `connect` opens a local store: default capabilities, and the
-        // maintenance tasks started only once the store's version is settled.
-        let datastore = Datastore::builder()
-            .with_config(config)
-            .with_capabilities(surrealdb::opt::capabilities::Capabilities::default().into())
-            .without_maintenance_tasks()
-            .build_with_path(endpoint)
-            .await
-            .map_err(|e| failed(e.to_string()))?;
+        let wal = wal_folder(endpoint);
+        let before = wal_files(&wal);
+        let mut datastore = build(endpoint, memory).await?;
+        // A process killed in the middle of writing its log leaves a torn last record. Opening
+        // the store repairs the log by writing a good copy and renaming it over the torn one,
+        // but the store keeps appending to the file it opened before the repair, which is no
+        // longer in the folder: every write until the next restart would be lost at the next
+        // crash. So when the open replaced a log file, the store is closed and opened again,
+        // on the repaired file, before anything is written.
+        if wal_files(&wal).iter().any(|(name, inode)| before.iter().any(|(n, i)| n == name && i != inode)) {
+            tracing::warn!("the store's write-ahead log was repaired after a crash: opening it again");
+            datastore.shutdown().await.map_err(|e| failed(e.to_string()))?;
+            drop(datastore);
+            datastore = build(endpoint, memory).await?;
+        }
         datastore.check_version().await.map_err(|e| failed(e.to_string()))?;
         datastore.bootstrap().await.map_err(|e| failed(e.to_string()))?;
         datastore.start_maintenance_tasks();
@@ -118,6 +120,38 @@ impl Handle {
             Handle::Local(db) => db.import(path).await,
         }
     }
+}
+
+/// Builds the datastore at `endpoint` within `memory`, as the SDK's own `connect` opens a local
+/// store: default capabilities, and the maintenance tasks started only once the store's version
+/// is settled.
+async fn build(
+    endpoint: &str,
+    memory: StoreMemory,
+) -> Result<std::sync::Arc<surrealdb_engine_local::Datastore>, surrealdb::Error> {
+    let config = surrealdb_cnf::ConfigMap::empty()
+        .with_key_value("surrealkv_block_cache_capacity", memory.block_cache_bytes.to_string())
+        .with_key_value("surrealkv_max_memtable_size", memory.write_buffer_bytes.to_string());
+    surrealdb_engine_local::Datastore::builder()
+        .with_config(config)
+        .with_capabilities(surrealdb::opt::capabilities::Capabilities::default().into())
+        .without_maintenance_tasks()
+        .build_with_path(endpoint)
+        .await
+        .map_err(|e| surrealdb::Error::internal(e.to_string()))
+}
+
+/// The folder of the store's write-ahead log: `wal` inside the store's folder.
+fn wal_folder(endpoint: &str) -> std::path::PathBuf {
+    let path = endpoint.strip_prefix("surrealkv://").unwrap_or(endpoint);
+    Path::new(path.split('?').next().unwrap_or(path)).join("wal")
+}
+
+/// The log's files with their inode numbers: a file replaced by rename has a new one.
+fn wal_files(folder: &Path) -> Vec<(std::ffi::OsString, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
+    entries.flatten().filter_map(|e| Some((e.file_name(), e.metadata().ok()?.ino()))).collect()
 }
 
 /// A query being built: statements and bound parameters, run when awaited.
