@@ -9,41 +9,29 @@ use crate::resource::fields::{chosen_keys, optional_text, required_text, MAX_CHO
 use crate::resource::prelude::*;
 use crate::ui::fields::checkboxes;
 
-/// An agreement with its figures (kept on the agreement by the changes to its lines).
+/// An agreement as the RSO sees it: what its donor is shown, and the RSO's own earmarks and
+/// notes. Reads through to the donor's part, so `agreement.total` is the shown total.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgreementView {
-    pub id: String,
+    #[serde(flatten)]
+    pub shown: DonorAgreementView,
     pub donor_id: String,
-    pub donor: String,
-    pub reference: String,
-    pub title: String,
-    pub currency: Currency,
-    pub total: Money,
-    pub committed: Money,
-    pub spent: Money,
-    pub period: Period,
     /// (id, name) of each earmark list; empty means any.
     pub earmark_members: Vec<(String, String)>,
     pub earmark_agencies: Vec<(String, String)>,
     pub earmark_themes: Vec<(String, String)>,
     pub notes: String,
-    /// Basis points: Σ max(committed, spent) per commitment ÷ total.
-    pub utilisation_bp: i64,
-    /// (category, committed, spent), in the order of the categories, those with money only.
-    pub by_category: Vec<(super::rules::Category, Money, Money)>,
+}
+
+impl std::ops::Deref for AgreementView {
+    type Target = DonorAgreementView;
+
+    fn deref(&self) -> &DonorAgreementView {
+        &self.shown
+    }
 }
 
 impl AgreementView {
-    /// Total − committed.
-    pub fn remaining(&self) -> Money {
-        self.total.checked_sub(&self.committed).unwrap_or(self.total)
-    }
-
-    /// Total − spent.
-    pub fn unspent(&self) -> Money {
-        self.total.checked_sub(&self.spent).unwrap_or(self.total)
-    }
-
     pub fn earmarks(&self) -> super::rules::Earmarks {
         super::rules::Earmarks {
             members: self.earmark_members.clone(),
@@ -53,8 +41,8 @@ impl AgreementView {
     }
 }
 
-/// An agreement as its donor is shown it (its pages and the printable report): its figures,
-/// without the RSO's notes and earmarks.
+/// An agreement as its donor is shown it (its pages and the printable report): its figures
+/// (kept on the agreement by the changes to its lines), without the RSO's notes and earmarks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DonorAgreementView {
     pub id: String,
@@ -66,25 +54,15 @@ pub struct DonorAgreementView {
     pub committed: Money,
     pub spent: Money,
     pub period: Period,
+    /// Basis points: Σ max(committed, spent) per commitment ÷ total.
     pub utilisation_bp: i64,
+    /// (category, committed, spent), in the order of the categories, those with money only.
     pub by_category: Vec<(super::rules::Category, Money, Money)>,
 }
 
 impl From<AgreementView> for DonorAgreementView {
     fn from(a: AgreementView) -> Self {
-        DonorAgreementView {
-            id: a.id,
-            donor: a.donor,
-            reference: a.reference,
-            title: a.title,
-            currency: a.currency,
-            total: a.total,
-            committed: a.committed,
-            spent: a.spent,
-            period: a.period,
-            utilisation_bp: a.utilisation_bp,
-            by_category: a.by_category,
-        }
+        a.shown
     }
 }
 

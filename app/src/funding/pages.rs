@@ -51,7 +51,7 @@ pub fn agreement_sections(key: &str, editing: &Editing<AgreementView, Choices>) 
     };
     let key = key.to_string();
     // The figures as the donor sees them.
-    let shown = DonorAgreementView::from(agreement.clone());
+    let shown = agreement.shown.clone();
     view! {
         <section class="section" aria-labelledby="figures-heading">
             <h2 id="figures-heading">"Figures"</h2>

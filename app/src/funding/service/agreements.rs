@@ -59,9 +59,8 @@ pub fn view(r: Row) -> Result<AgreementView, AppError> {
         })
         .filter(|(_, committed, spent)| !committed.is_zero() || !spent.is_zero())
         .collect();
-    Ok(AgreementView {
+    let shown = DonorAgreementView {
         id: db::key(&r.id),
-        donor_id: db::key(&r.donor_id),
         donor: r.donor,
         reference: r.reference,
         title: r.title,
@@ -70,12 +69,16 @@ pub fn view(r: Row) -> Result<AgreementView, AppError> {
         committed: Money::from_minor(r.committed_minor, currency),
         spent: Money::from_minor(r.spent_minor, currency),
         period,
+        utilisation_bp: utilisation_bp(r.total_minor, r.used_minor),
+        by_category,
+    };
+    Ok(AgreementView {
+        shown,
+        donor_id: db::key(&r.donor_id),
         earmark_members: named(r.earmark_members),
         earmark_agencies: named(r.earmark_agencies),
         earmark_themes: named(r.earmark_themes),
         notes: r.notes,
-        utilisation_bp: utilisation_bp(r.total_minor, r.used_minor),
-        by_category,
     })
 }
 

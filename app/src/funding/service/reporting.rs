@@ -279,7 +279,7 @@ struct FundedCsvRow {
 
 /// `funded-placements.csv`: the placements the agreements `user` may see fund.
 pub async fn placements_csv(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
-    let references: Vec<String> = agreements_of(state, user).await?.into_iter().map(|a| a.id).collect();
+    let references: Vec<String> = agreements_of(state, user).await?.into_iter().map(|a| a.shown.id).collect();
     let ids: Vec<RecordId> = references.iter().map(|k| db::rid("funding_agreement", k)).collect();
     let mut r = state
         .db
