@@ -119,6 +119,13 @@ pub async fn redeem(tx: &Tx, token: &str, purpose: Purpose) -> Result<RecordId, 
 
 /// The statement that voids every unused invitation and reset link of `$user`, for use inside
 /// the transaction that changes what those links were for (e-mail, password, disabling).
+/// How long an account link is kept after it expires: long enough to send a failed invitation
+/// or reset again from the mail log, then removed by the daily purge.
+pub const KEPT_DAYS_AFTER_EXPIRY: i64 = 90;
+
+/// The statement that removes account links past [`KEPT_DAYS_AFTER_EXPIRY`] (the daily purge).
+pub const PURGE_EXPIRED: &str = "DELETE account_token WHERE expires_at < $now - 90d;";
+
 pub const VOID_ALL_OF_USER: &str = "UPDATE account_token SET used_at = $now WHERE user = $user AND used_at = NONE;";
 
 /// How many reset links `user` was sent in the last hour (to refuse mail-bombing).
@@ -131,4 +138,13 @@ pub async fn recent_resets(tx: &Tx, user: &RecordId) -> Result<i64, AppError> {
         .await?;
     let n: Option<i64> = r.take(0).map_err(db::fail("reset count decode"))?;
     Ok(n.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_keeps_links_as_long_as_said() {
+        let days = format!("- {}d;", super::KEPT_DAYS_AFTER_EXPIRY);
+        assert!(super::PURGE_EXPIRED.ends_with(&days), "{}", super::PURGE_EXPIRED);
+    }
 }

@@ -246,6 +246,12 @@ pub const MIGRATIONS: &[Migration] = &[
         script: include_str!("migrations/0037_report_reference.surql"),
         bindings: None,
     },
+    Migration {
+        version: 38,
+        name: "account links found by their expiry, for the daily purge",
+        script: include_str!("migrations/0038_account_token_expiry.surql"),
+        bindings: None,
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -181,9 +181,16 @@ async fn renew_link(tx: &Tx, token_key: &str, recipient: &str) -> Result<(String
         )
         .await?;
     let link: Option<Link> = r.take(0).map_err(db::fail("account link decode"))?;
+    let Some(link) = link else {
+        return Err(AppError::Conflict(format!(
+            "This e-mail's link expired more than {} days ago and has been removed. Send a new invitation \
+             from the user's page, or ask the person to use “Forgot your password?”.",
+            tokens::KEPT_DAYS_AFTER_EXPIRY
+        )));
+    };
     let gone =
         || AppError::Conflict("This e-mail's account no longer exists, so its link cannot be sent again.".into());
-    let link = link.filter(|l| l.current_email.is_some()).ok_or_else(gone)?;
+    let link = Some(link).filter(|l| l.current_email.is_some()).ok_or_else(gone)?;
     if link.disabled.unwrap_or(false) {
         return Err(AppError::Conflict(
             "The account this e-mail is for is disabled. Enable it before sending its link again.".into(),

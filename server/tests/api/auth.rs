@@ -191,3 +191,25 @@ async fn expired_sessions_are_refused() {
     app.state.db.query("UPDATE session SET created_at = time::now() - 12h").await.unwrap().check().unwrap();
     assert_eq!(app.post(&client, "/api/home", &[]).await.status(), StatusCode::UNAUTHORIZED, "12 h absolute");
 }
+
+#[tokio::test]
+async fn the_daily_purge_removes_account_links_long_expired_and_keeps_recent_ones() {
+    let app = TestApp::start().await;
+    let now = app.state.clock.now();
+    let kept = app::auth::tokens::KEPT_DAYS_AFTER_EXPIRY;
+    let at = |days: i64| format!("d'{}'", (now - chrono::Duration::days(days)).to_rfc3339());
+    let user = "(SELECT VALUE id FROM user WHERE email = 'coordinator@demo.hub')[0]";
+    for (key, expired_days_ago) in [("long_expired", kept + 1), ("recently_expired", kept - 1), ("valid", -1)] {
+        app.rows(&format!(
+            "CREATE account_token:{key} SET purpose = 'reset', user = {user}, created_at = {}, expires_at = {}",
+            at(expired_days_ago + 1),
+            at(expired_days_ago)
+        ))
+        .await;
+    }
+    app::auth::purge::run(&app.state).await.unwrap();
+    let left = app
+        .rows("SELECT VALUE record::id(id) FROM account_token WHERE record::id(id) IN ['long_expired', 'recently_expired', 'valid'] ORDER BY id")
+        .await;
+    assert_eq!(left, serde_json::json!(["recently_expired", "valid"]), "only the link expired past {kept} days goes");
+}

@@ -267,8 +267,9 @@ async fn two_app_servers_on_one_database_act_as_one() {
     assert!(missing.is_empty(), "marked sent and never arrived: {missing:?}");
     let unmarked: Vec<String> = per_id.keys().filter(|key| !sent.contains(*key)).cloned().collect();
     if !unmarked.is_empty() {
-        let list = unmarked.iter().map(|k| format!("notification:`{k}`")).collect::<Vec<_>>().join(", ");
-        let rows = setup.rows(&format!("SELECT VALUE record_table FROM [{list}]")).await;
+        let keys = serde_json::to_string(&unmarked).unwrap();
+        let rows =
+            setup.rows(&format!("SELECT VALUE record_table FROM notification WHERE record::id(id) IN {keys}")).await;
         let reminders = rows.as_array().unwrap().iter().filter(|t| t.as_str() == Some("scheduled_job")).count();
         assert_eq!(reminders, unmarked.len(), "arrived but not marked sent (only a reminder may lag): {rows}");
     }
