@@ -351,8 +351,8 @@ async fn data_for(settings: &Settings, scale: f64, figures: &mut Figures) -> Pat
 /// scheduler runs it: ten years back from the office date, everything the default retention finds is due at
 /// once. Returns the figures as `name value unit` lines.
 async fn retention_pass(dir: &Path, figures: &mut Figures) -> String {
-    // On a copy: the embedded database stays locked by this process once opened, and the
-    // server started next must open the data itself (its first start sweeps them the same way).
+    // On a copy, which then takes the data's place: were the pass cut short, the data would be
+    // neither generated nor swept. The servers started next find nothing due.
     let copy = dir.with_file_name(format!("{}-retention", dir.file_name().unwrap().to_string_lossy()));
     let _ = std::fs::remove_dir_all(&copy);
     let copied = Command::new("cp").arg("-a").arg(dir).arg(&copy).status().expect("copy the data");
@@ -375,13 +375,32 @@ async fn retention_pass(dir: &Path, figures: &mut Figures) -> String {
         ("retention.largest_transaction", swept.largest_batch as f64, "records"),
     ];
     drop(state);
-    let _ = std::fs::remove_dir_all(&copy);
+    swap_in(&copy, dir).await;
     let mut lines = String::new();
     for (name, value, unit) in rows {
         figures.other.insert(name.to_string(), (value, unit));
         lines.push_str(&format!("{name} {value} {unit}\n"));
     }
     lines
+}
+
+/// Puts the swept `copy`'s store and files in the place of `dir`'s, once this process has
+/// closed the store (its lock is free).
+async fn swap_in(copy: &Path, dir: &Path) {
+    let lock = copy.join("db").join("LOCK");
+    let free =
+        || Command::new("flock").args(["-n", "-E", "75"]).arg(&lock).arg("true").status().is_ok_and(|s| s.success());
+    let waited = Instant::now();
+    while !free() {
+        assert!(waited.elapsed() < Duration::from_secs(120), "the swept store was not closed");
+        // Not a blocking sleep: the store closes in a task of this runtime.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for part in ["db", "files"] {
+        let _ = std::fs::remove_dir_all(dir.join(part));
+        std::fs::rename(copy.join(part), dir.join(part)).expect("the swept data takes the data's place");
+    }
+    let _ = std::fs::remove_dir_all(copy);
 }
 
 /// Writes the figures whose names start with `prefix` into `docs/PERFORMANCE.md`'s table of
@@ -451,8 +470,7 @@ async fn start(settings: &Settings, dir: &Path, figures: &mut Figures, patience:
         tokio::time::sleep(Duration::from_millis(500)).await;
         let busy = cpu_seconds(pid).unwrap_or(0.0) - before > 0.05;
         quiet = if busy { 0 } else { quiet + 1 };
-        // The first start on newly generated data also runs its first retention pass (see
-        // `retention_pass`): it may take as long as the start's patience allows.
+        // A first start after an upgrade may have more to do: as long as its patience allows.
         let limit = patience.max(Duration::from_secs(600));
         assert!(settled.elapsed() < limit, "the start's work did not settle");
     }
