@@ -285,9 +285,11 @@ async fn people_gone(tx: &Tx, found: &Found) -> Result<Vec<RecordId>, AppError> 
     tx.run(
         "DELETE notification WHERE recipient_email IN $emails;
          UPDATE report_event SET actor_label = $former WHERE report IN $reports AND actor.role = 'secondee' RETURN NONE;
+         -- Found first, then changed: an UPDATE whose condition calls a function reads the whole
+         -- table (SurrealDB 3.3.5 plans it without the index), a SELECT reads the index.
          FOR $name IN $names {
-            UPDATE report_event SET actor_label = $former WHERE report IN $reports AND string::contains(actor_label, $name)
-                RETURN NONE;
+            LET $named = SELECT VALUE id FROM report_event WHERE report IN $reports AND string::contains(actor_label, $name);
+            UPDATE $named SET actor_label = $former RETURN NONE;
          };
          FOR $key IN $report_keys {
             UPDATE access_event SET reader_label = $former, reader = NONE
