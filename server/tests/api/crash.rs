@@ -24,6 +24,16 @@ struct Place {
 }
 
 impl Place {
+    /// A fresh folder for the test `name`, in the in-memory pass only: the test always runs on
+    /// disk, so the passes on the other engines would only repeat it.
+    fn once(name: &str) -> Option<Place> {
+        if crate::common::engine() != "mem" {
+            println!("{name} test: run once, with the in-memory pass");
+            return None;
+        }
+        Some(Place { dir: scratch(name) })
+    }
+
     fn database(&self) -> String {
         format!("surrealkv://{}", self.dir.join("hub.db").display())
     }
@@ -178,11 +188,7 @@ fn tear_the_log(store: &Path) {
 /// writing to the file it replaced).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_torn_log_record_loses_nothing_written_after_it() {
-    if crate::common::engine() != "mem" {
-        println!("torn log test: run once, with the in-memory pass");
-        return;
-    }
-    let place = Place { dir: scratch("torn-log") };
+    let Some(place) = Place::once("torn-log") else { return };
     let server = place.start().await;
     assert!(make_user(&server.base, "Torn Before").await, "the first write is acknowledged");
     drop(server); // SIGKILL
@@ -212,12 +218,7 @@ fn remove(dir: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writes_survive_twenty_kills_whole_or_not_at_all() {
-    if crate::common::engine() != "mem" {
-        // It always runs on disk; the run on the in-memory engine has already done it.
-        println!("crash test: run once, with the in-memory pass");
-        return;
-    }
-    let place = Place { dir: scratch("crash") };
+    let Some(place) = Place::once("crash") else { return };
     let mut server = place.start().await;
     let base = server.base.clone();
 
